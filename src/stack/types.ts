@@ -1,0 +1,74 @@
+/**
+ * The stack a scenario sees, whatever provider started it, and the contract
+ * between the runner and the stack providers.
+ */
+
+export type StackKind = 'embedded' | 'compose' | 'process' | 'external';
+
+export interface StkRunOptions {
+  /** Extra environment on top of the stack's own (STK_HUB_URL, …). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Host path of a Santokit project folder; providers map it into containers. */
+  readonly cwd?: string;
+  readonly input?: string;
+  readonly timeoutMs?: number;
+}
+
+export interface StkResult {
+  readonly argv: readonly string[];
+  readonly cwd?: string;
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly durationMs: number;
+}
+
+export interface StkHandle {
+  /** argv prefix that runs `stk` from the runner's side (e.g. `[node, …/stk.js]` or `[docker, exec, …, stk]`). */
+  readonly argv: readonly string[];
+  /** Never rejects on a non-zero exit: exit code and output are assertion targets. */
+  run(args: readonly string[], options?: StkRunOptions): Promise<StkResult>;
+}
+
+export interface LogTail {
+  readonly service: string;
+  readonly lines: readonly string[];
+}
+
+/** Handles every provider gives the scenarios. */
+export interface StackHandles {
+  readonly kind: StackKind;
+  readonly hubUrl: string;
+  readonly bridgeUrl: string;
+  /** Admin Postgres URL reachable from the runner (maintenance database). */
+  readonly adminDatabaseUrl: string;
+  /** URL of database `name` as the runner reaches it. */
+  runnerDatabaseUrl(name: string): string;
+  /** URL of database `name` as the Hub and Bridge reach it (differs under compose). */
+  serviceDatabaseUrl(name: string): string;
+  readonly stk: StkHandle;
+  readonly operator: { readonly email: string; readonly password: string };
+  /** Last lines of each service's output, newest last. */
+  logTails(lines?: number): readonly LogTail[];
+}
+
+/** Registered before a resource starts; run in reverse order on every exit path. */
+export interface TeardownRegistry {
+  defer(name: string, teardown: () => Promise<void>): void;
+}
+
+export interface StackStartContext {
+  readonly teardowns: TeardownRegistry;
+  /** Aborted on SIGINT/SIGTERM or run timeout; waits must race it. */
+  readonly signal: AbortSignal;
+  /** Service logs go to `<outputDir>/logs/<service>.log`. */
+  readonly outputDir: string;
+  /** Stream service output live, prefixed `[service]`. */
+  readonly onServiceLine?: (service: string, line: string) => void;
+}
+
+export interface StackProvider {
+  readonly kind: StackKind;
+  /** Starts everything, registering each teardown before its start. Throws StackStartError on failure. */
+  start(context: StackStartContext): Promise<StackHandles>;
+}
