@@ -1,0 +1,58 @@
+import { multiplexReporters } from '../../report/reporter.ts';
+import { createReporters } from '../../report/create-reporters.ts';
+import { formatStackInfoText } from '../../report/stack-info.ts';
+import { runScenarios } from '../../runner/run.ts';
+import type { StackHandles } from '../../stack/types.ts';
+import type { CliIo } from '../io.ts';
+import { resolveFrom, toFilters, type FilterFlags } from '../options.ts';
+import { stackProviderFactory, type StackFlags } from '../stack-flags.ts';
+
+export interface RunFlags extends FilterFlags, StackFlags {
+  readonly root: string;
+  readonly jobs: number;
+  readonly timeout: number;
+  readonly retries: number;
+  readonly bail?: boolean;
+  readonly strict?: boolean;
+  readonly reporter?: string[];
+  readonly outputDir: string;
+  readonly validate: boolean;
+  readonly relaxedStatus?: boolean;
+  readonly passWithNoScenarios?: boolean;
+  readonly keepStack?: boolean;
+  readonly verbose?: boolean;
+  readonly color?: boolean;
+}
+
+export async function runCommand(paths: readonly string[], flags: RunFlags, io: CliIo): Promise<number> {
+  const screen = io.screen(flags.color);
+  const outputDir = resolveFrom(io.cwd, flags.outputDir);
+  const reporter = multiplexReporters(createReporters(flags.reporter ?? [], screen, outputDir));
+  const holdStack = flags.keepStack
+    ? async (stack: StackHandles) => {
+        screen.out(`\n--keep-stack: ${formatStackInfoText(stack)}`);
+        await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+      }
+    : undefined;
+  const report = await runScenarios({
+    root: resolveFrom(io.cwd, flags.root),
+    cwd: io.cwd,
+    filters: toFilters(flags, paths),
+    validate: flags.validate,
+    relaxedStatus: flags.relaxedStatus ?? false,
+    jobs: flags.jobs,
+    timeoutMs: flags.timeout,
+    retries: flags.retries,
+    bail: flags.bail ?? false,
+    strict: flags.strict ?? false,
+    passWithNoScenarios: flags.passWithNoScenarios ?? false,
+    outputDir,
+    stackKind: flags.stack,
+    createStack: stackProviderFactory(flags, io.env),
+    ...(holdStack ? { holdStack } : {}),
+    verbose: flags.verbose ?? false,
+    reporter,
+    signal: io.signal,
+  });
+  return report.exitCode;
+}

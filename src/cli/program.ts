@@ -1,0 +1,79 @@
+/**
+ * The commander program: every command and flag. Actions resolve to an exit
+ * code; each command's module loads only when it runs, so `validate` never
+ * pays for the stack's dependencies.
+ */
+import { Command, Option } from 'commander';
+import type { CliIo } from './io.ts';
+import { addFilterOptions, collect, defaultJobs, parseCount, parseDuration, parseJobs } from './options.ts';
+import { addStackOptions } from './stack-flags.ts';
+
+const EXIT_CODES = `
+Exit codes:
+  0    passed (expected failures of planned/in_progress capabilities allowed)
+  1    a scenario failed (or an unexpected pass under --strict)
+  2    invalid input: bad flags, invalid catalog, unknown id/domain, nothing selected
+  3    the stack failed to start
+  130  interrupted (SIGINT/SIGTERM); everything started was torn down`;
+
+function common(command: Command): Command {
+  return command
+    .option('--root <dir>', 'repository holding plan/capabilities and src/scenarios', '.')
+    .option('--color', 'force colours')
+    .option('--no-color', 'disable colours');
+}
+
+export function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('santokit-it')
+    .description('Capability-driven integration tests for Santokit: validate the plan, start the stack, run the scenarios.')
+    .addHelpText('after', EXIT_CODES)
+    .showSuggestionAfterError(true);
+  const done = (promise: Promise<number>) => promise.then(setExitCode);
+
+  const run = common(addStackOptions(addFilterOptions(program.command('run', { isDefault: true }))))
+    .description('run the selected scenarios against a stack it starts itself (the default command)')
+    .argument('[paths...]', 'scenario files or folders, e.g. src/scenarios/spec')
+    .option('-j, --jobs <n>', 'scenarios run at once', parseJobs, defaultJobs())
+    .option('--timeout <duration>', 'per-scenario timeout (30s, 2m, 1500ms)', parseDuration, 60_000)
+    .option('--retries <n>', 'retry a failing scenario n times; a pass on retry is reported flaky', parseCount, 0)
+    .option('--bail', 'stop starting scenarios after the first failure')
+    .option('--strict', 'an unexpected pass (a planned capability passing) fails the run')
+    .option('--reporter <name>', 'list, dot, json, junit, github (repeatable, or comma list)', collect)
+    .option('--output-dir <dir>', 'where json/junit reports and service logs go', '.santokit-it')
+    .option('--no-validate', 'skip the catalog validation before running')
+    .option('--relaxed-status', 'skip the STATUS_* cardinality rules')
+    .option('--pass-with-no-scenarios', 'exit 0 when the filters select nothing')
+    .option('--keep-stack', 'keep the stack after the run, print how to reach it, tear down on Ctrl-C')
+    .option('--verbose', 'stream service output prefixed [service]')
+    .addHelpText('after', EXIT_CODES);
+  run.action((paths: string[], flags) => done(import('./commands/run-command.ts').then(({ runCommand }) => runCommand(paths, flags, io))));
+
+  common(program.command('validate'))
+    .description('the pre-merge check: validate every capability document and scenario reference')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+    .option('--relaxed-status', 'skip the STATUS_* cardinality rules')
+    .action((flags) => done(import('./commands/validate-command.ts').then(({ validateCommand }) => validateCommand(flags, io))));
+
+  common(addFilterOptions(program.command('list')))
+    .description('print the selected capabilities and scenario ids')
+    .argument('[paths...]', 'scenario files or folders')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'shell']).default('text'))
+    .option('--pass-with-no-scenarios', 'exit 0 when the filters select nothing')
+    .action((paths: string[], flags) => done(import('./commands/list-command.ts').then(({ listCommand }) => listCommand(paths, flags, io))));
+
+  common(program.command('matrix'))
+    .description('regenerate the coverage matrix markdown from the catalog and, optionally, a results.json')
+    .option('--from <results.json>', 'fill in the last results from this run report')
+    .option('--output <file>', 'where to write it, or - for standard output', 'plan/coverage-matrix.md')
+    .action((flags) => done(import('./commands/matrix-command.ts').then(({ matrixCommand }) => matrixCommand(flags, io))));
+
+  const stack = program.command('stack').description('start a stack by hand');
+  common(addStackOptions(stack.command('up')))
+    .description('start a stack, print its URLs, keep it until Ctrl-C or SIGTERM')
+    .addOption(new Option('--format <format>', 'text, or one JSON line once ready').choices(['text', 'json']).default('text'))
+    .option('--output-dir <dir>', 'where service logs go', '.santokit-it')
+    .option('--verbose', 'stream service output prefixed [service]')
+    .action((flags) => done(import('./commands/stack-command.ts').then(({ stackUpCommand }) => stackUpCommand(flags, io))));
+
+  return program;
+}

@@ -1,0 +1,55 @@
+/** Flags that choose and configure the stack, shared by `run` and `stack up`. */
+import { fileURLToPath } from 'node:url';
+import { Option, type Command } from 'commander';
+import type { StackOptions } from '../stack/index.ts';
+import type { StackKind, StackProvider } from '../stack/types.ts';
+
+/** The santokit-it package itself, where `reference/` lives. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export function addStackOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--stack <kind>', 'which stack to start').choices(['embedded', 'compose', 'process', 'external']).default('embedded'))
+    .option('--hub-bin <path>', 'process stack: the Hub executable')
+    .option('--bridge-bin <path>', 'process stack: the Bridge executable')
+    .option('--stk-bin <path>', 'process/external stack: the stk executable')
+    .addOption(new Option('--db <source>', 'process stack: where Postgres comes from').choices(['embedded', 'container', 'url']))
+    .option('--hub-url <url>', 'external stack: the running Hub')
+    .option('--bridge-url <url>', 'external stack: the running Bridge')
+    .option('--database-url <url>', 'admin Postgres URL (default: $DATABASE_URL)')
+    .option('--operator-email <email>', 'operator the scenarios log in as', 'owner@example.com')
+    .option('--operator-password <password>', 'password of that operator', 'password');
+}
+
+export interface StackFlags {
+  readonly stack: StackKind;
+  readonly hubBin?: string;
+  readonly bridgeBin?: string;
+  readonly stkBin?: string;
+  readonly db?: 'embedded' | 'container' | 'url';
+  readonly hubUrl?: string;
+  readonly bridgeUrl?: string;
+  readonly databaseUrl?: string;
+  readonly operatorEmail: string;
+  readonly operatorPassword: string;
+  readonly verbose?: boolean;
+}
+
+/** Loads the stack layer only when a stack is really started. */
+export function stackProviderFactory(flags: StackFlags, env: NodeJS.ProcessEnv): () => Promise<StackProvider> {
+  const databaseUrl = flags.databaseUrl ?? env.DATABASE_URL;
+  const options: StackOptions = {
+    stack: flags.stack,
+    repoRoot: PACKAGE_ROOT,
+    verbose: flags.verbose ?? false,
+    operator: { email: flags.operatorEmail, password: flags.operatorPassword },
+    ...(flags.hubBin ? { hubBin: flags.hubBin } : {}),
+    ...(flags.bridgeBin ? { bridgeBin: flags.bridgeBin } : {}),
+    ...(flags.stkBin ? { stkBin: flags.stkBin } : {}),
+    ...(flags.db ? { db: flags.db } : {}),
+    ...(flags.hubUrl ? { hubUrl: flags.hubUrl } : {}),
+    ...(flags.bridgeUrl ? { bridgeUrl: flags.bridgeUrl } : {}),
+    ...(databaseUrl ? { databaseUrl } : {}),
+  };
+  return async () => (await import('../stack/index.ts')).createStackProvider(options);
+}

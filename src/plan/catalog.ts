@@ -1,0 +1,34 @@
+/** The loaded catalog every rule, selector and report works from. */
+import type { RepoTree } from './read-catalog.ts';
+import type { LoadedScenario, ScenarioModule } from './load-scenarios.ts';
+import type { CapabilityDocument, ValidationIssue } from './types.ts';
+
+export interface Catalog {
+  readonly root: string;
+  readonly documents: readonly CapabilityDocument[];
+  /** Documents that could not be parsed at all. */
+  readonly parseIssues: readonly ValidationIssue[];
+  readonly modules: readonly ScenarioModule[];
+  readonly tree: RepoTree;
+}
+
+export function allScenarios(catalog: Catalog): LoadedScenario[] {
+  return catalog.modules.flatMap((module) => (module.status === 'ok' ? module.scenarios : []));
+}
+
+/** Documents by id; the first document wins when ids repeat (ID_DUPLICATE reports the rest). */
+export function documentsById(catalog: Catalog): Map<string, CapabilityDocument> {
+  const byId = new Map<string, CapabilityDocument>();
+  for (const document of catalog.documents) {
+    const id = document.id?.value;
+    if (id !== undefined && !byId.has(id)) byId.set(id, document);
+  }
+  return byId;
+}
+
+/** Splits a test_refs entry `file::name`; undefined when there is no `::`. */
+export function splitTestRef(ref: string): { file: string; name: string } | undefined {
+  const index = ref.indexOf('::');
+  if (index < 0) return undefined;
+  return { file: ref.slice(0, index).trim(), name: ref.slice(index + 2).trim() };
+}

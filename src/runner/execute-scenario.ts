@@ -1,0 +1,98 @@
+/** Runs one selected scenario: timeout, retries, transcript and log tails captured as data. */
+import { AssertionError } from 'node:assert';
+import { inspect } from 'node:util';
+import type { SelectedScenario } from '../plan/select.ts';
+import type { ScenarioContext } from '../scenarios/kit/context.ts';
+import type { LogTail } from '../stack/types.ts';
+import { outcomeOf } from './outcome.ts';
+import type { ScenarioError, ScenarioResult } from './results.ts';
+import { Transcript } from './transcript.ts';
+
+export interface ExecuteOptions {
+  readonly timeoutMs: number;
+  readonly retries: number;
+  /** The run's signal: aborting it interrupts the scenario. */
+  readonly signal: AbortSignal;
+  readonly createContext: (transcript: Transcript, signal: AbortSignal) => ScenarioContext;
+  readonly logTails: () => readonly LogTail[];
+}
+
+interface Attempt {
+  readonly passed: boolean;
+  readonly error?: ScenarioError;
+  readonly transcript: Transcript;
+}
+
+export async function executeScenario(scenario: SelectedScenario, options: ExecuteOptions): Promise<ScenarioResult> {
+  const started = performance.now();
+  const timeoutMs = scenario.definition.options.timeoutMs ?? options.timeoutMs;
+  let attempt: Attempt | undefined;
+  let attempts = 0;
+  while (attempts <= options.retries && !options.signal.aborted) {
+    attempts += 1;
+    attempt = await runAttempt(scenario, options, timeoutMs);
+    if (attempt.passed) break;
+  }
+  const status = scenario.document?.status?.value;
+  const capabilityStatus = status === 'planned' || status === 'in_progress' ? status : 'implemented';
+  const base = {
+    id: scenario.id,
+    file: scenario.file,
+    name: scenario.name,
+    line: scenario.line,
+    capability: scenario.capability,
+    domain: scenario.document?.domain?.value ?? scenario.file.split('/').at(-2) ?? '',
+    capabilityStatus,
+    attempts,
+    durationMs: Math.round(performance.now() - started),
+  } as const;
+  if (attempt === undefined) {
+    return { ...base, outcome: 'skipped', passed: false, transcript: [], logTails: [], skipReason: 'interrupted' };
+  }
+  return {
+    ...base,
+    outcome: outcomeOf(capabilityStatus, attempt.passed, attempts),
+    passed: attempt.passed,
+    ...(attempt.error ? { error: attempt.error } : {}),
+    transcript: attempt.transcript.entries,
+    logTails: attempt.passed ? [] : options.logTails(),
+  };
+}
+
+async function runAttempt(scenario: SelectedScenario, options: ExecuteOptions, timeoutMs: number): Promise<Attempt> {
+  const transcript = new Transcript();
+  const controller = new AbortController();
+  const stop = (reason: ScenarioError) => controller.abort(reason);
+  const timer = setTimeout(() => stop({ message: `timed out after ${timeoutMs} ms`, timedOut: true }), timeoutMs);
+  const onRunAbort = () => stop({ message: 'interrupted' });
+  options.signal.addEventListener('abort', onRunAbort, { once: true });
+  try {
+    const aborted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
+    await Promise.race([scenario.definition.run(options.createContext(transcript, controller.signal)), aborted]);
+    return { passed: true, transcript };
+  } catch (error) {
+    return { passed: false, error: isScenarioError(error) ? error : toScenarioError(error), transcript };
+  } finally {
+    clearTimeout(timer);
+    options.signal.removeEventListener('abort', onRunAbort);
+  }
+}
+
+function isScenarioError(value: unknown): value is ScenarioError {
+  return typeof value === 'object' && value !== null && !(value instanceof Error) && typeof (value as ScenarioError).message === 'string';
+}
+
+export function toScenarioError(error: unknown): ScenarioError {
+  if (error instanceof AssertionError) {
+    return {
+      message: error.message,
+      ...(error.stack ? { stack: error.stack } : {}),
+      expected: inspect(error.expected, { depth: 6, breakLength: 100 }),
+      actual: inspect(error.actual, { depth: 6, breakLength: 100 }),
+    };
+  }
+  if (error instanceof Error) return { message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
+  return { message: inspect(error) };
+}

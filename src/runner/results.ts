@@ -1,0 +1,86 @@
+/** What a run produces: per-scenario results, per-capability summaries, the run report. */
+import type { CapabilityStatus } from '../plan/types.ts';
+import type { ValidationReport } from '../plan/validate.ts';
+import type { LogTail, StackKind } from '../stack/types.ts';
+import type { TranscriptEntry } from './transcript.ts';
+
+/**
+ * Status-aware outcome (DESIGN §5): failures of planned/in_progress
+ * capabilities are expected; their passes are unexpected.
+ */
+export type Outcome = 'passed' | 'failed' | 'flaky' | 'expected-failure' | 'unexpected-pass' | 'skipped';
+
+export const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'flaky', 'expected-failure', 'unexpected-pass', 'skipped'];
+
+export interface ScenarioError {
+  readonly message: string;
+  readonly stack?: string;
+  readonly expected?: string;
+  readonly actual?: string;
+  readonly timedOut?: boolean;
+}
+
+export interface ScenarioResult {
+  readonly id: string;
+  readonly file: string;
+  readonly name: string;
+  readonly line: number;
+  readonly capability: string;
+  readonly domain: string;
+  /** `implemented` when the capability is missing from the catalog: a failure is then a failure. */
+  readonly capabilityStatus: CapabilityStatus;
+  readonly outcome: Outcome;
+  /** Whether the scenario's own last attempt passed, before status-awareness. */
+  readonly passed: boolean;
+  readonly attempts: number;
+  readonly durationMs: number;
+  readonly error?: ScenarioError;
+  readonly transcript: readonly TranscriptEntry[];
+  readonly logTails: readonly LogTail[];
+  readonly skipReason?: string;
+}
+
+export interface CapabilitySummary {
+  readonly id: string;
+  readonly title: string;
+  readonly domain: string;
+  readonly status: CapabilityStatus;
+  readonly scenarios: number;
+  readonly outcome: Outcome;
+  readonly durationMs: number;
+}
+
+export type RunStatus = 'passed' | 'failed' | 'interrupted' | 'stack-failed' | 'invalid';
+
+export interface StackReport {
+  readonly kind: StackKind;
+  readonly hubUrl?: string;
+  readonly bridgeUrl?: string;
+  readonly startMs?: number;
+  readonly failure?: {
+    readonly service: string;
+    readonly waitedFor: string;
+    readonly exitCode?: number | null;
+    readonly logTail: readonly string[];
+  };
+}
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface RunReport {
+  readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  readonly tool: 'santokit-it';
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly status: RunStatus;
+  readonly exitCode: number;
+  readonly strict: boolean;
+  readonly stack?: StackReport;
+  readonly counts: Readonly<Record<Outcome, number>>;
+  readonly capabilities: readonly CapabilitySummary[];
+  readonly scenarios: readonly ScenarioResult[];
+  readonly validation?: ValidationReport;
+  readonly error?: { readonly message: string; readonly hint?: string };
+  /** Teardowns that failed or overran their deadline: something may be left behind. */
+  readonly teardownFailures?: readonly { readonly name: string; readonly message: string }[];
+}

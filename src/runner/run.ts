@@ -1,0 +1,143 @@
+/**
+ * `santokit-it run`: load catalog → validate → select → start stack → run
+ * scenarios, as named tasks; teardown and the final report happen on every path.
+ */
+import { performance } from 'node:perf_hooks';
+import { InterruptedError, SantokitItError, StackStartError, UsageError, ExitCode } from '../errors.ts';
+import type { Catalog } from '../plan/catalog.ts';
+import { loadCatalog } from '../plan/load-catalog.ts';
+import { selectScenarios, type Selection, type SelectionFilters } from '../plan/select.ts';
+import { validateCatalog, type ValidationReport } from '../plan/validate.ts';
+import type { Reporter } from '../report/reporter.ts';
+import type { StackHandles, StackKind, StackProvider } from '../stack/types.ts';
+import { countOutcomes, exitCodeFor, summariseCapabilities } from './outcome.ts';
+import { REPORT_SCHEMA_VERSION, type RunReport, type RunStatus, type ScenarioResult, type StackReport } from './results.ts';
+import { runScenarioPool } from './run-scenarios.ts';
+import { runTasks, type Task, type TaskRunResult } from './tasks.ts';
+
+export interface RunOptions {
+  readonly root: string;
+  readonly cwd: string;
+  readonly filters: SelectionFilters;
+  readonly validate: boolean;
+  readonly relaxedStatus: boolean;
+  readonly jobs: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly bail: boolean;
+  readonly strict: boolean;
+  readonly passWithNoScenarios: boolean;
+  readonly outputDir: string;
+  readonly stackKind: StackKind;
+  readonly createStack: () => Promise<StackProvider>;
+  /** Called with the ready stack when --keep-stack is given; resolves when the user is done with it. */
+  readonly holdStack?: (stack: StackHandles) => Promise<void>;
+  readonly verbose: boolean;
+  readonly reporter: Required<Reporter>;
+  readonly signal: AbortSignal;
+}
+
+interface RunState {
+  catalog?: Catalog;
+  validation?: ValidationReport;
+  selection?: Selection;
+  stack?: StackHandles;
+  stackReport?: StackReport;
+  results: ScenarioResult[];
+}
+
+function createTasks(options: RunOptions): Task<RunState>[] {
+  return [
+    { name: 'load catalog', run: async (state) => void (state.catalog = await loadCatalog(options.root)) },
+    {
+      name: 'validate catalog',
+      run: async (state) => {
+        if (!options.validate || !state.catalog) return;
+        state.validation = validateCatalog(state.catalog, { relaxedStatus: options.relaxedStatus });
+        if (!state.validation.ok) throw new UsageError('the capability catalog is invalid', 'Fix the issues above (santokit-it validate lists them), or pass --no-validate.');
+      },
+    },
+    {
+      name: 'select scenarios',
+      run: async (state) => {
+        if (!state.catalog) return;
+        state.selection = selectScenarios(state.catalog, options.filters, options.cwd);
+        if (state.selection.scenarios.length === 0 && !options.passWithNoScenarios) {
+          throw new UsageError('no scenarios selected', 'Widen the filters (santokit-it list shows what they select), or pass --pass-with-no-scenarios.');
+        }
+        options.reporter.onRunStart({ root: options.root, scenarios: state.selection.scenarios, capabilities: new Set(state.selection.scenarios.map((s) => s.capability)).size, jobs: options.jobs, stack: options.stackKind });
+      },
+    },
+    {
+      name: 'start stack',
+      run: async (state, context) => {
+        if (!state.selection || state.selection.scenarios.length === 0) return;
+        const started = performance.now();
+        state.stackReport = { kind: options.stackKind };
+        const stack = await (await options.createStack()).start({
+          teardowns: context,
+          signal: context.signal,
+          outputDir: options.outputDir,
+          ...(options.verbose ? { onServiceLine: options.reporter.onServiceLine } : {}),
+        });
+        state.stack = stack;
+        state.stackReport = { kind: stack.kind, hubUrl: stack.hubUrl, bridgeUrl: stack.bridgeUrl, startMs: Math.round(performance.now() - started) };
+        options.reporter.onStackReady(state.stackReport);
+      },
+    },
+    {
+      name: 'run scenarios',
+      run: async (state, context) => {
+        if (!state.stack || !state.selection) return;
+        state.results = await runScenarioPool(state.selection.scenarios, state.stack, options, context.signal);
+        if (options.holdStack) await options.holdStack(state.stack);
+      },
+    },
+  ];
+}
+
+export async function runScenarios(options: RunOptions): Promise<RunReport> {
+  const startedAt = new Date();
+  const started = performance.now();
+  const state: RunState = { results: [] };
+  const outcome = await runTasks(createTasks(options), state, options.signal);
+  const report = buildReport(options, state, outcome, startedAt, Math.round(performance.now() - started));
+  await options.reporter.onRunEnd(report);
+  return report;
+}
+
+function buildReport(options: RunOptions, state: RunState, outcome: TaskRunResult, startedAt: Date, durationMs: number): RunReport {
+  const failure = classify(outcome.failed?.error, options.signal, state.results, options.strict);
+  const stack = failure.error instanceof StackStartError ? { ...(state.stackReport ?? { kind: options.stackKind }), failure: failure.error.failure } : state.stackReport;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: 'santokit-it',
+    startedAt: startedAt.toISOString(),
+    durationMs,
+    status: failure.status,
+    exitCode: failure.exitCode,
+    strict: options.strict,
+    ...(stack ? { stack } : {}),
+    counts: countOutcomes(state.results),
+    capabilities: summariseCapabilities(state.results, state.catalog?.documents ?? []),
+    scenarios: state.results,
+    ...(state.validation ? { validation: state.validation } : {}),
+    ...(failure.error ? { error: describe(failure.error) } : {}),
+    ...(outcome.teardownFailures.length > 0 ? { teardownFailures: outcome.teardownFailures } : {}),
+  };
+}
+
+function classify(error: unknown, signal: AbortSignal, results: readonly ScenarioResult[], strict: boolean): { status: RunStatus; exitCode: number; error?: unknown } {
+  if (error instanceof InterruptedError || (signal.aborted && error === undefined)) return { status: 'interrupted', exitCode: ExitCode.interrupted, error };
+  if (error instanceof StackStartError) return { status: 'stack-failed', exitCode: ExitCode.stackFailed, error };
+  if (error instanceof UsageError) return { status: 'invalid', exitCode: ExitCode.invalidInput, error };
+  if (error !== undefined) return { status: 'failed', exitCode: error instanceof SantokitItError ? error.exitCode : ExitCode.failed, error };
+  const exitCode = exitCodeFor(results, strict);
+  return { status: exitCode === ExitCode.passed ? 'passed' : 'failed', exitCode };
+}
+
+function describe(error: unknown): { message: string; hint?: string } {
+  if (error instanceof SantokitItError) return { message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  if (error instanceof Error) return { message: `internal error: ${error.stack ?? error.message}` };
+  return { message: `internal error: ${String(error)}` };
+}
