@@ -30,11 +30,13 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
 export async function runProgram(argv: readonly string[], io: CliIo): Promise<number> {
   let code: number = ExitCode.passed;
   const screen = io.screen(argv.includes('--no-color') ? false : argv.includes('--color') ? true : undefined);
-  const program = createProgram(io, (value) => {
-    code = value;
-  })
-    .exitOverride()
-    .configureOutput({ writeOut: (text) => screen.out(text), writeErr: (text) => screen.err(text) });
+  const program = createProgram(
+    io,
+    (value) => {
+      code = value;
+    },
+    screen,
+  );
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;

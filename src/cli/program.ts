@@ -4,6 +4,7 @@
  * pays for the stack's dependencies.
  */
 import { Command, Option } from 'commander';
+import type { Screen } from '../report/screen.ts';
 import type { CliIo } from './io.ts';
 import { addFilterOptions, collect, defaultJobs, parseCount, parseDuration, parseJobs } from './options.ts';
 import { addStackOptions } from './stack-flags.ts';
@@ -23,8 +24,11 @@ function common(command: Command): Command {
     .option('--no-color', 'disable colours');
 }
 
-export function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+/** Settings are copied into subcommands when they are created, so output and exit handling come first. */
+export function createProgram(io: CliIo, setExitCode: (code: number) => void, screen: Screen): Command {
   const program = new Command('santokit-it')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => screen.out(text), writeErr: (text) => screen.err(text) })
     .description('Capability-driven integration tests for Santokit: validate the plan, start the stack, run the scenarios.')
     .addHelpText('after', EXIT_CODES)
     .showSuggestionAfterError(true);

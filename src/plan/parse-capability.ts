@@ -27,7 +27,8 @@ export function parseCapability(file: string, text: string): ParsedCapability {
     data = matter(text, {}).data;
   } catch (error) {
     const mark = (error as { mark?: { line?: number } }).mark;
-    const line = typeof mark?.line === 'number' ? mark.line + 2 : 1;
+    // gray-matter hands js-yaml the text after the opening '---', newline included, so mark lines are file lines minus one.
+    const line = typeof mark?.line === 'number' ? mark.line + 1 : 1;
     const reason = (error as { reason?: string }).reason ?? String(error);
     return parseError(file, line, `front-matter is not valid YAML: ${reason}`, 'Fix the YAML syntax at this line.');
   }

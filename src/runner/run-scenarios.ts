@@ -17,16 +17,21 @@ export interface PoolRunOptions {
 
 const LOG_TAIL_LINES = 50;
 
+/**
+ * Fills `results[index]` as each scenario ends, so an interrupted run still
+ * reports what finished; never-started entries stay empty (see `skippedResult`).
+ */
 export async function runScenarioPool(
   scenarios: readonly SelectedScenario[],
   stack: StackHandles,
   options: PoolRunOptions,
   signal: AbortSignal,
-): Promise<ScenarioResult[]> {
+  results: (ScenarioResult | undefined)[],
+): Promise<{ bailed: boolean }> {
   let bailed = false;
-  const results = await runPool(
+  await runPool(
     scenarios,
-    async (scenario) => {
+    async (scenario, index) => {
       options.reporter.onScenarioStart(scenario);
       const result = await executeScenario(scenario, {
         timeoutMs: options.timeoutMs,
@@ -36,15 +41,17 @@ export async function runScenarioPool(
         logTails: () => stack.logTails(LOG_TAIL_LINES),
       });
       if (result.outcome === 'failed' && options.bail) bailed = true;
+      // A scenario still running when the run is interrupted is reported skipped, not failed.
+      if (signal.aborted) return;
+      results[index] = result;
       options.reporter.onScenarioEnd(result);
-      return result;
     },
     { jobs: options.jobs, shouldStop: () => bailed || signal.aborted },
   );
-  return results.map((result, index) => result ?? skipped(scenarios[index] as SelectedScenario, signal.aborted ? 'interrupted' : 'bail'));
+  return { bailed };
 }
 
-function skipped(scenario: SelectedScenario, reason: string): ScenarioResult {
+export function skippedResult(scenario: SelectedScenario, reason: string): ScenarioResult {
   const status = scenario.document?.status?.value;
   return {
     id: scenario.id,

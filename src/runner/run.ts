@@ -12,7 +12,7 @@ import type { Reporter } from '../report/reporter.ts';
 import type { StackHandles, StackKind, StackProvider } from '../stack/types.ts';
 import { countOutcomes, exitCodeFor, summariseCapabilities } from './outcome.ts';
 import { REPORT_SCHEMA_VERSION, type RunReport, type RunStatus, type ScenarioResult, type StackReport } from './results.ts';
-import { runScenarioPool } from './run-scenarios.ts';
+import { runScenarioPool, skippedResult } from './run-scenarios.ts';
 import { runTasks, type Task, type TaskRunResult } from './tasks.ts';
 
 export interface RunOptions {
@@ -43,7 +43,9 @@ interface RunState {
   selection?: Selection;
   stack?: StackHandles;
   stackReport?: StackReport;
-  results: ScenarioResult[];
+  /** By selection index; holes are scenarios that never finished. */
+  results: (ScenarioResult | undefined)[];
+  bailed: boolean;
 }
 
 function createTasks(options: RunOptions): Task<RunState>[] {
@@ -89,7 +91,7 @@ function createTasks(options: RunOptions): Task<RunState>[] {
       name: 'run scenarios',
       run: async (state, context) => {
         if (!state.stack || !state.selection) return;
-        state.results = await runScenarioPool(state.selection.scenarios, state.stack, options, context.signal);
+        state.bailed = (await runScenarioPool(state.selection.scenarios, state.stack, options, context.signal, state.results)).bailed;
         if (options.holdStack) await options.holdStack(state.stack);
       },
     },
@@ -99,15 +101,22 @@ function createTasks(options: RunOptions): Task<RunState>[] {
 export async function runScenarios(options: RunOptions): Promise<RunReport> {
   const startedAt = new Date();
   const started = performance.now();
-  const state: RunState = { results: [] };
+  const state: RunState = { results: [], bailed: false };
   const outcome = await runTasks(createTasks(options), state, options.signal);
   const report = buildReport(options, state, outcome, startedAt, Math.round(performance.now() - started));
   await options.reporter.onRunEnd(report);
   return report;
 }
 
+/** Every selected scenario gets a result; those that never finished are skipped, with the reason. */
+function completeResults(state: RunState, signal: AbortSignal, error: unknown): ScenarioResult[] {
+  const reason = signal.aborted ? 'interrupted' : error instanceof StackStartError ? 'stack failed to start' : state.bailed ? 'bail' : 'not run';
+  return (state.selection?.scenarios ?? []).map((scenario, index) => state.results[index] ?? skippedResult(scenario, reason));
+}
+
 function buildReport(options: RunOptions, state: RunState, outcome: TaskRunResult, startedAt: Date, durationMs: number): RunReport {
-  const failure = classify(outcome.failed?.error, options.signal, state.results, options.strict);
+  const results = completeResults(state, options.signal, outcome.failed?.error);
+  const failure = classify(outcome.failed?.error, options.signal, results, options.strict);
   const stack = failure.error instanceof StackStartError ? { ...(state.stackReport ?? { kind: options.stackKind }), failure: failure.error.failure } : state.stackReport;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -118,9 +127,9 @@ function buildReport(options: RunOptions, state: RunState, outcome: TaskRunResul
     exitCode: failure.exitCode,
     strict: options.strict,
     ...(stack ? { stack } : {}),
-    counts: countOutcomes(state.results),
-    capabilities: summariseCapabilities(state.results, state.catalog?.documents ?? []),
-    scenarios: state.results,
+    counts: countOutcomes(results),
+    capabilities: summariseCapabilities(results, state.catalog?.documents ?? []),
+    scenarios: results,
     ...(state.validation ? { validation: state.validation } : {}),
     ...(failure.error ? { error: describe(failure.error) } : {}),
     ...(outcome.teardownFailures.length > 0 ? { teardownFailures: outcome.teardownFailures } : {}),

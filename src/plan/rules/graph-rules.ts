@@ -5,17 +5,21 @@ import { didYouMean } from '../suggest.ts';
 import type { CapabilityDocument, ValidationIssue } from '../types.ts';
 import { ID_PATTERN } from './document-rules.ts';
 
+/** Every document sharing an id is reported, each naming the others. */
 export function capabilityIdsAreUnique(catalog: Catalog): ValidationIssue[] {
-  const first = new Map<string, CapabilityDocument>();
-  const issues: ValidationIssue[] = [];
+  const byId = new Map<string, CapabilityDocument[]>();
   for (const document of catalog.documents) {
-    const id = document.id;
-    if (id === undefined) continue;
-    const earlier = first.get(id.value);
-    if (earlier === undefined) first.set(id.value, document);
-    else issues.push(issue('ID_DUPLICATE', document.file, id.line, `id ${id.value} is already used by ${earlier.file}`, 'Give each capability its own id.'));
+    const id = document.id?.value;
+    if (id !== undefined) byId.set(id, [...(byId.get(id) ?? []), document]);
   }
-  return issues;
+  return [...byId.entries()]
+    .filter(([, documents]) => documents.length > 1)
+    .flatMap(([id, documents]) =>
+      documents.map((document) => {
+        const others = documents.filter((other) => other !== document).map((other) => other.file).join(', ');
+        return issue('ID_DUPLICATE', document.file, document.id?.line ?? 1, `id ${id} is also used by ${others}`, 'Give each capability its own id.');
+      }),
+    );
 }
 
 export function dependenciesExist(catalog: Catalog): ValidationIssue[] {
