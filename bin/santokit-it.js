@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// Registers the TypeScript loader, then hands over to the CLI.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI when dist/ is fresh, else the TypeScript sources via tsx.
+import { buildIsFresh } from '../scripts/build-state.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-await main();
+if (buildIsFresh()) {
+  const { main } = await import('../dist/src/cli/main.js');
+  await main();
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  const { main } = await import('../src/cli/main.ts');
+  await main();
+}

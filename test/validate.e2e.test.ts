@@ -82,7 +82,20 @@ const cases: readonly Case[] = [
     at: '  - AUTH-002',
     exit: 0,
   },
-  { code: 'PARSE_ERROR', mutate: (tree) => void (tree[OPERATOR_SCENARIOS] = "throw new Error('boom at import');\n"), file: OPERATOR_SCENARIOS, at: 'throw new Error' },
+  {
+    // A name that is not a literal makes the module be imported, and this one throws while loading.
+    code: 'PARSE_ERROR',
+    mutate: (tree) =>
+      void (tree[OPERATOR_SCENARIOS] = "import { defineScenario } from 'santokit-it';\nconst name = 'bootstrap creates a release';\nthrow new Error('boom at import');\nexport const s = defineScenario('OPERATOR-001', name, async () => {});\n"),
+    file: OPERATOR_SCENARIOS,
+    at: 'throw new Error',
+  },
+  {
+    code: 'TEST_FUNCTION_MISSING',
+    mutate: (tree) => void (tree[OPERATOR_SCENARIOS] = "import { defineScenario } from 'santokit-it';\nconst name = 'a computed name';\nexport const s = defineScenario('OPERATOR-001', name, async () => {});\n"),
+    file: OPERATOR_FILE,
+    at: '::bootstrap creates a release',
+  },
 ];
 
 function lineOf(text: string, needle: string): number {

@@ -1,7 +1,7 @@
 /** The loaded catalog every rule, selector and report works from. */
 import type { RepoTree } from './read-catalog.ts';
-import type { LoadedScenario, ScenarioModule } from './load-scenarios.ts';
-import type { CapabilityDocument, ValidationIssue } from './types.ts';
+import type { ScenarioModule } from './load-scenarios.ts';
+import type { CapabilityDocument, ScenarioRef, ValidationIssue } from './types.ts';
 
 export interface Catalog {
   readonly root: string;
@@ -12,7 +12,19 @@ export interface Catalog {
   readonly tree: RepoTree;
 }
 
-export function allScenarios(catalog: Catalog): LoadedScenario[] {
+const modulesByFile = new WeakMap<Catalog, ReadonlyMap<string, ScenarioModule>>();
+
+/** The scenario module at a repo-relative path, looked up in O(1). */
+export function moduleAt(catalog: Catalog, file: string): ScenarioModule | undefined {
+  let index = modulesByFile.get(catalog);
+  if (index === undefined) {
+    index = new Map(catalog.modules.map((module) => [module.file, module]));
+    modulesByFile.set(catalog, index);
+  }
+  return index.get(file);
+}
+
+export function allScenarios(catalog: Catalog): ScenarioRef[] {
   return catalog.modules.flatMap((module) => (module.status === 'ok' ? module.scenarios : []));
 }
 

@@ -1,66 +1,43 @@
 /**
- * Imports scenario modules (they have no side effects by contract) and
- * indexes their scenarios by file and name.
+ * The scenario side of the catalog: modules read as text and scanned
+ * (`scan-scenarios.ts`); only a module the scan cannot read fully is
+ * imported, which scenario modules allow: they have no side effects.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { isScenario, type Scenario } from '../scenarios/kit/scenario.ts';
+import { importModule } from './import-module.ts';
+import { scanScenarioModule } from './scan-scenarios.ts';
+import { isScenario } from '../scenarios/kit/scenario.ts';
 import type { ScenarioRef } from './types.ts';
 
-export interface LoadedScenario extends ScenarioRef {
-  readonly definition: Scenario;
-}
-
 export type ScenarioModule =
-  | { readonly status: 'ok'; readonly file: string; readonly scenarios: readonly LoadedScenario[] }
+  | { readonly status: 'ok'; readonly file: string; readonly scenarios: readonly ScenarioRef[] }
   | { readonly status: 'error'; readonly file: string; readonly line: number; readonly message: string };
 
 export async function loadScenarioModules(root: string, files: readonly string[]): Promise<ScenarioModule[]> {
-  return Promise.all(files.map((file) => loadScenarioModule(root, file)));
+  return Promise.all(
+    files.map(async (file): Promise<ScenarioModule> => {
+      const text = readFileSync(join(root, file), 'utf8');
+      const scanned = scanScenarioModule(file, text);
+      if (scanned.conclusive) return { status: 'ok', file, scenarios: scanned.scenarios };
+      const imported = await importModule(root, file);
+      if (imported.status === 'error') return imported;
+      const lines = new Map(scanned.scenarios.map((scenario) => [scenario.name, scenario.line]));
+      const scenarios = imported.exports.filter(isScenario).map((definition) => ({
+        file,
+        name: definition.name,
+        capability: definition.capability,
+        line: lines.get(definition.name) ?? lineOfName(text, definition.name),
+      }));
+      return { status: 'ok', file, scenarios };
+    }),
+  );
 }
 
-async function loadScenarioModule(root: string, file: string): Promise<ScenarioModule> {
-  const path = join(root, file);
-  let exports: Record<string, unknown>;
-  try {
-    exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-  } catch (error) {
-    return { status: 'error', file, line: errorLine(error, path), message: `cannot load scenario module: ${firstLine(error)}` };
-  }
-  const text = await readFile(path, 'utf8');
-  const definitions = Object.values(exports).flatMap((value) => (Array.isArray(value) ? value : [value])).filter(isScenario);
-  const unique = [...new Set(definitions)];
-  return {
-    status: 'ok',
-    file,
-    scenarios: unique.map((definition) => ({
-      file,
-      name: definition.name,
-      capability: definition.capability,
-      line: lineOf(text, definition.name),
-      definition,
-    })),
-  };
-}
-
-/** Line of the first quoted occurrence of the scenario name; 1 if it was computed. */
-function lineOf(text: string, name: string): number {
+function lineOfName(text: string, name: string): number {
   for (const quote of ["'", '"', '`']) {
     const index = text.indexOf(`${quote}${name}${quote}`);
     if (index >= 0) return text.slice(0, index).split('\n').length;
   }
   return 1;
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
-}
-
-function errorLine(error: unknown, path: string): number {
-  const stack = error instanceof Error ? (error.stack ?? '') : '';
-  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`${escaped}:(\\d+)`).exec(stack);
-  return match?.[1] ? Number(match[1]) : 1;
 }

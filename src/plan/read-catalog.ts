@@ -1,23 +1,15 @@
 /** Disk access for the catalog: document files, and a case-exact view of the repository tree. */
 import { readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fg from 'fast-glob';
 
 export const CAPABILITIES_DIR = 'plan/capabilities';
 export const SCENARIOS_DIR = 'src/scenarios';
 
-export interface SourceFile {
-  /** Repo-relative POSIX path. */
-  readonly file: string;
-  readonly text: string;
-}
-
 /** Every `plan/capabilities/<domain>/*.md` except the README guides, sorted. */
-export async function readCapabilityFiles(root: string): Promise<SourceFile[]> {
+export async function findCapabilityFiles(root: string): Promise<string[]> {
   const files = await fg(`${CAPABILITIES_DIR}/**/*.md`, { cwd: root, ignore: ['**/README.md'], onlyFiles: true });
-  files.sort();
-  return Promise.all(files.map(async (file) => ({ file, text: await readFile(join(root, file), 'utf8') })));
+  return files.sort();
 }
 
 /** Scenario modules: `src/scenarios/**` sources outside kit/ and fixtures/, tests excluded. */
@@ -38,33 +30,42 @@ export interface RepoTree {
 }
 
 export function createRepoTree(root: string): RepoTree {
-  const listings = new Map<string, readonly string[] | null>();
-  const list = (dir: string): readonly string[] | null => {
-    let entries = listings.get(dir);
-    if (entries === undefined) {
+  const listings = new Map<string, { exact: ReadonlySet<string>; lower: ReadonlyMap<string, string> } | null>();
+  const answers = new Map<string, ReturnType<RepoTree['stat']>>();
+  const list = (dir: string) => {
+    let listing = listings.get(dir);
+    if (listing === undefined) {
       try {
-        entries = readdirSync(join(root, dir));
+        const entries = readdirSync(join(root, dir));
+        listing = { exact: new Set(entries), lower: new Map(entries.map((entry) => [entry.toLowerCase(), entry])) };
       } catch {
-        entries = null;
+        listing = null;
       }
-      listings.set(dir, entries);
+      listings.set(dir, listing);
     }
-    return entries;
+    return listing;
+  };
+  const resolve = (path: string): ReturnType<RepoTree['stat']> => {
+    let dir = '';
+    let exact = true;
+    for (const part of path.split('/')) {
+      if (part === '' || part === '.') continue;
+      const listing = list(dir);
+      const match = listing === null ? undefined : listing.exact.has(part) ? part : listing.lower.get(part.toLowerCase());
+      if (match === undefined) return { state: 'missing' };
+      if (match !== part) exact = false;
+      dir = dir === '' ? match : `${dir}/${match}`;
+    }
+    return exact ? { state: 'exact' } : { state: 'case-mismatch', actual: dir };
   };
   return {
     stat(path) {
-      const parts = path.split('/').filter((part) => part !== '' && part !== '.');
-      let dir = '';
-      let exact = true;
-      for (const part of parts) {
-        const entries = list(dir);
-        if (entries === null) return { state: 'missing' };
-        const match = entries.includes(part) ? part : entries.find((entry) => entry.toLowerCase() === part.toLowerCase());
-        if (match === undefined) return { state: 'missing' };
-        if (match !== part) exact = false;
-        dir = dir === '' ? match : `${dir}/${match}`;
+      let answer = answers.get(path);
+      if (answer === undefined) {
+        answer = resolve(path);
+        answers.set(path, answer);
       }
-      return exact ? { state: 'exact' } : { state: 'case-mismatch', actual: dir };
+      return answer;
     },
   };
 }

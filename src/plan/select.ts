@@ -2,11 +2,9 @@
 import { relative, resolve, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
-import type { Scenario } from '../scenarios/kit/scenario.ts';
 import { allScenarios, documentsById, splitTestRef, type Catalog } from './catalog.ts';
-import type { LoadedScenario } from './load-scenarios.ts';
 import { didYouMean } from './suggest.ts';
-import { DOMAINS, STATUSES, scenarioId, type CapabilityDocument } from './types.ts';
+import { DOMAINS, STATUSES, scenarioId, type CapabilityDocument, type ScenarioRef } from './types.ts';
 
 export interface SelectionFilters {
   readonly fromPlan?: boolean;
@@ -30,7 +28,6 @@ export interface SelectedScenario {
   readonly capability: string;
   /** Undefined when the declared capability is not in the catalog. */
   readonly document: CapabilityDocument | undefined;
-  readonly definition: Scenario;
 }
 
 export interface Selection {
@@ -59,7 +56,6 @@ export function selectScenarios(catalog: Catalog, filters: SelectionFilters, cwd
       line: scenario.line,
       capability: scenario.capability,
       document: byId.get(scenario.capability),
-      definition: scenario.definition,
     })),
   };
 }
@@ -96,9 +92,9 @@ function selectCapabilities(catalog: Catalog, filters: SelectionFilters, ids: re
 }
 
 /** The scenarios the documents' test_refs name, in document order, each once. */
-function scenariosOf(catalog: Catalog, documents: readonly CapabilityDocument[]): LoadedScenario[] {
+function scenariosOf(catalog: Catalog, documents: readonly CapabilityDocument[]): ScenarioRef[] {
   const index = new Map(allScenarios(catalog).map((scenario) => [scenarioId(scenario), scenario]));
-  const chosen = new Map<string, LoadedScenario>();
+  const chosen = new Map<string, ScenarioRef>();
   for (const document of documents) {
     for (const ref of document.testRefs) {
       const split = splitTestRef(ref.value);
@@ -109,7 +105,7 @@ function scenariosOf(catalog: Catalog, documents: readonly CapabilityDocument[])
   return [...chosen.values()];
 }
 
-function filterByPaths(root: string, cwd: string, scenarios: LoadedScenario[], paths: readonly string[]): LoadedScenario[] {
+function filterByPaths(root: string, cwd: string, scenarios: ScenarioRef[], paths: readonly string[]): ScenarioRef[] {
   if (paths.length === 0) return scenarios;
   const prefixes = paths.map((path) => {
     const absolute = existsSync(resolve(cwd, path)) ? resolve(cwd, path) : resolve(root, path);

@@ -1,7 +1,7 @@
 /** Runs one selected scenario: timeout, retries, transcript and log tails captured as data. */
 import { AssertionError } from 'node:assert';
 import { inspect } from 'node:util';
-import type { SelectedScenario } from '../plan/select.ts';
+import type { RunnableScenario } from './import-scenarios.ts';
 import type { ScenarioContext } from '../scenarios/kit/context.ts';
 import type { LogTail } from '../stack/types.ts';
 import { outcomeOf } from './outcome.ts';
@@ -23,7 +23,7 @@ interface Attempt {
   readonly transcript: Transcript;
 }
 
-export async function executeScenario(scenario: SelectedScenario, options: ExecuteOptions): Promise<ScenarioResult> {
+export async function executeScenario(scenario: RunnableScenario, options: ExecuteOptions): Promise<ScenarioResult> {
   const started = performance.now();
   const timeoutMs = scenario.definition.options.timeoutMs ?? options.timeoutMs;
   let attempt: Attempt | undefined;
@@ -59,7 +59,7 @@ export async function executeScenario(scenario: SelectedScenario, options: Execu
   };
 }
 
-async function runAttempt(scenario: SelectedScenario, options: ExecuteOptions, timeoutMs: number): Promise<Attempt> {
+async function runAttempt(scenario: RunnableScenario, options: ExecuteOptions, timeoutMs: number): Promise<Attempt> {
   const transcript = new Transcript();
   const controller = new AbortController();
   const stop = (reason: ScenarioError) => controller.abort(reason);

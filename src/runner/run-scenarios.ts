@@ -4,6 +4,7 @@ import type { Reporter } from '../report/reporter.ts';
 import { createScenarioContext } from '../scenarios/kit/context.ts';
 import type { StackHandles } from '../stack/types.ts';
 import { executeScenario } from './execute-scenario.ts';
+import type { RunnableScenario } from './import-scenarios.ts';
 import type { ScenarioResult } from './results.ts';
 import { runPool } from './scheduler.ts';
 
@@ -22,7 +23,7 @@ const LOG_TAIL_LINES = 50;
  * reports what finished; never-started entries stay empty (see `skippedResult`).
  */
 export async function runScenarioPool(
-  scenarios: readonly SelectedScenario[],
+  scenarios: readonly RunnableScenario[],
   stack: StackHandles,
   options: PoolRunOptions,
   signal: AbortSignal,

@@ -12,6 +12,7 @@ import type { Reporter } from '../report/reporter.ts';
 import type { StackHandles, StackKind, StackProvider } from '../stack/types.ts';
 import { countOutcomes, exitCodeFor, summariseCapabilities } from './outcome.ts';
 import { REPORT_SCHEMA_VERSION, type RunReport, type RunStatus, type ScenarioResult, type StackReport } from './results.ts';
+import { importSelected, type RunnableScenario } from './import-scenarios.ts';
 import { runScenarioPool, skippedResult } from './run-scenarios.ts';
 import { runTasks, type Task, type TaskRunResult } from './tasks.ts';
 
@@ -41,6 +42,7 @@ interface RunState {
   catalog?: Catalog;
   validation?: ValidationReport;
   selection?: Selection;
+  runnable?: readonly RunnableScenario[];
   stack?: StackHandles;
   stackReport?: StackReport;
   /** By selection index; holes are scenarios that never finished. */
@@ -67,6 +69,7 @@ function createTasks(options: RunOptions): Task<RunState>[] {
         if (state.selection.scenarios.length === 0 && !options.passWithNoScenarios) {
           throw new UsageError('no scenarios selected', 'Widen the filters (santokit-it list shows what they select), or pass --pass-with-no-scenarios.');
         }
+        state.runnable = await importSelected(options.root, state.selection.scenarios);
         options.reporter.onRunStart({ root: options.root, scenarios: state.selection.scenarios, capabilities: new Set(state.selection.scenarios.map((s) => s.capability)).size, jobs: options.jobs, stack: options.stackKind });
       },
     },
@@ -90,8 +93,8 @@ function createTasks(options: RunOptions): Task<RunState>[] {
     {
       name: 'run scenarios',
       run: async (state, context) => {
-        if (!state.stack || !state.selection) return;
-        state.bailed = (await runScenarioPool(state.selection.scenarios, state.stack, options, context.signal, state.results)).bailed;
+        if (!state.stack || !state.runnable) return;
+        state.bailed = (await runScenarioPool(state.runnable, state.stack, options, context.signal, state.results)).bailed;
         if (options.holdStack) await options.holdStack(state.stack);
       },
     },

@@ -76,19 +76,19 @@ export const titleIsPresent: DocumentRule = (document) =>
 
 export const sectionsArePresentAndOrdered: DocumentRule = (document) => {
   const issues: ValidationIssue[] = [];
-  const titles = document.sections.map((section) => section.title);
+  const positions = document.sections.map((section) => (SECTIONS as readonly string[]).indexOf(section.title));
   const lastLine = document.sections.at(-1)?.line ?? 1;
-  for (const required of SECTIONS) {
-    if (!titles.includes(required)) {
+  SECTIONS.forEach((required, position) => {
+    if (!positions.includes(position)) {
       issues.push(issue('SECTION_MISSING', document.file, lastLine, `section '## ${required}' is missing`, `Add '## ${required}'; the six sections are, in order: ${SECTIONS.join(', ')}.`));
     }
-  }
-  const present = document.sections.filter((section) => (SECTIONS as readonly string[]).includes(section.title));
+  });
   let expected = 0;
-  for (const section of present) {
-    const position = SECTIONS.indexOf(section.title as (typeof SECTIONS)[number]);
+  for (const [index, position] of positions.entries()) {
+    if (position < 0) continue;
     if (position < expected) {
-      issues.push(issue('SECTION_ORDER', document.file, section.line, `section '## ${section.title}' is out of order`, `Order the sections: ${SECTIONS.join(', ')}.`));
+      const section = document.sections[index];
+      issues.push(issue('SECTION_ORDER', document.file, section?.line ?? 1, `section '## ${section?.title ?? ''}' is out of order`, `Order the sections: ${SECTIONS.join(', ')}.`));
       break;
     }
     expected = position;

@@ -10,7 +10,10 @@ export function capabilityIdsAreUnique(catalog: Catalog): ValidationIssue[] {
   const byId = new Map<string, CapabilityDocument[]>();
   for (const document of catalog.documents) {
     const id = document.id?.value;
-    if (id !== undefined) byId.set(id, [...(byId.get(id) ?? []), document]);
+    if (id === undefined) continue;
+    const group = byId.get(id);
+    if (group) group.push(document);
+    else byId.set(id, [document]);
   }
   return [...byId.entries()]
     .filter(([, documents]) => documents.length > 1)

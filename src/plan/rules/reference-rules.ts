@@ -1,5 +1,5 @@
 /** Rules that resolve a document's references against the repository and the scenario modules. */
-import { splitTestRef, type Catalog } from '../catalog.ts';
+import { moduleAt, splitTestRef, type Catalog } from '../catalog.ts';
 import { issue } from '../parse-capability.ts';
 import { SCENARIOS_DIR } from '../read-catalog.ts';
 import { didYouMean } from '../suggest.ts';
@@ -43,7 +43,7 @@ function checkTestRef(catalog: Catalog, document: CapabilityDocument, ref: Locat
   if (found.state === 'case-mismatch') {
     return [issue('REF_CASE_MISMATCH', document.file, ref.line, `scenario file '${split.file}' differs in letter case from '${found.actual ?? ''}' on disk`, `Write '${found.actual ?? ''}'.`)];
   }
-  const module = catalog.modules.find((candidate) => candidate.file === split.file);
+  const module = moduleAt(catalog, split.file);
   if (module === undefined) {
     return [issue('TEST_NODEID_INVALID', document.file, ref.line, `'${split.file}' is not a scenario module`, `Scenario modules live under ${SCENARIOS_DIR}/<domain>/ (not kit/ or fixtures/).`)];
   }

@@ -1,0 +1,27 @@
+/** Before a run: import the selected scenarios' modules and pair each scenario with its definition. */
+import { UsageError } from '../errors.ts';
+import { importModule } from '../plan/import-module.ts';
+import type { SelectedScenario } from '../plan/select.ts';
+import { isScenario, type Scenario } from '../scenarios/kit/scenario.ts';
+
+export interface RunnableScenario extends SelectedScenario {
+  readonly definition: Scenario;
+}
+
+export async function importSelected(root: string, scenarios: readonly SelectedScenario[]): Promise<RunnableScenario[]> {
+  const files = [...new Set(scenarios.map((scenario) => scenario.file))];
+  const definitions = new Map<string, Scenario>();
+  for (const imported of await Promise.all(files.map((file) => importModule(root, file)))) {
+    if (imported.status === 'error') {
+      throw new UsageError(`${imported.file}:${imported.line}: ${imported.message}`, 'Fix the module so it imports without errors.');
+    }
+    for (const definition of imported.exports.filter(isScenario)) definitions.set(`${imported.file}::${definition.name}`, definition);
+  }
+  return scenarios.map((scenario) => {
+    const definition = definitions.get(scenario.id);
+    if (definition === undefined) {
+      throw new UsageError(`${scenario.file}:${scenario.line}: scenario '${scenario.name}' is not exported by its module`, 'Export every defineScenario(...) value from the module.');
+    }
+    return { ...scenario, definition };
+  });
+}

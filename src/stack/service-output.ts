@@ -1,0 +1,70 @@
+/**
+ * Where a service's output goes: a ring buffer (for failure messages and
+ * report tails), `<logDir>/<service>.log`, live subscribers (log probes) and
+ * the optional `[service]` stream of `--verbose`.
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { createLineBuffer, createLineSplitter } from './line-buffer.ts';
+import type { LineSource } from './probes/probe.ts';
+
+export const OUTPUT_RING_LINES = 2_000;
+
+export interface ServiceOutput extends LineSource {
+  readonly name: string;
+  /** A writer for one stream (stdout, stderr, a log follower); lines from several writers interleave. */
+  writer(): { write(chunk: string): void; end(): void };
+  /** Adds one whole line, e.g. a message of the tool itself about the service. */
+  line(text: string): void;
+  tail(count?: number): string[];
+  /** Path of the log file, if one is written. */
+  readonly logFile: string | undefined;
+  /** Flushes and closes the log file. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface ServiceOutputOptions {
+  readonly logDir?: string;
+  readonly onLine?: (service: string, line: string) => void;
+}
+
+export function createServiceOutput(name: string, options: ServiceOutputOptions = {}): ServiceOutput {
+  const buffer = createLineBuffer(OUTPUT_RING_LINES);
+  const subscribers = new Set<(line: string) => void>();
+  const file = openLogFile(name, options.logDir);
+  let closing: Promise<void> | undefined;
+  const line = (text: string) => {
+    buffer.push(text);
+    if (!closing) file?.write(`${text}\n`);
+    options.onLine?.(name, text);
+    for (const subscriber of subscribers) subscriber(text);
+  };
+  return {
+    name,
+    logFile: file?.path.toString(),
+    line,
+    writer() {
+      const splitter = createLineSplitter(line);
+      return { write: splitter.write, end: splitter.flush };
+    },
+    lines: () => buffer.tail(),
+    tail: (count) => buffer.tail(count),
+    subscribe(onLine) {
+      subscribers.add(onLine);
+      return () => subscribers.delete(onLine);
+    },
+    close() {
+      closing ??= file ? new Promise<void>((resolve) => file.end(resolve)) : Promise.resolve();
+      return closing;
+    },
+  };
+}
+
+function openLogFile(name: string, logDir: string | undefined): WriteStream | undefined {
+  if (!logDir) return undefined;
+  mkdirSync(logDir, { recursive: true });
+  const stream = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+  // A full disk must not crash the run; the ring buffer still has the lines.
+  stream.on('error', () => undefined);
+  return stream;
+}
