@@ -1,0 +1,22 @@
+/**
+ * `npm run bench`: prints the project's performance figures. Sections can be
+ * named on the command line (`npm run bench -- validate`); default: all.
+ */
+import { validateBench } from './validate-bench.ts';
+
+const sections: Record<string, () => Promise<string[]>> = {
+  validate: validateBench,
+};
+
+const wanted = process.argv.slice(2);
+const names = wanted.length > 0 ? wanted : Object.keys(sections);
+for (const name of names) {
+  const section = sections[name];
+  if (!section) {
+    console.error(`unknown bench section '${name}'; sections: ${Object.keys(sections).join(', ')}`);
+    process.exitCode = 2;
+    continue;
+  }
+  console.log(`## ${name}`);
+  for (const line of await section()) console.log(`  ${line}`);
+}
