@@ -9,6 +9,8 @@ import type { ScenarioResult } from './results.ts';
 import { runPool } from './scheduler.ts';
 
 export interface PoolRunOptions {
+  /** Repository root, for scenario fixtures. */
+  readonly root: string;
   readonly jobs: number;
   readonly timeoutMs: number;
   readonly retries: number;
@@ -38,7 +40,7 @@ export async function runScenarioPool(
         timeoutMs: options.timeoutMs,
         retries: options.retries,
         signal,
-        createContext: (transcript, scenarioSignal) => createScenarioContext(stack, transcript, scenarioSignal),
+        createContext: (transcript, scenarioSignal) => createScenarioContext(stack, transcript, scenarioSignal, { root: options.root }),
         logTails: () => stack.logTails(LOG_TAIL_LINES),
       });
       if (result.outcome === 'failed' && options.bail) bailed = true;

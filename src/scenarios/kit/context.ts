@@ -1,30 +1,67 @@
 /**
- * The context every scenario receives: the started stack's handles, the
- * transcript its clients record into, and an abort signal for timeouts.
+ * The context every scenario receives: the started stack, recorded clients
+ * for the Hub, the Bridge, `stk` and PostgreSQL, and its fixtures.
  */
+import { join } from 'node:path';
 import type { Transcript } from '../../runner/transcript.ts';
 import type { StackHandles } from '../../stack/types.ts';
+import { createBridgeClient, type BridgeClient } from './bridge.ts';
+import { createAdminDatabase, type AdminDatabase } from './db.ts';
+import { createHttpClient, type HttpClient } from './http.ts';
+import { createStkRunner, type StkRunner } from './stk.ts';
 
 export interface ScenarioContext {
   readonly stack: StackHandles;
   readonly transcript: Transcript;
   /** Aborted when the scenario times out or the run is interrupted. */
   readonly signal: AbortSignal;
+  readonly hub: HttpClient;
+  readonly bridge: BridgeClient;
+  /** Runs `stk`; carries `STK_AUTH_TOKEN` once `operatorToken()` has logged in. */
+  readonly stk: StkRunner;
+  readonly db: AdminDatabase;
+  /** Absolute path of `src/scenarios/fixtures/<name>`. */
+  fixture(name: string): string;
+  /** Logs the stack's operator in (once per scenario) and returns the token. */
+  operatorToken(): Promise<string>;
   /** A name unique to this scenario run, safe as a project, env or database name. */
   uniqueName(prefix: string): string;
 }
 
-let counter = 0;
+export interface ContextOptions {
+  /** Repository root holding `src/scenarios/fixtures`. */
+  readonly root: string;
+}
 
-export function createScenarioContext(stack: StackHandles, transcript: Transcript, signal: AbortSignal): ScenarioContext {
-  const run = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
-  return {
+let counter = 0;
+const RUN = `${process.pid.toString(36)}${Date.now().toString(36).slice(-3)}`;
+
+export function createScenarioContext(stack: StackHandles, transcript: Transcript, signal: AbortSignal, options: ContextOptions): ScenarioContext {
+  const hub = createHttpClient(stack.hubUrl, transcript, signal);
+  let token: string | undefined;
+  const context: ScenarioContext = {
     stack,
     transcript,
     signal,
+    hub,
+    bridge: createBridgeClient(createHttpClient(stack.bridgeUrl, transcript, signal)),
+    stk: createStkRunner(stack.stk, transcript, (): Record<string, string> => (token === undefined ? {} : { STK_AUTH_TOKEN: token })),
+    db: createAdminDatabase(stack, transcript),
+    fixture: (name) => join(options.root, 'src/scenarios/fixtures', name),
+    async operatorToken() {
+      if (token !== undefined) return token;
+      const response = await hub.post('/api/auth/login', stack.operator);
+      const value = (response.json as { token?: unknown } | undefined)?.token;
+      if (response.status !== 200 || typeof value !== 'string') {
+        throw new Error(`operator login as ${stack.operator.email} failed: ${response.status} ${response.text.slice(0, 300)}`);
+      }
+      token = value;
+      return token;
+    },
     uniqueName(prefix) {
       counter += 1;
-      return `${prefix}_${run}_${counter}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+      return `${prefix}_${RUN}${counter.toString(36)}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
     },
   };
+  return context;
 }

@@ -1,0 +1,7 @@
+/** Everything a scenario module needs, from one import. */
+export { defineScenario } from './scenario.ts';
+export type { ScenarioContext } from './context.ts';
+export type { Credentials } from './bridge.ts';
+export type { HttpResponse } from './http.ts';
+export { eventually, expectAffected, expectError, expectExit, expectRows, expectStatus } from './assertions.ts';
+export { addEnv, bootstrapProject, createApiKey, signupAndLogin, type BootstrappedProject, type EndUserSession } from './project.ts';
