@@ -1,0 +1,41 @@
+/** The Hub's environment, read once at start; a missing variable is a one-line error, not a stack trace. */
+import { parsePasetoKeys, type SigningSecret } from '../shared/tokens.ts';
+import { SERVICE_TOKEN_ENV } from '../shared/contract.ts';
+
+export interface HubConfig {
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly pasetoKeys: readonly SigningSecret[];
+  readonly secretKey: string;
+  readonly serviceToken: string;
+  readonly operator: { readonly email: string; readonly password: string };
+}
+
+export class ConfigError extends Error {}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new ConfigError(`${name} is required`);
+  return value;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv): HubConfig {
+  const port = Number(env.STK_HUB_PORT ?? '4000');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`STK_HUB_PORT '${env.STK_HUB_PORT}' is not a port number`);
+  let pasetoKeys: SigningSecret[];
+  try {
+    pasetoKeys = parsePasetoKeys(required(env, 'STK_PASETO_KEYS'));
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+  const secretKey = required(env, 'STK_SECRET_KEY');
+  if (secretKey.length < 16) throw new ConfigError('STK_SECRET_KEY must be at least 16 characters');
+  return {
+    port,
+    databaseUrl: required(env, 'STK_HUB_DB_URL'),
+    pasetoKeys,
+    secretKey,
+    serviceToken: required(env, SERVICE_TOKEN_ENV),
+    operator: { email: env.STK_OPERATOR_EMAIL ?? 'owner@example.com', password: env.STK_OPERATOR_PASSWORD ?? 'password' },
+  };
+}

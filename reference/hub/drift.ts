@@ -1,0 +1,66 @@
+/** Baselines and drift per env connection (plan/spec/drift.md). */
+import type { HubDeps } from './deps.ts';
+import { badRequest, HttpError } from './errors.ts';
+import { connectionsOf } from './routes/lookup.ts';
+import { diffSchemas, introspect, withDatabase, type LiveSchema } from './schema/introspect.ts';
+
+export interface ConnectionDrift {
+  readonly connection: string;
+  readonly issues: readonly string[];
+}
+
+async function introspectConnection(deps: HubDeps, name: string, sealedUrl: string): Promise<LiveSchema> {
+  try {
+    return await withDatabase(deps.sealer.open(sealedUrl), introspect);
+  } catch {
+    throw badRequest(`connection failed: ${name}`);
+  }
+}
+
+/** Introspects the env's connections (or only `only`) and stores them as baselines, all or nothing. */
+export async function takeBaselines(deps: HubDeps, project: string, env: string, only?: readonly string[]) {
+  const connections = (await connectionsOf(deps.store, project, env)).filter((row) => !only || only.includes(row.name));
+  const snapshots: { connection: string; live: LiveSchema }[] = [];
+  for (const row of connections) snapshots.push({ connection: row.name, live: await introspectConnection(deps, row.name, row.sealed_url) });
+  const taken = await deps.store.transaction(async (query) => {
+    const stamps: (Date | undefined)[] = [];
+    for (const { connection, live } of snapshots) {
+      const rows = await query<{ taken_at: Date }>(
+        `INSERT INTO hub_schema_baselines (project, env, connection, snapshot) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (project, env, connection) DO UPDATE SET snapshot = EXCLUDED.snapshot, taken_at = now() RETURNING taken_at`,
+        [project, env, connection, JSON.stringify(live)],
+      );
+      stamps.push(rows[0]?.taken_at);
+    }
+    return stamps;
+  });
+  return snapshots.map(({ connection, live }, index) => ({
+    connection,
+    taken_at: taken[index],
+    tables: Object.entries(live).map(([name, columns]) => ({ name, columns: Object.entries(columns).map(([column, info]) => ({ name: column, ...info })) })),
+  }));
+}
+
+/** Every baselined connection of the env with its issues (empty when it matches). */
+export async function measureDrift(deps: HubDeps, project: string, env: string): Promise<ConnectionDrift[]> {
+  const baselines = await deps.store.query<{ connection: string; snapshot: LiveSchema }>(
+    `SELECT connection, snapshot FROM hub_schema_baselines WHERE project = $1 AND env = $2 ORDER BY connection`,
+    [project, env],
+  );
+  const connections = await connectionsOf(deps.store, project, env);
+  const result: ConnectionDrift[] = [];
+  for (const baseline of baselines) {
+    const row = connections.find((candidate) => candidate.name === baseline.connection);
+    if (!row) continue;
+    result.push({ connection: baseline.connection, issues: diffSchemas(baseline.snapshot, await introspectConnection(deps, row.name, row.sealed_url)) });
+  }
+  return result;
+}
+
+/** 409 SCHEMA_DRIFT naming each drifted connection and issue. */
+export async function assertNoDrift(deps: HubDeps, project: string, env: string, skip: readonly string[] = []): Promise<void> {
+  const drifted = (await measureDrift(deps, project, env)).filter((entry) => entry.issues.length > 0 && !skip.includes(entry.connection));
+  if (drifted.length === 0) return;
+  const message = `schema drift detected${drifted.map((entry) => ` on connection ${entry.connection}: ${entry.issues.join(', ')}`).join(';')}`;
+  throw new HttpError('SCHEMA_DRIFT', message, { project, env, drift: drifted });
+}

@@ -1,0 +1,57 @@
+/** Request reading shared by the routes: JSON bodies, typed fields, query parameters — every failure a 400 envelope. */
+import type { Context } from 'hono';
+import { badRequest } from './errors.ts';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export type Body = Record<string, unknown>;
+
+export async function readBody(c: Context): Promise<Body> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) throw badRequest('Content-Type must be application/json');
+  const text = await c.req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw badRequest('request body is larger than 1 MiB');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw badRequest('request body is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badRequest('request body must be a JSON object');
+  return parsed as Body;
+}
+
+export function str(body: Body, field: string): string {
+  const value = body[field];
+  if (typeof value !== 'string' || value === '') throw badRequest(`field '${field}' is required and must be a non-empty string`);
+  return value;
+}
+
+export function optionalStr(body: Body, field: string): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw badRequest(`field '${field}' must be a string`);
+  return value;
+}
+
+export function bool(body: Body, field: string): boolean {
+  const value = body[field];
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') throw badRequest(`field '${field}' must be a boolean`);
+  return value;
+}
+
+export function queryParam(c: Context, name: string): string {
+  const value = c.req.query(name);
+  if (value === undefined || value === '') throw badRequest(`query parameter '${name}' is required`);
+  return value;
+}
+
+/** Names of projects, envs, connections, keys: letters, digits, `_` and `-`, starting with a letter. */
+const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+
+export function name(body: Body, field: string): string {
+  const value = str(body, field);
+  if (!NAME.test(value)) throw badRequest(`${field} '${value.slice(0, 64)}' is not a valid name (lower-case letters, digits, _ and -, starting with a letter)`);
+  return value;
+}

@@ -1,0 +1,29 @@
+/** The reference Hub process: reads env, opens its store, listens, stops cleanly on SIGTERM/SIGINT. */
+import { serve } from '@hono/node-server';
+import { createHubApp } from './app.ts';
+import { ConfigError, readConfig } from './config.ts';
+import { createSealer } from './crypto.ts';
+import type { HubDeps } from './deps.ts';
+import { ensureBootstrapOperator } from './routes/operators.ts';
+import { openStore } from './store.ts';
+
+async function start(): Promise<void> {
+  const config = readConfig(process.env);
+  const store = await openStore(config.databaseUrl);
+  const deps: HubDeps = { store, config, sealer: createSealer(config.secretKey), log: (line) => console.log(line) };
+  await ensureBootstrapOperator(deps);
+  const server = serve({ fetch: createHubApp(deps).fetch, port: config.port, hostname: '0.0.0.0' }, (info) => {
+    console.log(`hub listening on ${info.port}`);
+  });
+  const stop = () => {
+    server.close();
+    void store.close().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+start().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `hub: ${error.message}` : `hub failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

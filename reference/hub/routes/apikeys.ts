@@ -1,0 +1,71 @@
+/** Project API keys `<key_id>.<secret>`: secrets hashed, ids opaque, names unique per project/env, revocation immediate. */
+import { hashSecret, randomToken } from '../crypto.ts';
+import type { HubApp, HubDeps } from '../deps.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { name, queryParam, readBody, str } from '../http.ts';
+import { requireOperator, requireProjectRole } from '../operators.ts';
+import { requireEnv } from './lookup.ts';
+
+const ROLE = /^[a-z][a-z0-9_-]{0,62}$/;
+const RESERVED = ['public', 'authenticated'];
+
+function roles(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
+  if (!list) throw badRequest("field 'roles' is required");
+  const clean = list.map((role) => String(role).trim()).filter(Boolean);
+  if (clean.length === 0) throw badRequest("field 'roles' must name at least one role");
+  for (const role of clean) {
+    if (!ROLE.test(role)) throw badRequest(`invalid role '${role.slice(0, 64)}'`);
+    if (RESERVED.includes(role)) throw badRequest(`role '${role}' is reserved and cannot be given to an API key`);
+  }
+  return clean;
+}
+
+export function registerApiKeyRoutes(app: HubApp, deps: HubDeps): void {
+  const { store, config } = deps;
+
+  app.post('/api/apikeys/create', async (c) => {
+    const body = await readBody(c);
+    const operator = requireOperator(c, config);
+    const project = name(body, 'project');
+    await requireProjectRole(store, operator, project, 'admin');
+    const env = name(body, 'env');
+    const keyName = name(body, 'name');
+    const keyRoles = roles(body.roles);
+    await requireEnv(store, project, env);
+    const id = `k${randomToken(9)}`.replaceAll(/[-_]/g, 'x');
+    const secret = randomToken(24);
+    const rows = await store.query(
+      `INSERT INTO hub_api_keys (id, project, env, name, secret_hash, roles) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project, env, name) DO NOTHING RETURNING id`,
+      [id, project, env, keyName, await hashSecret(secret), JSON.stringify(keyRoles)],
+    );
+    if (rows.length === 0) throw conflict(`API key '${keyName}' already exists in ${project}/${env}`);
+    return c.json({ key_id: id, name: keyName, roles: keyRoles, api_key: `${id}.${secret}` });
+  });
+
+  app.get('/api/apikeys/list', async (c) => {
+    const operator = requireOperator(c, config);
+    const project = queryParam(c, 'project');
+    const env = queryParam(c, 'env');
+    await requireProjectRole(store, operator, project, 'admin');
+    await requireEnv(store, project, env);
+    const rows = await store.query<{ id: string; name: string; roles: string[]; created_at: Date; revoked_at: Date | null }>(
+      `SELECT id, name, roles, created_at, revoked_at FROM hub_api_keys WHERE project = $1 AND env = $2 ORDER BY created_at DESC, name`,
+      [project, env],
+    );
+    return c.json(rows.map((row) => ({ ...row, status: row.revoked_at ? 'revoked' : 'active' })));
+  });
+
+  app.post('/api/apikeys/revoke', async (c) => {
+    const body = await readBody(c);
+    const operator = requireOperator(c, config);
+    const project = name(body, 'project');
+    await requireProjectRole(store, operator, project, 'admin');
+    const env = name(body, 'env');
+    const keyId = str(body, 'key_id');
+    await requireEnv(store, project, env);
+    const rows = await store.query(`UPDATE hub_api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE project = $1 AND env = $2 AND (id = $3 OR name = $3) RETURNING id`, [project, env, keyId]);
+    if (rows.length === 0) throw notFound('API key not found');
+    return c.json({ ok: true, key_id: (rows[0] as { id: string }).id, status: 'revoked' });
+  });
+}

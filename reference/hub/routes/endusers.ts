@@ -1,0 +1,56 @@
+/** End users of a project/env: signup and login return a PASETO access token and set the access cookie. */
+import type { Context } from 'hono';
+import { accessCookieName } from '../../shared/contract.ts';
+import { deriveAccessKeys, issueAccessToken } from '../../shared/tokens.ts';
+import { hashSecret, newId, verifySecret } from '../crypto.ts';
+import type { HubApp, HubDeps } from '../deps.ts';
+import { badRequest, conflict, unauthorized } from '../errors.ts';
+import { name, readBody, str } from '../http.ts';
+import { requireEnv } from './lookup.ts';
+
+const TTL_SECONDS = 3600;
+const ROLES = ['authenticated', 'reader'];
+
+export function registerEndUserRoutes(app: HubApp, deps: HubDeps): void {
+  const { store, config } = deps;
+
+  const session = (c: Context, project: string, env: string, sub: string, roles: string[]) => {
+    const [key] = deriveAccessKeys(config.pasetoKeys, project, env);
+    if (!key) throw new Error('no signing key');
+    const token = issueAccessToken(key, { sub, roles, project, env, ttlSeconds: TTL_SECONDS });
+    c.header('Set-Cookie', `${accessCookieName(project, env)}=${token}; HttpOnly; Path=/; SameSite=Lax; Max-Age=${TTL_SECONDS}`);
+    return c.json({ access_token: token, sub, expires_in: TTL_SECONDS });
+  };
+
+  const credentials = async (c: Context) => {
+    const body = await readBody(c);
+    const project = name(body, 'project');
+    const env = name(body, 'env');
+    return { project, env, email: str(body, 'email'), password: str(body, 'password') };
+  };
+
+  app.post('/api/endusers/signup', async (c) => {
+    const { project, env, email, password } = await credentials(c);
+    if (!email.includes('@')) throw badRequest('email must contain @');
+    if (password.length < 8) throw badRequest('password must be at least 8 characters');
+    await requireEnv(store, project, env);
+    const sub = newId();
+    const rows = await store.query(
+      `INSERT INTO hub_end_users (project, env, email, sub, password_hash, roles) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING sub`,
+      [project, env, email, sub, await hashSecret(password), JSON.stringify(ROLES)],
+    );
+    if (rows.length === 0) throw conflict('end user already exists');
+    return session(c, project, env, sub, ROLES);
+  });
+
+  app.post('/api/endusers/login', async (c) => {
+    const { project, env, email, password } = await credentials(c);
+    const rows = await store.query<{ sub: string; password_hash: string; roles: string[] }>(
+      `SELECT sub, password_hash, roles FROM hub_end_users WHERE project = $1 AND env = $2 AND email = $3`,
+      [project, env, email],
+    );
+    const user = rows[0];
+    if (!user || !(await verifySecret(password, user.password_hash))) throw unauthorized('invalid credentials');
+    return session(c, project, env, user.sub, user.roles);
+  });
+}

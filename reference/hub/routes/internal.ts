@@ -1,0 +1,73 @@
+/** `/internal/*` for the Bridge (reference/shared/contract.ts), behind the service token. */
+import { timingSafeEqual } from 'node:crypto';
+import { SERVICE_TOKEN_HEADER, type ApiKeyVerifyResponse, type ConnectionEntry, type ReleasePayload } from '../../shared/contract.ts';
+import { deriveAccessKeys, verifyAccessToken } from '../../shared/tokens.ts';
+import { verifySecret } from '../crypto.ts';
+import type { HubApp, HubDeps } from '../deps.ts';
+import { notFound, unauthorized } from '../errors.ts';
+import { readBody } from '../http.ts';
+import { currentRelease, releaseById, type ReleaseRow } from '../releases.ts';
+import { connectionsOf } from './lookup.ts';
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function payload(deps: HubDeps, row: ReleaseRow, env: string): Promise<ReleasePayload> {
+  const connections: Record<string, ConnectionEntry> = {};
+  for (const connection of await connectionsOf(deps.store, row.project, env)) {
+    connections[connection.name] = { name: connection.name, engine: 'postgres', db_url: deps.sealer.open(connection.sealed_url) };
+  }
+  return { release_id: row.id, project: row.project, env, ...row.body, connections };
+}
+
+export function registerInternalRoutes(app: HubApp, deps: HubDeps): void {
+  const { store, config } = deps;
+  app.use('/internal/*', async (c, next) => {
+    if (!sameSecret(c.req.header(SERVICE_TOKEN_HEADER) ?? '', config.serviceToken)) throw unauthorized('service token required');
+    await next();
+  });
+
+  app.get('/internal/releases/:project/:env/current', async (c) => {
+    const { project, env } = c.req.param();
+    const row = await currentRelease(store, project, env);
+    if (!row) throw notFound('no current release');
+    return c.json(await payload(deps, row, env));
+  });
+
+  app.get('/internal/releases/:id', async (c) => {
+    const row = await releaseById(store, c.req.param('id'));
+    if (!row) throw notFound('release not found');
+    return c.json(await payload(deps, row, row.env));
+  });
+
+  app.get('/internal/keys/:project/:env', (c) => {
+    const { project, env } = c.req.param();
+    return c.json({ project, env, keys: deriveAccessKeys(config.pasetoKeys, project, env) });
+  });
+
+  app.post('/internal/apikeys/verify', async (c) => {
+    const body = await readBody(c);
+    const keyId = typeof body.key_id === 'string' ? body.key_id : '';
+    const secret = typeof body.secret === 'string' ? body.secret : '';
+    const rows = await store.query<{ id: string; project: string; env: string; secret_hash: string; roles: string[]; revoked_at: Date | null }>(
+      `SELECT id, project, env, secret_hash, roles, revoked_at FROM hub_api_keys WHERE id = $1`,
+      [keyId],
+    );
+    const key = rows[0];
+    const invalid: ApiKeyVerifyResponse = { valid: false };
+    if (!key || key.revoked_at || !(await verifySecret(secret, key.secret_hash))) return c.json(invalid);
+    const valid: ApiKeyVerifyResponse = { valid: true, key: { id: key.id, project_id: key.project, env_id: key.env, project_name: key.project, env_name: key.env, roles: key.roles } };
+    return c.json(valid);
+  });
+
+  app.post('/internal/tokens/verify', async (c) => {
+    const body = await readBody(c);
+    const verdict = verifyAccessToken(String(body.token ?? ''), (project, env) => deriveAccessKeys(config.pasetoKeys, project, env));
+    if (verdict.status !== 'valid') return c.json({ valid: false });
+    const { claims } = verdict;
+    return c.json({ valid: true, claims: { project: claims.projectId, env: claims.envId, sub: claims.sub, roles: claims.roles } });
+  });
+}

@@ -1,0 +1,43 @@
+/** Operator accounts: login, open signup (no rights until a membership is active), whoami. */
+import { hashSecret, verifySecret } from '../crypto.ts';
+import type { HubApp, HubDeps } from '../deps.ts';
+import { badRequest, conflict, unauthorized } from '../errors.ts';
+import { readBody, str } from '../http.ts';
+import { issueOperatorToken, orgRole, requireOperator } from '../operators.ts';
+
+/** Creates the bootstrap owner once; later starts leave an existing account alone. */
+export async function ensureBootstrapOperator(deps: HubDeps): Promise<void> {
+  const { email, password } = deps.config.operator;
+  const existing = await deps.store.query(`SELECT 1 FROM hub_operators WHERE email = $1`, [email]);
+  if (existing.length > 0) return;
+  await deps.store.query(`INSERT INTO hub_operators (email, password_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [email, await hashSecret(password)]);
+  await deps.store.query(`INSERT INTO hub_org_members (email, role, status) VALUES ($1, 'owner', 'active') ON CONFLICT DO NOTHING`, [email]);
+}
+
+export function registerOperatorRoutes(app: HubApp, deps: HubDeps): void {
+  app.post('/api/auth/login', async (c) => {
+    const body = await readBody(c);
+    const email = str(body, 'email');
+    const password = str(body, 'password');
+    const rows = await deps.store.query<{ password_hash: string }>(`SELECT password_hash FROM hub_operators WHERE email = $1`, [email]);
+    const row = rows[0];
+    if (!row || !(await verifySecret(password, row.password_hash))) throw unauthorized('invalid operator credentials');
+    return c.json({ token: issueOperatorToken(deps.config, email) });
+  });
+
+  app.post('/api/auth/signup', async (c) => {
+    const body = await readBody(c);
+    const email = str(body, 'email');
+    const password = str(body, 'password');
+    if (!email.includes('@')) throw badRequest('email must contain @');
+    if (password.length < 8) throw badRequest('password must be at least 8 characters');
+    const inserted = await deps.store.query(`INSERT INTO hub_operators (email, password_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING email`, [email, await hashSecret(password)]);
+    if (inserted.length === 0) throw conflict('operator already exists');
+    return c.json({ email });
+  });
+
+  app.get('/api/auth/whoami', async (c) => {
+    const email = requireOperator(c, deps.config);
+    return c.json({ email, org_role: (await orgRole(deps.store, email)) ?? null });
+  });
+}

@@ -1,0 +1,90 @@
+/** Release listing and pointer moves: current, list, show, promote (drift-gated), rollback. */
+import type { HubApp, HubDeps } from '../deps.ts';
+import { assertNoDrift } from '../drift.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { name, optionalStr, queryParam, readBody } from '../http.ts';
+import { requireOperator, requireProjectRole } from '../operators.ts';
+import { currentRelease, describeRelease, movePointer, releaseById, type ReleaseRow } from '../releases.ts';
+import { requireEnv, requireProject } from './lookup.ts';
+
+export function registerReleaseRoutes(app: HubApp, deps: HubDeps): void {
+  const { store, config } = deps;
+
+  app.get('/api/releases/current', async (c) => {
+    const operator = requireOperator(c, config);
+    const project = queryParam(c, 'project');
+    const env = queryParam(c, 'env');
+    await requireProjectRole(store, operator, project, 'viewer');
+    await requireEnv(store, project, env);
+    const current = await currentRelease(store, project, env);
+    if (!current) throw notFound(`env '${env}' has no current release`);
+    return c.json(describeRelease(current));
+  });
+
+  app.get('/api/releases', async (c) => {
+    const operator = requireOperator(c, config);
+    const project = queryParam(c, 'project');
+    const env = queryParam(c, 'env');
+    const limit = Number(c.req.query('limit') ?? '20');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw badRequest('limit must be a whole number from 1 to 100');
+    await requireProjectRole(store, operator, project, 'viewer');
+    await requireEnv(store, project, env);
+    const rows = await store.query<ReleaseRow & Record<string, unknown>>(
+      `SELECT r.id, r.project, r.env, r.ref, r.body, r.created_at FROM hub_releases r
+       WHERE r.id IN (SELECT release_id FROM hub_release_history WHERE project = $1 AND env = $2)
+       ORDER BY r.created_at DESC LIMIT $3`,
+      [project, env, limit],
+    );
+    const current = (await currentRelease(store, project, env))?.id;
+    return c.json(rows.map((row) => describeRelease(row, current ?? '')));
+  });
+
+  app.get('/api/releases/:id', async (c) => {
+    const operator = requireOperator(c, config);
+    const project = queryParam(c, 'project');
+    await requireProjectRole(store, operator, project, 'viewer');
+    const row = await releaseById(store, c.req.param('id'));
+    if (!row || row.project !== project) throw notFound('release not found');
+    return c.json(describeRelease(row));
+  });
+
+  app.post('/api/releases/promote', async (c) => {
+    const body = await readBody(c);
+    const operator = requireOperator(c, config);
+    const project = name(body, 'project');
+    await requireProjectRole(store, operator, project, 'deployer');
+    const to = name(body, 'to');
+    const from = optionalStr(body, 'from');
+    const releaseId = optionalStr(body, 'release_id');
+    if ((from === undefined) === (releaseId === undefined)) throw badRequest("give exactly one of 'from' or 'release_id'");
+    await requireProject(store, project);
+    await requireEnv(store, project, to);
+    let release: ReleaseRow | undefined;
+    if (from !== undefined) {
+      await requireEnv(store, project, from);
+      release = await currentRelease(store, project, from);
+      if (!release) throw notFound(`env '${from}' has no current release`);
+    } else {
+      release = await releaseById(store, releaseId ?? '');
+      if (!release || release.project !== project) throw notFound('release not found');
+    }
+    await assertNoDrift(deps, project, to);
+    await movePointer(store, project, to, release.id, 'promote', operator);
+    return c.json({ ok: true, project, env: to, release_id: release.id });
+  });
+
+  app.post('/api/releases/rollback', async (c) => {
+    const body = await readBody(c);
+    const operator = requireOperator(c, config);
+    const project = name(body, 'project');
+    await requireProjectRole(store, operator, project, 'deployer');
+    const env = name(body, 'env');
+    const target = optionalStr(body, 'release_id') ?? optionalStr(body, 'to_release_id');
+    if (target === undefined) throw badRequest("field 'release_id' is required");
+    await requireEnv(store, project, env);
+    const release = await releaseById(store, target);
+    if (!release || release.project !== project) throw notFound('release not found');
+    await movePointer(store, project, env, release.id, 'rollback', operator);
+    return c.json({ ok: true, project, env, release_id: release.id });
+  });
+}

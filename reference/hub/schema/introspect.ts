@@ -1,0 +1,63 @@
+/** What a project database holds: the public schema's base tables and their columns. */
+import pg from 'pg';
+
+export interface LiveColumn {
+  readonly type: string;
+  readonly nullable: boolean;
+}
+
+export type LiveSchema = Record<string, Record<string, LiveColumn>>;
+
+const COLUMNS = `
+SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY c.relname, a.attnum`;
+
+export async function introspect(client: pg.Client): Promise<LiveSchema> {
+  const rows = (await client.query<{ table_name: string; column_name: string; type: string; nullable: boolean }>(COLUMNS)).rows;
+  const live: LiveSchema = {};
+  for (const row of rows) (live[row.table_name] ??= {})[row.column_name] = { type: row.type, nullable: row.nullable };
+  return live;
+}
+
+export async function withDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Differences between a baseline and the live schema, as the drift policy's issue strings, sorted. */
+export function diffSchemas(baseline: LiveSchema, live: LiveSchema): string[] {
+  const issues: { key: string; text: string }[] = [];
+  const add = (table: string, column: string, kind: number, text: string) => issues.push({ key: `${table}\u0000${column}\u0000${kind}`, text });
+  for (const [table, columns] of Object.entries(baseline)) {
+    const current = live[table];
+    if (!current) {
+      add(table, '', 0, `missing table ${table}`);
+      continue;
+    }
+    for (const [column, expected] of Object.entries(columns)) {
+      const found = current[column];
+      if (!found) add(table, column, 2, `missing column ${table}.${column}`);
+      else {
+        if (found.type !== expected.type) add(table, column, 4, `type changed ${table}.${column}: ${expected.type} -> ${found.type}`);
+        if (found.nullable !== expected.nullable) {
+          add(table, column, 5, `nullability changed ${table}.${column}: ${nullability(expected.nullable)} -> ${nullability(found.nullable)}`);
+        }
+      }
+    }
+    for (const column of Object.keys(current)) if (!columns[column]) add(table, column, 3, `extra column ${table}.${column}`);
+  }
+  for (const table of Object.keys(live)) if (!baseline[table]) add(table, '', 1, `extra table ${table}`);
+  return issues.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((issue) => issue.text);
+}
+
+function nullability(nullable: boolean): string {
+  return nullable ? 'nullable' : 'not null';
+}
