@@ -1,0 +1,56 @@
+/** The Hub as `stk` sees it: one request helper that turns every failure into `Error: request failed: …`. */
+import { STATUS_CODES } from 'node:http';
+
+export class CliError extends Error {
+  /** The Hub's error body, printed on stdout under --json. */
+  readonly body: string | undefined;
+
+  constructor(message: string, body?: string) {
+    super(message);
+    this.body = body;
+  }
+}
+
+export interface HubResponse {
+  readonly json: unknown;
+  readonly text: string;
+}
+
+export interface HubClient {
+  request(method: 'GET' | 'POST', path: string, body?: unknown, query?: Record<string, string | undefined>): Promise<HubResponse>;
+}
+
+export function createHubClient(env: NodeJS.ProcessEnv): HubClient {
+  const base = (env.STK_HUB_URL ?? 'http://hub:4000').replace(/\/+$/, '');
+  const token = env.STK_AUTH_TOKEN;
+  return {
+    async request(method, path, body, query) {
+      const url = new URL(`${base}${path}`);
+      for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
+      const headers: Record<string, string> = {};
+      if (token !== undefined) headers.authorization = `Bearer ${token}`;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      let response: Response;
+      try {
+        response = await fetch(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      } catch (error) {
+        const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
+        throw new CliError(`error sending request for url (${url.origin}${url.pathname})\n  caused by: ${cause}`);
+      }
+      const text = await response.text();
+      let json: unknown;
+      try {
+        json = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      if (!response.ok) {
+        const status = `${response.status} ${STATUS_CODES[response.status] ?? '<unknown status code>'}`;
+        const error = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+        const detail = typeof error?.message === 'string' ? error.message : text || undefined;
+        throw new CliError(`request failed: ${status}${detail ? ` (${detail})` : ''}${typeof error?.code === 'string' ? ` [${error.code}]` : ''}`, text);
+      }
+      return { json, text };
+    },
+  };
+}
