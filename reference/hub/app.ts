@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { HubApp, HubDeps, HubEnv } from './deps.ts';
-import { envelope, HttpError } from './errors.ts';
+import { envelope, HttpError } from '../shared/http-error.ts';
 import { registerApplyRoutes } from './routes/apply.ts';
 import { registerApiKeyRoutes } from './routes/apikeys.ts';
 import { registerConnectionRoutes } from './routes/connections.ts';

@@ -1,6 +1,6 @@
 /** Baselines and drift per env connection (plan/spec/drift.md). */
 import type { HubDeps } from './deps.ts';
-import { badRequest, HttpError } from './errors.ts';
+import { badRequest, HttpError } from '../shared/http-error.ts';
 import { connectionsOf } from './routes/lookup.ts';
 import { diffSchemas, introspect, withDatabase, type LiveSchema } from './schema/introspect.ts';
 

@@ -1,6 +1,6 @@
 /** Request reading shared by the routes: JSON bodies, typed fields, query parameters — every failure a 400 envelope. */
 import type { Context } from 'hono';
-import { badRequest } from './errors.ts';
+import { badRequest } from '../shared/http-error.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 

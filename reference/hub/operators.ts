@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { deriveAccessKeys, issueAccessToken, verifyAccessToken } from '../shared/tokens.ts';
 import type { HubConfig } from './config.ts';
-import { badRequest, forbidden, unauthorized } from './errors.ts';
+import { badRequest, forbidden, unauthorized } from '../shared/http-error.ts';
 import type { Store } from './store.ts';
 
 const OPERATOR_CONTEXT = ['__operators__', '__hub__'] as const;

@@ -1,7 +1,7 @@
 /** Project API keys `<key_id>.<secret>`: secrets hashed, ids opaque, names unique per project/env, revocation immediate. */
 import { hashSecret, randomToken } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, notFound } from '../../shared/http-error.ts';
 import { name, queryParam, readBody, str } from '../http.ts';
 import { requireOperator, requireProjectRole } from '../operators.ts';
 import { requireEnv } from './lookup.ts';

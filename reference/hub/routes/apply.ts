@@ -1,7 +1,7 @@
 /** `POST /api/apply`: validate the bundle, plan and run DDL per connection, then create or reuse a release. */
 import type { HubApp, HubDeps } from '../deps.ts';
 import { assertNoDrift, takeBaselines } from '../drift.ts';
-import { badRequest, conflict } from '../errors.ts';
+import { badRequest, conflict } from '../../shared/http-error.ts';
 import { bool, name, readBody, str, type Body } from '../http.ts';
 import { requireOperator, requireProjectRole } from '../operators.ts';
 import { contentHash, createRelease, currentRelease, findReusable, movePointer, type ReleaseBody } from '../releases.ts';

@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { redactUrl } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { badRequest, notFound } from '../../shared/http-error.ts';
 import { name, queryParam, readBody, str } from '../http.ts';
 import { requireOperator, requireProjectRole } from '../operators.ts';
 import { connectionsOf, requireEnv, type ConnectionRow } from './lookup.ts';

@@ -4,7 +4,7 @@ import { accessCookieName } from '../../shared/contract.ts';
 import { deriveAccessKeys, issueAccessToken } from '../../shared/tokens.ts';
 import { hashSecret, newId, verifySecret } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
-import { badRequest, conflict, unauthorized } from '../errors.ts';
+import { badRequest, conflict, unauthorized } from '../../shared/http-error.ts';
 import { name, readBody, str } from '../http.ts';
 import { requireEnv } from './lookup.ts';
 

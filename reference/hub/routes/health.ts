@@ -1,5 +1,5 @@
 import type { HubApp, HubDeps } from '../deps.ts';
-import { envelope, HttpError } from '../errors.ts';
+import { envelope, HttpError } from '../../shared/http-error.ts';
 
 export function registerHealthRoutes(app: HubApp, deps: HubDeps): void {
   const live = { ok: true };

@@ -4,7 +4,7 @@ import { SERVICE_TOKEN_HEADER, type ApiKeyVerifyResponse, type ConnectionEntry, 
 import { deriveAccessKeys, verifyAccessToken } from '../../shared/tokens.ts';
 import { verifySecret } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
-import { notFound, unauthorized } from '../errors.ts';
+import { notFound, unauthorized } from '../../shared/http-error.ts';
 import { readBody } from '../http.ts';
 import { currentRelease, releaseById, type ReleaseRow } from '../releases.ts';
 import { connectionsOf } from './lookup.ts';

@@ -1,6 +1,6 @@
 /** Existence checks shared by the routes: unknown project or env is a 404. */
 import type { Store } from '../store.ts';
-import { notFound } from '../errors.ts';
+import { notFound } from '../../shared/http-error.ts';
 
 export async function requireProject(store: Store, project: string): Promise<void> {
   const rows = await store.query(`SELECT 1 FROM hub_projects WHERE name = $1`, [project]);

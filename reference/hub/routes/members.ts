@@ -1,7 +1,7 @@
 /** Operator RBAC memberships: invitations stay pending until accepted or set-role; removal revokes at once. */
 import type { Context } from 'hono';
 import type { HubApp, HubDeps } from '../deps.ts';
-import { conflict, forbidden, notFound } from '../errors.ts';
+import { conflict, forbidden, notFound } from '../../shared/http-error.ts';
 import { name, queryParam, readBody, str, type Body } from '../http.ts';
 import { checkRole, orgRole, ORG_ROLES, PROJECT_ROLES, requireOperator, requireOrgAdmin, requireProjectRole } from '../operators.ts';
 import { requireProject } from './lookup.ts';

@@ -1,7 +1,7 @@
 /** Operator accounts: login, open signup (no rights until a membership is active), whoami. */
 import { hashSecret, verifySecret } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
-import { badRequest, conflict, unauthorized } from '../errors.ts';
+import { badRequest, conflict, unauthorized } from '../../shared/http-error.ts';
 import { readBody, str } from '../http.ts';
 import { issueOperatorToken, orgRole, requireOperator } from '../operators.ts';
 

@@ -1,6 +1,6 @@
 /** Projects and envs: create (409 on duplicates) and list. */
 import type { HubApp, HubDeps } from '../deps.ts';
-import { conflict } from '../errors.ts';
+import { conflict } from '../../shared/http-error.ts';
 import { name, readBody, queryParam } from '../http.ts';
 import { effectiveProjectRole, requireOperator, requireOrgAdmin, requireProjectRole } from '../operators.ts';
 import { requireProject } from './lookup.ts';

@@ -1,7 +1,7 @@
 /** Release listing and pointer moves: current, list, show, promote (drift-gated), rollback. */
 import type { HubApp, HubDeps } from '../deps.ts';
 import { assertNoDrift } from '../drift.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { badRequest, notFound } from '../../shared/http-error.ts';
 import { name, optionalStr, queryParam, readBody } from '../http.ts';
 import { requireOperator, requireProjectRole } from '../operators.ts';
 import { currentRelease, describeRelease, movePointer, releaseById, type ReleaseRow } from '../releases.ts';

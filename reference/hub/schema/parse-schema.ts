@@ -3,7 +3,7 @@
  * SCHEMA_VALIDATION_FAILED naming the file and the dotted path inside it.
  */
 import { parse as parseYaml } from 'yaml';
-import { HttpError } from '../errors.ts';
+import { HttpError } from '../../shared/http-error.ts';
 import { ARRAY_ITEMS, ID_POLICIES, SCALAR_TYPES, type ColumnDef, type IdPolicy, type SchemaModel, type TableDef } from './model.ts';
 
 export const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -3,7 +3,7 @@
  * the live database, removals against the env's previous release.
  * Identifiers come only from the validated schema and are always quoted.
  */
-import { HttpError } from '../errors.ts';
+import { HttpError } from '../../shared/http-error.ts';
 import type { LiveSchema } from './introspect.ts';
 import { idSqlType, quoteIdent as q, sqlType, type ColumnDef, type SchemaModel, type TableDef } from './model.ts';
 

@@ -1,4 +1,4 @@
-/** The one error type of the Hub's routes, and its JSON envelope. */
+/** The one error type of the reference services' routes (Hub and Bridge), and its JSON envelope. */
 
 export type ErrorCode =
   | 'BAD_REQUEST'
