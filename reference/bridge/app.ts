@@ -56,8 +56,21 @@ export function createBridgeApp(deps: BridgeDeps): Hono<BridgeEnv> {
   app.get('/health', (c) => c.json({ ok: true }));
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/readyz', async (c) => {
-    if (await deps.hub.reachable()) return c.json({ ok: true });
-    return c.json({ ok: false, ...envelope(new HttpError('SERVICE_UNAVAILABLE', 'hub unreachable'), c.get('requestId')) }, 503);
+    const project = c.req.query('project');
+    const env = c.req.query('env');
+    if ((project === undefined) !== (env === undefined)) throw badRequest('give both project and env, or neither');
+    const unavailable = (message: string) => c.json({ ok: false, ...envelope(new HttpError('SERVICE_UNAVAILABLE', message), c.get('requestId')) }, 503);
+    if (project === undefined || env === undefined) return (await deps.hub.reachable()) ? c.json({ ok: true }) : unavailable('hub unreachable');
+    const release = await deps.hub.currentRelease(project, env).catch(() => undefined);
+    if (!release) return unavailable(`no release for ${project}/${env}`);
+    const main = release.connections.main;
+    if (!main) return unavailable("connection 'main' is not configured");
+    try {
+      await deps.pools.pool(main.db_url).query({ text: 'SELECT 1', query_timeout: 2_000 } as unknown as string);
+      return c.json({ ok: true });
+    } catch {
+      return unavailable("project database unreachable on connection 'main'");
+    }
   });
   app.post('/call', async (c) => {
     if (!/^application\/([\w.+-]+\+)?json\b/i.test(c.req.header('content-type') ?? '')) throw badRequest('Content-Type must be application/json');

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { bootstrapProject, defineScenario, expectError, expectExit, expectStatus } from '../kit/index.ts';
+
+const OK = { ok: true };
+
+export const hubHealth = defineScenario('OPERATOR-007', 'hub health and readiness answer ok with a request id', async (ctx) => {
+  for (const path of ['/health', '/healthz', '/readyz']) {
+    const response = await ctx.hub.get(path);
+    expectStatus(response, 200, `hub ${path}`);
+    assert.deepEqual(response.json, OK, `hub ${path} body`);
+    assert.match(response.headers['x-request-id'] ?? '', /\S/, `hub ${path} has an X-Request-Id`);
+  }
+});
+
+export const bridgeHealth = defineScenario('OPERATOR-007', 'bridge health and readiness need no credential', async (ctx) => {
+  for (const path of ['/health', '/healthz', '/readyz']) {
+    const response = await ctx.bridge.http.get(path);
+    expectStatus(response, 200, `bridge ${path}`);
+    assert.deepEqual(response.json, OK, `bridge ${path} body`);
+  }
+});
+
+export const projectReadiness = defineScenario('OPERATOR-007', 'bridge readiness per project follows its release and database', async (ctx) => {
+  const unknown = await ctx.bridge.http.get('/readyz', { query: { project: ctx.uniqueName('nosuch'), env: 'dev' } });
+  expectStatus(unknown, 503, 'readiness of a project that does not exist');
+  assert.equal((unknown.json as { ok?: unknown }).ok, false);
+  assert.equal((unknown.json as { error?: { code?: unknown } }).error?.code, 'SERVICE_UNAVAILABLE');
+
+  const { project, database } = await bootstrapProject(ctx, 'basic');
+  const ready = await ctx.bridge.http.get('/readyz', { query: { project, env: 'dev' } });
+  expectStatus(ready, 200, 'readiness once the env has a release');
+  assert.deepEqual(ready.json, OK);
+
+  const closedPort = database.serviceUrl.replace(/:(\d+)\//, ':1/');
+  expectExit(await ctx.stk(['connections', 'set', '--project', project, '--env', 'dev', '--name', 'main', '--engine', 'postgres', '--db-url', closedPort]), 0);
+  const started = Date.now();
+  let down = await ctx.bridge.http.get('/readyz', { query: { project, env: 'dev' } });
+  while (down.status === 200 && Date.now() - started < 3_000) down = await ctx.bridge.http.get('/readyz', { query: { project, env: 'dev' } });
+  expectStatus(down, 503, 'readiness with the database unreachable');
+  expectStatus(await ctx.bridge.http.get('/healthz'), 200, 'liveness is independent of project databases');
+
+  expectExit(await ctx.stk(['connections', 'set', '--project', project, '--env', 'dev', '--name', 'main', '--engine', 'postgres', '--db-url', database.serviceUrl]), 0);
+  let back = await ctx.bridge.http.get('/readyz', { query: { project, env: 'dev' } });
+  while (back.status !== 200 && Date.now() - started < 6_000) back = await ctx.bridge.http.get('/readyz', { query: { project, env: 'dev' } });
+  expectStatus(back, 200, 'readiness after the connection is fixed');
+});
+
+export const readinessNeedsEnv = defineScenario('OPERATOR-007', 'bridge readiness with a project but no env is a bad request', async (ctx) => {
+  expectError(await ctx.bridge.http.get('/readyz', { query: { project: 'shop' } }), 400, 'BAD_REQUEST');
+});
