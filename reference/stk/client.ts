@@ -48,7 +48,7 @@ export function createHubClient(env: NodeJS.ProcessEnv): HubClient {
         const status = `${response.status} ${STATUS_CODES[response.status] ?? '<unknown status code>'}`;
         const error = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
         const detail = typeof error?.message === 'string' ? error.message : text || undefined;
-        throw new CliError(`request failed: ${status}${detail ? ` (${detail})` : ''}${typeof error?.code === 'string' ? ` [${error.code}]` : ''}`, text);
+        throw new CliError(`request failed: ${status}${detail ? ` (${detail})` : ''}`, text);
       }
       return { json, text };
     },
