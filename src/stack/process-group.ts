@@ -1,7 +1,8 @@
 /**
- * Process groups: every service is spawned detached, so it leads its own group
- * and the whole tree it forks can be signalled at once. Linux's /proc tells
- * which members are still alive; zombies do not count (they hold nothing).
+ * Process trees: every service is spawned detached, so it leads its own group,
+ * and is ended as a tree: its group plus every descendant by parent pid (some
+ * programs, PostgreSQL among them, move their children into new sessions).
+ * Linux's /proc tells who is alive; zombies do not count (they hold nothing).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { onEmergencyKill } from '../runner/emergency.ts';
@@ -9,6 +10,7 @@ import { onEmergencyKill } from '../runner/emergency.ts';
 interface ProcStat {
   readonly pid: number;
   readonly state: string;
+  readonly ppid: number;
   readonly pgrp: number;
 }
 
@@ -21,7 +23,7 @@ function readStat(pid: number): ProcStat | undefined {
   }
   // The command name may contain spaces and parentheses: fields start after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { pid, state: fields[0] ?? '?', pgrp: Number(fields[2]) };
+  return { pid, state: fields[0] ?? '?', ppid: Number(fields[1]), pgrp: Number(fields[2]) };
 }
 
 const hasProc = (() => {
@@ -33,12 +35,22 @@ const hasProc = (() => {
   }
 })();
 
+const isLive = (stat: ProcStat | undefined): stat is ProcStat => stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
+
+function liveProcesses(): ProcStat[] {
+  const out: ProcStat[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const stat = readStat(pid);
+    if (isLive(stat)) out.push(stat);
+  }
+  return out;
+}
+
 /** Whether `pid` is running (a zombie is not). */
 export function isProcessAlive(pid: number): boolean {
-  if (hasProc) {
-    const stat = readStat(pid);
-    return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
-  }
+  if (hasProc) return isLive(readStat(pid));
   try {
     process.kill(pid, 0);
     return true;
@@ -50,14 +62,29 @@ export function isProcessAlive(pid: number): boolean {
 /** Live (non-zombie) members of process group `pgid`. */
 export function groupMembers(pgid: number): number[] {
   if (!hasProc) return isGroupSignalable(pgid) ? [pgid] : [];
-  const members: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid)) continue;
-    const stat = readStat(pid);
-    if (stat && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') members.push(pid);
+  return liveProcesses()
+    .filter((stat) => stat.pgrp === pgid)
+    .map((stat) => stat.pid);
+}
+
+/** Live members of the tree rooted at `root`: its group plus all descendants of `root` and of `known`. */
+export function treeMembers(root: number, known: Iterable<number> = []): number[] {
+  if (!hasProc) return groupMembers(root);
+  const all = liveProcesses();
+  const members = new Set<number>(all.filter((stat) => stat.pgrp === root).map((stat) => stat.pid));
+  const parents = new Set<number>([root, ...known, ...members]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const stat of all) {
+      if (parents.has(stat.ppid) && !members.has(stat.pid)) {
+        members.add(stat.pid);
+        parents.add(stat.pid);
+        grew = true;
+      }
+    }
   }
-  return members;
+  if (all.some((stat) => stat.pid === root)) members.add(root);
+  return [...members];
 }
 
 function isGroupSignalable(pgid: number): boolean {
@@ -69,10 +96,10 @@ function isGroupSignalable(pgid: number): boolean {
   }
 }
 
-/** Sends `signal` to the group (or only its leader); a vanished target is not an error. */
-export function signalGroup(pgid: number, signal: NodeJS.Signals, leaderOnly = false): void {
+/** Sends `signal` to one process (`pid`) or a group (`-pgid`); a vanished target is not an error. */
+function signalQuietly(target: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(leaderOnly ? pgid : -pgid, signal);
+    process.kill(target, signal);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
@@ -82,7 +109,7 @@ export interface TerminateOptions {
   readonly signal: NodeJS.Signals;
   /** How long members get to exit after `signal` before SIGKILL. */
   readonly graceMs: number;
-  /** Send `signal` to the leader only (it stops its own children, e.g. postgres); SIGKILL still hits the group. */
+  /** Send `signal` to the root only (it stops its own children, e.g. postgres); SIGKILL still hits the whole tree. */
   readonly leaderOnly?: boolean;
 }
 
@@ -90,25 +117,31 @@ const POLL_MS = 20;
 const AFTER_KILL_MS = 3_000;
 
 /**
- * Signals the group, waits up to `graceMs` for every member to be gone, then
- * SIGKILLs whatever is left and waits for that too. Returns true if the group
- * is empty at the end.
+ * Signals the tree rooted at `root`, waits up to `graceMs` for every member to
+ * be gone, then SIGKILLs whatever is left and waits for that too. Members are
+ * remembered as they are seen, so children orphaned on the way are not lost.
+ * Returns true if nothing of the tree is alive at the end.
  */
-export async function terminateGroup(pgid: number, options: TerminateOptions): Promise<boolean> {
-  if (groupMembers(pgid).length === 0) return true;
-  signalGroup(pgid, options.signal, options.leaderOnly);
-  if (await waitForEmptyGroup(pgid, options.graceMs)) return true;
-  signalGroup(pgid, 'SIGKILL');
-  return waitForEmptyGroup(pgid, AFTER_KILL_MS);
+export async function terminateTree(root: number, options: TerminateOptions): Promise<boolean> {
+  const seen = new Set(treeMembers(root));
+  if (seen.size === 0) return true;
+  signalQuietly(options.leaderOnly ? root : -root, options.signal);
+  if (!options.leaderOnly) for (const pid of seen) signalQuietly(pid, options.signal);
+  if (await waitForEmptyTree(root, seen, options.graceMs)) return true;
+  signalQuietly(-root, 'SIGKILL');
+  for (const pid of treeMembers(root, seen)) signalQuietly(pid, 'SIGKILL');
+  return waitForEmptyTree(root, seen, AFTER_KILL_MS);
 }
 
-async function waitForEmptyGroup(pgid: number, withinMs: number): Promise<boolean> {
+async function waitForEmptyTree(root: number, seen: Set<number>, withinMs: number): Promise<boolean> {
   const deadline = Date.now() + withinMs;
-  while (groupMembers(pgid).length > 0) {
+  for (;;) {
+    const alive = treeMembers(root, seen).concat([...seen].filter(isProcessAlive));
+    for (const pid of alive) seen.add(pid);
+    if (alive.length === 0) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-  return true;
 }
 
 const liveGroups = new Set<number>();
@@ -125,7 +158,7 @@ export function trackGroup(pgid: number): () => void {
     exitHookInstalled = true;
     process.on('exit', killLiveProcessGroups);
   }
-  const forgetEmergency = onEmergencyKill(() => signalGroup(pgid, 'SIGKILL'));
+  const forgetEmergency = onEmergencyKill(() => killTreeNow(pgid));
   return () => {
     liveGroups.delete(pgid);
     forgetEmergency();
@@ -135,7 +168,13 @@ export function trackGroup(pgid: number): () => void {
 /** SIGKILLs every tracked group, synchronously. Temporary directories are left to the OS then. */
 export function killLiveProcessGroups(): number {
   const count = liveGroups.size;
-  for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+  for (const pgid of liveGroups) killTreeNow(pgid);
   liveGroups.clear();
   return count;
+}
+
+function killTreeNow(root: number): void {
+  const members = treeMembers(root);
+  signalQuietly(-root, 'SIGKILL');
+  for (const pid of members) signalQuietly(pid, 'SIGKILL');
 }

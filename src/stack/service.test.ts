@@ -13,12 +13,21 @@ import { createService, type ServiceSpec, type StartedService } from './service.
 import { createTeardownStack, type TeardownStack } from './teardown-stack.ts';
 
 let logDir: string;
+const allTeardowns: TeardownStack[] = [];
 before(async () => {
   logDir = await mkdtemp(join(tmpdir(), 'stk-it-service-test-'));
 });
 after(async () => {
+  // After a failed assertion, still stop whatever a test started.
+  for (const teardowns of allTeardowns) await teardowns.runAll();
   await rm(logDir, { recursive: true, force: true });
 });
+
+function newTeardowns(): TeardownStack {
+  const teardowns = createTeardownStack();
+  allTeardowns.push(teardowns);
+  return teardowns;
+}
 
 interface Fake {
   readonly port: number;
@@ -28,7 +37,7 @@ interface Fake {
 
 async function startFake(mode: FakeMode, options: FakeOptions = {}, spec: Partial<ServiceSpec> = {}, signal?: AbortSignal): Promise<Fake> {
   const port = await freePort();
-  const teardowns = createTeardownStack();
+  const teardowns = newTeardowns();
   const service = createService({
     name: `fake-${mode}`,
     command: process.execPath,
@@ -116,7 +125,7 @@ describe('createService', () => {
   });
 
   it('reports a command that cannot run at all', async () => {
-    const teardowns = createTeardownStack();
+    const teardowns = newTeardowns();
     const service = createService({ name: 'ghost', command: join(logDir, 'no-such-binary') });
     await assert.rejects(service.start({ teardowns, signal: new AbortController().signal }), (error: unknown) => {
       assert.ok(error instanceof StackStartError);
@@ -128,7 +137,7 @@ describe('createService', () => {
 
   it('waits for a log line and streams output to the log file and onLine', async () => {
     const port = await freePort();
-    const teardowns = createTeardownStack();
+    const teardowns = newTeardowns();
     const seen: string[] = [];
     const service = await createService({
       name: 'fake-log',

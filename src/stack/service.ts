@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StackStartError } from '../errors.ts';
 import { awaitReady, exitCodeOf, FAILURE_TAIL_LINES, formatMs, type ExitInfo, type Probe } from './probes/probe.ts';
-import { terminateGroup, trackGroup } from './process-group.ts';
+import { terminateTree, trackGroup } from './process-group.ts';
 import { createServiceOutput, type ServiceOutput } from './service-output.ts';
 import type { TeardownRegistry } from './types.ts';
 
@@ -123,16 +123,19 @@ async function launch(spec: ServiceSpec, context: ServiceContext): Promise<Start
   let child: ChildProcess | undefined;
   let exited: Promise<ExitInfo> | undefined;
   let stopping: Promise<void> | undefined;
+  let untrack = () => {};
   const stop = () => {
-    stopping ??= stopChild(child, exited, spec).finally(() => output.close());
+    stopping ??= stopChild(child, exited, spec).finally(() => {
+      untrack();
+      return output.close();
+    });
     return stopping;
   };
   context.teardowns.defer(`stop ${spec.name}`, stop);
   child = spawnDetached(spec, output);
   exited = exitOf(child);
   const pid = await spawned(child, spec, output);
-  const untrack = trackGroup(pid);
-  exited.then(untrack, untrack);
+  untrack = trackGroup(pid);
   const running = child;
   return { name: spec.name, pid, output, exited, isRunning: () => running.exitCode === null && running.signalCode === null, stop };
 }
@@ -190,12 +193,12 @@ function exitOf(child: ChildProcess): Promise<ExitInfo> {
 
 async function stopChild(child: ChildProcess | undefined, exited: Promise<ExitInfo> | undefined, spec: ServiceSpec): Promise<void> {
   if (child?.pid === undefined) return;
-  const emptied = await terminateGroup(child.pid, {
+  const emptied = await terminateTree(child.pid, {
     signal: spec.stopSignal ?? 'SIGTERM',
     graceMs: spec.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS,
     leaderOnly: spec.stopLeaderOnly,
   });
-  if (!emptied) throw new Error(`${spec.name}: process group ${child.pid} still has members after SIGKILL`);
+  if (!emptied) throw new Error(`${spec.name}: process group ${child.pid} still has live processes after SIGKILL`);
   // The group is empty; let the exit event and the last output arrive before the log closes.
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
 }

@@ -47,6 +47,13 @@ export interface StackHandles {
   /** URL of database `name` as the Hub and Bridge reach it (differs under compose). */
   serviceDatabaseUrl(name: string): string;
   readonly stk: StkHandle;
+  /**
+   * A writable host folder for project folders a scenario makes on the fly;
+   * `stk` sees paths under it (under compose it is mounted into the cli
+   * container). Removed at teardown. Fixture folders under
+   * `src/scenarios/fixtures` are visible to `stk` as well.
+   */
+  readonly workDir?: string;
   readonly operator: { readonly email: string; readonly password: string };
   /** Last lines of each service's output, newest last. */
   logTails(lines?: number): readonly LogTail[];

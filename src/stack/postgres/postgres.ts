@@ -3,6 +3,7 @@
  * from the services' side, and admin helpers over the wire protocol.
  */
 import pg from 'pg';
+import type { StartedService } from '../service.ts';
 
 export interface StackPostgres {
   /** Maintenance database URL as the runner reaches it. */
@@ -10,6 +11,8 @@ export interface StackPostgres {
   runnerUrl(name: string): string;
   /** As the Hub and Bridge reach it (differs under compose). */
   serviceUrl(name: string): string;
+  /** The server process, when the stack runs it itself. */
+  readonly service?: StartedService;
 }
 
 /** `url` with its database name replaced by `name`. */

@@ -11,6 +11,8 @@ export interface HttpProbeOptions {
   readonly maxIntervalMs?: number;
   /** Bound on one request, so a server that accepts and never answers cannot stall the probe. */
   readonly requestTimeoutMs?: number;
+  /** Called after each attempt with the status, or undefined when nothing answered. */
+  readonly onAttempt?: (status: number | undefined) => void;
 }
 
 export function httpProbe(url: string, options: HttpProbeOptions = {}): Probe {
@@ -21,7 +23,9 @@ export function httpProbe(url: string, options: HttpProbeOptions = {}): Probe {
       let interval = options.intervalMs ?? 20;
       for (;;) {
         signal.throwIfAborted();
-        if ((await httpStatus(url, options.requestTimeoutMs ?? 1_000)) === status) return;
+        const answer = await httpStatus(url, options.requestTimeoutMs ?? 1_000);
+        options.onAttempt?.(answer);
+        if (answer === status) return;
         await sleep(interval, signal);
         interval = Math.min(Math.ceil(interval * 1.5), options.maxIntervalMs ?? 250);
       }

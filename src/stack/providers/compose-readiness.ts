@@ -1,0 +1,110 @@
+/**
+ * After `compose up`: find each service's container by label, follow its
+ * output, and wait until the Hub and Bridge answer their health URL and the db
+ * answers `SELECT 1`, all from the host, each wait racing the container's exit.
+ */
+import { join } from 'node:path';
+import { StackStartError } from '../../errors.ts';
+import { httpProbe } from '../probes/http-probe.ts';
+import { postgresProbe } from '../probes/postgres-probe.ts';
+import { awaitReady, sleep, type Probe } from '../probes/probe.ts';
+import { startTogether } from '../start-together.ts';
+import type { LogTail, StackStartContext } from '../types.ts';
+import { containerExit, followContainerOutput, listProjectContainers, type ComposeContainer, type ContainerFollower } from './compose-containers.ts';
+
+export interface ComposeEndpoints {
+  readonly hubPort: number;
+  readonly bridgePort: number;
+  readonly dbPort: number;
+  readonly cliContainer: string;
+  logTails(lines?: number): LogTail[];
+}
+
+const SERVICES = ['db', 'hub', 'bridge', 'cli'] as const;
+type ComposeService = (typeof SERVICES)[number];
+const CONTAINER_PORTS: Readonly<Record<ComposeService, number | undefined>> = { db: 5432, hub: 4000, bridge: 3000, cli: undefined };
+
+export async function awaitComposeServices(projectName: string, context: StackStartContext, deadlineMs: number): Promise<ComposeEndpoints> {
+  const found = await listProjectContainers(projectName);
+  const containers = Object.fromEntries(SERVICES.map((service) => [service, found.get(service) ?? missing(service)])) as Record<ComposeService, ComposeContainer>;
+  const followers = await followAll(Object.values(containers), context);
+  const port = (service: ComposeService) => containers[service].hostPort(CONTAINER_PORTS[service] ?? 0);
+  const ports = { db: port('db'), hub: port('hub'), bridge: port('bridge') };
+  const probes: Record<ComposeService, Probe[]> = {
+    db: [ports.db ? postgresProbe(`postgres://stk:stk@127.0.0.1:${ports.db}/postgres`, `postgres at 127.0.0.1:${ports.db}`) : unpublished('db')],
+    hub: [ports.hub ? httpProbe(`http://127.0.0.1:${ports.hub}/healthz`, { maxIntervalMs: 500 }) : unpublished('hub')],
+    bridge: [ports.bridge ? httpProbe(`http://127.0.0.1:${ports.bridge}/healthz`, { maxIntervalMs: 500 }) : unpublished('bridge')],
+    cli: [],
+  };
+  const wait = (service: ComposeService) => (signal: AbortSignal) => awaitContainer(containers[service], followers.get(service) as ContainerFollower, probes[service], deadlineMs, signal);
+  await startTogether<void[]>(context.signal, SERVICES.map(wait));
+  return {
+    hubPort: ports.hub as number,
+    bridgePort: ports.bridge as number,
+    dbPort: ports.db as number,
+    cliContainer: containers.cli.id,
+    logTails: (lines = 50) => [...followers.values()].map(({ output }) => ({ service: output.name, lines: output.tail(lines) })),
+  };
+}
+
+async function followAll(containers: readonly ComposeContainer[], context: StackStartContext): Promise<Map<string, ContainerFollower>> {
+  const followers: ContainerFollower[] = [];
+  context.teardowns.defer('close compose log followers', async () => {
+    await Promise.all(followers.map((follower) => follower.close()));
+  });
+  const byService = new Map<string, ContainerFollower>();
+  for (const container of containers) {
+    const follower = await followContainerOutput(container, { logDir: join(context.outputDir, 'logs'), onLine: context.onServiceLine });
+    followers.push(follower);
+    byService.set(container.service, follower);
+  }
+  return byService;
+}
+
+/** How long an exited container's log stream gets to deliver its last lines. */
+const LOG_DRAIN_MS = 1_000;
+
+async function awaitContainer(container: ComposeContainer, follower: ContainerFollower, probes: readonly Probe[], deadlineMs: number, signal: AbortSignal): Promise<void> {
+  const watching = new AbortController();
+  const exited = containerExit(container, watching.signal).then(async (exit) => {
+    await Promise.race([follower.ended, new Promise<void>((resolve) => setTimeout(resolve, LOG_DRAIN_MS).unref())]);
+    return exit;
+  });
+  try {
+    await awaitReady({
+      service: container.service,
+      probes,
+      output: follower.output,
+      deadlineMs,
+      exited,
+      signal,
+      logTail: () => follower.output.tail(),
+    });
+  } finally {
+    watching.abort();
+  }
+}
+
+/**
+ * A container without its host port is most likely one that already exited:
+ * give the exit watch a moment to say so before failing on the port.
+ */
+function unpublished(service: ComposeService): Probe {
+  const description = `a host port for ${service}:${CONTAINER_PORTS[service]}`;
+  return {
+    description,
+    async wait(_output, signal) {
+      await sleep(1_500, signal);
+      throw new Error(`port ${CONTAINER_PORTS[service]} is not published on the host`);
+    },
+  };
+}
+
+function missing(service: string): never {
+  throw new StackStartError(`compose started no ${service} container`, {
+    service,
+    waitedFor: `a container labelled com.docker.compose.service=${service}`,
+    exitCode: null,
+    logTail: [`docker-compose.yaml must define the service "${service}".`],
+  });
+}

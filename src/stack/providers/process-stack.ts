@@ -1,0 +1,132 @@
+/**
+ * A stack of local processes: PostgreSQL (embedded, container or a URL), then
+ * the Hub; the Bridge starts at the same time as PostgreSQL because it only
+ * needs the Hub's URL, which is fixed once the ports are chosen. Shared by the
+ * embedded provider (reference stack) and the process provider (user binaries).
+ */
+import { join } from 'node:path';
+import { StackStartError } from '../../errors.ts';
+import { startContainerPostgres } from '../postgres/container-postgres.ts';
+import { startEmbeddedPostgres } from '../postgres/embedded-postgres.ts';
+import { dropDatabase, ensureDatabase, samePostgresEverywhere, type StackPostgres } from '../postgres/postgres.ts';
+import { freePort } from '../ports.ts';
+import { httpProbe } from '../probes/http-probe.ts';
+import type { DbSource, CommandLine, Operator } from '../options.ts';
+import { bridgeEnv, createStackSecrets, hubEnv, randomToken } from '../secrets.ts';
+import { createService, type ServiceContext, type StartedService } from '../service.ts';
+import { startTogether } from '../start-together.ts';
+import { createLocalStk } from '../stk.ts';
+import { createTempDir } from '../temp-dir.ts';
+import type { LogTail, StackHandles, StackStartContext } from '../types.ts';
+
+export interface ProcessStackPlan {
+  readonly kind: 'embedded' | 'process';
+  readonly hub: CommandLine;
+  readonly bridge: CommandLine;
+  /** argv prefix of stk. */
+  readonly stk: readonly string[];
+  /** Working directory of the Hub and Bridge. */
+  readonly cwd: string;
+  readonly db: DbSource;
+  readonly databaseUrl?: string;
+  readonly operator: Operator;
+  readonly startTimeoutMs: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export const HEALTH_PATH = '/healthz';
+
+export async function startProcessStack(plan: ProcessStackPlan, context: StackStartContext): Promise<StackHandles> {
+  const services: StartedService[] = [];
+  const base: ServiceContext = { teardowns: context.teardowns, signal: context.signal, logDir: join(context.outputDir, 'logs'), onLine: context.onServiceLine };
+  const secrets = createStackSecrets();
+  const [hubPort, bridgePort] = [await freePort(), await freePort()];
+  const hubUrl = `http://127.0.0.1:${hubPort}`;
+  const bridgeUrl = `http://127.0.0.1:${bridgePort}`;
+  const startHub = async (signal: AbortSignal) => {
+    const postgres = await startPostgres(plan, { ...base, signal });
+    if (postgres.service) services.unshift(postgres.service);
+    const hubDatabase = await hubDatabaseOf(plan, postgres, base);
+    const env = { ...hubEnv(secrets, hubPort, postgres.serviceUrl(hubDatabase), plan.operator), ...plan.hub.env };
+    services.push(await startHttpService('hub', plan.hub, env, `${hubUrl}${HEALTH_PATH}`, plan, { ...base, signal }));
+    return postgres;
+  };
+  const startBridge = async (signal: AbortSignal) => {
+    const env = { ...bridgeEnv(secrets, bridgePort, hubUrl), ...plan.bridge.env };
+    services.push(await startHttpService('bridge', plan.bridge, env, `${bridgeUrl}${HEALTH_PATH}`, plan, { ...base, signal }));
+  };
+  const [postgres] = await startTogether<[StackPostgres, void]>(context.signal, [startHub, startBridge]);
+  const workDir = await createTempDir('santokit-it-work-', context.teardowns);
+  return {
+    kind: plan.kind,
+    hubUrl,
+    bridgeUrl,
+    adminDatabaseUrl: postgres.adminUrl,
+    runnerDatabaseUrl: postgres.runnerUrl,
+    serviceDatabaseUrl: postgres.serviceUrl,
+    stk: createLocalStk(plan.stk, { STK_HUB_URL: hubUrl }),
+    operator: plan.operator,
+    workDir,
+    logTails: (lines = 50) => tailsOf(services, lines),
+  };
+}
+
+function startPostgres(plan: ProcessStackPlan, context: ServiceContext): Promise<StackPostgres> {
+  if (plan.db === 'container') return startContainerPostgres(context, plan.env);
+  if (plan.db === 'url') return Promise.resolve(samePostgresEverywhere(plan.databaseUrl as string));
+  return startEmbeddedPostgres(context);
+}
+
+/**
+ * The Hub's own database. A server of our own gets `santokit_hub`; a shared
+ * one (`--db url`) gets a name unique to this run, dropped at teardown.
+ */
+async function hubDatabaseOf(plan: ProcessStackPlan, postgres: StackPostgres, context: ServiceContext): Promise<string> {
+  const name = plan.db === 'url' ? `santokit_hub_${randomToken(8).toLowerCase()}` : 'santokit_hub';
+  if (plan.db === 'url') context.teardowns.defer(`drop database ${name}`, () => dropDatabase(postgres.adminUrl, name));
+  context.signal.throwIfAborted();
+  try {
+    await ensureDatabase(postgres.adminUrl, name);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StackStartError(`postgres: cannot create database ${name}: ${reason}`, {
+      service: 'postgres',
+      waitedFor: `CREATE DATABASE ${name} on ${redactPassword(postgres.adminUrl)}`,
+      exitCode: null,
+      logTail: [reason],
+    });
+  }
+  return name;
+}
+
+function startHttpService(
+  name: string,
+  command: CommandLine,
+  env: Record<string, string>,
+  healthUrl: string,
+  plan: ProcessStackPlan,
+  context: ServiceContext,
+): Promise<StartedService> {
+  return createService({
+    name,
+    command: command.command,
+    args: command.args,
+    env,
+    cwd: plan.cwd,
+    probes: [httpProbe(healthUrl)],
+    startTimeoutMs: plan.startTimeoutMs,
+  }).start(context);
+}
+
+const TAIL_ORDER = ['postgres', 'hub', 'bridge'];
+
+function tailsOf(services: readonly StartedService[], lines: number): LogTail[] {
+  const rank = (name: string) => TAIL_ORDER.indexOf(name);
+  return [...services].sort((a, b) => rank(a.name) - rank(b.name)).map((service) => ({ service: service.name, lines: service.output.tail(lines) }));
+}
+
+export function redactPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}

@@ -1,0 +1,49 @@
+/** Per-run secrets the Hub and Bridge share. Fresh for every stack. */
+import { randomBytes } from 'node:crypto';
+
+export interface StackSecrets {
+  /** `STK_PASETO_KEYS`: `<kid>:<key>`, the key 32 ASCII characters (32 bytes as text). */
+  readonly pasetoKeys: string;
+  readonly secretKey: string;
+  readonly serviceToken: string;
+}
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+export function randomToken(length: number): string {
+  const bytes = randomBytes(length);
+  let out = '';
+  for (const byte of bytes) out += ALPHABET[byte % ALPHABET.length];
+  return out;
+}
+
+export function createStackSecrets(): StackSecrets {
+  return {
+    pasetoKeys: `k${randomToken(6).toLowerCase()}:${randomToken(32)}`,
+    secretKey: randomToken(32),
+    serviceToken: randomToken(40),
+  };
+}
+
+/** The variables upstream's services read (and the reference stack's service token). */
+export function hubEnv(secrets: StackSecrets, port: number, databaseUrl: string, operator: { email: string; password: string }): Record<string, string> {
+  return {
+    STK_HUB_PORT: String(port),
+    STK_HUB_DB_URL: databaseUrl,
+    STK_PASETO_KEYS: secrets.pasetoKeys,
+    STK_SECRET_KEY: secrets.secretKey,
+    STK_SERVICE_TOKEN: secrets.serviceToken,
+    STK_OPERATOR_EMAIL: operator.email,
+    STK_OPERATOR_PASSWORD: operator.password,
+  };
+}
+
+export function bridgeEnv(secrets: StackSecrets, port: number, hubUrl: string): Record<string, string> {
+  return {
+    STK_BRIDGE_PORT: String(port),
+    STK_HUB_URL: hubUrl,
+    STK_PASETO_KEYS: secrets.pasetoKeys,
+    STK_SECRET_KEY: secrets.secretKey,
+    STK_SERVICE_TOKEN: secrets.serviceToken,
+  };
+}
