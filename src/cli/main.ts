@@ -6,6 +6,7 @@ import { CommanderError } from 'commander';
 import { ExitCode, InterruptedError, SantokitItError } from '../errors.ts';
 import { formatToolError } from '../report/print-error.ts';
 import { createScreen } from '../report/screen.ts';
+import { runEmergencyKills } from '../runner/emergency.ts';
 import type { CliIo } from './io.ts';
 import { createProgram } from './program.ts';
 
@@ -13,8 +14,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      // Second signal: no orderly teardown. The stack layer's exit hook
-      // SIGKILLs every process group it started (src/stack/process-group.ts).
+      // Second signal: no orderly teardown, kill what we started and leave.
+      runEmergencyKills();
       exit(ExitCode.interrupted);
     }
     controller.abort(new InterruptedError(signal));
