@@ -2,10 +2,17 @@
  * `npm run bench`: prints the project's performance figures. Sections can be
  * named on the command line (`npm run bench -- validate`); default: all.
  */
+import { fileURLToPath } from 'node:url';
+import { stackBench } from '../src/stack/bench.ts';
+import { suiteBench } from './suite-bench.ts';
 import { validateBench } from './validate-bench.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 const sections: Record<string, () => Promise<string[]>> = {
   validate: validateBench,
+  stack: () => stackBench(ROOT),
+  suite: suiteBench,
 };
 
 const wanted = process.argv.slice(2);

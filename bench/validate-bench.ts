@@ -11,6 +11,7 @@ import { median, ms, timeCommand } from './measure.ts';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(ROOT, 'bin/santokit-it.js');
 const RUNS = 7;
+
 const TARGET_MS = 600;
 
 export async function validateBench(): Promise<string[]> {
