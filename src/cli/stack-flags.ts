@@ -1,11 +1,8 @@
 /** Flags that choose and configure the stack, shared by `run` and `stack up`. */
-import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import type { StackOptions } from '../stack/index.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import type { StackKind, StackProvider } from '../stack/types.ts';
-
-/** The santokit-it package itself, where `reference/` lives. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export function addStackOptions(command: Command): Command {
   return command
