@@ -162,7 +162,7 @@ describe('reference Bridge', () => {
 
   test('auth bypass attempts are refused with the right status', async () => {
     const select = (headers: Record<string, string>) => call('db/notes/select', {}, headers);
-    assert.equal((await select({ 'x-santokit-project': 'shop', 'x-santokit-env': 'dev' })).status, 403, 'anonymous on a non-public table');
+    assert.equal((await select({ 'x-santokit-project': 'shop', 'x-santokit-env': 'dev' })).status, 401, 'anonymous on a non-public table');
     assert.equal((await select({})).status, 400, 'anonymous without hints');
     assert.equal((await select({ authorization: `Bearer ${token('other', 'alice')}`, 'x-santokit-project': 'shop', 'x-santokit-env': 'dev' })).status, 403, 'other project with forged hints');
     assert.equal((await select({ authorization: `Bearer ${token('shop', 'alice', -10)}` })).status, 401, 'expired');

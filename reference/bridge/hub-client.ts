@@ -49,7 +49,8 @@ export function createHttpHubClient(hubUrl: string, serviceToken: string): HubCl
       return status === 404 ? undefined : (json as ReleasePayload);
     },
     async signingKeys(project, env) {
-      return ((await call(internalPaths.signingKeys(project, env))).json as SigningKeysResponse).keys;
+      const { status, json } = await call(internalPaths.signingKeys(project, env));
+      return status === 404 ? [] : (json as SigningKeysResponse).keys;
     },
     async verifyApiKey(keyId, secret) {
       return (await call(internalPaths.verifyApiKey, { key_id: keyId, secret })).json as ApiKeyVerifyResponse;

@@ -4,7 +4,7 @@
  * request gate; its column list limits what may be read or written.
  */
 import { evaluate, parse } from '@marcbachmann/cel-js';
-import { badRequest, forbidden } from '../shared/http-error.ts';
+import { badRequest, forbidden, unauthorized } from '../shared/http-error.ts';
 import type { Caller } from './credentials.ts';
 import { columnNames, quote, type Rule, type Table } from './model.ts';
 import type { Params } from './sql.ts';
@@ -22,6 +22,7 @@ export function effectiveRoles(caller: Caller): string[] {
 export function pickRule(rules: readonly Rule[], caller: Caller): Rule {
   const roles = effectiveRoles(caller);
   const rule = rules.find((candidate) => candidate.roles.some((role) => roles.includes(role)));
+  if (!rule && caller.kind === 'anonymous') throw unauthorized('a credential is required for this operation');
   if (!rule) throw forbidden('no permission rule matches the caller');
   return rule;
 }

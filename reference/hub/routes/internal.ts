@@ -43,8 +43,11 @@ export function registerInternalRoutes(app: HubApp, deps: HubDeps): void {
     return c.json(await payload(deps, row, row.env));
   });
 
-  app.get('/internal/keys/:project/:env', (c) => {
+  app.get('/internal/keys/:project/:env', async (c) => {
     const { project, env } = c.req.param();
+    // Only real envs get keys: operator tokens are signed under a reserved context that must never verify here.
+    const exists = await store.query(`SELECT 1 FROM hub_envs WHERE project = $1 AND name = $2`, [project, env]);
+    if (exists.length === 0) throw notFound('env not found');
     return c.json({ project, env, keys: deriveAccessKeys(config.pasetoKeys, project, env) });
   });
 
