@@ -2,8 +2,8 @@
 import { hashSecret, randomToken } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
 import { badRequest, conflict, notFound } from '../../shared/http-error.ts';
-import { name, queryParam, readBody, str } from '../http.ts';
-import { requireOperator, requireProjectRole } from '../operators.ts';
+import { name, str } from '../http.ts';
+import { scopedBody, scopedQuery } from './scope.ts';
 import { requireEnv } from './lookup.ts';
 
 const ROLE = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -22,14 +22,10 @@ function roles(value: unknown): string[] {
 }
 
 export function registerApiKeyRoutes(app: HubApp, deps: HubDeps): void {
-  const { store, config } = deps;
+  const { store } = deps;
 
   app.post('/api/apikeys/create', async (c) => {
-    const body = await readBody(c);
-    const operator = requireOperator(c, config);
-    const project = name(body, 'project');
-    await requireProjectRole(store, operator, project, 'admin');
-    const env = name(body, 'env');
+    const { body, project, env } = await scopedBody(c, deps, 'admin');
     const keyName = name(body, 'name');
     const keyRoles = roles(body.roles);
     await requireEnv(store, project, env);
@@ -44,10 +40,7 @@ export function registerApiKeyRoutes(app: HubApp, deps: HubDeps): void {
   });
 
   app.get('/api/apikeys/list', async (c) => {
-    const operator = requireOperator(c, config);
-    const project = queryParam(c, 'project');
-    const env = queryParam(c, 'env');
-    await requireProjectRole(store, operator, project, 'admin');
+    const { project, env } = await scopedQuery(c, deps, 'admin');
     await requireEnv(store, project, env);
     const rows = await store.query<{ id: string; name: string; roles: string[]; created_at: Date; revoked_at: Date | null }>(
       `SELECT id, name, roles, created_at, revoked_at FROM hub_api_keys WHERE project = $1 AND env = $2 ORDER BY created_at DESC, name`,
@@ -57,11 +50,7 @@ export function registerApiKeyRoutes(app: HubApp, deps: HubDeps): void {
   });
 
   app.post('/api/apikeys/revoke', async (c) => {
-    const body = await readBody(c);
-    const operator = requireOperator(c, config);
-    const project = name(body, 'project');
-    await requireProjectRole(store, operator, project, 'admin');
-    const env = name(body, 'env');
+    const { body, project, env } = await scopedBody(c, deps, 'admin');
     const keyId = str(body, 'key_id');
     await requireEnv(store, project, env);
     const rows = await store.query(`UPDATE hub_api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE project = $1 AND env = $2 AND (id = $3 OR name = $3) RETURNING id`, [project, env, keyId]);

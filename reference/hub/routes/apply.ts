@@ -2,8 +2,8 @@
 import type { HubApp, HubDeps } from '../deps.ts';
 import { assertNoDrift, takeBaselines } from '../drift.ts';
 import { badRequest, conflict } from '../../shared/http-error.ts';
-import { bool, name, readBody, str, type Body } from '../http.ts';
-import { requireOperator, requireProjectRole } from '../operators.ts';
+import { bool, str, type Body } from '../http.ts';
+import { scopedBody } from './scope.ts';
 import { contentHash, createRelease, currentRelease, findReusable, movePointer, type ReleaseBody } from '../releases.ts';
 import { introspect, withDatabase } from '../schema/introspect.ts';
 import type { SchemaModel } from '../schema/model.ts';
@@ -73,11 +73,7 @@ async function runPlans(plans: readonly { connection: string; url: string; items
 
 export function registerApplyRoutes(app: HubApp, deps: HubDeps): void {
   app.post('/api/apply', async (c) => {
-    const body = await readBody(c);
-    const operator = requireOperator(c, deps.config);
-    const project = name(body, 'project');
-    await requireProjectRole(deps.store, operator, project, 'deployer');
-    const env = name(body, 'env');
+    const { body, operator, project, env } = await scopedBody(c, deps, 'deployer');
     const ref = str(body, 'ref');
     const chosen = steps(body);
     const dryRun = bool(body, 'dry_run');

@@ -3,8 +3,8 @@ import pg from 'pg';
 import { redactUrl } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
 import { badRequest, notFound } from '../../shared/http-error.ts';
-import { name, queryParam, readBody, str } from '../http.ts';
-import { requireOperator, requireProjectRole } from '../operators.ts';
+import { name, queryParam, str } from '../http.ts';
+import { scopedBody, scopedQuery } from './scope.ts';
 import { connectionsOf, requireEnv, type ConnectionRow } from './lookup.ts';
 
 const TEST_TIMEOUT_MS = 5_000;
@@ -39,7 +39,7 @@ export async function testConnection(url: string): Promise<boolean> {
 }
 
 export function registerConnectionRoutes(app: HubApp, deps: HubDeps): void {
-  const { store, config, sealer } = deps;
+  const { store, sealer } = deps;
   const open = (sealed: string) => sealer.open(sealed);
   const find = async (project: string, env: string, connection: string) => {
     const row = (await connectionsOf(store, project, env)).find((candidate) => candidate.name === connection);
@@ -48,11 +48,7 @@ export function registerConnectionRoutes(app: HubApp, deps: HubDeps): void {
   };
 
   app.post('/api/connections/set', async (c) => {
-    const body = await readBody(c);
-    const operator = requireOperator(c, config);
-    const project = name(body, 'project');
-    await requireProjectRole(store, operator, project, 'admin');
-    const env = name(body, 'env');
+    const { body, project, env } = await scopedBody(c, deps, 'admin');
     const connection = name(body, 'name');
     const engine = str(body, 'engine');
     const url = str(body, 'db_url');
@@ -68,11 +64,7 @@ export function registerConnectionRoutes(app: HubApp, deps: HubDeps): void {
   });
 
   app.post('/api/connections/test', async (c) => {
-    const body = await readBody(c);
-    const operator = requireOperator(c, config);
-    const project = name(body, 'project');
-    await requireProjectRole(store, operator, project, 'admin');
-    const env = name(body, 'env');
+    const { body, project, env } = await scopedBody(c, deps, 'admin');
     const connection = str(body, 'name');
     await requireEnv(store, project, env);
     const row = await find(project, env, connection);
@@ -81,19 +73,13 @@ export function registerConnectionRoutes(app: HubApp, deps: HubDeps): void {
   });
 
   app.get('/api/connections/list', async (c) => {
-    const operator = requireOperator(c, config);
-    const project = queryParam(c, 'project');
-    const env = queryParam(c, 'env');
-    await requireProjectRole(store, operator, project, 'admin');
+    const { project, env } = await scopedQuery(c, deps, 'admin');
     await requireEnv(store, project, env);
     return c.json((await connectionsOf(store, project, env)).map((row) => view(row, open)));
   });
 
   app.get('/api/connections/show', async (c) => {
-    const operator = requireOperator(c, config);
-    const project = queryParam(c, 'project');
-    const env = queryParam(c, 'env');
-    await requireProjectRole(store, operator, project, 'admin');
+    const { project, env } = await scopedQuery(c, deps, 'admin');
     await requireEnv(store, project, env);
     return c.json(view(await find(project, env, queryParam(c, 'name')), open));
   });

@@ -3,6 +3,7 @@ import type { HubApp, HubDeps } from '../deps.ts';
 import { assertNoDrift } from '../drift.ts';
 import { badRequest, notFound } from '../../shared/http-error.ts';
 import { name, optionalStr, queryParam, readBody } from '../http.ts';
+import { scopedBody, scopedQuery } from './scope.ts';
 import { requireOperator, requireProjectRole } from '../operators.ts';
 import { currentRelease, describeRelease, movePointer, releaseById, type ReleaseRow } from '../releases.ts';
 import { requireEnv, requireProject } from './lookup.ts';
@@ -11,10 +12,7 @@ export function registerReleaseRoutes(app: HubApp, deps: HubDeps): void {
   const { store, config } = deps;
 
   app.get('/api/releases/current', async (c) => {
-    const operator = requireOperator(c, config);
-    const project = queryParam(c, 'project');
-    const env = queryParam(c, 'env');
-    await requireProjectRole(store, operator, project, 'viewer');
+    const { project, env } = await scopedQuery(c, deps, 'viewer');
     await requireEnv(store, project, env);
     const current = await currentRelease(store, project, env);
     if (!current) throw notFound(`env '${env}' has no current release`);
@@ -74,11 +72,7 @@ export function registerReleaseRoutes(app: HubApp, deps: HubDeps): void {
   });
 
   app.post('/api/releases/rollback', async (c) => {
-    const body = await readBody(c);
-    const operator = requireOperator(c, config);
-    const project = name(body, 'project');
-    await requireProjectRole(store, operator, project, 'deployer');
-    const env = name(body, 'env');
+    const { body, operator, project, env } = await scopedBody(c, deps, 'deployer');
     const target = optionalStr(body, 'release_id') ?? optionalStr(body, 'to_release_id');
     if (target === undefined) throw badRequest("field 'release_id' is required");
     await requireEnv(store, project, env);
