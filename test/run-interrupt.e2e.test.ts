@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { isPortFree } from '../src/stack/ports.ts';
 import { isProcessAlive, treeMembers } from '../src/stack/process-group.ts';
-import { BIN } from './helpers/cli.ts';
+import { FAKE_SERVICE } from './fixtures/services/fake.ts';
+import { BIN, runCli } from './helpers/cli.ts';
 
 let outputDir = '';
 after(() => rm(outputDir, { recursive: true, force: true }));
@@ -50,4 +51,26 @@ test('SIGINT mid-scenario: orderly teardown, exit 130, nothing left behind', asy
   for (const port of ports) if (!(await isPortFree(port))) busy.push(port);
   assert.ok(ports.size >= 2, 'saw the service ports');
   assert.deepEqual(busy, [], 'ports free again');
+});
+
+test('a Hub that crashes at start: exit 3, and the JSON report names the service and carries its log tail', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'stk-it-run-crash-'));
+  try {
+    const hub = `${FAKE_SERVICE} --mode crash --lines 70`;
+    const run = await runCli(['--capability', 'OPERATOR-007', '--stack', 'process', '--hub-bin', hub, '--bridge-bin', `${FAKE_SERVICE} --mode ok`, '--reporter', 'json', '--output-dir', dir]);
+    assert.equal(run.code, 3, run.stderr);
+    const report = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as {
+      status: string;
+      stack: { failure: { service: string; waitedFor: string; exitCode: number | null; logTail: string[] } };
+      scenarios: { outcome: string; skipReason?: string }[];
+    };
+    assert.equal(report.status, 'stack-failed');
+    assert.equal(report.stack.failure.service, 'hub');
+    assert.match(report.stack.failure.waitedFor, /healthz/);
+    assert.notEqual(report.stack.failure.exitCode, 0);
+    assert.equal(report.stack.failure.logTail.length, 50, 'the last 50 lines');
+    assert.ok(report.scenarios.every((scenario) => scenario.skipReason === 'stack failed to start'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
