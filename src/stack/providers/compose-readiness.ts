@@ -94,7 +94,8 @@ function unpublished(service: ComposeService): Probe {
   return {
     description,
     async wait(_output, signal) {
-      await sleep(1_500, signal);
+      // Longer than the exit watch plus LOG_DRAIN_MS, so an exited container is reported as exited, with its last lines.
+      await sleep(LOG_DRAIN_MS + 2_000, signal);
       throw new Error(`port ${CONTAINER_PORTS[service]} is not published on the host`);
     },
   };
