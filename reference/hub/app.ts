@@ -11,6 +11,7 @@ import { registerEndUserRoutes } from './routes/endusers.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerInternalRoutes } from './routes/internal.ts';
 import { registerMemberRoutes } from './routes/members.ts';
+import { registerOidcRoutes } from './routes/oidc.ts';
 import { registerOperatorRoutes } from './routes/operators.ts';
 import { registerProjectRoutes } from './routes/projects.ts';
 import { registerReleaseRoutes } from './routes/releases.ts';
@@ -36,6 +37,7 @@ export function createHubApp(deps: HubDeps): HubApp {
     registerEndUserRoutes,
     registerMemberRoutes,
     registerDriftRoutes,
+    registerOidcRoutes,
     registerInternalRoutes,
   ]) {
     register(app, deps);

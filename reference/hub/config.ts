@@ -4,11 +4,15 @@ import { SERVICE_TOKEN_ENV } from '../shared/contract.ts';
 
 export interface HubConfig {
   readonly port: number;
+  /** Interface to listen on: `STK_HUB_HOST`, default every interface (as upstream, for containers). */
+  readonly host: string;
   readonly databaseUrl: string;
   readonly pasetoKeys: readonly SigningSecret[];
   readonly secretKey: string;
   readonly serviceToken: string;
   readonly operator: { readonly email: string; readonly password: string };
+  /** `STK_HUB_TEST_MODE=1`: OIDC issuers may use plain http on a loopback host (for a local test identity provider). */
+  readonly testMode: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -32,10 +36,12 @@ export function readConfig(env: NodeJS.ProcessEnv): HubConfig {
   if (secretKey.length < 16) throw new ConfigError('STK_SECRET_KEY must be at least 16 characters');
   return {
     port,
+    host: env.STK_HUB_HOST || '0.0.0.0',
     databaseUrl: required(env, 'STK_HUB_DB_URL'),
     pasetoKeys,
     secretKey,
     serviceToken: required(env, SERVICE_TOKEN_ENV),
     operator: { email: env.STK_OPERATOR_EMAIL ?? 'owner@example.com', password: env.STK_OPERATOR_PASSWORD ?? 'password' },
+    testMode: env.STK_HUB_TEST_MODE === '1',
   };
 }

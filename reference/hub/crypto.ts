@@ -18,6 +18,9 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   return timingSafeEqual(actual, expected);
 }
 
+/** A well-formed hash no password matches, compared against when an account does not exist. */
+export const UNKNOWN_ACCOUNT_HASH = `scrypt$${randomBytes(16).toString('base64url')}$${randomBytes(32).toString('base64url')}`;
+
 export interface Sealer {
   seal(plain: string): string;
   open(sealed: string): string;

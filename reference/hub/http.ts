@@ -3,14 +3,17 @@ import type { Context } from 'hono';
 import { badRequest } from '../shared/http-error.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_TEXT = `request body is larger than 1 MiB`;
 
 export type Body = Record<string, unknown>;
 
 export async function readBody(c: Context): Promise<Body> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) throw badRequest('Content-Type must be application/json');
+  const declared = Number(c.req.header('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) throw badRequest(MAX_BODY_TEXT);
   const text = await c.req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw badRequest('request body is larger than 1 MiB');
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw badRequest(MAX_BODY_TEXT);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -47,11 +50,19 @@ export function queryParam(c: Context, name: string): string {
   return value;
 }
 
-/** Names of projects, envs, connections, keys: letters, digits, `_` and `-`, starting with a letter. */
-const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+/** Names of projects, envs and keys: lower-case letters, digits, `_` and `-`, starting with a letter. */
+export const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+/** Connection names: as NAME but without `-`. */
+export const CONNECTION_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 
-export function name(body: Body, field: string): string {
-  const value = str(body, field);
-  if (!NAME.test(value)) throw badRequest(`${field} '${value.slice(0, 64)}' is not a valid name (lower-case letters, digits, _ and -, starting with a letter)`);
+export function checkName(value: string, field: string, pattern = NAME): string {
+  if (!pattern.test(value)) {
+    const allowed = pattern === CONNECTION_NAME ? 'lower-case letters, digits and _' : 'lower-case letters, digits, _ and -';
+    throw badRequest(`${field} '${value.slice(0, 64)}' is not a valid name (${allowed}, starting with a letter)`);
+  }
   return value;
+}
+
+export function name(body: Body, field: string, pattern = NAME): string {
+  return checkName(str(body, field), field, pattern);
 }

@@ -12,11 +12,12 @@ async function start(): Promise<void> {
   const store = await openStore(config.databaseUrl);
   const deps: HubDeps = { store, config, sealer: createSealer(config.secretKey), log: (line) => console.log(line) };
   await ensureBootstrapOperator(deps);
-  const server = serve({ fetch: createHubApp(deps).fetch, port: config.port, hostname: '0.0.0.0' }, (info) => {
+  const server = serve({ fetch: createHubApp(deps).fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`hub listening on ${info.port}`);
   });
   const stop = () => {
     server.close();
+    if ('closeAllConnections' in server) server.closeAllConnections();
     void store.close().finally(() => process.exit(0));
   };
   process.once('SIGTERM', stop);

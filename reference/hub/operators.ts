@@ -55,7 +55,8 @@ export async function requireOrgAdmin(store: Store, email: string): Promise<stri
   return role;
 }
 
-export function checkRole<T extends string>(value: string, roles: readonly T[]): T {
-  if (!(roles as readonly string[]).includes(value)) throw badRequest(`invalid role '${value}': use one of ${roles.join(', ')}`);
+/** A role of the scope's list, else 400 `invalid org role` / `invalid project role`. */
+export function checkRole<T extends string>(value: string, roles: readonly T[], scope: 'org' | 'project'): T {
+  if (!(roles as readonly string[]).includes(value)) throw badRequest(`invalid ${scope} role`);
   return value as T;
 }

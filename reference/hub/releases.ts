@@ -32,28 +32,43 @@ export function contentHash(body: ReleaseBody): string {
   return createHash('sha256').update(canonical(body)).digest('hex');
 }
 
+/** The release of this env with the same ref and content, if any. */
 export async function findReusable(store: Store, project: string, env: string, ref: string, hash: string): Promise<string | undefined> {
-  const rows = await store.query<{ id: string }>(
-    `SELECT id FROM hub_releases WHERE project = $1 AND env = $2 AND ref = $3 AND content_hash = $4 ORDER BY created_at DESC LIMIT 1`,
-    [project, env, ref, hash],
-  );
+  const rows = await store.query<{ id: string }>(`SELECT id FROM hub_releases WHERE project = $1 AND env = $2 AND ref = $3 AND content_hash = $4`, [project, env, ref, hash]);
   return rows[0]?.id;
 }
 
-export async function createRelease(store: Store, project: string, env: string, ref: string, body: ReleaseBody): Promise<string> {
-  const id = newId();
-  await store.query(`INSERT INTO hub_releases (id, project, env, ref, content_hash, body) VALUES ($1, $2, $3, $4, $5, $6)`, [id, project, env, ref, contentHash(body), JSON.stringify(body)]);
-  return id;
+/**
+ * Creates the release, or finds the one a concurrent identical apply created
+ * first (the unique index on project/env/ref/content makes that race safe).
+ */
+export async function createOrReuseRelease(store: Store, project: string, env: string, ref: string, body: ReleaseBody): Promise<{ id: string; reused: boolean }> {
+  const hash = contentHash(body);
+  const existing = await findReusable(store, project, env, ref, hash);
+  if (existing) return { id: existing, reused: true };
+  const inserted = await store.query<{ id: string }>(
+    `INSERT INTO hub_releases (id, project, env, ref, content_hash, body) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id`,
+    [newId(), project, env, ref, hash, JSON.stringify(body)],
+  );
+  if (inserted[0]) return { id: inserted[0].id, reused: false };
+  const raced = await findReusable(store, project, env, ref, hash);
+  if (!raced) throw new Error('release vanished after a conflicting insert');
+  return { id: raced, reused: true };
 }
 
+/** Moves the env's pointer and records the move (who, when, from which release to which). */
 export async function movePointer(store: Store, project: string, env: string, releaseId: string, action: string, actor: string): Promise<void> {
   await store.transaction(async (query) => {
+    const previous = await query<{ release_id: string }>(`SELECT release_id FROM hub_release_pointers WHERE project = $1 AND env = $2 FOR UPDATE`, [project, env]);
     await query(
       `INSERT INTO hub_release_pointers (project, env, release_id) VALUES ($1, $2, $3)
        ON CONFLICT (project, env) DO UPDATE SET release_id = EXCLUDED.release_id, updated_at = now()`,
       [project, env, releaseId],
     );
-    await query(`INSERT INTO hub_release_history (project, env, release_id, action, actor) VALUES ($1, $2, $3, $4, $5)`, [project, env, releaseId, action, actor]);
+    await query(
+      `INSERT INTO hub_release_history (project, env, release_id, previous_release_id, action, actor) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [project, env, releaseId, previous[0]?.release_id ?? null, action, actor],
+    );
   });
 }
 
@@ -71,6 +86,8 @@ export async function releaseById(store: Store, id: string): Promise<ReleaseRow 
   return rows[0];
 }
 
+/** The public view of a release: `id` (and `release_id`, the name apply uses), where it was made, its ref and time. */
 export function describeRelease(row: ReleaseRow, current?: string) {
-  return { release_id: row.id, project: row.project, env: row.env, ref: row.ref, created_at: row.created_at, ...(current === undefined ? {} : { current: row.id === current }) };
+  const view = { id: row.id, release_id: row.id, project: row.project, env: row.env, ref: row.ref, created_at: row.created_at };
+  return current === undefined ? view : { ...view, current: row.id === current };
 }

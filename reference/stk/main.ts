@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError } from './client.ts';
 import type { Io } from './command-kit.ts';
 import { registerMemberCommands } from './commands/members.ts';
+import { registerOidcCommands } from './commands/oidc.ts';
 import { registerReleaseCommands } from './commands/release.ts';
 import { registerSetupCommands } from './commands/setup.ts';
 
@@ -12,6 +13,7 @@ program.configureOutput({ writeErr: (message) => void process.stderr.write(messa
 registerSetupCommands(program, io);
 registerReleaseCommands(program, io);
 registerMemberCommands(program, io);
+registerOidcCommands(program, io);
 
 try {
   await program.parseAsync(process.argv);

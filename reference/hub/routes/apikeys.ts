@@ -46,7 +46,7 @@ export function registerApiKeyRoutes(app: HubApp, deps: HubDeps): void {
       `SELECT id, name, roles, created_at, revoked_at FROM hub_api_keys WHERE project = $1 AND env = $2 ORDER BY created_at DESC, name`,
       [project, env],
     );
-    return c.json(rows.map((row) => ({ ...row, status: row.revoked_at ? 'revoked' : 'active' })));
+    return c.json(rows.map((row) => ({ ...row, status: row.revoked_at ? 'revoked' : 'active', revoked: row.revoked_at !== null })));
   });
 
   app.post('/api/apikeys/revoke', async (c) => {

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { redactUrl } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
 import { badRequest, notFound } from '../../shared/http-error.ts';
-import { name, queryParam, str } from '../http.ts';
+import { CONNECTION_NAME, name, queryParam, str } from '../http.ts';
 import { scopedBody, scopedQuery } from './scope.ts';
 import { connectionsOf, requireEnv, type ConnectionRow } from './lookup.ts';
 
@@ -49,7 +49,7 @@ export function registerConnectionRoutes(app: HubApp, deps: HubDeps): void {
 
   app.post('/api/connections/set', async (c) => {
     const { body, project, env } = await scopedBody(c, deps, 'admin');
-    const connection = name(body, 'name');
+    const connection = name(body, 'name', CONNECTION_NAME);
     const engine = str(body, 'engine');
     const url = str(body, 'db_url');
     if (engine !== 'postgres') throw badRequest(`engine '${engine.slice(0, 32)}' is not supported: use postgres`);

@@ -1,7 +1,7 @@
 /** `stk schema snapshot|drift`: accept the live databases as baseline, or report drift. */
 import type { HubApp, HubDeps } from '../deps.ts';
 import { measureDrift, takeBaselines } from '../drift.ts';
-import { scopedBody } from './scope.ts';
+import { scopedBody, scopedQuery } from './scope.ts';
 import { requireEnv } from './lookup.ts';
 
 export function registerDriftRoutes(app: HubApp, deps: HubDeps): void {
@@ -11,10 +11,17 @@ export function registerDriftRoutes(app: HubApp, deps: HubDeps): void {
     return c.json({ project, env, snapshots: await takeBaselines(deps, project, env) });
   });
 
-  app.post('/api/schema/drift', async (c) => {
-    const { project, env } = await scopedBody(c, deps, 'viewer');
+  const report = async (project: string, env: string) => {
     await requireEnv(deps.store, project, env);
     const connections = await measureDrift(deps, project, env);
-    return c.json({ project, env, drifted: connections.some((entry) => entry.issues.length > 0), connections });
+    return { project, env, drifted: connections.some((entry) => entry.issues.length > 0), connections };
+  };
+  app.post('/api/schema/drift', async (c) => {
+    const { project, env } = await scopedBody(c, deps, 'viewer');
+    return c.json(await report(project, env));
+  });
+  app.get('/api/schema/drift', async (c) => {
+    const { project, env } = await scopedQuery(c, deps, 'viewer');
+    return c.json(await report(project, env));
   });
 }

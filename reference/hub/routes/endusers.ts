@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { accessCookieName } from '../../shared/contract.ts';
 import { deriveAccessKeys, issueAccessToken } from '../../shared/tokens.ts';
-import { hashSecret, newId, verifySecret } from '../crypto.ts';
+import { hashSecret, newId, UNKNOWN_ACCOUNT_HASH, verifySecret } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
 import { badRequest, conflict, unauthorized } from '../../shared/http-error.ts';
 import { name, readBody, str } from '../http.ts';
@@ -18,7 +18,8 @@ export function registerEndUserRoutes(app: HubApp, deps: HubDeps): void {
     const [key] = deriveAccessKeys(config.pasetoKeys, project, env);
     if (!key) throw new Error('no signing key');
     const token = issueAccessToken(key, { sub, roles, project, env, ttlSeconds: TTL_SECONDS });
-    c.header('Set-Cookie', `${accessCookieName(project, env)}=${token}; HttpOnly; Path=/; SameSite=Lax; Max-Age=${TTL_SECONDS}`);
+    const secure = new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https' ? '; Secure' : '';
+    c.header('Set-Cookie', `${accessCookieName(project, env)}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${TTL_SECONDS}${secure}`);
     return c.json({ access_token: token, sub, expires_in: TTL_SECONDS });
   };
 
@@ -50,7 +51,9 @@ export function registerEndUserRoutes(app: HubApp, deps: HubDeps): void {
       [project, env, email],
     );
     const user = rows[0];
-    if (!user || !(await verifySecret(password, user.password_hash))) throw unauthorized('invalid credentials');
+    // Unknown email and wrong password cost the same scrypt and give the same answer.
+    const matches = await verifySecret(password, user?.password_hash ?? UNKNOWN_ACCOUNT_HASH);
+    if (!user || !matches) throw unauthorized('invalid credentials');
     return session(c, project, env, user.sub, user.roles);
   });
 }

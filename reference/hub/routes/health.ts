@@ -1,13 +1,24 @@
 import type { HubApp, HubDeps } from '../deps.ts';
 import { envelope, HttpError } from '../../shared/http-error.ts';
 
+const READY_DEADLINE_MS = 2_000;
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('deadline passed')), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Liveness never consults a dependency; readiness asks the state store, within 2 seconds. */
 export function registerHealthRoutes(app: HubApp, deps: HubDeps): void {
   const live = { ok: true };
   app.get('/health', (c) => c.json(live));
   app.get('/healthz', (c) => c.json(live));
   app.get('/readyz', async (c) => {
     try {
-      await deps.store.ping();
+      await withDeadline(deps.store.ping(), READY_DEADLINE_MS);
       return c.json({ ok: true });
     } catch {
       const failure = new HttpError('SERVICE_UNAVAILABLE', 'state store unreachable');

@@ -5,7 +5,7 @@ import { deriveAccessKeys, verifyAccessToken } from '../../shared/tokens.ts';
 import { verifySecret } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
 import { notFound, unauthorized } from '../../shared/http-error.ts';
-import { readBody } from '../http.ts';
+import { NAME, readBody } from '../http.ts';
 import { currentRelease, releaseById, type ReleaseRow } from '../releases.ts';
 import { connectionsOf } from './lookup.ts';
 
@@ -25,7 +25,10 @@ async function payload(deps: HubDeps, row: ReleaseRow, env: string): Promise<Rel
 
 export function registerInternalRoutes(app: HubApp, deps: HubDeps): void {
   const { store, config } = deps;
+  // Liveness only, as upstream serves it: it reveals nothing, so it needs no token.
+  app.get('/internal/healthz', (c) => c.json({ ok: true }));
   app.use('/internal/*', async (c, next) => {
+    if (c.req.path === '/internal/healthz') return next();
     if (!sameSecret(c.req.header(SERVICE_TOKEN_HEADER) ?? '', config.serviceToken)) throw unauthorized('service token required');
     await next();
   });
@@ -68,7 +71,9 @@ export function registerInternalRoutes(app: HubApp, deps: HubDeps): void {
 
   app.post('/internal/tokens/verify', async (c) => {
     const body = await readBody(c);
-    const verdict = verifyAccessToken(String(body.token ?? ''), (project, env) => deriveAccessKeys(config.pasetoKeys, project, env));
+    // Only real project/env names have end-user keys: the operator-token context never verifies here.
+    const keysFor = (project: string, env: string) => (NAME.test(project) && NAME.test(env) ? deriveAccessKeys(config.pasetoKeys, project, env) : []);
+    const verdict = verifyAccessToken(String(body.token ?? ''), keysFor);
     if (verdict.status !== 'valid') return c.json({ valid: false });
     const { claims } = verdict;
     return c.json({ valid: true, claims: { project: claims.projectId, env: claims.envId, sub: claims.sub, roles: claims.roles } });

@@ -4,13 +4,13 @@ import { notFound } from '../../shared/http-error.ts';
 
 export async function requireProject(store: Store, project: string): Promise<void> {
   const rows = await store.query(`SELECT 1 FROM hub_projects WHERE name = $1`, [project]);
-  if (rows.length === 0) throw notFound(`project '${project}' not found`);
+  if (rows.length === 0) throw notFound('project not found');
 }
 
 export async function requireEnv(store: Store, project: string, env: string): Promise<void> {
   await requireProject(store, project);
   const rows = await store.query(`SELECT 1 FROM hub_envs WHERE project = $1 AND name = $2`, [project, env]);
-  if (rows.length === 0) throw notFound(`env '${env}' not found in project '${project}'`);
+  if (rows.length === 0) throw notFound('env not found');
 }
 
 export interface ConnectionRow {

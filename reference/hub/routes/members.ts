@@ -1,111 +1,159 @@
-/** Operator RBAC memberships: invitations stay pending until accepted or set-role; removal revokes at once. */
+/**
+ * Operator memberships of the org and of projects: invitations stay pending
+ * until accepted or set with set-role; removal and demotion act on the next
+ * request, because roles are read from these tables on every request.
+ */
 import type { Context } from 'hono';
 import type { HubApp, HubDeps } from '../deps.ts';
-import { conflict, forbidden, notFound } from '../../shared/http-error.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../shared/http-error.ts';
 import { name, queryParam, readBody, str, type Body } from '../http.ts';
 import { checkRole, orgRole, ORG_ROLES, PROJECT_ROLES, requireOperator, requireOrgAdmin, requireProjectRole } from '../operators.ts';
+import type { Store } from '../store.ts';
 import { requireProject } from './lookup.ts';
 
+type Query = Store['query'];
+
+/** The SQL of one membership table; `key` is `[]` for the org and `[project]` for a project. */
 interface Scope {
-  readonly table: 'hub_org_members' | 'hub_project_members';
+  readonly name: 'org' | 'project';
   readonly roles: readonly string[];
-  /** Authorises the caller and returns the membership key columns for this request. */
-  authorise(c: Context, body: Body, operator: string): Promise<{ where: string; values: string[]; columns: string[] }>;
+  find(query: Query, email: string, key: readonly string[]): Promise<{ role: string; status: string } | undefined>;
+  upsert(query: Query, email: string, role: string, status: 'pending' | 'active', key: readonly string[]): Promise<void>;
+  remove(query: Query, email: string, key: readonly string[]): Promise<void>;
+  activate(query: Query, email: string, key: readonly string[]): Promise<string | undefined>;
+  list(query: Query, key: readonly string[]): Promise<Record<string, unknown>[]>;
 }
 
-function scopes(deps: HubDeps): Record<'org' | 'project', Scope> {
-  return {
-    org: {
-      table: 'hub_org_members',
-      roles: ORG_ROLES,
-      authorise: async (_c, _body, operator) => {
-        await requireOrgAdmin(deps.store, operator);
-        return { where: '', values: [], columns: [] };
-      },
-    },
-    project: {
-      table: 'hub_project_members',
-      roles: PROJECT_ROLES,
-      authorise: async (c, body, operator) => {
-        const project = typeof body.project === 'string' ? name(body, 'project') : queryParam(c, 'project');
-        await requireProjectRole(deps.store, operator, project, 'admin');
-        await requireProject(deps.store, project);
-        return { where: ' AND project = $PROJECT', values: [project], columns: ['project'] };
-      },
-    },
-  };
-}
+const ORG: Scope = {
+  name: 'org',
+  roles: ORG_ROLES,
+  find: async (query, email) => (await query<{ role: string; status: string }>(`SELECT role, status FROM hub_org_members WHERE email = $1`, [email]))[0],
+  upsert: async (query, email, role, status) =>
+    void (await query(
+      `INSERT INTO hub_org_members (email, role, status) VALUES ($1, $2, $3)
+       ON CONFLICT (email) DO UPDATE SET role = EXCLUDED.role, status = EXCLUDED.status, updated_at = now()`,
+      [email, role, status],
+    )),
+  remove: async (query, email) => void (await query(`DELETE FROM hub_org_members WHERE email = $1`, [email])),
+  activate: async (query, email) =>
+    (await query<{ role: string }>(`UPDATE hub_org_members SET status = 'active', updated_at = now() WHERE email = $1 AND status = 'pending' RETURNING role`, [email]))[0]?.role,
+  list: (query) => query(`SELECT email, role, status, created_at FROM hub_org_members ORDER BY email`),
+};
 
-/** Owner is granted, changed and removed by an org owner only. */
-async function guardOwner(deps: HubDeps, scope: Scope, operator: string, ...roles: (string | undefined)[]): Promise<void> {
-  if (scope.table === 'hub_org_members' && roles.includes('owner') && (await orgRole(deps.store, operator)) !== 'owner') throw forbidden();
-}
+const PROJECT: Scope = {
+  name: 'project',
+  roles: PROJECT_ROLES,
+  find: async (query, email, [project]) =>
+    (await query<{ role: string; status: string }>(`SELECT role, status FROM hub_project_members WHERE email = $1 AND project = $2`, [email, project]))[0],
+  upsert: async (query, email, role, status, [project]) =>
+    void (await query(
+      `INSERT INTO hub_project_members (project, email, role, status) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (project, email) DO UPDATE SET role = EXCLUDED.role, status = EXCLUDED.status, updated_at = now()`,
+      [project, email, role, status],
+    )),
+  remove: async (query, email, [project]) => void (await query(`DELETE FROM hub_project_members WHERE email = $1 AND project = $2`, [email, project])),
+  activate: async (query, email, [project]) =>
+    (
+      await query<{ role: string }>(
+        `UPDATE hub_project_members SET status = 'active', updated_at = now() WHERE email = $1 AND project = $2 AND status = 'pending' RETURNING role`,
+        [email, project],
+      )
+    )[0]?.role,
+  list: (query, [project]) => query(`SELECT email, role, status, created_at FROM hub_project_members WHERE project = $1 ORDER BY email`, [project]),
+};
 
-function sql(text: string, key: { where: string; values: string[] }, offset: number): string {
-  return text.replace('$WHERE', key.where.replace('$PROJECT', `$${offset}`));
+/** `user` as the spec names it; `email` accepted too. */
+function member(body: Body): string {
+  return str(body, typeof body.user === 'string' || body.email === undefined ? 'user' : 'email');
 }
 
 export function registerMemberRoutes(app: HubApp, deps: HubDeps): void {
-  for (const [prefix, scope] of Object.entries(scopes(deps))) {
-    const current = async (email: string, key: { where: string; values: string[] }) =>
-      (await deps.store.query<{ role: string; status: string }>(sql(`SELECT role, status FROM ${scope.table} WHERE email = $1$WHERE`, key, 2), [email, ...key.values]))[0];
+  const { store } = deps;
 
-    app.post(`/api/${prefix}/invite`, async (c) => {
+  /** Caller's right to manage the scope (403), then the scope's key; a project must exist (404). */
+  const manage = async (c: Context, scope: Scope, body: Body): Promise<{ operator: string; key: string[] }> => {
+    const operator = requireOperator(c, deps.config);
+    if (scope.name === 'org') {
+      await requireOrgAdmin(store, operator);
+      return { operator, key: [] };
+    }
+    const project = name(body, 'project');
+    await requireProjectRole(store, operator, project, 'admin');
+    return { operator, key: [project] };
+  };
+  const exists = async (scope: Scope, key: readonly string[]) => {
+    if (scope.name === 'project') await requireProject(store, key[0] ?? '');
+  };
+  /** Only an org owner grants, changes or removes the owner role; the org keeps at least one active owner. */
+  const guardOwner = async (scope: Scope, operator: string, from: string | undefined, to: string | undefined) => {
+    if (scope.name !== 'org' || (from !== 'owner' && to !== 'owner')) return;
+    if ((await orgRole(store, operator)) !== 'owner') throw forbidden();
+    if (from === 'owner' && to !== 'owner') {
+      const owners = await store.query(`SELECT 1 FROM hub_org_members WHERE role = 'owner' AND status = 'active'`);
+      if (owners.length <= 1) throw conflict('the org must keep an active owner');
+    }
+  };
+
+  for (const scope of [ORG, PROJECT]) {
+    const prefix = `/api/${scope.name}`;
+
+    app.post(`${prefix}/invite`, async (c) => {
       const body = await readBody(c);
-      const operator = requireOperator(c, deps.config);
-      const key = await scope.authorise(c, body, operator);
+      const { operator, key } = await manage(c, scope, body);
       const email = str(body, 'email');
-      const role = checkRole(str(body, 'role'), scope.roles);
-      await guardOwner(deps, scope, operator, role);
-      if ((await current(email, key))?.status === 'active') throw conflict(`${email} is already an active member`);
-      const columns = ['email', 'role', 'status', ...key.columns];
-      await deps.store.query(
-        `INSERT INTO ${scope.table} (${columns.join(', ')}) VALUES (${columns.map((_, index) => `$${index + 1}`).join(', ')})
-         ON CONFLICT (${['email', ...key.columns].join(', ')}) DO UPDATE SET role = EXCLUDED.role, status = 'pending', updated_at = now()`,
-        [email, role, 'pending', ...key.values],
-      );
+      if (!email.includes('@')) throw badRequest('email must contain @');
+      const role = checkRole(str(body, 'role'), scope.roles, scope.name);
+      await exists(scope, key);
+      await guardOwner(scope, operator, undefined, role);
+      if ((await scope.find(store.query, email, key))?.status === 'active') throw conflict('already an active member');
+      await scope.upsert(store.query, email, role, 'pending', key);
       return c.json({ ok: true, email, role, status: 'pending' });
     });
 
-    app.post(`/api/${prefix}/accept`, async (c) => {
+    app.post(`${prefix}/members/set-role`, async (c) => {
       const body = await readBody(c);
-      const operator = requireOperator(c, deps.config);
-      const key = prefix === 'project' ? { where: ' AND project = $PROJECT', values: [name(body, 'project')] } : { where: '', values: [] };
-      const rows = await deps.store.query(sql(`UPDATE ${scope.table} SET status = 'active', updated_at = now() WHERE email = $1$WHERE RETURNING role`, key, 2), [operator, ...key.values]);
-      if (rows.length === 0) throw notFound('no invitation for this operator');
-      return c.json({ ok: true, email: operator, role: (rows[0] as { role: string }).role, status: 'active' });
-    });
-
-    app.post(`/api/${prefix}/members/set-role`, async (c) => {
-      const body = await readBody(c);
-      const operator = requireOperator(c, deps.config);
-      const key = await scope.authorise(c, body, operator);
-      const email = str(body, 'email');
-      const role = checkRole(str(body, 'role'), scope.roles);
-      const existing = await current(email, key);
-      if (!existing) throw notFound(`${email} is not a member`);
-      await guardOwner(deps, scope, operator, role, existing.role);
-      await deps.store.query(sql(`UPDATE ${scope.table} SET role = $2, status = 'active', updated_at = now() WHERE email = $1$WHERE`, key, 3), [email, role, ...key.values]);
+      const { operator, key } = await manage(c, scope, body);
+      const email = member(body);
+      const role = checkRole(str(body, 'role'), scope.roles, scope.name);
+      await exists(scope, key);
+      const existing = await scope.find(store.query, email, key);
+      await guardOwner(scope, operator, existing?.status === 'active' ? existing.role : undefined, role);
+      await scope.upsert(store.query, email, role, 'active', key);
       return c.json({ ok: true, email, role, status: 'active' });
     });
 
-    app.post(`/api/${prefix}/remove`, async (c) => {
+    app.post(`${prefix}/remove`, async (c) => {
       const body = await readBody(c);
-      const operator = requireOperator(c, deps.config);
-      const key = await scope.authorise(c, body, operator);
-      const email = str(body, 'email');
-      const existing = await current(email, key);
-      if (!existing) throw notFound(`${email} is not a member`);
-      await guardOwner(deps, scope, operator, existing.role);
-      await deps.store.query(sql(`DELETE FROM ${scope.table} WHERE email = $1$WHERE`, key, 2), [email, ...key.values]);
-      return c.json({ ok: true, email });
+      const { operator, key } = await manage(c, scope, body);
+      const email = member(body);
+      await exists(scope, key);
+      const existing = await scope.find(store.query, email, key);
+      if (!existing) throw notFound('not a member');
+      await guardOwner(scope, operator, existing.status === 'active' ? existing.role : undefined, undefined);
+      await scope.remove(store.query, email, key);
+      return c.json({ ok: true });
     });
 
-    app.get(`/api/${prefix}/members`, async (c) => {
+    app.post(`${prefix}/accept`, async (c) => {
+      const body = await readBody(c);
       const operator = requireOperator(c, deps.config);
-      const key = await scope.authorise(c, {}, operator);
-      const rows = await deps.store.query(sql(`SELECT email, role, status FROM ${scope.table} WHERE TRUE$WHERE ORDER BY email`, key, 1), key.values);
-      return c.json(rows);
+      const key = scope.name === 'project' ? [name(body, 'project')] : [];
+      const role = await scope.activate(store.query, operator, key);
+      if (role === undefined) throw notFound('no pending invitation');
+      return c.json({ ok: true, email: operator, role, status: 'active' });
+    });
+
+    app.get(`${prefix}/members`, async (c) => {
+      const operator = requireOperator(c, deps.config);
+      let key: string[] = [];
+      if (scope.name === 'org') {
+        if ((await orgRole(store, operator)) === undefined) throw forbidden();
+      } else {
+        key = [queryParam(c, 'project')];
+        await requireProjectRole(store, operator, key[0] ?? '', 'viewer');
+        await requireProject(store, key[0] ?? '');
+      }
+      return c.json(await scope.list(store.query, key));
     });
   }
 }

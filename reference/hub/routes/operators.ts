@@ -1,5 +1,5 @@
 /** Operator accounts: login, open signup (no rights until a membership is active), whoami. */
-import { hashSecret, verifySecret } from '../crypto.ts';
+import { hashSecret, UNKNOWN_ACCOUNT_HASH, verifySecret } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
 import { badRequest, conflict, unauthorized } from '../../shared/http-error.ts';
 import { readBody, str } from '../http.ts';
@@ -20,8 +20,9 @@ export function registerOperatorRoutes(app: HubApp, deps: HubDeps): void {
     const email = str(body, 'email');
     const password = str(body, 'password');
     const rows = await deps.store.query<{ password_hash: string }>(`SELECT password_hash FROM hub_operators WHERE email = $1`, [email]);
-    const row = rows[0];
-    if (!row || !(await verifySecret(password, row.password_hash))) throw unauthorized('invalid operator credentials');
+    // An unknown email costs the same scrypt as a wrong password, so timing does not tell them apart.
+    const matches = await verifySecret(password, rows[0]?.password_hash ?? UNKNOWN_ACCOUNT_HASH);
+    if (!rows[0] || !matches) throw unauthorized('invalid credentials');
     return c.json({ token: issueOperatorToken(deps.config, email) });
   });
 
@@ -33,7 +34,7 @@ export function registerOperatorRoutes(app: HubApp, deps: HubDeps): void {
     if (password.length < 8) throw badRequest('password must be at least 8 characters');
     const inserted = await deps.store.query(`INSERT INTO hub_operators (email, password_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING email`, [email, await hashSecret(password)]);
     if (inserted.length === 0) throw conflict('operator already exists');
-    return c.json({ email });
+    return c.json({ ok: true, email });
   });
 
   app.get('/api/auth/whoami', async (c) => {

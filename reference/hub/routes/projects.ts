@@ -14,7 +14,7 @@ export function registerProjectRoutes(app: HubApp, deps: HubDeps): void {
     await requireOrgAdmin(store, operator);
     const project = name(body, 'project');
     const rows = await store.query(`INSERT INTO hub_projects (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING name`, [project]);
-    if (rows.length === 0) throw conflict(`project '${project}' already exists`);
+    if (rows.length === 0) throw conflict('project already exists');
     return c.json({ ok: true, project });
   });
 
@@ -34,7 +34,7 @@ export function registerProjectRoutes(app: HubApp, deps: HubDeps): void {
     const env = name(body, 'env');
     await requireProject(store, project);
     const rows = await store.query(`INSERT INTO hub_envs (project, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING name`, [project, env]);
-    if (rows.length === 0) throw conflict(`env '${env}' already exists in project '${project}'`);
+    if (rows.length === 0) throw conflict('env already exists');
     return c.json({ ok: true, project, env });
   });
 

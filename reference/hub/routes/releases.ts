@@ -1,4 +1,4 @@
-/** Release listing and pointer moves: current, list, show, promote (drift-gated), rollback. */
+/** Release listing and pointer moves: current, history, list, show, promote (drift-gated), rollback. */
 import type { HubApp, HubDeps } from '../deps.ts';
 import { assertNoDrift } from '../drift.ts';
 import { badRequest, notFound } from '../../shared/http-error.ts';
@@ -8,6 +8,12 @@ import { requireOperator, requireProjectRole } from '../operators.ts';
 import { currentRelease, describeRelease, movePointer, releaseById, type ReleaseRow } from '../releases.ts';
 import { requireEnv, requireProject } from './lookup.ts';
 
+function limitParam(raw: string | undefined): number {
+  const limit = Number(raw ?? '20');
+  if (!/^\d+$/.test(raw ?? '20') || limit < 1 || limit > 100) throw badRequest('limit must be a whole number from 1 to 100');
+  return limit;
+}
+
 export function registerReleaseRoutes(app: HubApp, deps: HubDeps): void {
   const { store, config } = deps;
 
@@ -15,20 +21,27 @@ export function registerReleaseRoutes(app: HubApp, deps: HubDeps): void {
     const { project, env } = await scopedQuery(c, deps, 'viewer');
     await requireEnv(store, project, env);
     const current = await currentRelease(store, project, env);
-    if (!current) throw notFound(`env '${env}' has no current release`);
+    if (!current) throw notFound('no current release');
     return c.json(describeRelease(current));
   });
 
+  app.get('/api/releases/history', async (c) => {
+    const { project, env } = await scopedQuery(c, deps, 'viewer');
+    const limit = limitParam(c.req.query('limit'));
+    await requireEnv(store, project, env);
+    const rows = await store.query(
+      `SELECT release_id, previous_release_id, action, actor, at FROM hub_release_history WHERE project = $1 AND env = $2 ORDER BY seq DESC LIMIT $3`,
+      [project, env, limit],
+    );
+    return c.json(rows);
+  });
+
   app.get('/api/releases', async (c) => {
-    const operator = requireOperator(c, config);
-    const project = queryParam(c, 'project');
-    const env = queryParam(c, 'env');
-    const limit = Number(c.req.query('limit') ?? '20');
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw badRequest('limit must be a whole number from 1 to 100');
-    await requireProjectRole(store, operator, project, 'viewer');
+    const { project, env } = await scopedQuery(c, deps, 'viewer');
+    const limit = limitParam(c.req.query('limit'));
     await requireEnv(store, project, env);
     const rows = await store.query<ReleaseRow & Record<string, unknown>>(
-      `SELECT r.id, r.project, r.env, r.ref, r.body, r.created_at FROM hub_releases r
+      `SELECT r.id, r.project, r.env, r.ref, '{}'::jsonb AS body, r.created_at FROM hub_releases r
        WHERE r.id IN (SELECT release_id FROM hub_release_history WHERE project = $1 AND env = $2)
        ORDER BY r.created_at DESC LIMIT $3`,
       [project, env, limit],
@@ -61,7 +74,7 @@ export function registerReleaseRoutes(app: HubApp, deps: HubDeps): void {
     if (from !== undefined) {
       await requireEnv(store, project, from);
       release = await currentRelease(store, project, from);
-      if (!release) throw notFound(`env '${from}' has no current release`);
+      if (!release) throw notFound('no current release');
     } else {
       release = await releaseById(store, releaseId ?? '');
       if (!release || release.project !== project) throw notFound('release not found');

@@ -21,6 +21,25 @@ export async function introspect(client: pg.Client): Promise<LiveSchema> {
   return live;
 }
 
+/** Single-column unique constraints and unique indexes of the public schema, keyed `table.column`. */
+export type LiveUniques = Record<string, { readonly kind: 'constraint' | 'index'; readonly name: string }>;
+
+const UNIQUES = `
+SELECT t.relname AS table_name, a.attname AS column_name, i.relname AS index_name, con.conname AS constraint_name
+FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = x.indkey[0]
+LEFT JOIN pg_constraint con ON con.conindid = x.indexrelid AND con.contype = 'u'
+WHERE n.nspname = 'public' AND x.indisunique AND NOT x.indisprimary AND x.indnatts = 1 AND x.indpred IS NULL AND x.indexprs IS NULL`;
+
+export async function introspectUniques(client: pg.Client): Promise<LiveUniques> {
+  const rows = (await client.query<{ table_name: string; column_name: string; index_name: string; constraint_name: string | null }>(UNIQUES)).rows;
+  const uniques: LiveUniques = {};
+  for (const row of rows) {
+    uniques[`${row.table_name}.${row.column_name}`] = row.constraint_name ? { kind: 'constraint', name: row.constraint_name } : { kind: 'index', name: row.index_name };
+  }
+  return uniques;
+}
+
 export async function withDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   client.on('error', () => undefined);

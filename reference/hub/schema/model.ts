@@ -37,6 +37,12 @@ export interface SchemaModel {
   readonly tables: Readonly<Record<string, TableDef>>;
 }
 
+/** A validated schema and, per table, the file that declared it (for error details). */
+export interface ParsedSchema {
+  readonly model: SchemaModel;
+  readonly sources: Readonly<Record<string, string>>;
+}
+
 /** PostgreSQL type of a column as `format_type` prints it, for DDL and type comparison. */
 export function sqlType(column: ColumnDef): string {
   if (column.type === 'array') return ARRAY_ITEMS[column.items ?? ''] ?? 'text[]';
@@ -47,6 +53,11 @@ export function idSqlType(policy: IdPolicy): string {
   if (policy === 'uuid_v4' || policy === 'uuid_v7') return 'uuid';
   if (policy === 'auto_increment') return 'bigint';
   return 'text';
+}
+
+/** PostgreSQL type of a table's id column. */
+export function idColumnType(table: TableDef): string {
+  return idSqlType(table.id.generate);
 }
 
 export function quoteIdent(name: string): string {

@@ -1,36 +1,50 @@
 /**
- * Turns the declared schema into DDL for one connection: additions against
- * the live database, removals against the env's previous release.
- * Identifiers come only from the validated schema and are always quoted.
+ * Turns the declared schema into DDL for one connection: additions and
+ * constraint changes against the live database, removals against the env's
+ * previous release. Identifiers come only from the validated schema (or, for
+ * an existing unique constraint's name, from the database catalog) and are
+ * always quoted.
  */
 import { HttpError } from '../../shared/http-error.ts';
-import type { LiveSchema } from './introspect.ts';
-import { idSqlType, quoteIdent as q, sqlType, type ColumnDef, type SchemaModel, type TableDef } from './model.ts';
+import { defaultSql } from './defaults.ts';
+import type { LiveSchema, LiveUniques } from './introspect.ts';
+import { idSqlType, quoteIdent as q, sqlType, type ColumnDef, type ParsedSchema, type SchemaModel, type TableDef } from './model.ts';
+
+export type PlanAction = 'create_table' | 'add_column' | 'set_not_null' | 'drop_not_null' | 'add_unique' | 'drop_unique' | 'drop_table' | 'drop_column';
 
 export interface PlanItem {
   readonly connection: string;
-  readonly action: 'create_table' | 'add_column' | 'drop_table' | 'drop_column' | 'set_not_null' | 'drop_not_null';
+  readonly action: PlanAction;
   readonly table: string;
   readonly column: string | null;
   readonly destructive: boolean;
   readonly sql: string;
-  /** How a destructive item is named in the 409 message. */
-  readonly label?: string;
 }
 
-function literal(value: unknown, column: ColumnDef): string {
-  if (value === 'now' && column.type === 'timestamp') return 'now()';
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return `'${text.replaceAll("'", "''")}'${column.type === 'json' ? '::jsonb' : ''}`;
+/** What the planner compares the declaration with. */
+export interface LiveState {
+  readonly columns: LiveSchema;
+  readonly uniques: LiveUniques;
+}
+
+/** How a destructive item is named in the 409 message and `details.operations`. */
+export function destructiveLabel(item: PlanItem): string {
+  const target = item.column === null ? item.table : `${item.table}.${item.column}`;
+  const verbs: Partial<Record<PlanAction, string>> = {
+    drop_table: 'drop table',
+    drop_column: 'drop column',
+    set_not_null: 'set not null',
+    add_unique: 'add unique',
+    add_column: 'add not null column',
+  };
+  return `${verbs[item.action] ?? item.action} ${target}`;
 }
 
 function columnSql(name: string, column: ColumnDef, schema: SchemaModel): string {
   const parts = [q(name), sqlType(column)];
   if (!column.nullable) parts.push('NOT NULL');
   if (column.unique) parts.push('UNIQUE');
-  if (column.default !== undefined) parts.push(`DEFAULT ${literal(column.default, column)}`);
+  if (column.default !== undefined) parts.push(`DEFAULT ${defaultSql(column)}`);
   const reference = column.references;
   if (reference) {
     const target = schema.tables[reference.table];
@@ -59,37 +73,62 @@ function creationOrder(names: readonly string[], schema: SchemaModel): string[] 
   return ordered;
 }
 
-export function planConnection(connection: string, schema: SchemaModel, previous: SchemaModel | undefined, live: LiveSchema): PlanItem[] {
+export interface PlanInput {
+  readonly connection: string;
+  readonly declared: ParsedSchema;
+  /** The schema of the env's current release, if any: what removals compare with. */
+  readonly previous: SchemaModel | undefined;
+  readonly live: LiveState;
+}
+
+export function planConnection({ connection, declared: parsed, previous, live }: PlanInput): PlanItem[] {
+  const schema = parsed.model;
   const items: PlanItem[] = [];
   const declared = Object.keys(schema.tables).filter((name) => schema.tables[name]?.connection === connection);
   for (const name of creationOrder(declared, schema)) {
     const table = schema.tables[name] as TableDef;
-    const liveTable = live[name];
+    const liveTable = live.columns[name];
     if (!liveTable) {
       const columns = [idSql(table), ...Object.entries(table.columns).map(([column, def]) => columnSql(column, def, schema))];
       items.push({ connection, action: 'create_table', table: name, column: null, destructive: false, sql: `CREATE TABLE ${q(name)} (${columns.join(', ')})` });
       continue;
     }
-    for (const [column, def] of Object.entries(table.columns)) items.push(...planColumn(connection, name, column, def, liveTable[column], schema));
+    const file = parsed.sources[name] ?? 'schema';
+    for (const [column, def] of Object.entries(table.columns)) items.push(...planColumn({ connection, table: name, column, def, live, schema, file }));
   }
-  items.push(...planRemovals(connection, schema, previous, live));
+  items.push(...planRemovals(connection, schema, previous, live.columns));
   return items;
 }
 
-function planColumn(connection: string, table: string, column: string, def: ColumnDef, live: LiveSchema[string][string] | undefined, schema: SchemaModel): PlanItem[] {
-  if (!live) {
-    const destructive = !def.nullable && def.default === undefined;
-    const sql = `ALTER TABLE ${q(table)} ADD COLUMN ${columnSql(column, def, schema)}`;
-    return [{ connection, action: 'add_column', table, column, destructive, sql, ...(destructive ? { label: `add not null column ${table}.${column}` } : {}) }];
+interface ColumnContext {
+  readonly connection: string;
+  readonly table: string;
+  readonly column: string;
+  readonly def: ColumnDef;
+  readonly live: LiveState;
+  readonly schema: SchemaModel;
+  readonly file: string;
+}
+
+function planColumn({ connection, table, column, def, live, schema, file }: ColumnContext): PlanItem[] {
+  const item = (action: PlanAction, destructive: boolean, sql: string): PlanItem => ({ connection, action, table, column, destructive, sql });
+  const current = live.columns[table]?.[column];
+  if (!current) {
+    return [item('add_column', !def.nullable && def.default === undefined, `ALTER TABLE ${q(table)} ADD COLUMN ${columnSql(column, def, schema)}`)];
   }
-  if (live.type !== sqlType(def)) throw new HttpError('SCHEMA_VALIDATION_FAILED', `type change not supported: ${table}.${column}`, { file: 'schema', path: `tables.${table}.columns.${column}.type` });
-  if (!def.nullable && live.nullable) {
-    return [{ connection, action: 'set_not_null', table, column, destructive: true, label: `set not null ${table}.${column}`, sql: `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} SET NOT NULL` }];
+  if (current.type !== sqlType(def)) {
+    throw new HttpError('SCHEMA_VALIDATION_FAILED', `type change not supported: ${table}.${column}`, { file, path: `tables.${table}.columns.${column}.type` });
   }
-  if (def.nullable && !live.nullable) {
-    return [{ connection, action: 'drop_not_null', table, column, destructive: false, sql: `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} DROP NOT NULL` }];
+  const items: PlanItem[] = [];
+  const alter = `ALTER TABLE ${q(table)}`;
+  if (!def.nullable && current.nullable) items.push(item('set_not_null', true, `${alter} ALTER COLUMN ${q(column)} SET NOT NULL`));
+  if (def.nullable && !current.nullable) items.push(item('drop_not_null', false, `${alter} ALTER COLUMN ${q(column)} DROP NOT NULL`));
+  const unique = live.uniques[`${table}.${column}`];
+  if (def.unique && !unique) items.push(item('add_unique', true, `${alter} ADD UNIQUE (${q(column)})`));
+  if (!def.unique && unique) {
+    items.push(item('drop_unique', false, unique.kind === 'constraint' ? `${alter} DROP CONSTRAINT ${q(unique.name)}` : `DROP INDEX ${q(unique.name)}`));
   }
-  return [];
+  return items;
 }
 
 function planRemovals(connection: string, schema: SchemaModel, previous: SchemaModel | undefined, live: LiveSchema): PlanItem[] {
@@ -98,12 +137,12 @@ function planRemovals(connection: string, schema: SchemaModel, previous: SchemaM
     if (table.connection !== connection || !live[name]) continue;
     const now = schema.tables[name];
     if (!now) {
-      items.push({ connection, action: 'drop_table', table: name, column: null, destructive: true, label: `drop table ${name}`, sql: `DROP TABLE ${q(name)} CASCADE` });
+      items.push({ connection, action: 'drop_table', table: name, column: null, destructive: true, sql: `DROP TABLE ${q(name)} CASCADE` });
       continue;
     }
     for (const column of Object.keys(table.columns)) {
-      if (!now.columns[column] && live[name]?.[column]) {
-        items.push({ connection, action: 'drop_column', table: name, column, destructive: true, label: `drop column ${name}.${column}`, sql: `ALTER TABLE ${q(name)} DROP COLUMN ${q(column)}` });
+      if (!now.columns[column] && column !== now.id.name && live[name]?.[column]) {
+        items.push({ connection, action: 'drop_column', table: name, column, destructive: true, sql: `ALTER TABLE ${q(name)} DROP COLUMN ${q(column)}` });
       }
     }
   }

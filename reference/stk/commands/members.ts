@@ -17,11 +17,11 @@ export function registerMemberCommands(program: Command, io: Io): void {
       print(io, flags, await client.request('POST', `/api/${scope}/accept`, base(flags)), () => []);
     });
     define(withProject(group.command('remove').argument('<email>')), io, async (client, flags, _io, [email]) => {
-      print(io, flags, await client.request('POST', `/api/${scope}/remove`, { ...base(flags), email }), () => []);
+      print(io, flags, await client.request('POST', `/api/${scope}/remove`, { ...base(flags), user: email }), () => []);
     });
     const members = group.command('members');
     define(withProject(members.command('set-role').argument('<email>').option('--role <role>')), io, async (client, flags, _io, [email]) => {
-      print(io, flags, await client.request('POST', `/api/${scope}/members/set-role`, { ...base(flags), email, role: need(flags, 'role', io) }), () => []);
+      print(io, flags, await client.request('POST', `/api/${scope}/members/set-role`, { ...base(flags), user: email, role: need(flags, 'role', io) }), () => []);
     });
     define(withProject(members.command('list')), io, async (client, flags) => {
       const query = scope === 'project' ? { project: need(flags, 'project', io) } : undefined;

@@ -1,0 +1,93 @@
+/**
+ * Validation of `logics/**\/*.sql` at apply: names, front-matter shape, CEL
+ * syntax of the condition, and that every `:placeholder` names a declared
+ * param or `auth.sub` / `auth.roles`. The Bridge interprets the rest.
+ */
+import { parse as parseYaml } from 'yaml';
+import { checkCel, ROLE } from './parse-bundle.ts';
+import { invalid, shown } from './parse-schema.ts';
+
+const LOGIC_NAME = /^[a-z0-9_-]+(\/[a-z0-9_-]+)*$/;
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const AUTH_BINDINGS = ['auth.sub', 'auth.roles'];
+
+const PARAM_TYPES: Record<string, (value: unknown) => boolean> = {
+  string: (value) => typeof value === 'string',
+  int: (value) => Number.isSafeInteger(value),
+  float: (value) => typeof value === 'number' && Number.isFinite(value),
+  boolean: (value) => typeof value === 'boolean',
+  bool: (value) => typeof value === 'boolean',
+};
+
+/** Splits `---\n<yaml>\n---\n<sql>`; the block is present only when the first line is `---`. */
+function splitFrontMatter(text: string): { front: string | undefined; sql: string } {
+  const lines = text.split(/\r?\n/);
+  if (lines[0]?.trim() !== '---') return { front: undefined, sql: text };
+  const end = lines.findIndex((line, index) => index > 0 && line.trim() === '---');
+  if (end < 0) return { front: undefined, sql: text };
+  return { front: lines.slice(1, end).join('\n'), sql: lines.slice(end + 1).join('\n') };
+}
+
+/** `:name` placeholders outside quotes, identifiers and comments; `::` casts are skipped. */
+export function placeholderNames(sql: string): string[] {
+  const names: string[] = [];
+  const token = /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|::|:([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)/g;
+  for (const match of sql.matchAll(token)) if (match[1] !== undefined) names.push(match[1]);
+  return names;
+}
+
+function checkParams(raw: unknown, file: string): string[] {
+  if (raw === undefined || raw === null) return [];
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid(file, 'params', 'must be a mapping of param names');
+  for (const [name, spec] of Object.entries(raw)) {
+    const path = `params.${shown(name)}`;
+    if (!PARAM_NAME.test(name)) throw invalid(file, path, 'is not a valid param name');
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw invalid(file, path, 'must be a mapping');
+    const { type = 'string', required, default: fallback } = spec as Record<string, unknown>;
+    const fits = typeof type === 'string' ? PARAM_TYPES[type] : undefined;
+    if (!fits) throw invalid(file, `${path}.type`, `unknown param type '${shown(String(type))}'`);
+    if (required !== undefined && typeof required !== 'boolean') throw invalid(file, `${path}.required`, 'must be true or false');
+    if (fallback !== undefined && !fits(fallback)) throw invalid(file, `${path}.default`, `is not a ${String(type)}`);
+  }
+  return Object.keys(raw);
+}
+
+function checkFrontMatter(front: string, file: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(front);
+  } catch (error) {
+    throw invalid(file, '(front-matter)', `not valid YAML: ${(error as Error).message.split('\n')[0] ?? ''}`);
+  }
+  if (parsed === null || parsed === undefined) return [];
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid(file, '(front-matter)', 'must be a mapping');
+  const { auth, roles, params, condition } = parsed as Record<string, unknown>;
+  if (auth !== undefined && auth !== 'public' && auth !== 'authenticated') throw invalid(file, 'auth', 'must be public or authenticated');
+  if (roles !== undefined && !(Array.isArray(roles) && roles.every((role) => typeof role === 'string' && ROLE.test(role)))) {
+    throw invalid(file, 'roles', 'must be a list of role names');
+  }
+  if (condition !== undefined) checkCel(condition, file, 'condition');
+  return checkParams(params, file);
+}
+
+function checkLogic(name: string, text: unknown): string {
+  const file = `logics/${shown(name)}.sql`;
+  if (!LOGIC_NAME.test(name)) throw invalid(file, '(name)', 'logic names are /-separated segments of a-z, 0-9, _ and -');
+  if (typeof text !== 'string') throw invalid(file, '(document)', 'must be SQL text');
+  const { front, sql } = splitFrontMatter(text);
+  const params = front === undefined ? [] : checkFrontMatter(front, file);
+  if (sql.trim() === '') throw invalid(file, '(sql)', 'holds no SQL statement');
+  for (const placeholder of placeholderNames(sql)) {
+    if (!params.includes(placeholder) && !AUTH_BINDINGS.includes(placeholder)) throw invalid(file, '(sql)', `placeholder ':${shown(placeholder)}' is not a declared param`);
+  }
+  return text;
+}
+
+/** The checked logics map (`{}` when absent). */
+export function parseLogics(logics: unknown): Record<string, string> {
+  if (logics === undefined || logics === null) return {};
+  if (typeof logics !== 'object' || Array.isArray(logics)) throw invalid('logics', '(document)', 'must map logic names to SQL text');
+  const checked: Record<string, string> = {};
+  for (const [name, text] of Object.entries(logics)) checked[name] = checkLogic(name, text);
+  return checked;
+}
