@@ -1,91 +1,96 @@
 /**
- * Who is calling `/call`: exactly one credential, in order API key → bearer →
- * `stk_access_<project>_<env>` cookie chosen by the hint headers.
+ * Who is calling `/call` (auth-credentials.md): exactly one credential, the
+ * first present of API key → `Authorization` → `stk_access_*` cookie →
+ * anonymous. The chosen credential alone decides; it sets the project/env,
+ * and hint headers naming another one are 403 before any release is read.
  */
-import type { Context } from 'hono';
 import { accessCookieName } from '../shared/contract.ts';
-import { HttpError, unauthorized, badRequest } from '../shared/http-error.ts';
-import { verifyAccessToken } from '../shared/tokens.ts';
-import type { HubClient } from './hub-client.ts';
+import { readFooter, verifyAccessToken } from '../shared/tokens.ts';
+import { badRequest, forbidden, unauthorized } from './errors.ts';
+import type { CachedHub } from './hub-cache.ts';
 
 export interface Caller {
   readonly project: string;
   readonly env: string;
   readonly roles: readonly string[];
-  /** End-user subject; undefined for API keys and anonymous callers. */
-  readonly sub: string | undefined;
+  /** End user's `sub`, the API key id, or `""` when anonymous. */
+  readonly sub: string;
   readonly kind: 'api-key' | 'bearer' | 'cookie' | 'anonymous';
 }
 
-function hints(c: Context): { project?: string; env?: string } {
-  const project = c.req.header('x-santokit-project');
-  const env = c.req.header('x-santokit-env');
-  if ((project === undefined) !== (env === undefined)) throw badRequest('give both X-Santokit-Project and X-Santokit-Env, or neither');
-  return project === undefined || env === undefined ? {} : { project, env };
+export type Headers = (name: string) => string | undefined;
+
+interface Hints {
+  readonly project: string;
+  readonly env: string;
 }
 
-function cookies(c: Context): Map<string, string> {
-  const jar = new Map<string, string>();
-  for (const part of (c.req.header('cookie') ?? '').split(';')) {
-    const index = part.indexOf('=');
-    if (index > 0) jar.set(part.slice(0, index).trim(), part.slice(index + 1).trim());
-  }
-  return jar;
+function readHints(header: Headers): Hints | undefined {
+  const project = header('x-santokit-project');
+  const env = header('x-santokit-env');
+  if ((project === undefined) !== (env === undefined)) throw badRequest('send both X-Santokit-Project and X-Santokit-Env, or neither');
+  return project === undefined || env === undefined ? undefined : { project, env };
 }
 
-/** A credential bound to another project/env than the hints name is refused before any permission check. */
-function bind(caller: Caller, hint: { project?: string; env?: string }): Caller {
-  if (hint.project !== undefined && (hint.project !== caller.project || hint.env !== caller.env)) {
-    throw new HttpError('FORBIDDEN', 'credential is bound to another project/env');
-  }
+function bindTo(caller: Caller, hints: Hints | undefined, what: string): Caller {
+  if (hints && (hints.project !== caller.project || hints.env !== caller.env)) throw forbidden(`${what} belongs to another project/env`);
   return caller;
 }
 
-async function fromToken(hub: HubClient, token: string, kind: 'bearer' | 'cookie'): Promise<Caller> {
-  const footer = token.split('.')[3];
-  if (!footer) throw unauthorized('invalid access token');
-  const keys = new Map<string, { kid: string; key: string }[]>();
-  const verdictKeys = async (project: string, env: string) => {
-    const list = await hub.signingKeys(project, env);
-    keys.set(`${project}/${env}`, [...list]);
-    return list;
-  };
-  let parsed: { project?: string; env?: string };
-  try {
-    parsed = JSON.parse(Buffer.from(footer, 'base64url').toString('utf8')) as { project?: string; env?: string };
-  } catch {
-    throw unauthorized('invalid access token');
+function accessCookies(header: Headers): [string, string][] {
+  const found: [string, string][] = [];
+  for (const part of (header('cookie') ?? '').split(';')) {
+    const index = part.indexOf('=');
+    const name = part.slice(0, index).trim();
+    if (index <= 0 || !name.startsWith('stk_access_') || found.some(([seen]) => seen === name)) continue;
+    found.push([name, part.slice(index + 1).trim().replace(/^"(.*)"$/, '$1')]);
   }
-  if (typeof parsed.project !== 'string' || typeof parsed.env !== 'string') throw unauthorized('invalid access token');
-  await verdictKeys(parsed.project, parsed.env);
-  const verdict = verifyAccessToken(token, (project, env) => keys.get(`${project}/${env}`) ?? []);
-  if (verdict.status !== 'valid') throw unauthorized(verdict.reason === 'expired' ? 'access token expired' : 'invalid access token');
-  return { project: verdict.claims.projectId, env: verdict.claims.envId, roles: verdict.claims.roles, sub: verdict.claims.sub, kind };
+  return found;
 }
 
-export async function resolveCaller(c: Context, hub: HubClient): Promise<Caller> {
-  const hint = hints(c);
-  const apiKey = c.req.header('x-santokit-api-key');
-  if (apiKey !== undefined) {
-    const dot = apiKey.indexOf('.');
-    const verdict = dot > 0 ? await hub.verifyApiKey(apiKey.slice(0, dot), apiKey.slice(dot + 1)) : { valid: false as const };
-    if (!verdict.valid) throw unauthorized('invalid API key');
-    return bind({ project: verdict.key.project_name, env: verdict.key.env_name, roles: verdict.key.roles, sub: undefined, kind: 'api-key' }, hint);
-  }
-  const authorization = c.req.header('authorization');
+async function fromToken(hub: CachedHub, token: string, kind: 'bearer' | 'cookie'): Promise<Caller> {
+  const footer = readFooter(token);
+  if (!footer) throw unauthorized('invalid access token');
+  const keys = await hub.keys(footer.project, footer.env);
+  const verdict = verifyAccessToken(token, () => keys);
+  if (verdict.status !== 'valid') throw unauthorized(verdict.reason === 'expired' ? 'access token expired' : 'invalid access token');
+  const { claims } = verdict;
+  return { project: claims.projectId, env: claims.envId, roles: claims.roles.filter((role) => typeof role === 'string'), sub: claims.sub, kind };
+}
+
+async function fromApiKey(hub: CachedHub, value: string): Promise<Caller> {
+  const dot = value.indexOf('.');
+  if (dot <= 0 || dot === value.length - 1) throw unauthorized('malformed API key: expected <key id>.<secret>');
+  const verdict = await hub.verifyApiKey(value.slice(0, dot), value.slice(dot + 1));
+  if (!verdict.valid) throw unauthorized('invalid API key');
+  const { key } = verdict;
+  return { project: key.project_name, env: key.env_name, roles: key.roles.filter((role) => typeof role === 'string'), sub: key.id, kind: 'api-key' };
+}
+
+async function fromCookies(hub: CachedHub, cookies: [string, string][], hints: Hints | undefined): Promise<Caller | undefined> {
+  let chosen: [string, string] | undefined;
+  if (hints) chosen = cookies.find(([name]) => name === accessCookieName(hints.project, hints.env));
+  else if (cookies.length > 1) throw unauthorized('several access cookies: send X-Santokit-Project and X-Santokit-Env to choose one');
+  else chosen = cookies[0];
+  if (!chosen) return undefined;
+  const caller = await fromToken(hub, chosen[1], 'cookie');
+  if (accessCookieName(caller.project, caller.env) !== chosen[0]) throw forbidden('access cookie holds a token of another project/env');
+  return caller;
+}
+
+export async function resolveCaller(header: Headers, hub: CachedHub): Promise<Caller> {
+  const hints = readHints(header);
+  const apiKey = header('x-santokit-api-key');
+  if (apiKey !== undefined && apiKey !== '') return bindTo(await fromApiKey(hub, apiKey), hints, 'API key');
+  const authorization = header('authorization');
   if (authorization !== undefined) {
-    if (!authorization.startsWith('Bearer ')) throw unauthorized('unsupported Authorization scheme: use Bearer');
-    return bind(await fromToken(hub, authorization.slice(7).trim(), 'bearer'), hint);
+    const match = /^Bearer +(\S+)\s*$/i.exec(authorization);
+    if (!match?.[1]) throw unauthorized('Authorization must be "Bearer <access token>"');
+    return bindTo(await fromToken(hub, match[1], 'bearer'), hints, 'access token');
   }
-  const jar = [...cookies(c).entries()].filter(([name]) => name.startsWith('stk_access_'));
-  if (jar.length > 0) {
-    if (hint.project === undefined || hint.env === undefined) {
-      if (jar.length > 1) throw unauthorized('several access cookies and no X-Santokit-Project/X-Santokit-Env hints');
-    }
-    const chosen = hint.project !== undefined && hint.env !== undefined ? jar.find(([name]) => name === accessCookieName(hint.project ?? '', hint.env ?? '')) : jar[0];
-    if (!chosen) throw unauthorized('no access cookie for the hinted project/env');
-    return bind(await fromToken(hub, chosen[1], 'cookie'), hint);
-  }
-  if (hint.project === undefined || hint.env === undefined) throw badRequest('anonymous calls need X-Santokit-Project and X-Santokit-Env');
-  return { project: hint.project, env: hint.env, roles: ['public'], sub: undefined, kind: 'anonymous' };
+  const cookies = accessCookies(header);
+  const fromCookie = cookies.length > 0 ? await fromCookies(hub, cookies, hints) : undefined;
+  if (fromCookie) return bindTo(fromCookie, hints, 'access cookie');
+  if (!hints) throw badRequest('missing project/env context: send X-Santokit-Project and X-Santokit-Env');
+  return { project: hints.project, env: hints.env, roles: [], sub: '', kind: 'anonymous' };
 }

@@ -1,27 +1,48 @@
-/** The reference Bridge process: reads env, listens, stops cleanly on SIGTERM/SIGINT. */
+/**
+ * The reference Bridge process. Environment:
+ *   STK_BRIDGE_PORT    port (default 3000)
+ *   STK_HUB_URL        the Hub (default http://hub:4000)
+ *   STK_SERVICE_TOKEN  sent as x-santokit-service-token on every Hub call (required)
+ *   STK_PASETO_KEYS    optional: derive token keys locally instead of fetching them
+ * Prints `bridge listening on <port>` once it accepts connections; SIGTERM or
+ * SIGINT closes the server and every database pool, then exits 0.
+ */
 import { serve } from '@hono/node-server';
 import { SERVICE_TOKEN_ENV } from '../shared/contract.ts';
 import { createBridgeApp } from './app.ts';
-import { createHttpHubClient, withCache } from './hub-client.ts';
+import { createHttpHubClient, type HubClient } from './hub-client.ts';
+import { withLocalKeys } from './local-keys.ts';
 import { createPools } from './pools.ts';
 
-const hubUrl = process.env.STK_HUB_URL ?? 'http://hub:4000';
-const serviceToken = process.env[SERVICE_TOKEN_ENV];
-const port = Number(process.env.STK_BRIDGE_PORT ?? '3000');
-if (!serviceToken) {
-  console.error(`bridge: ${SERVICE_TOKEN_ENV} is required`);
+function fail(message: string): never {
+  console.error(`bridge: ${message}`);
   process.exit(1);
 }
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`bridge: STK_BRIDGE_PORT '${process.env.STK_BRIDGE_PORT}' is not a port number`);
-  process.exit(1);
+
+const serviceToken = process.env[SERVICE_TOKEN_ENV] || fail(`${SERVICE_TOKEN_ENV} is required`);
+const port = Number(process.env.STK_BRIDGE_PORT || '3000');
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`STK_BRIDGE_PORT '${process.env.STK_BRIDGE_PORT}' is not a port number`);
+let hub: HubClient = createHttpHubClient(process.env.STK_HUB_URL || 'http://hub:4000', serviceToken);
+if (process.env.STK_PASETO_KEYS) {
+  try {
+    hub = withLocalKeys(hub, process.env.STK_PASETO_KEYS);
+  } catch (error) {
+    fail(error instanceof Error ? error.message : 'STK_PASETO_KEYS is invalid');
+  }
 }
 const pools = createPools();
-const app = createBridgeApp({ hub: withCache(createHttpHubClient(hubUrl, serviceToken)), pools, log: (line) => console.log(line) });
-const server = serve({ fetch: app.fetch, port, hostname: '0.0.0.0' }, (info) => console.log(`bridge listening on ${info.port}`));
-const stop = () => {
+const app = createBridgeApp({ hub, pools, log: (line) => console.log(line) });
+const server = serve({ fetch: app.fetch, port, hostname: process.env.STK_BRIDGE_HOST || '0.0.0.0' }, (info) => console.log(`bridge listening on ${info.port}`));
+
+let stopping = false;
+function stop(): void {
+  if (stopping) return;
+  stopping = true;
+  // Exit even if a client holds a connection open past the grace period.
+  setTimeout(() => process.exit(0), 5_000).unref();
   server.close();
+  if ('closeIdleConnections' in server) server.closeIdleConnections();
   void pools.closeAll().finally(() => process.exit(0));
-};
+}
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

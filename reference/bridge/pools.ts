@@ -1,48 +1,59 @@
-/** One bounded pg pool per database URL; pools of URLs no release names any more are closed. */
+/**
+ * One bounded pg pool per database URL. When the set of URLs named by the
+ * cached releases changes (apply, promote, rollback, a changed connection),
+ * pools of URLs no longer named are closed; their in-flight statements finish.
+ */
 import pg from 'pg';
-import { HttpError } from '../shared/http-error.ts';
+
+export interface PoolOptions {
+  /** Connections per database (default 10). */
+  readonly max?: number;
+  readonly connectionTimeoutMs?: number;
+  readonly statementTimeoutMs?: number;
+}
 
 export interface Pools {
   pool(url: string): pg.Pool;
-  /** Closes pools whose URL is not in `keep`. */
+  /** Closes the pools whose URL is not in `keep`. */
   retain(keep: ReadonlySet<string>): void;
+  /** URLs with an open pool. */
+  urls(): string[];
   closeAll(): Promise<void>;
 }
 
-export function createPools(): Pools {
+export function createPools(options: PoolOptions = {}): Pools {
   const pools = new Map<string, pg.Pool>();
+  const closing = new Set<Promise<void>>();
+  const close = (url: string, pool: pg.Pool) => {
+    pools.delete(url);
+    const done = pool.end().catch(() => undefined);
+    closing.add(done);
+    void done.finally(() => closing.delete(done));
+  };
   return {
     pool(url) {
       let pool = pools.get(url);
       if (!pool) {
-        pool = new pg.Pool({ connectionString: url, max: 8, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 5_000 });
+        pool = new pg.Pool({
+          connectionString: url,
+          max: options.max ?? 10,
+          idleTimeoutMillis: 10_000,
+          connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+          statement_timeout: options.statementTimeoutMs ?? 30_000,
+        });
+        // An idle client losing its connection must not crash the process; the next query reconnects.
         pool.on('error', () => undefined);
         pools.set(url, pool);
       }
       return pool;
     },
     retain(keep) {
-      for (const [url, pool] of pools) {
-        if (!keep.has(url)) {
-          pools.delete(url);
-          void pool.end().catch(() => undefined);
-        }
-      }
+      for (const [url, pool] of pools) if (!keep.has(url)) close(url, pool);
     },
+    urls: () => [...pools.keys()],
     async closeAll() {
-      await Promise.all([...pools.values()].map((pool) => pool.end().catch(() => undefined)));
-      pools.clear();
+      for (const [url, pool] of pools) close(url, pool);
+      await Promise.all([...closing]);
     },
   };
-}
-
-/** A database failure as a clean envelope: never SQL text, values or URLs. */
-export function databaseError(error: unknown): HttpError {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string') return new HttpError('SERVICE_UNAVAILABLE', 'project database unreachable');
-  if (code === '23505') return new HttpError('CONFLICT', 'a row with this unique value already exists');
-  if (code.startsWith('23')) return new HttpError('BAD_REQUEST', 'the values violate a database constraint');
-  if (code.startsWith('22')) return new HttpError('BAD_REQUEST', 'a value is invalid for its column');
-  if (code.startsWith('08') || code === '57P01' || code === '53300') return new HttpError('SERVICE_UNAVAILABLE', 'project database unreachable');
-  return new HttpError('INTERNAL_ERROR', 'database error');
 }

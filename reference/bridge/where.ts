@@ -1,43 +1,73 @@
-/** `where` objects → SQL: `{col: v}`, `{col: null}`, `{col: {$eq,$ne,$gt,$gte,$lt,$lte,$in}}`; columns only from the schema. */
-import { badRequest, HttpError } from '../shared/http-error.ts';
-import { columnNames, quote, type Table } from './model.ts';
+/**
+ * `where` objects → parameterised SQL (call-api.md): column → scalar
+ * (equality), `null` (IS NULL), or `{ "$op": operand }` with exactly one of
+ * `$eq $ne $gt $gte $lt $lte $in`. Columns only from the declared schema.
+ */
+import { badRequest, invalidColumn, unknownColumn } from './errors.ts';
+import { quote, type Column, type Table } from './model.ts';
+import { requireReadable } from './rules.ts';
 import type { Params } from './sql.ts';
-import { castOf } from './values.ts';
+import { bindForm, castOf, expected, fitsScalar } from './values.ts';
 
-const OPERATORS: Record<string, string> = { $eq: '=', $ne: '<>', $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
+const COMPARISONS: Readonly<Record<string, string>> = { $eq: '=', $ne: 'IS DISTINCT FROM', $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
 
-function columnOf(table: Table, name: string) {
-  if (!columnNames(table).includes(name)) throw new HttpError('SCHEMA_VALIDATION_FAILED', `unknown column '${name.slice(0, 64)}'`, { column: name.slice(0, 64) });
-  return name === table.id.name ? undefined : table.columns[name];
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function condition(table: Table, name: string, value: unknown, params: Params): string {
-  const column = columnOf(table, name);
-  const cast = name === table.id.name ? (table.id.generate.startsWith('uuid') ? 'uuid' : table.id.generate === 'auto_increment' ? 'bigint' : 'text') : castOf(column);
-  const target = quote(name);
-  if (value === null) return `${target} IS NULL`;
-  if (typeof value !== 'object' || Array.isArray(value)) return `${target} = ${params.add(value, cast)}`;
-  const parts = Object.entries(value as Record<string, unknown>).map(([operator, operand]) => {
-    if (operator === '$in') {
-      if (!Array.isArray(operand)) throw badRequest(`$in on '${name}' needs an array`);
-      return `${target} = ANY(${params.add(operand, `${cast}[]`)})`;
-    }
-    const sql = OPERATORS[operator];
-    if (!sql) throw badRequest(`unknown where operator '${operator.slice(0, 16)}'`);
-    if (operand === null) return operator === '$ne' ? `${target} IS NOT NULL` : `${target} IS NULL`;
-    return `${target} ${sql} ${params.add(operand, cast)}`;
-  });
-  if (parts.length === 0) throw badRequest(`empty condition on '${name}'`);
-  return parts.join(' AND ');
+function isScalar(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
-/** The columns a where names, for column-permission checks. */
-export function whereColumns(where: Record<string, unknown>): string[] {
-  return Object.keys(where);
+/** A scalar operand, type-checked against the column (array columns take no scalars). */
+function operand(name: string, column: Column, value: unknown, params: Params): string {
+  if (column.type === 'array' || !fitsScalar(column, value)) throw invalidColumn(name, `invalid value for column '${name}': expected ${expected(column)}`);
+  return params.add(bindForm(column, value), castOf(column));
 }
 
-export function compileWhere(table: Table, where: unknown, params: Params): string[] {
+function inList(name: string, column: Column, value: unknown, params: Params): string {
+  if (!Array.isArray(value) || !value.every(isScalar)) throw badRequest(`$in on '${name}' needs an array of scalars`);
+  if (column.type === 'array' || !value.every((item) => fitsScalar(column, item))) {
+    throw invalidColumn(name, `invalid value for column '${name}': $in expects ${column.type} items`);
+  }
+  return `${quote(name)} = ANY(${params.add(value.map((item) => bindForm(column, item)), `${castOf(column)}[]`)})`;
+}
+
+function operatorCondition(name: string, column: Column, condition: Record<string, unknown>, params: Params): string {
+  const entries = Object.entries(condition);
+  if (entries.length !== 1) throw badRequest(`the condition on '${name}' must hold exactly one operator`);
+  const [operator, value] = entries[0] as [string, unknown];
+  if (operator === '$in') return inList(name, column, value, params);
+  const sql = Object.hasOwn(COMPARISONS, operator) ? COMPARISONS[operator] : undefined;
+  if (!sql) throw badRequest(`unknown where operator '${operator.slice(0, 32)}': use $eq $ne $gt $gte $lt $lte $in`);
+  if (value === null) {
+    if (operator === '$eq') return `${quote(name)} IS NULL`;
+    if (operator === '$ne') return `${quote(name)} IS NOT NULL`;
+    throw badRequest(`${operator} on '${name}' needs a value, not null`);
+  }
+  if (!isScalar(value)) throw badRequest(`${operator} on '${name}' needs a scalar`);
+  return `${quote(name)} ${sql} ${operand(name, column, value, params)}`;
+}
+
+function columnCondition(table: Table, name: string, condition: unknown, params: Params): string {
+  const column = table.columns.get(name);
+  if (!column) throw unknownColumn(name);
+  if (condition === null) return `${quote(name)} IS NULL`;
+  if (isScalar(condition)) return `${quote(name)} = ${operand(name, column, condition, params)}`;
+  if (isPlainObject(condition)) return operatorCondition(name, column, condition, params);
+  throw badRequest(`the condition on '${name}' must be a scalar, null or an operator object`);
+}
+
+/**
+ * SQL conditions (to be ANDed) for `where`; undefined/null means none.
+ * Columns must be declared (400 SCHEMA_VALIDATION_FAILED) and readable (403).
+ */
+export function compileWhere(table: Table, where: unknown, params: Params, readable: readonly string[] | undefined): string[] {
   if (where === undefined || where === null) return [];
-  if (typeof where !== 'object' || Array.isArray(where)) throw badRequest('where must be an object');
-  return Object.entries(where as Record<string, unknown>).map(([name, value]) => condition(table, name, value, params));
+  if (!isPlainObject(where)) throw badRequest('where must be an object');
+  return Object.entries(where).map(([name, condition]) => {
+    if (!table.columns.has(name)) throw unknownColumn(name);
+    if (readable) requireReadable([name], readable);
+    return columnCondition(table, name, condition, params);
+  });
 }

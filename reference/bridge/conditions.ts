@@ -1,0 +1,94 @@
+/**
+ * A winning rule's condition applied to one table and caller: row filters
+ * for select/update/delete (SECURITY-001/002), a check of the written values
+ * for insert, and request gates; logic conditions (LOGICS-008).
+ */
+import type { Caller } from './credentials.ts';
+import { compileCondition, runGate, unsupported, type Compiled, type Term } from './cel-sql.ts';
+import { badRequest, forbidden } from './errors.ts';
+import { quote, type Column, type Rule, type Table } from './model.ts';
+import type { Params } from './sql.ts';
+import { castOf } from './values.ts';
+
+const STRING_TYPES = ['string', 'file', 'uuid'];
+const INTEGER_TYPES = ['int', 'bigint', 'serial', 'float', 'decimal'];
+const BOOLEAN_TYPES = ['boolean', 'bool'];
+
+export function authContext(caller: Caller, params?: Record<string, unknown>): Record<string, unknown> {
+  return { request: { auth: { sub: caller.sub, roles: [...caller.roles] }, ...(params ? { params } : {}) } };
+}
+
+function kindOf(term: Term): string {
+  if (term.value.kind === 'sub') return 'request.auth.sub';
+  return typeof term.value.literal === 'bigint' ? 'an integer literal' : `a ${typeof term.value.literal} literal`;
+}
+
+/** The column of a term, checked against the table and the literal's type. */
+function columnOf(text: string, term: Term, table: Table): Column {
+  const column = table.columns.get(term.column);
+  if (!column) unsupported(text, `unknown column '${term.column.slice(0, 64)}'`);
+  const value = term.value.kind === 'sub' ? '' : term.value.literal;
+  const allowed = typeof value === 'string' ? STRING_TYPES : typeof value === 'bigint' ? INTEGER_TYPES : BOOLEAN_TYPES;
+  if (!allowed.includes(column.type)) {
+    throw badRequest(`condition compares column '${term.column}' (${column.type}) with ${kindOf(term)}`);
+  }
+  return column;
+}
+
+function termValue(term: Term, caller: Caller): string | boolean {
+  if (term.value.kind === 'sub') return caller.sub;
+  const { literal } = term.value;
+  return typeof literal === 'bigint' ? literal.toString() : literal;
+}
+
+function termSql(text: string, term: Term, table: Table, caller: Caller, params: Params): string {
+  const column = columnOf(text, term, table);
+  // A uuid column compared with a subject that is not a UUID must match nothing, not fail the cast.
+  if (column.type === 'uuid') return `${quote(term.column)}::text = ${params.add(termValue(term, caller), 'text')}`;
+  return `${quote(term.column)} = ${params.add(termValue(term, caller), castOf(column))}`;
+}
+
+function ruleCondition(rule: Rule): { text: string; compiled: Compiled } | undefined {
+  return rule.condition === undefined ? undefined : { text: rule.condition, compiled: compileCondition(rule.condition) };
+}
+
+/** SQL predicates the rule adds (ANDed into the statement); gates are evaluated here. */
+export function conditionSql(rule: Rule, table: Table, caller: Caller, params: Params): string[] {
+  const condition = ruleCondition(rule);
+  if (!condition) return [];
+  const { text, compiled } = condition;
+  if (compiled.kind === 'unsupported') unsupported(text, compiled.reason);
+  if (compiled.kind === 'gate') {
+    runGate(compiled, authContext(caller));
+    return [];
+  }
+  return compiled.terms.map((term) => termSql(text, term, table, caller, params));
+}
+
+function sameValue(written: unknown, expected: string | boolean, literal: boolean): boolean {
+  if (typeof expected === 'boolean' || !literal || !/^-?\d+$/.test(expected)) return written === expected;
+  if (typeof written === 'number') return Number.isInteger(written) && BigInt(written) === BigInt(expected);
+  return typeof written === 'string' && written === expected;
+}
+
+/** Insert: the written values must satisfy every term, else 403 and nothing is written. */
+export function checkInsertCondition(rule: Rule, table: Table, caller: Caller, row: Readonly<Record<string, unknown>>): void {
+  const condition = ruleCondition(rule);
+  if (!condition) return;
+  const { text, compiled } = condition;
+  if (compiled.kind === 'unsupported') unsupported(text, compiled.reason);
+  if (compiled.kind === 'gate') return runGate(compiled, authContext(caller));
+  for (const term of compiled.terms) {
+    columnOf(text, term, table);
+    const written = Object.hasOwn(row, term.column) ? row[term.column] : undefined;
+    if (!sameValue(written, termValue(term, caller), term.value.kind === 'literal')) throw forbidden('condition failed');
+  }
+}
+
+/** A logic's condition: a gate over `request.auth` and `request.params`; `resource` is unsupported. */
+export function checkLogicCondition(text: string, caller: Caller, params: Record<string, unknown>): void {
+  const compiled = compileCondition(text);
+  if (compiled.kind === 'gate') return runGate(compiled, authContext(caller, params));
+  if (compiled.kind === 'unsupported' && compiled.reason === 'the condition is not valid CEL') unsupported(text, compiled.reason);
+  unsupported(text, 'a logic condition cannot use resource (there is no row)');
+}

@@ -1,0 +1,21 @@
+/**
+ * With `STK_PASETO_KEYS` set, the Bridge derives each env's token keys
+ * itself (shared/tokens.ts) instead of asking the Hub. Only names that can
+ * be real projects/envs get keys, so tokens signed for the Hub's reserved
+ * operator context never verify here.
+ */
+import { deriveAccessKeys, parsePasetoKeys } from '../shared/tokens.ts';
+import type { HubClient } from './hub-client.ts';
+
+const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+
+export function withLocalKeys(hub: HubClient, pasetoKeys: string): HubClient {
+  const secrets = parsePasetoKeys(pasetoKeys);
+  return {
+    currentRelease: (project, env) => hub.currentRelease(project, env),
+    releaseById: (releaseId) => hub.releaseById(releaseId),
+    verifyApiKey: (keyId, secret) => hub.verifyApiKey(keyId, secret),
+    ping: () => hub.ping(),
+    signingKeys: async (project, env) => (NAME.test(project) && NAME.test(env) ? deriveAccessKeys(secrets, project, env) : []),
+  };
+}
