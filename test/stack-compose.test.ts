@@ -126,7 +126,7 @@ describe('compose provider', { skip }, () => {
 
   it('brings up the reference stack and passes a health check', { skip: hasReference ? false : 'reference/hub/main.ts does not exist yet' }, async () => {
     const project = `stkittest${process.pid}c`;
-    const options = composeOptions(project, { compose: { build: true, projectName: project } });
+    const options = composeOptions(project, { compose: { projectName: project } });
     const { stack, teardowns, startMs } = await start(options);
     assert.equal(await httpStatus(`${stack.hubUrl}/healthz`, 2_000), 200);
     assert.equal(await httpStatus(`${stack.bridgeUrl}/healthz`, 2_000), 200);
@@ -134,6 +134,6 @@ describe('compose provider', { skip }, () => {
     assert.notEqual(version.exitCode, 127, version.stderr);
     assert.deepEqual(await teardowns.runAll(), []);
     assert.deepEqual(projectLeftovers(project), []);
-    console.log(`# compose start (reference stack, --build): ${Math.round(startMs)} ms`);
+    console.log(`# compose start (reference stack, image by source hash): ${Math.round(startMs)} ms`);
   });
 });

@@ -103,7 +103,7 @@ describe('embedded provider (fake Hub and Bridge)', () => {
   for (const point of ['postgres', 'hub'] as const) {
     it(`is interrupted cleanly during the ${point} start`, async () => {
       const controller = new AbortController();
-      const interruptAt = point === 'postgres' ? /creating subdirectories/ : /warming up/;
+      const interruptAt = point === 'postgres' ? /starting PostgreSQL/ : /warming up/;
       const dirs = new Set<string>();
       const ports = new Set<number>();
       const onLine = (service: string, line: string) => {
@@ -116,7 +116,7 @@ describe('embedded provider (fake Hub and Bridge)', () => {
       await assert.rejects(run.started, new RegExp(`SIGINT during ${point}`));
       const { strayPids } = await run.stop();
       assert.deepEqual(strayPids, []);
-      assert.ok(dirs.size > 0, 'initdb named its directory');
+      assert.ok(dirs.size > 0, 'the postgres output named its directory');
       assert.deepEqual([...dirs].filter(existsSync), []);
       if (point === 'hub') assert.equal(ports.size, 1, 'postgres was up when the hub start was interrupted');
       assert.deepEqual(await leftovers({ pids: [], dirs: [...dirs], ports: [...ports] }), []);

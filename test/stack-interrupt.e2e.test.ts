@@ -80,7 +80,7 @@ async function assertNothingLeft(run: CliRun): Promise<void> {
 
 describe('santokit-it stack up, interrupted and failing', () => {
   it('SIGINT during the PostgreSQL start: exit 130, nothing left', async () => {
-    const run = await stackUp(`${FAKE_SERVICE} --mode ok`, /\[postgres-initdb\] creating subdirectories/);
+    const run = await stackUp(`${FAKE_SERVICE} --mode ok`, /\[postgres\] .*starting PostgreSQL/);
     assert.equal(run.code, 130, run.stderr);
     assert.ok(run.dirs.size > 0);
     await assertNothingLeft(run);

