@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { stackBench } from '../src/stack/bench.ts';
+import { bridgeBench } from './bridge-bench.ts';
 import { suiteBench } from './suite-bench.ts';
 import { validateBench } from './validate-bench.ts';
 
@@ -12,6 +13,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const sections: Record<string, () => Promise<string[]>> = {
   validate: validateBench,
   stack: () => stackBench(ROOT),
+  bridge: () => bridgeBench(ROOT),
   suite: suiteBench,
 };
 

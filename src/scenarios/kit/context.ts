@@ -22,7 +22,7 @@ export interface ScenarioContext {
   readonly db: AdminDatabase;
   /** Absolute path of `src/scenarios/fixtures/<name>`. */
   fixture(name: string): string;
-  /** Logs the stack's operator in (once per scenario) and returns the token. */
+  /** The stack operator's token: one login per stack, shared by the scenarios of a run. */
   operatorToken(): Promise<string>;
   /** A name unique to this scenario run, safe as a project, env or database name. */
   uniqueName(prefix: string): string;
@@ -34,6 +34,8 @@ export interface ContextOptions {
 }
 
 let counter = 0;
+/** One operator login per stack and run: the login's password hash check is the slowest Hub call. */
+const operatorLogins = new WeakMap<StackHandles, Promise<string>>();
 const RUN = `${process.pid.toString(36)}${Date.now().toString(36).slice(-3)}`;
 
 export function createScenarioContext(stack: StackHandles, transcript: Transcript, signal: AbortSignal, options: ContextOptions): ScenarioContext {
@@ -50,12 +52,13 @@ export function createScenarioContext(stack: StackHandles, transcript: Transcrip
     fixture: (name) => join(options.root, 'src/scenarios/fixtures', name),
     async operatorToken() {
       if (token !== undefined) return token;
-      const response = await hub.post('/api/auth/login', stack.operator);
-      const value = (response.json as { token?: unknown } | undefined)?.token;
-      if (response.status !== 200 || typeof value !== 'string') {
-        throw new Error(`operator login as ${stack.operator.email} failed: ${response.status} ${response.text.slice(0, 300)}`);
+      let login = operatorLogins.get(stack);
+      if (login === undefined) {
+        login = logInOperator(hub, stack);
+        operatorLogins.set(stack, login);
+        login.catch(() => operatorLogins.delete(stack));
       }
-      token = value;
+      token = await login;
       return token;
     },
     uniqueName(prefix) {
@@ -64,4 +67,13 @@ export function createScenarioContext(stack: StackHandles, transcript: Transcrip
     },
   };
   return context;
+}
+
+async function logInOperator(hub: HttpClient, stack: StackHandles): Promise<string> {
+  const response = await hub.post('/api/auth/login', stack.operator);
+  const value = (response.json as { token?: unknown } | undefined)?.token;
+  if (response.status !== 200 || typeof value !== 'string') {
+    throw new Error(`operator login as ${stack.operator.email} failed: ${response.status} ${response.text.slice(0, 300)}`);
+  }
+  return value;
 }

@@ -21,25 +21,31 @@ export interface BootstrapOptions {
   readonly ref?: string;
 }
 
-/** project create → env create → database → connections set `main` → apply. */
+/**
+ * project → env → database → connection `main` → `stk apply` from the fixture.
+ * The first steps go straight to the Hub's routes (each `stk` start costs a
+ * process); `stk` itself is what OPERATOR-001 proves.
+ */
 export async function bootstrapProject(context: ScenarioContext, fixture: string, options: BootstrapOptions = {}): Promise<BootstrappedProject> {
-  await context.operatorToken();
   const env = options.env ?? 'dev';
   const project = context.uniqueName(options.prefix ?? fixture.replace(/[^a-z0-9]/g, '').slice(0, 12));
   const dir = context.fixture(fixture);
-  expectExit(await context.stk(['project', 'create', project]), 0);
+  await hubStep(context, '/api/projects', { project });
   const database = await addEnv(context, project, env);
   expectExit(await context.stk(['apply', '--project', project, '--env', env, '--ref', options.ref ?? 'v1'], { cwd: dir }), 0);
   return { project, env, database, dir };
 }
 
-/** env create → its own database → connections set `main`. */
+/** env → its own database → connection `main`. */
 export async function addEnv(context: ScenarioContext, project: string, env: string): Promise<ProjectDatabase> {
-  expectExit(await context.stk(['env', 'create', '--project', project, env]), 0);
+  await hubStep(context, '/api/envs', { project, env });
   const database = await context.db.create(`stk_${project}_${env}`.slice(0, 63));
-  const set = await context.stk(['connections', 'set', '--project', project, '--env', env, '--name', 'main', '--engine', 'postgres', '--db-url', database.serviceUrl]);
-  expectExit(set, 0);
+  await hubStep(context, '/api/connections/set', { project, env, name: 'main', engine: 'postgres', db_url: database.serviceUrl });
   return database;
+}
+
+async function hubStep(context: ScenarioContext, path: string, body: Record<string, string>): Promise<void> {
+  expectStatus(await context.hub.post(path, body, { token: await context.operatorToken() }), 200, `POST ${path}`);
 }
 
 const API_KEY_LINE = /API Key \(store securely\): (\S+)/;

@@ -117,16 +117,19 @@ const CHANGES: readonly [string, string][] = [
 ];
 
 export const everyKindOfDrift = defineScenario('OPERATOR-008', 'each kind of out-of-band change is named by drift and blocks promote', async (ctx) => {
-  for (const [change, issue] of CHANGES) {
-    const { project, prod } = await setup(ctx);
-    await ctx.db.query(prod.name, change);
-    const reported = await drift(ctx, project);
-    expectExit(reported, 1);
-    assert.ok(reported.stdout.includes(issue), `drift names '${issue}': ${reported.stdout}`);
-    const refused = await promote(ctx, project);
-    expectExit(refused, 1);
-    assert.ok(refused.stderr.includes('409 Conflict') && refused.stderr.includes(issue), `promote names '${issue}': ${refused.stderr}`);
-  }
+  // One project per change, checked side by side: the changes are independent.
+  await Promise.all(
+    CHANGES.map(async ([change, issue]) => {
+      const { project, prod } = await setup(ctx);
+      await ctx.db.query(prod.name, change);
+      const reported = await drift(ctx, project);
+      expectExit(reported, 1);
+      assert.ok(reported.stdout.includes(issue), `drift names '${issue}': ${reported.stdout}`);
+      const refused = await promote(ctx, project);
+      expectExit(refused, 1);
+      assert.ok(refused.stderr.includes('409 Conflict') && refused.stderr.includes(issue), `promote names '${issue}': ${refused.stderr}`);
+    }),
+  );
 }, { timeoutMs: 180_000 });
 
 export const twoIssuesAndFailures = defineScenario('OPERATOR-008', 'two issues are listed together; snapshot failures keep the old baseline; viewers read but cannot snapshot', async (ctx) => {
