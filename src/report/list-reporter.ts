@@ -49,9 +49,9 @@ export function renderSummary(report: RunReport, colors: Colors): string {
   if (report.capabilities.length > 0) parts.push(renderCapabilities(report.capabilities, colors));
   const failures = report.scenarios.filter((result) => result.outcome === 'failed');
   if (failures.length > 0) parts.push(colors.bold(colors.red('Failures')), ...failures.map((result, index) => renderFailure(result, index + 1, colors)));
-  const promote = report.scenarios.filter((result) => result.outcome === 'unexpected-pass');
+  const promote = report.capabilities.filter((capability) => capability.outcome === 'unexpected-pass');
   if (promote.length > 0) {
-    const ids = [...new Set(promote.map((result) => result.capability))].join(', ');
+    const ids = promote.map((capability) => capability.id).join(', ');
     parts.push(colors.yellow(`Unexpected passes: ${ids} passed although not implemented — set their status to implemented${report.strict ? ' (an error under --strict)' : ''}.`));
   }
   if (report.stack?.failure) parts.push(renderStackFailure(report, colors));

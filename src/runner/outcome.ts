@@ -18,6 +18,12 @@ export function countOutcomes(results: readonly ScenarioResult[]): Record<Outcom
 /** Worst outcome first: one failing scenario makes its capability fail. */
 const SEVERITY: readonly Outcome[] = ['failed', 'unexpected-pass', 'flaky', 'expected-failure', 'passed', 'skipped'];
 
+/** A capability not yet implemented is ready to promote only when none of its scenarios still fails. */
+function capabilityOutcome(outcomes: ReadonlySet<Outcome>): Outcome {
+  if (outcomes.has('unexpected-pass') && outcomes.has('expected-failure')) return 'expected-failure';
+  return SEVERITY.find((outcome) => outcomes.has(outcome)) ?? 'skipped';
+}
+
 export function summariseCapabilities(
   results: readonly ScenarioResult[],
   documents: readonly CapabilityDocument[],
@@ -36,7 +42,7 @@ export function summariseCapabilities(
         domain: first?.domain ?? '',
         status: first?.capabilityStatus ?? 'implemented',
         scenarios: group.length,
-        outcome: SEVERITY.find((outcome) => outcomes.has(outcome)) ?? 'skipped',
+        outcome: capabilityOutcome(outcomes),
         durationMs: group.reduce((total, result) => total + result.durationMs, 0),
       };
     });
