@@ -9,8 +9,19 @@ import type { ColumnDef } from './model.ts';
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const INTEGER_TEXT = /^-?\d{1,19}$/;
 
-/** Why `value` cannot be the default of a column of `type`, or undefined when it can. */
-export function defaultProblem(type: string, value: unknown): string | undefined {
+const ARRAY_ITEM_CASTS: Readonly<Record<string, string>> = { string: 'text', int: 'bigint', float: 'double precision', boolean: 'boolean' };
+
+/** An array default is a YAML list whose every item is a literal of the item type (no nulls, no nesting). */
+function arrayDefaultProblem(items: string | undefined, value: unknown): string | undefined {
+  if (!Array.isArray(value)) return `is not a list of ${items ?? 'string'}`;
+  const itemType = items ?? 'string';
+  const bad = value.findIndex((item) => item === null || Array.isArray(item) || defaultProblem(itemType, item) !== undefined);
+  return bad === -1 ? undefined : `item ${bad} is not a ${itemType} literal`;
+}
+
+/** Why `value` cannot be the default of a column of `type` (array `items`), or undefined when it can. */
+export function defaultProblem(type: string, value: unknown, items?: string): string | undefined {
+  if (type === 'array') return arrayDefaultProblem(items, value);
   const fits: Record<string, () => boolean> = {
     string: () => typeof value === 'string',
     file: () => typeof value === 'string',
@@ -35,6 +46,12 @@ function quoted(text: string): string {
 /** The DDL form of a default that `defaultProblem` accepted. */
 export function defaultSql(column: ColumnDef): string {
   const value = column.default;
+  if (column.type === 'array' && Array.isArray(value)) {
+    const itemType = column.items ?? 'string';
+    const cast = `${ARRAY_ITEM_CASTS[itemType] ?? 'text'}[]`;
+    if (value.length === 0) return `'{}'::${cast}`;
+    return `ARRAY[${value.map((item) => defaultSql({ type: itemType, nullable: false, unique: false, default: item })).join(', ')}]::${cast}`;
+  }
   switch (column.type) {
     case 'timestamp':
       return value === 'now' ? 'now()' : `${quoted(String(value))}::timestamptz`;

@@ -63,7 +63,7 @@ function parseColumn(raw: unknown, file: string, path: string): ColumnDef {
     if (column[flag] !== undefined && typeof column[flag] !== 'boolean') throw invalid(file, `${path}.${flag}`, 'must be true or false');
   }
   if (column.default !== undefined) {
-    const problem = defaultProblem(type, column.default);
+    const problem = defaultProblem(type, column.default, typeof column.items === 'string' ? column.items : undefined);
     if (problem) throw invalid(file, `${path}.default`, problem);
   }
   return {

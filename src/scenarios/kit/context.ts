@@ -2,6 +2,7 @@
  * The context every scenario receives: the started stack, recorded clients
  * for the Hub, the Bridge, `stk` and PostgreSQL, and its fixtures.
  */
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { Transcript } from '../../runner/transcript.ts';
 import type { StackHandles } from '../../stack/types.ts';
@@ -39,6 +40,8 @@ const operatorLogins = new WeakMap<StackHandles, Promise<string>>();
 const RUN = `${process.pid.toString(36)}${Date.now().toString(36).slice(-3)}`;
 
 export function createScenarioContext(stack: StackHandles, transcript: Transcript, signal: AbortSignal, options: ContextOptions): ScenarioContext {
+  // Every request in flight listens for the abort; scenarios send a dozen at once.
+  setMaxListeners(200, signal);
   const hub = createHttpClient(stack.hubUrl, transcript, signal);
   let token: string | undefined;
   const context: ScenarioContext = {
