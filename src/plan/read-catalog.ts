@@ -1,25 +1,59 @@
 /** Disk access for the catalog: document files, and a case-exact view of the repository tree. */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
-import fg from 'fast-glob';
 
 export const CAPABILITIES_DIR = 'plan/capabilities';
 export const SCENARIOS_DIR = 'src/scenarios';
 
+/**
+ * Repo-relative paths of the files under `dir` that `keep` accepts, in
+ * folders `enter` accepts, sorted. A plain directory walk: the catalog's
+ * layout is fixed, and loading and running a glob engine cost as much as
+ * reading a thousand documents. Hidden entries are skipped, symbolic links
+ * followed; unreadable or missing folders hold nothing.
+ */
+function walk(root: string, dir: string, keep: (name: string) => boolean, enter: (path: string) => boolean): string[] {
+  const found: string[] = [];
+  const visit = (relative: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(root, relative), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const path = `${relative}/${entry.name}`;
+      const kind = entry.isSymbolicLink() ? statKind(join(root, path)) : entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : 'other';
+      if (kind === 'dir' && enter(path)) visit(path);
+      else if (kind === 'file' && keep(entry.name)) found.push(path);
+    }
+  };
+  visit(dir);
+  return found.sort();
+}
+
+function statKind(path: string): 'dir' | 'file' | 'other' {
+  try {
+    const stats = statSync(path);
+    return stats.isDirectory() ? 'dir' : stats.isFile() ? 'file' : 'other';
+  } catch {
+    return 'other';
+  }
+}
+
 /** Every `plan/capabilities/<domain>/*.md` except the README guides, sorted. */
 export async function findCapabilityFiles(root: string): Promise<string[]> {
-  const files = await fg(`${CAPABILITIES_DIR}/**/*.md`, { cwd: root, ignore: ['**/README.md'], onlyFiles: true });
-  return files.sort();
+  return walk(root, CAPABILITIES_DIR, (name) => name.endsWith('.md') && name !== 'README.md', () => true);
 }
+
+const SCENARIO_SOURCE = /\.(ts|mts|js|mjs)$/;
 
 /** Scenario modules: `src/scenarios/**` sources outside kit/ and fixtures/, tests excluded. */
 export async function findScenarioFiles(root: string, dir = SCENARIOS_DIR): Promise<string[]> {
-  const files = await fg(`${dir}/**/*.{ts,mts,js,mjs}`, {
-    cwd: root,
-    ignore: [`${dir}/kit/**`, `${dir}/fixtures/**`, '**/*.test.*', '**/*.d.ts'],
-    onlyFiles: true,
-  });
-  return files.sort();
+  const skipped = new Set([`${dir}/kit`, `${dir}/fixtures`]);
+  const keep = (name: string) => SCENARIO_SOURCE.test(name) && !name.includes('.test.') && !name.endsWith('.d.ts');
+  return walk(root, dir, keep, (path) => !skipped.has(path) && !path.endsWith('/node_modules'));
 }
 
 export type PathState = 'exact' | 'case-mismatch' | 'missing';
