@@ -1,5 +1,5 @@
 /** Project API keys `<key_id>.<secret>`: secrets hashed, ids opaque, names unique per project/env, revocation immediate. */
-import { hashSecret, randomToken } from '../crypto.ts';
+import { hashRandomSecret, randomToken } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
 import { badRequest, conflict, notFound } from '../../shared/http-error.ts';
 import { name, str } from '../http.ts';
@@ -33,7 +33,7 @@ export function registerApiKeyRoutes(app: HubApp, deps: HubDeps): void {
     const secret = randomToken(24);
     const rows = await store.query(
       `INSERT INTO hub_api_keys (id, project, env, name, secret_hash, roles) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project, env, name) DO NOTHING RETURNING id`,
-      [id, project, env, keyName, await hashSecret(secret), JSON.stringify(keyRoles)],
+      [id, project, env, keyName, hashRandomSecret(secret), JSON.stringify(keyRoles)],
     );
     if (rows.length === 0) throw conflict(`API key '${keyName}' already exists in ${project}/${env}`);
     return c.json({ key_id: id, name: keyName, roles: keyRoles, api_key: `${id}.${secret}` });

@@ -48,14 +48,14 @@ async function hubStep(context: ScenarioContext, path: string, body: Record<stri
   expectStatus(await context.hub.post(path, body, { token: await context.operatorToken() }), 200, `POST ${path}`);
 }
 
-const API_KEY_LINE = /API Key \(store securely\): (\S+)/;
-
+/** An API key with `roles` (comma-separated) through the Hub's route; `stk apikey` is what OPERATOR-002 proves. */
 export async function createApiKey(context: ScenarioContext, project: string, env: string, roles = 'admin', name = 'server'): Promise<string> {
-  const result = await context.stk(['apikey', 'create', '--project', project, '--env', env, '--name', name, '--roles', roles]);
-  expectExit(result, 0);
-  const key = API_KEY_LINE.exec(result.stdout)?.[1];
-  assert.ok(key, `no 'API Key (store securely): …' line in: ${result.stdout}`);
-  return key;
+  const body = { project, env, name, roles: roles.split(',').map((role) => role.trim()).filter(Boolean) };
+  const response = await context.hub.post('/api/apikeys/create', body, { token: await context.operatorToken() });
+  expectStatus(response, 200, 'API key create');
+  const key = (response.json as { api_key?: unknown } | undefined)?.api_key;
+  assert.equal(typeof key, 'string', `the answer has api_key: ${response.text.slice(0, 200)}`);
+  return key as string;
 }
 
 export interface EndUserSession {
