@@ -7,6 +7,7 @@ import { executeScenario } from './execute-scenario.ts';
 import type { RunnableScenario } from './import-scenarios.ts';
 import type { ScenarioResult } from './results.ts';
 import { runPool } from './scheduler.ts';
+import { longestFirst, readTimings } from './timings.ts';
 
 export interface PoolRunOptions {
   /** Repository root, for scenario fixtures. */
@@ -32,9 +33,11 @@ export async function runScenarioPool(
   results: (ScenarioResult | undefined)[],
 ): Promise<{ bailed: boolean }> {
   let bailed = false;
+  const order = options.jobs > 1 ? longestFirst(scenarios.map((scenario) => scenario.id), readTimings(options.root)) : scenarios.map((_, index) => index);
   await runPool(
-    scenarios,
-    async (scenario, index) => {
+    order,
+    async (index) => {
+      const scenario = scenarios[index] as RunnableScenario;
       options.reporter.onScenarioStart(scenario);
       const result = await executeScenario(scenario, {
         timeoutMs: options.timeoutMs,

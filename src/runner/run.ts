@@ -15,6 +15,7 @@ import { REPORT_SCHEMA_VERSION, type RunReport, type RunStatus, type ScenarioRes
 import { importSelected, type RunnableScenario } from './import-scenarios.ts';
 import { runScenarioPool, skippedResult } from './run-scenarios.ts';
 import { runTasks, type Task, type TaskRunResult } from './tasks.ts';
+import { writeTimings } from './timings.ts';
 
 export interface RunOptions {
   readonly root: string;
@@ -107,6 +108,7 @@ export async function runScenarios(options: RunOptions): Promise<RunReport> {
   const state: RunState = { results: [], bailed: false };
   const outcome = await runTasks(createTasks(options), state, options.signal);
   const report = buildReport(options, state, outcome, startedAt, Math.round(performance.now() - started));
+  if (!options.signal.aborted) writeTimings(options.root, report.scenarios);
   await options.reporter.onRunEnd(report);
   return report;
 }
