@@ -8,3 +8,4 @@ export { addEnv, bootstrapProject, createApiKey, signupAndLogin, type Bootstrapp
 export { expectInvalidColumn, expectNoData, expectRow, type ColumnErrorBody } from './crud.ts';
 export { CODE_STATUS, expectEnvelope, type EnvelopeCheck } from './envelope.ts';
 export { expectDataOnly } from './shapes.ts';
+export { applyFolder, readProjectFolder, type ApplyBody } from './apply.ts';

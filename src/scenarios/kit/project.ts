@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import type { ScenarioContext } from './context.ts';
 import type { ProjectDatabase } from './db.ts';
-import { expectExit, expectStatus } from './assertions.ts';
+import { applyFolder } from './apply.ts';
+import { expectStatus } from './assertions.ts';
 
 export interface BootstrappedProject {
   readonly project: string;
@@ -22,9 +23,9 @@ export interface BootstrapOptions {
 }
 
 /**
- * project → env → database → connection `main` → `stk apply` from the fixture.
- * The first steps go straight to the Hub's routes (each `stk` start costs a
- * process); `stk` itself is what OPERATOR-001 proves.
+ * project → env → database → connection `main` → apply of the fixture folder,
+ * straight through the Hub's routes (a `stk` start per step would cost a
+ * process each); `stk` itself is what OPERATOR-001 and OPERATOR-003 prove.
  */
 export async function bootstrapProject(context: ScenarioContext, fixture: string, options: BootstrapOptions = {}): Promise<BootstrappedProject> {
   const env = options.env ?? 'dev';
@@ -32,7 +33,7 @@ export async function bootstrapProject(context: ScenarioContext, fixture: string
   const dir = context.fixture(fixture);
   await hubStep(context, '/api/projects', { project });
   const database = await addEnv(context, project, env);
-  expectExit(await context.stk(['apply', '--project', project, '--env', env, '--ref', options.ref ?? 'v1'], { cwd: dir }), 0);
+  await applyFolder(context, { project, env, ref: options.ref ?? 'v1', dir });
   return { project, env, database, dir };
 }
 
