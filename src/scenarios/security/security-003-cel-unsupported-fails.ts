@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { bootstrapProject, createApiKey, defineScenario, expectError, expectExit, expectNoData, expectRow, expectRows, signupAndLogin } from '../kit/index.ts';
+import type { Credentials, HttpResponse, ScenarioContext } from '../kit/index.ts';
+
+const UNSUPPORTED = ['t_ne', 't_gt', 't_starts', 't_in', 't_or', 't_mixed'];
+const SEED = [{ name: 'ok', level: 1 }, { name: 'Denied', level: 20 }, { name: 'a', level: 5 }];
+
+type Row = { id: string; name: string | null; level: number | null; owner: string | null };
+
+function expectUnsupported(response: HttpResponse, what: string): void {
+  assert.match(expectError(response, 400, 'BAD_REQUEST').message, /unsupported/i, `${what}: the message says unsupported`);
+  expectNoData(response);
+}
+
+async function stored(ctx: ScenarioContext, database: string, table: string): Promise<Row[]> {
+  return ctx.db.query<Row>(database, `SELECT id, name, level, owner FROM "${table}" ORDER BY id`);
+}
+
+export const unsupportedConditions = defineScenario('SECURITY-003', 'conditions outside the row-filter subset are a hard 400 and change nothing', async (ctx) => {
+  const { project, env, database } = await bootstrapProject(ctx, 'cel_condition_unsupported');
+  const [session, key] = await Promise.all([signupAndLogin(ctx, project, env), createApiKey(ctx, project, env, 'admin')]);
+  const user: Credentials = { bearer: session.accessToken };
+  const admin: Credentials = { apiKey: key };
+  for (const table of [...UNSUPPORTED, 't_ok', 'g_yes', 'g_no']) {
+    for (const values of SEED) expectRow(await ctx.bridge.call(`db/${table}/insert`, { values }, admin));
+  }
+
+  for (const table of UNSUPPORTED) expectUnsupported(await ctx.bridge.call(`db/${table}/select`, {}, user), `select ${table}`);
+  const ok = expectRows<Row>(await ctx.bridge.call('db/t_ok/select', {}, user));
+  assert.deepEqual(ok.map((row) => row.name), ['ok'], 'a supported condition in the same release still filters');
+  assert.equal(expectRows(await ctx.bridge.call('db/t_ne/select', {}, admin)).length, SEED.length, 'the admin rule has no condition');
+  assert.equal(expectRows(await ctx.bridge.call('db/g_yes/select', {}, user)).length, SEED.length, 'a true gate runs without a filter');
+  const gated = await ctx.bridge.call('db/g_no/select', {}, user);
+  assert.match(expectError(gated, 403, 'FORBIDDEN').message, /condition failed/);
+  expectNoData(gated);
+
+  const before = await stored(ctx, database.name, 't_ne');
+  expectUnsupported(await ctx.bridge.call('db/t_ne/update', { where: { level: { $gte: 0 } }, data: { name: 'x' } }, user), 'update t_ne');
+  expectUnsupported(await ctx.bridge.call('db/t_or/update', { where: { name: 'a' }, data: { level: 0 } }, user), 'update t_or');
+  assert.deepEqual(await stored(ctx, database.name, 't_ne'), before, 'no row of t_ne changed');
+  expectUnsupported(await ctx.bridge.call('db/t_gt/delete', { where: { level: { $gte: 0 } } }, user), 'delete t_gt');
+  expectUnsupported(await ctx.bridge.call('db/t_in/delete', { where: { name: 'a' } }, user), 'delete t_in');
+  for (const table of ['t_gt', 't_in', 't_or']) {
+    assert.equal((await stored(ctx, database.name, table)).length, SEED.length, `${table} kept every row`);
+  }
+});
+
+async function currentRelease(ctx: ScenarioContext, project: string, env: string): Promise<string> {
+  const current = await ctx.stk(['release', 'current', '--project', project, '--env', env]);
+  expectExit(current, 0);
+  const id = /^Current release: (\S+)$/m.exec(current.stdout)?.[1];
+  assert.ok(id, `release current prints the id: ${current.stdout}`);
+  return id;
+}
+
+export const invalidSyntaxApply = defineScenario('SECURITY-003', 'apply refuses a condition that is not valid CEL and keeps the release', async (ctx) => {
+  const { project, env } = await bootstrapProject(ctx, 'cel_condition');
+  const release = await currentRelease(ctx, project, env);
+  for (const fixture of ['cel_condition_bad_syntax', 'cel_condition_truncated']) {
+    const applied = await ctx.stk(['apply', '--project', project, '--env', env, '--ref', fixture, '--json'], { cwd: ctx.fixture(fixture) });
+    assert.equal(applied.exitCode, 1, `${fixture}: stk apply exits 1`);
+    assert.match(applied.stderr, /^Error: request failed: 400 Bad Request \(config\/permissions\.yaml: /m, `${fixture}: the error names the file`);
+    const error = (JSON.parse(applied.stdout) as { error: { code: string; message: string; details?: { file?: string } } }).error;
+    assert.equal(error.code, 'SCHEMA_VALIDATION_FAILED');
+    assert.equal(error.details?.file, 'config/permissions.yaml');
+    assert.equal(await currentRelease(ctx, project, env), release, `${fixture}: the current release is unchanged`);
+  }
+  const key = await createApiKey(ctx, project, env, 'admin');
+  assert.deepEqual(expectRows(await ctx.bridge.call('db/users/select', {}, { apiKey: key })), [], 'the old release still serves');
+});
