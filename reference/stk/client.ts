@@ -1,5 +1,5 @@
 /** The Hub as `stk` sees it: one request helper that turns every failure into `Error: request failed: …`. */
-import { STATUS_CODES } from 'node:http';
+import { request as httpRequest, STATUS_CODES, type IncomingMessage, type RequestOptions } from 'node:http';
 
 export class CliError extends Error {
   /** The Hub's error body, printed on stdout under --json. */
@@ -29,22 +29,25 @@ export function createHubClient(env: NodeJS.ProcessEnv): HubClient {
       for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
       const headers: Record<string, string> = {};
       if (token !== undefined) headers.authorization = `Bearer ${token}`;
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      let response: Response;
-      try {
-        response = await fetch(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-      } catch (error) {
-        const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-        throw new CliError(`error sending request for url (${url.origin}${url.pathname})\n  caused by: ${cause}`);
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      if (payload !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = String(Buffer.byteLength(payload));
       }
-      const text = await response.text();
+      let response: { status: number; text: string };
+      try {
+        response = await send(url, { method, headers }, payload);
+      } catch (error) {
+        throw new CliError(`error sending request for url (${url.origin}${url.pathname})\n  caused by: ${(error as Error).message}`);
+      }
+      const text = response.text;
       let json: unknown;
       try {
         json = text === '' ? undefined : JSON.parse(text);
       } catch {
         json = undefined;
       }
-      if (!response.ok) {
+      if (response.status < 200 || response.status > 299) {
         const status = `${response.status} ${STATUS_CODES[response.status] ?? '<unknown status code>'}`;
         const error = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
         const detail = typeof error?.message === 'string' ? error.message : text || undefined;
@@ -53,4 +56,23 @@ export function createHubClient(env: NodeJS.ProcessEnv): HubClient {
       return { json, text };
     },
   };
+}
+
+/**
+ * One request with node:http(s): a CLI run makes one or two requests, and
+ * loading the fetch implementation would cost more than the requests.
+ */
+async function send(url: URL, options: RequestOptions, body: string | undefined): Promise<{ status: number; text: string }> {
+  const request = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, options, (incoming: IncomingMessage) => {
+      let text = '';
+      incoming.setEncoding('utf8');
+      incoming.on('data', (chunk: string) => (text += chunk));
+      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text }));
+      incoming.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
 }

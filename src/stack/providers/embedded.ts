@@ -31,7 +31,10 @@ async function compiledBuildIsFresh(repoRoot: string): Promise<boolean> {
   return typeof check === 'function' && check(repoRoot) === true;
 }
 
-export function referenceStk(repoRoot: string): readonly string[] {
+/** `stk` of the reference stack: the compiled entry when dist/ is fresh (scenarios start it often), else its bin. */
+export async function referenceStk(repoRoot: string): Promise<readonly string[]> {
+  const compiled = join(repoRoot, 'dist', 'reference', 'stk', 'main.js');
+  if (existsSync(compiled) && (await compiledBuildIsFresh(repoRoot))) return [process.execPath, compiled];
   return [process.execPath, join(repoRoot, 'reference', 'stk', 'bin', 'stk.js')];
 }
 
@@ -45,7 +48,7 @@ export function createEmbeddedProvider(options: StackOptions): StackProvider {
           kind: 'embedded',
           hub: options.services?.hub ?? (await referenceCommand(options.repoRoot, 'hub')),
           bridge: options.services?.bridge ?? (await referenceCommand(options.repoRoot, 'bridge')),
-          stk: stk ? [stk.command, ...stk.args] : referenceStk(options.repoRoot),
+          stk: stk ? [stk.command, ...stk.args] : await referenceStk(options.repoRoot),
           cwd: options.repoRoot,
           db: options.db ?? 'embedded',
           ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),

@@ -33,7 +33,7 @@ export function createExternalProvider(options: StackOptions, cwd = process.cwd(
         adminDatabaseUrl: postgres.adminUrl,
         runnerDatabaseUrl: postgres.runnerUrl,
         serviceDatabaseUrl: postgres.serviceUrl,
-        stk: createLocalStk(stk ? [stk.command, ...stk.args] : referenceStk(options.repoRoot), { STK_HUB_URL: hubUrl }),
+        stk: createLocalStk(stk ? [stk.command, ...stk.args] : await referenceStk(options.repoRoot), { STK_HUB_URL: hubUrl }),
         operator: options.operator ?? DEFAULT_OPERATOR,
         workDir: await createTempDir('santokit-it-work-', context.teardowns),
         logTails: () => [],

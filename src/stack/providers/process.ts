@@ -20,13 +20,13 @@ export function createProcessProvider(options: StackOptions, cwd = process.cwd()
   const stk = options.stkBin === undefined ? undefined : parseCommandLine(options.stkBin, cwd);
   return {
     kind: 'process',
-    start: (context) =>
+    start: async (context) =>
       startProcessStack(
         {
           kind: 'process',
           hub,
           bridge,
-          stk: stk ? [stk.command, ...stk.args] : referenceStk(options.repoRoot),
+          stk: stk ? [stk.command, ...stk.args] : await referenceStk(options.repoRoot),
           cwd,
           db: options.db ?? 'embedded',
           ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
