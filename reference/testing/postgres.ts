@@ -2,6 +2,7 @@
  * A throwaway PostgreSQL for the reference stack's own tests: a fresh cluster
  * in a temporary directory on a free port, removed again by `stop()`.
  */
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -33,7 +34,8 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startTestPostgres(): Promise<TestPostgres> {
-  const root = await mkdtemp(join(tmpdir(), 'stk-ref-pg-'));
+  // In memory when /dev/shm is there: each CREATE DATABASE copies the template's files.
+  const root = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'stk-ref-pg-'));
   // As root, Postgres runs as the `postgres` user, which must be able to enter the parent.
   await chmod(root, 0o755);
   const port = await freePort();

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TeardownRegistry } from './types.ts';
 
-/** Registers the removal first, then creates `<tmpdir>/<prefix>XXXXXX`. */
-export async function createTempDir(prefix: string, teardowns: TeardownRegistry): Promise<string> {
+/** Registers the removal first, then creates `<parent>/<prefix>XXXXXX` (parent: the OS temp dir). */
+export async function createTempDir(prefix: string, teardowns: TeardownRegistry, parent = tmpdir()): Promise<string> {
   let dir: string | undefined;
   teardowns.defer(`remove ${prefix}* temp dir`, async () => {
     if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 3 });
   });
-  dir = await mkdtemp(join(tmpdir(), prefix));
+  dir = await mkdtemp(join(parent, prefix));
   return dir;
 }
