@@ -61,8 +61,8 @@ async function followAll(containers: readonly ComposeContainer[], context: Stack
   return byService;
 }
 
-/** How long an exited container's log stream gets to deliver its last lines. */
-const LOG_DRAIN_MS = 1_000;
+/** How long an exited container's log stream gets to deliver its last lines (generous: a loaded Docker daemon is slow to flush). */
+const LOG_DRAIN_MS = 5_000;
 
 async function awaitContainer(container: ComposeContainer, follower: ContainerFollower, probes: readonly Probe[], deadlineMs: number, signal: AbortSignal): Promise<void> {
   const watching = new AbortController();
