@@ -9,3 +9,4 @@ export { expectInvalidColumn, expectNoData, expectRow, type ColumnErrorBody } fr
 export { CODE_STATUS, expectEnvelope, type EnvelopeCheck } from './envelope.ts';
 export { expectDataOnly } from './shapes.ts';
 export { applyFolder, readProjectFolder, type ApplyBody } from './apply.ts';
+export { currentRelease, expectApplyRefused, type RefusedApply } from './releases.ts';

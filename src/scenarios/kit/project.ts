@@ -63,6 +63,8 @@ export interface EndUserSession {
   readonly email: string;
   readonly password: string;
   readonly accessToken: string;
+  /** The end user's id (the token's subject). */
+  readonly sub: string;
   /** The `Set-Cookie` header of the login response, if any. */
   readonly setCookie: string | undefined;
 }
@@ -75,5 +77,7 @@ export async function signupAndLogin(context: ScenarioContext, project: string, 
   expectStatus(login, 200, 'login');
   const accessToken = (login.json as { access_token?: unknown } | undefined)?.access_token;
   assert.equal(typeof accessToken, 'string', `login returns access_token: ${login.text}`);
-  return { email: address, password, accessToken: accessToken as string, setCookie: login.headers['set-cookie'] };
+  const sub = (login.json as { sub?: unknown } | undefined)?.sub;
+  assert.equal(typeof sub, 'string', `login returns sub: ${login.text}`);
+  return { email: address, password, accessToken: accessToken as string, sub: sub as string, setCookie: login.headers['set-cookie'] };
 }
