@@ -10,3 +10,4 @@ export { CODE_STATUS, expectEnvelope, type EnvelopeCheck } from './envelope.ts';
 export { expectDataOnly } from './shapes.ts';
 export { applyFolder, readProjectFolder, type ApplyBody } from './apply.ts';
 export { currentRelease, expectApplyRefused, type RefusedApply } from './releases.ts';
+export { projectOperator, type ProjectOperator } from './operators.ts';
