@@ -12,6 +12,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerInternalRoutes } from './routes/internal.ts';
 import { registerMemberRoutes } from './routes/members.ts';
 import { registerOidcRoutes } from './routes/oidc.ts';
+import { registerOidcFlowRoutes } from './routes/oidc-flow.ts';
 import { registerOperatorRoutes } from './routes/operators.ts';
 import { registerProjectRoutes } from './routes/projects.ts';
 import { registerReleaseRoutes } from './routes/releases.ts';
@@ -38,6 +39,7 @@ export function createHubApp(deps: HubDeps): HubApp {
     registerMemberRoutes,
     registerDriftRoutes,
     registerOidcRoutes,
+    registerOidcFlowRoutes,
     registerInternalRoutes,
   ]) {
     register(app, deps);

@@ -11,8 +11,15 @@ export interface HubConfig {
   readonly secretKey: string;
   readonly serviceToken: string;
   readonly operator: { readonly email: string; readonly password: string };
-  /** `STK_HUB_TEST_MODE=1`: OIDC issuers may use plain http on a loopback host (for a local test identity provider). */
+  /**
+   * `STK_HUB_TEST_MODE=1`: OIDC issuers may use plain http on a loopback host or one of `testHttpHosts`
+   * (a local test identity provider), and an OIDC start may shorten its exchange code's lifetime.
+   */
   readonly testMode: boolean;
+  /** `STK_HUB_TEST_HTTP_HOSTS`: more host names allowed with plain http in test mode (e.g. `idp` on a compose network). */
+  readonly testHttpHosts: readonly string[];
+  /** `STK_HUB_PUBLIC_URL`: the Hub's origin as browsers reach it (OIDC callback URLs); default the origin of the start request. */
+  readonly publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -43,5 +50,7 @@ export function readConfig(env: NodeJS.ProcessEnv): HubConfig {
     serviceToken: required(env, SERVICE_TOKEN_ENV),
     operator: { email: env.STK_OPERATOR_EMAIL ?? 'owner@example.com', password: env.STK_OPERATOR_PASSWORD ?? 'password' },
     testMode: env.STK_HUB_TEST_MODE === '1',
+    testHttpHosts: (env.STK_HUB_TEST_HTTP_HOSTS ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
+    publicUrl: env.STK_HUB_PUBLIC_URL ? env.STK_HUB_PUBLIC_URL.replace(/\/+$/, '') : undefined,
   };
 }

@@ -22,11 +22,12 @@ export function isLoopback(url: URL): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-/** An absolute https URL; plain http only for a loopback host in test mode. */
-export function checkIssuer(issuer: string, testMode: boolean): void {
+/** An absolute https URL; plain http only in test mode, for a loopback host or one of `httpHosts`. */
+export function checkIssuer(issuer: string, testMode: boolean, httpHosts: readonly string[] = []): void {
   const url = parseUrl(issuer);
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw badRequest('issuer must be an absolute https URL');
-  if (url.protocol === 'http:' && !(testMode && isLoopback(url))) throw badRequest('issuer must use https');
+  const plainAllowed = testMode && (isLoopback(url) || httpHosts.includes(url.hostname.toLowerCase()));
+  if (url.protocol === 'http:' && !plainAllowed) throw badRequest('issuer must use https');
 }
 
 /** A non-empty list of absolute http(s) URLs. */

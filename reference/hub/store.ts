@@ -27,6 +27,12 @@ CREATE TABLE IF NOT EXISTS hub_end_users (project text NOT NULL, env text NOT NU
 CREATE TABLE IF NOT EXISTS hub_oidc_providers (project text NOT NULL, env text NOT NULL, name text NOT NULL, issuer text NOT NULL, client_id text NOT NULL,
   sealed_client_secret text NOT NULL, redirect_uris jsonb NOT NULL, authorization_endpoint text NOT NULL, token_endpoint text NOT NULL, jwks_uri text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (project, env, name));
+CREATE TABLE IF NOT EXISTS hub_oidc_states (state text PRIMARY KEY, project text NOT NULL, env text NOT NULL, provider text NOT NULL, mode text NOT NULL, sub text,
+  redirect_uri text NOT NULL, callback_url text NOT NULL, nonce text NOT NULL, code_verifier text NOT NULL, exchange_ttl_ms integer NOT NULL, expires_at timestamptz NOT NULL);
+CREATE TABLE IF NOT EXISTS hub_oidc_exchange_codes (code text PRIMARY KEY, project text NOT NULL, env text NOT NULL, provider text NOT NULL, mode text NOT NULL, sub text,
+  subject text NOT NULL, expires_at timestamptz NOT NULL, consumed_at timestamptz);
+CREATE TABLE IF NOT EXISTS hub_oidc_links (project text NOT NULL, env text NOT NULL, provider text NOT NULL, subject text NOT NULL, sub text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (project, env, provider, subject));
 CREATE TABLE IF NOT EXISTS hub_schema_baselines (project text NOT NULL, env text NOT NULL, connection text NOT NULL, snapshot jsonb NOT NULL,
   taken_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (project, env, connection));
 `;

@@ -35,7 +35,14 @@ export function hubEnv(secrets: StackSecrets, port: number, databaseUrl: string,
     STK_SERVICE_TOKEN: secrets.serviceToken,
     STK_OPERATOR_EMAIL: operator.email,
     STK_OPERATOR_PASSWORD: operator.password,
+    // The reference Hub accepts the stack's plain-http test identity provider only in test mode; other Hubs ignore it.
+    STK_HUB_TEST_MODE: '1',
   };
+}
+
+/** The reference test identity provider on a loopback port: its issuer is its own URL. */
+export function idpEnv(port: number): Record<string, string> {
+  return { IDP_PORT: String(port), IDP_HOST: '127.0.0.1', IDP_ISSUER: `http://127.0.0.1:${port}` };
 }
 
 export function bridgeEnv(secrets: StackSecrets, port: number, hubUrl: string): Record<string, string> {

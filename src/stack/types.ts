@@ -35,6 +35,18 @@ export interface LogTail {
   readonly lines: readonly string[];
 }
 
+/** The stack's test OpenID Connect provider (service `idp`, reference/idp). */
+export interface IdpHandle {
+  /** Base URL the runner reaches it at. */
+  readonly url: string;
+  /**
+   * Its issuer as the Hub reaches it: what providers are registered with and
+   * what ID tokens carry. Equals `url` except under compose (`http://idp:4100`),
+   * where a client on the runner's side maps this origin to `url`.
+   */
+  readonly issuer: string;
+}
+
 /** Handles every provider gives the scenarios. */
 export interface StackHandles {
   readonly kind: StackKind;
@@ -47,6 +59,8 @@ export interface StackHandles {
   /** URL of database `name` as the Hub and Bridge reach it (differs under compose). */
   serviceDatabaseUrl(name: string): string;
   readonly stk: StkHandle;
+  /** The test identity provider; absent only when a stack cannot offer one. */
+  readonly idp?: IdpHandle;
   /**
    * A writable host folder for project folders a scenario makes on the fly;
    * `stk` sees paths under it (under compose it is mounted into the cli

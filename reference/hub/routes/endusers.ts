@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { accessCookieName } from '../../shared/contract.ts';
 import { deriveAccessKeys, issueAccessToken } from '../../shared/tokens.ts';
 import { hashSecret, newId, UNKNOWN_ACCOUNT_HASH, verifySecret } from '../crypto.ts';
+import type { HubConfig } from '../config.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
 import { badRequest, conflict, unauthorized } from '../../shared/http-error.ts';
 import { name, readBody, str } from '../http.ts';
@@ -11,17 +12,26 @@ import { requireEnv } from './lookup.ts';
 const TTL_SECONDS = 3600;
 const ROLES = ['authenticated', 'reader'];
 
+export interface EndUserSession {
+  readonly access_token: string;
+  readonly sub: string;
+  readonly expires_in: number;
+}
+
+/** A new access token for the end user, and the `stk_access_<project>_<env>` cookie on the response (AUTH-001; OIDC login reuses it). */
+export function issueEndUserSession(c: Context, config: HubConfig, project: string, env: string, sub: string, roles: readonly string[]): EndUserSession {
+  const [key] = deriveAccessKeys(config.pasetoKeys, project, env);
+  if (!key) throw new Error('no signing key');
+  const token = issueAccessToken(key, { sub, roles: [...roles], project, env, ttlSeconds: TTL_SECONDS });
+  const secure = new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https' ? '; Secure' : '';
+  c.header('Set-Cookie', `${accessCookieName(project, env)}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${TTL_SECONDS}${secure}`);
+  return { access_token: token, sub, expires_in: TTL_SECONDS };
+}
+
 export function registerEndUserRoutes(app: HubApp, deps: HubDeps): void {
   const { store, config } = deps;
 
-  const session = (c: Context, project: string, env: string, sub: string, roles: string[]) => {
-    const [key] = deriveAccessKeys(config.pasetoKeys, project, env);
-    if (!key) throw new Error('no signing key');
-    const token = issueAccessToken(key, { sub, roles, project, env, ttlSeconds: TTL_SECONDS });
-    const secure = new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https' ? '; Secure' : '';
-    c.header('Set-Cookie', `${accessCookieName(project, env)}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${TTL_SECONDS}${secure}`);
-    return c.json({ access_token: token, sub, expires_in: TTL_SECONDS });
-  };
+  const session = (c: Context, project: string, env: string, sub: string, roles: string[]) => c.json(issueEndUserSession(c, config, project, env, sub, roles));
 
   const credentials = async (c: Context) => {
     const body = await readBody(c);

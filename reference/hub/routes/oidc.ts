@@ -1,7 +1,7 @@
 /**
  * OIDC provider configuration per project/env (AUTH-002): project admins
  * register, list and show providers; the client secret is sealed at rest and
- * never returned. The login/link flow (AUTH-004) is not implemented yet.
+ * never returned. The login/link flow (AUTH-004) is routes/oidc-flow.ts.
  */
 import type { HubApp, HubDeps } from '../deps.ts';
 import { conflict, notFound } from '../../shared/http-error.ts';
@@ -32,7 +32,7 @@ export function registerOidcRoutes(app: HubApp, deps: HubDeps): void {
     const clientId = str(body, 'client_id');
     const clientSecret = str(body, 'client_secret');
     const given = givenEndpoints(body);
-    checkIssuer(issuer, deps.config.testMode);
+    checkIssuer(issuer, deps.config.testMode, deps.config.testHttpHosts);
     const endpoints = given ?? (await discover(issuer));
     const rows = await store.query(
       `INSERT INTO hub_oidc_providers (project, env, name, issuer, client_id, sealed_client_secret, redirect_uris, authorization_endpoint, token_endpoint, jwks_uri)

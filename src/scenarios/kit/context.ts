@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { Transcript } from '../../runner/transcript.ts';
-import type { StackHandles } from '../../stack/types.ts';
+import type { IdpHandle, StackHandles } from '../../stack/types.ts';
 import { createBridgeClient, type BridgeClient } from './bridge.ts';
 import { createAdminDatabase, type AdminDatabase } from './db.ts';
 import { createHttpClient, type HttpClient } from './http.ts';
@@ -21,6 +21,8 @@ export interface ScenarioContext {
   /** Runs `stk`; carries `STK_AUTH_TOKEN` once `operatorToken()` has logged in. */
   readonly stk: StkRunner;
   readonly db: AdminDatabase;
+  /** The stack's test OpenID Connect provider (`stack.idp`); undefined when the stack has none. */
+  readonly idp: IdpHandle | undefined;
   /** Absolute path of `src/scenarios/fixtures/<name>`. */
   fixture(name: string): string;
   /** The stack operator's token: one login per stack, shared by the scenarios of a run. */
@@ -52,6 +54,7 @@ export function createScenarioContext(stack: StackHandles, transcript: Transcrip
     bridge: createBridgeClient(createHttpClient(stack.bridgeUrl, transcript, signal)),
     stk: createStkRunner(stack.stk, transcript, (): Record<string, string> => (token === undefined ? {} : { STK_AUTH_TOKEN: token })),
     db: createAdminDatabase(stack, transcript),
+    idp: stack.idp,
     fixture: (name) => join(options.root, 'src/scenarios/fixtures', name),
     async operatorToken() {
       if (token !== undefined) return token;

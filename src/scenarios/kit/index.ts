@@ -10,4 +10,5 @@ export { CODE_STATUS, expectEnvelope, type EnvelopeCheck } from './envelope.ts';
 export { expectDataOnly } from './shapes.ts';
 export { applyFolder, readProjectFolder, type ApplyBody } from './apply.ts';
 export { currentRelease, expectApplyRefused, type RefusedApply } from './releases.ts';
-export { projectOperator, type ProjectOperator } from './operators.ts';
+export { createOidcBrowser, idpOf, IDP_CLIENTS, IDP_USERS, signInAtIdp, type BrowserHop, type OidcBrowser } from './oidc.ts';
+export { projectOperator, signUpOperator, type ProjectOperator } from './operators.ts';

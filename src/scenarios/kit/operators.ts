@@ -10,16 +10,22 @@ export interface ProjectOperator {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** A new operator holding `role` (admin | deployer | viewer) on `project`, its invite accepted. */
-export async function projectOperator(context: ScenarioContext, project: string, role: string): Promise<ProjectOperator> {
-  const email = `${context.uniqueName(role)}@example.com`;
-  const password = `${role}-password-1`;
+/** A new operator with no memberships: signed up and logged in over HTTP. */
+export async function signUpOperator(context: ScenarioContext, label = 'operator'): Promise<ProjectOperator> {
+  const email = `${context.uniqueName(label)}@example.com`;
+  const password = 'password-1';
   expectStatus(await context.hub.post('/api/auth/signup', { email, password }), 200, 'operator signup');
-  const owner = await context.operatorToken();
-  expectStatus(await context.hub.post('/api/project/invite', { project, email, role }, { token: owner }), 200, `invite as ${role}`);
   const login = await context.hub.post('/api/auth/login', { email, password });
   const token = (login.json as { token?: unknown } | undefined)?.token;
   assert.equal(typeof token, 'string', `operator login: ${login.text.slice(0, 200)}`);
-  expectStatus(await context.hub.post('/api/project/accept', { project }, { token: token as string }), 200, 'accept the invite');
   return { email, token: token as string, env: { STK_AUTH_TOKEN: token as string } };
+}
+
+/** A new operator holding `role` (admin | deployer | viewer) on `project`, its invite accepted. */
+export async function projectOperator(context: ScenarioContext, project: string, role: string): Promise<ProjectOperator> {
+  const operator = await signUpOperator(context, role);
+  const owner = await context.operatorToken();
+  expectStatus(await context.hub.post('/api/project/invite', { project, email: operator.email, role }, { token: owner }), 200, `invite as ${role}`);
+  expectStatus(await context.hub.post('/api/project/accept', { project }, { token: operator.token }), 200, 'accept the invite');
+  return operator;
 }

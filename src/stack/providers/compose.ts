@@ -27,6 +27,8 @@ export const UPSTREAM_OVERRIDE = 'docker/compose.upstream.yaml';
 export const FIXTURES_MOUNT = { host: join('src', 'scenarios', 'fixtures'), container: '/fixtures' };
 export const WORK_MOUNT = '/stk-work';
 const DB_CREDENTIALS = 'stk:stk';
+/** The idp's issuer inside the compose network (docker-compose.yaml); the runner reaches it at its published port. */
+export const IDP_IN_NETWORK = 'http://idp:4100';
 const DEFAULT_COMPOSE_START_MS = 180_000;
 /** How long teardown lets an unfinished `up` settle before running `down` anyway. */
 const SETTLE_BEFORE_DOWN_MS = 25_000;
@@ -58,6 +60,7 @@ function composeProject(options: StackOptions, flavour: ComposeProject['flavour'
     STK_IT_HUB_PORT: '',
     STK_IT_BRIDGE_PORT: '',
     STK_IT_DB_PORT: '',
+    STK_IT_IDP_PORT: '',
     STK_IT_WORK_DIR: workDir,
     STK_IT_REFERENCE_TAG: referenceImageTag(options.repoRoot),
     STK_PASETO_KEYS: secrets.pasetoKeys,
@@ -121,6 +124,7 @@ function handlesOf(project: ComposeProject, endpoints: ComposeEndpoints, options
     runnerDatabaseUrl: (name) => withDatabase(runnerBase, name),
     serviceDatabaseUrl: (name) => withDatabase(serviceBase, name),
     stk: createDockerExecStk(endpoints.cliContainer, mounts, FIXTURES_MOUNT.container),
+    idp: { url: `http://127.0.0.1:${endpoints.idpPort}`, issuer: IDP_IN_NETWORK },
     operator: options.operator ?? DEFAULT_OPERATOR,
     workDir,
     logTails: endpoints.logTails,

@@ -16,7 +16,7 @@ import { startProcessStack } from './process-stack.ts';
  * when dist/ holds a build of the current sources (no loader, no transforms:
  * the fast start), else the TypeScript through tsx (always correct).
  */
-export async function referenceCommand(repoRoot: string, service: 'hub' | 'bridge'): Promise<CommandLine> {
+export async function referenceCommand(repoRoot: string, service: 'hub' | 'bridge' | 'idp'): Promise<CommandLine> {
   const compiled = join(repoRoot, 'dist', 'reference', service, 'main.js');
   if (existsSync(compiled) && (await compiledBuildIsFresh(repoRoot))) return { command: process.execPath, args: [compiled] };
   return { command: process.execPath, args: ['--import', 'tsx', join(repoRoot, 'reference', service, 'main.ts')] };
@@ -48,6 +48,7 @@ export function createEmbeddedProvider(options: StackOptions): StackProvider {
           kind: 'embedded',
           hub: options.services?.hub ?? (await referenceCommand(options.repoRoot, 'hub')),
           bridge: options.services?.bridge ?? (await referenceCommand(options.repoRoot, 'bridge')),
+          idp: await referenceCommand(options.repoRoot, 'idp'),
           stk: stk ? [stk.command, ...stk.args] : await referenceStk(options.repoRoot),
           cwd: options.repoRoot,
           db: options.db ?? 'embedded',

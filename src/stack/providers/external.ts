@@ -1,6 +1,8 @@
 /**
  * `--stack external`: a stack someone else runs. Probes the Hub's and the
- * Bridge's health and starts or stops nothing.
+ * Bridge's health; the only thing it starts is the reference test identity
+ * provider on a loopback port (reachable by the Hub only when it runs on this
+ * machine; its OIDC scenarios need that).
  */
 import { StackStartError } from '../../errors.ts';
 import { DEFAULT_OPERATOR, parseCommandLine, type StackOptions } from '../options.ts';
@@ -11,8 +13,12 @@ import { startTogether } from '../start-together.ts';
 import { createLocalStk } from '../stk.ts';
 import { createTempDir } from '../temp-dir.ts';
 import type { StackProvider } from '../types.ts';
-import { referenceStk } from './embedded.ts';
+import { referenceCommand, referenceStk } from './embedded.ts';
 import { HEALTH_PATH } from './process-stack.ts';
+import { freePort } from '../ports.ts';
+import { idpEnv } from '../secrets.ts';
+import { createService } from '../service.ts';
+import { join } from 'node:path';
 
 const EXTERNAL_PROBE_MS = 10_000;
 
@@ -24,7 +30,12 @@ export function createExternalProvider(options: StackOptions, cwd = process.cwd(
     kind: 'external',
     async start(context) {
       const probe = (service: string, url: string) => (signal: AbortSignal) => probeHealth(service, `${url}${HEALTH_PATH}`, signal, options.startTimeoutMs);
-      await startTogether<[void, void]>(context.signal, [probe('hub', hubUrl), probe('bridge', bridgeUrl)]);
+      const idpPort = await freePort();
+      const idpUrl = `http://127.0.0.1:${idpPort}`;
+      const command = await referenceCommand(options.repoRoot, 'idp');
+      const idp = createService({ name: 'idp', command: command.command, args: command.args, env: idpEnv(idpPort), cwd: options.repoRoot, probes: [httpProbe(`${idpUrl}${HEALTH_PATH}`)] });
+      const startIdp = async (signal: AbortSignal) => void (await idp.start({ teardowns: context.teardowns, signal, logDir: join(context.outputDir, 'logs'), onLine: context.onServiceLine }));
+      await startTogether<[void, void, void]>(context.signal, [probe('hub', hubUrl), probe('bridge', bridgeUrl), startIdp]);
       const postgres = samePostgresEverywhere(options.databaseUrl ?? '');
       return {
         kind: 'external',
@@ -34,6 +45,7 @@ export function createExternalProvider(options: StackOptions, cwd = process.cwd(
         runnerDatabaseUrl: postgres.runnerUrl,
         serviceDatabaseUrl: postgres.serviceUrl,
         stk: createLocalStk(stk ? [stk.command, ...stk.args] : await referenceStk(options.repoRoot), { STK_HUB_URL: hubUrl }),
+        idp: { url: idpUrl, issuer: idpUrl },
         operator: options.operator ?? DEFAULT_OPERATOR,
         workDir: await createTempDir('santokit-it-work-', context.teardowns),
         logTails: () => [],

@@ -12,7 +12,7 @@ import { dropDatabase, ensureDatabase, samePostgresEverywhere, type StackPostgre
 import { freePort } from '../ports.ts';
 import { httpProbe } from '../probes/http-probe.ts';
 import type { DbSource, CommandLine, Operator } from '../options.ts';
-import { bridgeEnv, createStackSecrets, hubEnv, randomToken } from '../secrets.ts';
+import { bridgeEnv, createStackSecrets, hubEnv, idpEnv, randomToken } from '../secrets.ts';
 import { createService, type ServiceContext, type StartedService } from '../service.ts';
 import { startTogether } from '../start-together.ts';
 import { createLocalStk } from '../stk.ts';
@@ -23,6 +23,8 @@ export interface ProcessStackPlan {
   readonly kind: 'embedded' | 'process';
   readonly hub: CommandLine;
   readonly bridge: CommandLine;
+  /** The test identity provider (the reference idp for every stack). */
+  readonly idp: CommandLine;
   /** argv prefix of stk. */
   readonly stk: readonly string[];
   /** Working directory of the Hub and Bridge. */
@@ -40,9 +42,10 @@ export async function startProcessStack(plan: ProcessStackPlan, context: StackSt
   const services: StartedService[] = [];
   const base: ServiceContext = { teardowns: context.teardowns, signal: context.signal, logDir: join(context.outputDir, 'logs'), onLine: context.onServiceLine };
   const secrets = createStackSecrets();
-  const [hubPort, bridgePort] = [await freePort(), await freePort()];
+  const [hubPort, bridgePort, idpPort] = [await freePort(), await freePort(), await freePort()];
   const hubUrl = `http://127.0.0.1:${hubPort}`;
   const bridgeUrl = `http://127.0.0.1:${bridgePort}`;
+  const idpUrl = `http://127.0.0.1:${idpPort}`;
   const startHub = async (signal: AbortSignal) => {
     const postgres = await startPostgres(plan, { ...base, signal });
     if (postgres.service) services.unshift(postgres.service);
@@ -55,7 +58,10 @@ export async function startProcessStack(plan: ProcessStackPlan, context: StackSt
     const env = { ...bridgeEnv(secrets, bridgePort, hubUrl), ...plan.bridge.env };
     services.push(await startHttpService('bridge', plan.bridge, env, `${bridgeUrl}${HEALTH_PATH}`, plan, { ...base, signal }));
   };
-  const [postgres] = await startTogether<[StackPostgres, void]>(context.signal, [startHub, startBridge]);
+  const startIdp = async (signal: AbortSignal) => {
+    services.push(await startHttpService('idp', plan.idp, { ...idpEnv(idpPort), ...plan.idp.env }, `${idpUrl}${HEALTH_PATH}`, plan, { ...base, signal }));
+  };
+  const [postgres] = await startTogether<[StackPostgres, void, void]>(context.signal, [startHub, startBridge, startIdp]);
   const workDir = await createTempDir('santokit-it-work-', context.teardowns);
   return {
     kind: plan.kind,
@@ -65,6 +71,7 @@ export async function startProcessStack(plan: ProcessStackPlan, context: StackSt
     runnerDatabaseUrl: postgres.runnerUrl,
     serviceDatabaseUrl: postgres.serviceUrl,
     stk: createLocalStk(plan.stk, { STK_HUB_URL: hubUrl }),
+    idp: { url: idpUrl, issuer: idpUrl },
     operator: plan.operator,
     workDir,
     logTails: (lines = 50) => tailsOf(services, lines),
@@ -118,7 +125,7 @@ function startHttpService(
   }).start(context);
 }
 
-const TAIL_ORDER = ['postgres', 'hub', 'bridge'];
+const TAIL_ORDER = ['postgres', 'hub', 'bridge', 'idp'];
 
 function tailsOf(services: readonly StartedService[], lines: number): LogTail[] {
   const rank = (name: string) => TAIL_ORDER.indexOf(name);

@@ -6,7 +6,7 @@
 import { DEFAULT_OPERATOR, parseCommandLine, type CommandLine, type StackOptions } from '../options.ts';
 import { DEFAULT_START_TIMEOUT_MS } from '../service.ts';
 import type { StackProvider } from '../types.ts';
-import { referenceStk } from './embedded.ts';
+import { referenceCommand, referenceStk } from './embedded.ts';
 import { startProcessStack } from './process-stack.ts';
 
 export function createProcessProvider(options: StackOptions, cwd = process.cwd()): StackProvider {
@@ -26,6 +26,7 @@ export function createProcessProvider(options: StackOptions, cwd = process.cwd()
           kind: 'process',
           hub,
           bridge,
+          idp: await referenceCommand(options.repoRoot, 'idp'),
           stk: stk ? [stk.command, ...stk.args] : await referenceStk(options.repoRoot),
           cwd,
           db: options.db ?? 'embedded',
