@@ -22,16 +22,14 @@ interface FieldLines {
 }
 
 export function parseCapability(file: string, text: string): ParsedCapability {
-  const lines = text.split(/\r?\n/);
-  const end = frontMatterEnd(lines);
-  if (end === undefined) {
+  const head = readFrontMatter(text);
+  if (head === undefined) {
     return parseError(file, 1, 'no YAML front-matter', 'Start the file with a `---` line, the fields, and a closing `---` line.');
   }
   let data: unknown;
   try {
-    // The block is already cut out (its lines are needed anyway), so only
-    // gray-matter's YAML engine runs: the whole matter() call costs 2.5x more.
-    data = parseYaml(lines.slice(1, end).join('\n'));
+    // Only the block goes to gray-matter's YAML engine: the whole matter() call costs 2.5x more.
+    data = parseYaml(head.lines.join('\n'));
   } catch (error) {
     const mark = (error as { mark?: { line?: number } }).mark;
     const line = typeof mark?.line === 'number' ? mark.line + 2 : 1;
@@ -41,20 +39,43 @@ export function parseCapability(file: string, text: string): ParsedCapability {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return parseError(file, 1, 'front-matter is not a YAML mapping', 'Write the fields as `key: value` lines.');
   }
-  const fieldLines = locateFields(lines.slice(1, end), 2);
-  return { status: 'ok', document: buildDocument(file, data as Record<string, unknown>, fieldLines, lines, end) };
+  const fieldLines = locateFields(head.lines, 2);
+  return { status: 'ok', document: buildDocument(file, data as Record<string, unknown>, fieldLines, readBody(text, head.bodyStart, head.bodyLine)) };
 }
 
-function buildDocument(
-  file: string,
-  data: Record<string, unknown>,
-  fieldLines: FieldLines,
-  lines: readonly string[],
-  end: number,
-): CapabilityDocument {
+interface FrontMatter {
+  /** The lines between the two `---` lines. */
+  readonly lines: string[];
+  /** Offset and 1-based line number of the first line after the closing `---`. */
+  readonly bodyStart: number;
+  readonly bodyLine: number;
+}
+
+/** Cuts out the front-matter block without splitting the (longer) body into lines. */
+function readFrontMatter(text: string): FrontMatter | undefined {
+  const lines: string[] = [];
+  let start = 0;
+  for (let index = 0; start <= text.length; index += 1) {
+    const newline = text.indexOf('\n', start);
+    const stop = newline === -1 ? text.length : newline;
+    const line = text.slice(start, stop).replace(/\r$/, '');
+    const next = newline === -1 ? text.length + 1 : newline + 1;
+    if (index === 0) {
+      if (line.trim() !== '---') return undefined;
+    } else if (line.trim() === '---') {
+      return { lines, bodyStart: next, bodyLine: index + 2 };
+    } else {
+      lines.push(line);
+    }
+    start = next;
+  }
+  return undefined;
+}
+
+function buildDocument(file: string, data: Record<string, unknown>, fieldLines: FieldLines, body: { sections: Section[]; acceptanceItems: number }): CapabilityDocument {
   const fieldIssues: ValidationIssue[] = [];
   const list = (key: string, code: string) => readList(file, data, key, fieldLines, code, fieldIssues);
-  const { sections, acceptanceItems } = readBody(lines, end + 1);
+  const { sections, acceptanceItems } = body;
   return {
     file,
     id: readScalar(data, 'id', fieldLines),
@@ -72,14 +93,6 @@ function buildDocument(
     acceptanceItems,
     fieldIssues,
   };
-}
-
-function frontMatterEnd(lines: readonly string[]): number | undefined {
-  if (lines[0]?.trim() !== '---') return undefined;
-  for (let index = 1; index < lines.length; index += 1) {
-    if (lines[index]?.trim() === '---') return index;
-  }
-  return undefined;
 }
 
 /** Maps each top-level key, and each block-list item under it, to its file line. */
@@ -133,30 +146,31 @@ function readList(
   return located;
 }
 
-/** Finds `## ` sections outside code fences and counts `- [ ]` items under Acceptance Criteria. */
-function readBody(lines: readonly string[], start: number): { sections: Section[]; acceptanceItems: number } {
+/** Finds `## ` sections outside code fences and counts `- [ ]` items under Acceptance Criteria, line by line from `start`. */
+function readBody(text: string, start: number, firstLine: number): { sections: Section[]; acceptanceItems: number } {
   const sections: Section[] = [];
   let acceptanceItems = 0;
   let inFence = false;
   let inAcceptance = false;
-  for (let index = start; index < lines.length; index += 1) {
-    const raw = lines[index] ?? '';
-    const first = raw.trimStart().charAt(0);
-    // Only fences, headings and list items matter; most lines are prose and skip the regexes.
-    if (first === '`' || first === '~') {
-      if (/^\s*(```|~~~)/.test(raw)) inFence = !inFence;
-      continue;
-    }
-    if (inFence) continue;
-    if (first === '#') {
-      const heading = /^##\s+(.+?)\s*#*\s*$/.exec(raw);
+  for (let offset = start, lineNumber = firstLine; offset < text.length; lineNumber += 1) {
+    const newline = text.indexOf('\n', offset);
+    const end = newline === -1 ? text.length : newline;
+    let first = offset;
+    while (first < end && (text[first] === ' ' || text[first] === '\t')) first += 1;
+    const lead = text[first];
+    // Only fences, headings and list items matter; prose lines are never cut out of the text.
+    if (lead === '`' || lead === '~') {
+      if (/^\s*(```|~~~)/.test(text.slice(offset, end))) inFence = !inFence;
+    } else if (!inFence && lead === '#') {
+      const heading = /^##\s+(.+?)\s*#*\s*$/.exec(text.slice(offset, end));
       if (heading?.[1] !== undefined) {
-        sections.push({ title: heading[1], line: index + 1 });
+        sections.push({ title: heading[1], line: lineNumber });
         inAcceptance = heading[1] === 'Acceptance Criteria';
       }
-    } else if (inAcceptance && (first === '-' || first === '*') && /^\s*[-*]\s+\[[ xX]\]\s+\S/.test(raw)) {
+    } else if (!inFence && inAcceptance && (lead === '-' || lead === '*') && /^\s*[-*]\s+\[[ xX]\]\s+\S/.test(text.slice(offset, end))) {
       acceptanceItems += 1;
     }
+    offset = end + 1;
   }
   return { sections, acceptanceItems };
 }
