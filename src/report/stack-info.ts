@@ -8,10 +8,13 @@ export interface StackInfo {
   readonly adminDatabaseUrl: string;
   readonly stk: readonly string[];
   readonly operator: { readonly email: string; readonly password: string };
+  /** The test OpenID Connect provider: where to reach it and the issuer the Hub knows it by. */
+  readonly idp?: { readonly url: string; readonly issuer: string };
 }
 
 export function stackInfo(stack: StackHandles): StackInfo {
-  return { hubUrl: stack.hubUrl, bridgeUrl: stack.bridgeUrl, adminDatabaseUrl: stack.adminDatabaseUrl, stk: stack.stk.argv, operator: stack.operator };
+  const info = { hubUrl: stack.hubUrl, bridgeUrl: stack.bridgeUrl, adminDatabaseUrl: stack.adminDatabaseUrl, stk: stack.stk.argv, operator: stack.operator };
+  return stack.idp ? { ...info, idp: { url: stack.idp.url, issuer: stack.idp.issuer } } : info;
 }
 
 export function formatStackInfoJson(stack: StackHandles): string {
@@ -25,6 +28,7 @@ export function formatStackInfoText(stack: StackHandles): string {
     `  hub      ${info.hubUrl}`,
     `  bridge   ${info.bridgeUrl}`,
     `  postgres ${info.adminDatabaseUrl}`,
+    ...(info.idp ? [`  idp      ${info.idp.url} (issuer ${info.idp.issuer})`] : []),
     `  operator ${info.operator.email} / ${info.operator.password}`,
     '',
     'export these to use it:',
