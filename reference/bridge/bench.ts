@@ -4,7 +4,8 @@
  * A bounded loop on loopback: `requests` calls at `concurrency` in flight,
  * after a short warm-up (which also warms the release cache).
  */
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
+import { send } from '../shared/send.ts';
 import pg from 'pg';
 
 export interface BenchOptions {
@@ -59,20 +60,6 @@ async function measure(total: number, concurrency: number, once: () => Promise<v
   return { requests: total, requestsPerSecond: Math.round(total / seconds), p50Ms: round(percentile(latencies, 0.5)), p99Ms: round(percentile(latencies, 0.99)) };
 }
 
-function postJson(url: URL, agent: Agent, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
 export async function benchBridgeSelect(options: BenchOptions): Promise<BenchResult> {
   const total = options.requests ?? 2_000;
   const concurrency = options.concurrency ?? 16;
@@ -87,7 +74,7 @@ export async function benchBridgeSelect(options: BenchOptions): Promise<BenchRes
   const sql = `SELECT * FROM ${quote(options.table)} WHERE ${columns.map((name, index) => `${quote(name)} = $${index + 1}`).join(' AND ')} LIMIT 1`;
   const values = Object.values(options.where);
   const viaBridge = async () => {
-    const response = await postJson(url, agent, { ...options.headers }, body);
+    const response = await send(url, { method: 'POST', agent, headers: { ...options.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, body);
     if (response.status !== 200 || !response.text.startsWith('{"data":[{')) throw new Error(`bench: /call answered ${response.status} ${response.text.slice(0, 200)}`);
   };
   const direct = async () => {

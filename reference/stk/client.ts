@@ -1,5 +1,6 @@
 /** The Hub as `stk` sees it: one request helper that turns every failure into `Error: request failed: …`. */
-import { request as httpRequest, STATUS_CODES, type IncomingMessage, type RequestOptions } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import { send } from '../shared/send.ts';
 
 export class CliError extends Error {
   /** The Hub's error body, printed on stdout under --json. */
@@ -58,21 +59,3 @@ export function createHubClient(env: NodeJS.ProcessEnv): HubClient {
   };
 }
 
-/**
- * One request with node:http(s): a CLI run makes one or two requests, and
- * loading the fetch implementation would cost more than the requests.
- */
-async function send(url: URL, options: RequestOptions, body: string | undefined): Promise<{ status: number; text: string }> {
-  const request = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
-  return new Promise((resolve, reject) => {
-    const outgoing = request(url, options, (incoming: IncomingMessage) => {
-      let text = '';
-      incoming.setEncoding('utf8');
-      incoming.on('data', (chunk: string) => (text += chunk));
-      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text }));
-      incoming.on('error', reject);
-    });
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
-}
