@@ -47,7 +47,11 @@ export async function startEmbeddedPostgres(context: ServiceContext): Promise<St
   return { ...samePostgresEverywhere(`postgres://${SUPERUSER}:${cluster.password}@127.0.0.1:${port}/postgres`), service };
 }
 
-/** A throwaway cluster: durability off, TCP on loopback only, no Unix socket to collide on. */
+/**
+ * A throwaway cluster: durability off, TCP on loopback only, no Unix socket to
+ * collide on, and no background work a test run does not need (autovacuum
+ * visiting every scenario's database, frequent checkpoints).
+ */
 function serverSettings(): string[] {
   const settings = {
     listen_addresses: '127.0.0.1',
@@ -56,6 +60,11 @@ function serverSettings(): string[] {
     synchronous_commit: 'off',
     full_page_writes: 'off',
     max_connections: '200',
+    autovacuum: 'off',
+    wal_level: 'minimal',
+    max_wal_senders: '0',
+    max_wal_size: '1GB',
+    checkpoint_timeout: '30min',
   };
   return Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
 }
