@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { bootstrapProject, createOidcBrowser, defineScenario, expectError, expectExit, expectStatus, idpOf, IDP_CLIENTS } from '../kit/index.ts';
+import { bareProject, bootstrapProject, createOidcBrowser, defineScenario, expectError, expectExit, expectStatus, idpOf, IDP_CLIENTS } from '../kit/index.ts';
 import type { ScenarioContext } from '../kit/index.ts';
 
 const SECRET = 's3cret-value';
@@ -29,14 +29,6 @@ async function listed(ctx: ScenarioContext, project: string, env: string): Promi
   return { items: JSON.parse(list.stdout) as ProviderBody[], raw: list.stdout };
 }
 
-/** A second project with env `dev`, straight through the Hub (no database or apply needed for providers). */
-async function bareProject(ctx: ScenarioContext): Promise<string> {
-  const project = ctx.uniqueName('oidcq');
-  const token = await ctx.operatorToken();
-  expectStatus(await ctx.hub.post('/api/projects', { project }, { token }), 200);
-  expectStatus(await ctx.hub.post('/api/envs', { project, env: 'dev' }, { token }), 200);
-  return project;
-}
 
 export const providerFromDiscovery = defineScenario('AUTH-002', 'a provider registered from discovery is listed and shown without its secret', async (ctx) => {
   const { project } = await bootstrapProject(ctx, 'basic');
@@ -61,7 +53,7 @@ export const providerFromDiscovery = defineScenario('AUTH-002', 'a provider regi
   assert.ok(!raw.text.includes(SECRET), 'the raw show bytes have no secret');
 
   expectExit(await ctx.stk(createArgs(project, 'prod', idp.issuer)), 0);
-  const other = await bareProject(ctx);
+  const other = await bareProject(ctx, 'oidcq');
   expectExit(await ctx.stk(createArgs(other, 'dev', idp.issuer)), 0);
   for (const [scope, env] of [[project, 'dev'], [project, 'prod'], [other, 'dev']] as const) {
     const items = await listedOverHttp(ctx, scope, env);

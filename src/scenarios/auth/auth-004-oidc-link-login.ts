@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { bootstrapProject, createOidcBrowser, defineScenario, expectError, expectRows, expectStatus, idpOf, IDP_CLIENTS, IDP_USERS, signInAtIdp } from '../kit/index.ts';
+import { bareProject, bootstrapProject, createOidcBrowser, defineScenario, expectError, expectRows, expectStatus, idpOf, IDP_CLIENTS, IDP_USERS, signInAtIdp } from '../kit/index.ts';
 import type { BrowserHop, OidcBrowser, ScenarioContext } from '../kit/index.ts';
 
 const APP = 'https://app.example.test/auth/callback';
@@ -21,14 +21,6 @@ interface ToCallback {
   readonly callback: string;
 }
 
-/** A project with env `dev` and no schema: OIDC needs no apply. */
-async function bareProject(ctx: ScenarioContext): Promise<string> {
-  const project = ctx.uniqueName('oidc');
-  const token = await ctx.operatorToken();
-  expectStatus(await ctx.hub.post('/api/projects', { project }, { token }), 200);
-  expectStatus(await ctx.hub.post('/api/envs', { project, env: 'dev' }, { token }), 200);
-  return project;
-}
 
 /** Registers a provider for project/dev; by default `idp` from discovery with the stack idp's main client. */
 async function registerProvider(ctx: ScenarioContext, project: string, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
@@ -104,7 +96,7 @@ export const linkAndLogin = defineScenario('AUTH-004', 'an end user links a prov
 });
 
 export const flowRefusals = defineScenario('AUTH-004', 'bad starts, tampered or replayed states and dead exchange codes are refused', async (ctx) => {
-  const project = await bareProject(ctx);
+  const project = await bareProject(ctx, 'oidc');
   await registerProvider(ctx, project);
   const browser = createOidcBrowser(ctx);
   const refuse = async (options: FlowOptions, status: number) => {
@@ -133,7 +125,7 @@ export const flowRefusals = defineScenario('AUTH-004', 'bad starts, tampered or 
 });
 
 export const linkConflicts = defineScenario('AUTH-004', 'a linked identity cannot be linked again elsewhere, and an unlinked one cannot log in', async (ctx) => {
-  const project = await bareProject(ctx);
+  const project = await bareProject(ctx, 'oidc');
   await registerProvider(ctx, project);
   const ana = await signup(ctx, project);
   const ben = await signup(ctx, project);
@@ -155,7 +147,7 @@ export const linkConflicts = defineScenario('AUTH-004', 'a linked identity canno
 });
 
 export const idTokenChecks = defineScenario('AUTH-004', 'ID tokens for another audience, from another issuer or with another nonce are refused', async (ctx) => {
-  const project = await bareProject(ctx);
+  const project = await bareProject(ctx, 'oidc');
   const main = await registerProvider(ctx, project);
   await registerProvider(ctx, project, { name: 'misaud', client_id: IDP_CLIENTS.misaudience.id, client_secret: IDP_CLIENTS.misaudience.secret });
   const endpoints = { authorization_endpoint: main.authorization_endpoint, token_endpoint: main.token_endpoint, jwks_uri: main.jwks_uri };

@@ -4,7 +4,7 @@ export type { ScenarioContext } from './context.ts';
 export type { Credentials } from './bridge.ts';
 export type { HttpClient, HttpResponse } from './http.ts';
 export { eventually, expectAffected, expectError, expectExit, expectRows, expectStatus } from './assertions.ts';
-export { addEnv, bootstrapProject, createApiKey, signupAndLogin, type BootstrappedProject, type EndUserSession } from './project.ts';
+export { addEnv, bareProject, bootstrapProject, createApiKey, signupAndLogin, type BootstrappedProject, type EndUserSession } from './project.ts';
 export { expectInvalidColumn, expectNoData, expectRow, type ColumnErrorBody } from './crud.ts';
 export { CODE_STATUS, expectEnvelope, type EnvelopeCheck } from './envelope.ts';
 export { expectDataOnly } from './shapes.ts';

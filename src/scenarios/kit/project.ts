@@ -45,6 +45,14 @@ export async function addEnv(context: ScenarioContext, project: string, env: str
   return database;
 }
 
+/** A project with one env and nothing else: no database, no connection, no release. */
+export async function bareProject(context: ScenarioContext, prefix = 'bare', env = 'dev'): Promise<string> {
+  const project = context.uniqueName(prefix);
+  await hubStep(context, '/api/projects', { project });
+  await hubStep(context, '/api/envs', { project, env });
+  return project;
+}
+
 async function hubStep(context: ScenarioContext, path: string, body: Record<string, string>): Promise<void> {
   expectStatus(await context.hub.post(path, body, { token: await context.operatorToken() }), 200, `POST ${path}`);
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { bootstrapProject, createApiKey, defineScenario, expectEnvelope, expectStatus, signupAndLogin } from '../kit/index.ts';
+import { bareProject, bootstrapProject, createApiKey, defineScenario, expectEnvelope, expectStatus, signupAndLogin } from '../kit/index.ts';
 
 const HELLO = { data: [{ greeting: 'hello' }] };
 
@@ -22,10 +22,7 @@ export const publicForEveryone = defineScenario('LOGICS-002', 'a public logic an
 
 export const publicRefusals = defineScenario('LOGICS-002', 'a public logic still needs a context, a release, its own name and a valid credential if one is sent', async (ctx) => {
   const { project, env } = await bootstrapProject(ctx, 'logics_call', { prefix: 'public' });
-  const token = await ctx.operatorToken();
-  const bare = ctx.uniqueName('norelease');
-  expectStatus(await ctx.hub.post('/api/projects', { project: bare }, { token }), 200, 'project without release');
-  expectStatus(await ctx.hub.post('/api/envs', { project: bare, env: 'dev' }, { token }), 200, 'env without release');
+  const bare = await bareProject(ctx, 'norelease');
   const cases = [
     ['no hints', ctx.bridge.call('logics/public_hello'), 400, 'BAD_REQUEST'],
     ['hints of no project', ctx.bridge.call('logics/public_hello', undefined, { project: ctx.uniqueName('nosuch'), env }), 404, 'NOT_FOUND'],
