@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { containerPath, createLocalStk } from './stk.ts';
+import { containerPath, createLocalStk, LOOPBACK_STK_ENV } from './stk.ts';
 
 describe('createLocalStk', () => {
   it('passes args, env, cwd and input; returns the exit code and raw output', async () => {
@@ -14,6 +14,21 @@ describe('createLocalStk', () => {
     assert.ok(result.stdout.endsWith('\n'));
     assert.deepEqual(result.argv, ['apply', '--ref', 'v1']);
     assert.equal(result.cwd, '/tmp');
+  });
+
+  it('leaves out what the stack env sets to undefined (LOOPBACK_STK_ENV drops the extra CA bundle)', async () => {
+    const saved = process.env.NODE_EXTRA_CA_CERTS;
+    process.env.NODE_EXTRA_CA_CERTS = '/nonexistent/ca.pem';
+    const script = 'console.log(JSON.stringify(process.env.NODE_EXTRA_CA_CERTS ?? null))';
+    try {
+      const kept = await createLocalStk([process.execPath, '-e', script], {}).run([]);
+      const dropped = await createLocalStk([process.execPath, '-e', script], { ...LOOPBACK_STK_ENV }).run([]);
+      assert.equal(JSON.parse(kept.stdout), '/nonexistent/ca.pem');
+      assert.equal(JSON.parse(dropped.stdout), null);
+    } finally {
+      if (saved === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+      else process.env.NODE_EXTRA_CA_CERTS = saved;
+    }
   });
 
   it('turns a timeout into a non-zero exit with a note, not a rejection', async () => {

@@ -10,8 +10,16 @@ import type { StkHandle, StkResult, StkRunOptions } from './types.ts';
 
 export const DEFAULT_STK_TIMEOUT_MS = 60_000;
 
-/** An `stk` that runs on this machine: `argv` prefix plus the stack's variables. */
-export function createLocalStk(argv: readonly string[], stackEnv: Readonly<Record<string, string>>): StkHandle {
+/**
+ * What a local stk that only speaks plain HTTP to a loopback Hub can do
+ * without. Node 20 parses every certificate of NODE_EXTRA_CA_CERTS when it
+ * starts (about 90 ms of CPU per process for a system bundle), and scenarios
+ * start stk hundreds of times.
+ */
+export const LOOPBACK_STK_ENV: Readonly<Record<string, undefined>> = { NODE_EXTRA_CA_CERTS: undefined };
+
+/** An `stk` that runs on this machine: `argv` prefix plus the stack's variables (`undefined` removes one). */
+export function createLocalStk(argv: readonly string[], stackEnv: Readonly<Record<string, string | undefined>>): StkHandle {
   const [file = 'stk', ...prefix] = argv;
   return {
     argv,
@@ -55,7 +63,8 @@ export function containerPath(path: string, mounts: readonly Mount[]): string {
   throw new Error(`stk cwd ${absolute} is not visible in the cli container; project folders must live under: ${visible}`);
 }
 
-interface RunOptions extends StkRunOptions {
+interface RunOptions extends Omit<StkRunOptions, 'env'> {
+  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly extendEnv?: boolean;
   readonly reportedCwd?: string;
 }

@@ -15,7 +15,7 @@ import type { DbSource, CommandLine, Operator } from '../options.ts';
 import { bridgeEnv, createStackSecrets, hubEnv, idpEnv, randomToken } from '../secrets.ts';
 import { createService, type ServiceContext, type StartedService } from '../service.ts';
 import { startTogether } from '../start-together.ts';
-import { createLocalStk } from '../stk.ts';
+import { createLocalStk, LOOPBACK_STK_ENV } from '../stk.ts';
 import { createTempDir } from '../temp-dir.ts';
 import type { LogTail, StackHandles, StackStartContext } from '../types.ts';
 
@@ -70,7 +70,7 @@ export async function startProcessStack(plan: ProcessStackPlan, context: StackSt
     adminDatabaseUrl: postgres.adminUrl,
     runnerDatabaseUrl: postgres.runnerUrl,
     serviceDatabaseUrl: postgres.serviceUrl,
-    stk: createLocalStk(plan.stk, { STK_HUB_URL: hubUrl }),
+    stk: createLocalStk(plan.stk, { STK_HUB_URL: hubUrl, ...LOOPBACK_STK_ENV }),
     idp: { url: idpUrl, issuer: idpUrl },
     operator: plan.operator,
     workDir,
