@@ -1,5 +1,6 @@
 /** Small timing helpers shared by the benchmarks. */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -18,4 +19,36 @@ export function timeCommand(argv: readonly string[], expectExit = 0, cwd?: strin
 
 export function ms(value: number): string {
   return `${Math.round(value)} ms`;
+}
+
+/** Wall time and CPU time of a command; CPU counts the command and every process it waited for. */
+export interface CommandCost {
+  readonly wallMs: number;
+  /** Undefined where /proc is not there to read it from (not Linux). */
+  readonly cpuMs: number | undefined;
+}
+
+export function costOfCommand(argv: readonly string[], expectExit = 0): CommandCost {
+  const before = childCpuMs();
+  const wallMs = timeCommand(argv, expectExit);
+  const after = childCpuMs();
+  return { wallMs, cpuMs: before === undefined || after === undefined ? undefined : after - before };
+}
+
+/**
+ * User plus system CPU of the children this process has waited for, and of
+ * the children they waited for (Linux: cutime + cstime of /proc/self/stat,
+ * in ticks of 10 ms).
+ */
+function childCpuMs(): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync('/proc/self/stat', 'utf8');
+  } catch {
+    return undefined;
+  }
+  // Fields after the command name, which is in parentheses: state is field 3, cutime 16, cstime 17.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[13]) + Number(fields[14]);
+  return Number.isFinite(ticks) ? ticks * 10 : undefined;
 }
