@@ -14,8 +14,17 @@ export type DbSource = 'embedded' | 'container' | 'url';
 export interface CommandLine {
   readonly command: string;
   readonly args: readonly string[];
-  readonly env?: Readonly<Record<string, string>>;
+  /** On top of the runner's environment; `undefined` removes a variable. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
+
+/**
+ * What the reference services and stk can start without: they speak plain
+ * HTTP on loopback, and Node 20 parses every certificate of
+ * NODE_EXTRA_CA_CERTS when it starts (about 90 ms of CPU per process for a
+ * system bundle; scenarios start stk hundreds of times).
+ */
+export const LOOPBACK_ONLY_ENV: Readonly<Record<string, undefined>> = { NODE_EXTRA_CA_CERTS: undefined };
 
 export interface Operator {
   readonly email: string;

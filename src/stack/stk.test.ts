@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { containerPath, createLocalStk, LOOPBACK_STK_ENV } from './stk.ts';
+import { LOOPBACK_ONLY_ENV } from './options.ts';
+import { containerPath, createLocalStk } from './stk.ts';
 
 describe('createLocalStk', () => {
   it('passes args, env, cwd and input; returns the exit code and raw output', async () => {
@@ -16,13 +17,13 @@ describe('createLocalStk', () => {
     assert.equal(result.cwd, '/tmp');
   });
 
-  it('leaves out what the stack env sets to undefined (LOOPBACK_STK_ENV drops the extra CA bundle)', async () => {
+  it('leaves out what the stack env sets to undefined (LOOPBACK_ONLY_ENV drops the extra CA bundle)', async () => {
     const saved = process.env.NODE_EXTRA_CA_CERTS;
     process.env.NODE_EXTRA_CA_CERTS = '/nonexistent/ca.pem';
     const script = 'console.log(JSON.stringify(process.env.NODE_EXTRA_CA_CERTS ?? null))';
     try {
       const kept = await createLocalStk([process.execPath, '-e', script], {}).run([]);
-      const dropped = await createLocalStk([process.execPath, '-e', script], { ...LOOPBACK_STK_ENV }).run([]);
+      const dropped = await createLocalStk([process.execPath, '-e', script], { ...LOOPBACK_ONLY_ENV }).run([]);
       assert.equal(JSON.parse(kept.stdout), '/nonexistent/ca.pem');
       assert.equal(JSON.parse(dropped.stdout), null);
     } finally {

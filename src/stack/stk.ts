@@ -10,14 +10,6 @@ import type { StkHandle, StkResult, StkRunOptions } from './types.ts';
 
 export const DEFAULT_STK_TIMEOUT_MS = 60_000;
 
-/**
- * What a local stk that only speaks plain HTTP to a loopback Hub can do
- * without. Node 20 parses every certificate of NODE_EXTRA_CA_CERTS when it
- * starts (about 90 ms of CPU per process for a system bundle), and scenarios
- * start stk hundreds of times.
- */
-export const LOOPBACK_STK_ENV: Readonly<Record<string, undefined>> = { NODE_EXTRA_CA_CERTS: undefined };
-
 /** An `stk` that runs on this machine: `argv` prefix plus the stack's variables (`undefined` removes one). */
 export function createLocalStk(argv: readonly string[], stackEnv: Readonly<Record<string, string | undefined>>): StkHandle {
   const [file = 'stk', ...prefix] = argv;

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_OPERATOR, type CommandLine, type StackOptions } from '../options.ts';
+import { DEFAULT_OPERATOR, LOOPBACK_ONLY_ENV, type CommandLine, type StackOptions } from '../options.ts';
 import { DEFAULT_START_TIMEOUT_MS } from '../service.ts';
 import type { StackProvider } from '../types.ts';
 import { startProcessStack } from './process-stack.ts';
@@ -14,12 +14,14 @@ import { startProcessStack } from './process-stack.ts';
 /**
  * How a reference service runs: the compiled `dist/reference/<service>/main.js`
  * when dist/ holds a build of the current sources (no loader, no transforms:
- * the fast start), else the TypeScript through tsx (always correct).
+ * the fast start), else the TypeScript through tsx (always correct). Either
+ * way without the extra CA bundle: the reference services only speak plain
+ * HTTP on loopback.
  */
 export async function referenceCommand(repoRoot: string, service: 'hub' | 'bridge' | 'idp'): Promise<CommandLine> {
   const compiled = join(repoRoot, 'dist', 'reference', service, 'main.js');
-  if (existsSync(compiled) && (await compiledBuildIsFresh(repoRoot))) return { command: process.execPath, args: [compiled] };
-  return { command: process.execPath, args: ['--import', 'tsx', join(repoRoot, 'reference', service, 'main.ts')] };
+  if (existsSync(compiled) && (await compiledBuildIsFresh(repoRoot))) return { command: process.execPath, args: [compiled], env: LOOPBACK_ONLY_ENV };
+  return { command: process.execPath, args: ['--import', 'tsx', join(repoRoot, 'reference', service, 'main.ts')], env: LOOPBACK_ONLY_ENV };
 }
 
 /** scripts/build-state.js decides freshness for every entry point; loaded by path so it works from dist/ too. */

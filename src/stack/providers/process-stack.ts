@@ -11,11 +11,11 @@ import { startEmbeddedPostgres } from '../postgres/embedded-postgres.ts';
 import { dropDatabase, ensureDatabase, samePostgresEverywhere, type StackPostgres } from '../postgres/postgres.ts';
 import { freePort } from '../ports.ts';
 import { httpProbe } from '../probes/http-probe.ts';
-import type { DbSource, CommandLine, Operator } from '../options.ts';
+import { LOOPBACK_ONLY_ENV, type DbSource, type CommandLine, type Operator } from '../options.ts';
 import { bridgeEnv, createStackSecrets, hubEnv, idpEnv, randomToken } from '../secrets.ts';
 import { createService, type ServiceContext, type StartedService } from '../service.ts';
 import { startTogether } from '../start-together.ts';
-import { createLocalStk, LOOPBACK_STK_ENV } from '../stk.ts';
+import { createLocalStk } from '../stk.ts';
 import { createTempDir } from '../temp-dir.ts';
 import type { LogTail, StackHandles, StackStartContext } from '../types.ts';
 
@@ -70,7 +70,7 @@ export async function startProcessStack(plan: ProcessStackPlan, context: StackSt
     adminDatabaseUrl: postgres.adminUrl,
     runnerDatabaseUrl: postgres.runnerUrl,
     serviceDatabaseUrl: postgres.serviceUrl,
-    stk: createLocalStk(plan.stk, { STK_HUB_URL: hubUrl, ...LOOPBACK_STK_ENV }),
+    stk: createLocalStk(plan.stk, { STK_HUB_URL: hubUrl, ...LOOPBACK_ONLY_ENV }),
     idp: { url: idpUrl, issuer: idpUrl },
     operator: plan.operator,
     workDir,
@@ -109,7 +109,7 @@ async function hubDatabaseOf(plan: ProcessStackPlan, postgres: StackPostgres, co
 function startHttpService(
   name: string,
   command: CommandLine,
-  env: Record<string, string>,
+  env: Readonly<Record<string, string | undefined>>,
   healthUrl: string,
   plan: ProcessStackPlan,
   context: ServiceContext,
