@@ -7,6 +7,7 @@ export function createDotReporter(screen: Screen): Reporter {
   const dots: Record<string, string> = { ...MARKS, passed: '.', failed: 'F' };
   return {
     onScenarioEnd: (result) => screen.out(paint(screen.colors, result.outcome, dots[result.outcome] ?? '?')),
+    onNotice: (message) => screen.err(screen.colors.dim(`${message}\n`)),
     onRunEnd: (report) => screen.out(`\n${renderSummary(report, screen.colors)}`),
   };
 }

@@ -39,6 +39,7 @@ export function createListReporter(screen: Screen): Reporter {
       screen.out(`  ${paint(colors, result.outcome, MARKS[result.outcome])} ${colors.cyan(result.capability.padEnd(12))} ${result.name} ${colors.dim(`(${seconds(result.durationMs)})`)}${retry}\n`);
     },
     onServiceLine: (service, line) => screen.err(colors.dim(`[${service}] ${line}\n`)),
+    onNotice: (message) => screen.err(colors.dim(`${message}\n`)),
     onRunEnd: (report) => screen.out(renderSummary(report, colors)),
   };
 }

@@ -22,6 +22,8 @@ export interface Reporter {
   onScenarioEnd?(result: ScenarioResult): void;
   /** A line of service output, only with --verbose. */
   onServiceLine?(service: string, line: string): void;
+  /** Something worth a line that is not a result (e.g. leftovers of a killed run cleaned up). */
+  onNotice?(message: string): void;
   /** Once, after teardown, on every path (including stack failure and interrupt). */
   onRunEnd?(report: RunReport): void | Promise<void>;
 }
@@ -34,6 +36,7 @@ export function multiplexReporters(reporters: readonly Reporter[]): Required<Rep
     onScenarioStart: (scenario) => reporters.forEach((reporter) => reporter.onScenarioStart?.(scenario)),
     onScenarioEnd: (result) => reporters.forEach((reporter) => reporter.onScenarioEnd?.(result)),
     onServiceLine: (service, line) => reporters.forEach((reporter) => reporter.onServiceLine?.(service, line)),
+    onNotice: (message) => reporters.forEach((reporter) => reporter.onNotice?.(message)),
     onRunEnd: async (report) => {
       for (const reporter of reporters) await reporter.onRunEnd?.(report);
     },

@@ -85,6 +85,7 @@ function createTasks(options: RunOptions): Task<RunState>[] {
           signal: context.signal,
           outputDir: options.outputDir,
           ...(options.verbose ? { onServiceLine: options.reporter.onServiceLine } : {}),
+          onNotice: options.reporter.onNotice,
         });
         state.stack = stack;
         state.stackReport = { kind: stack.kind, hubUrl: stack.hubUrl, bridgeUrl: stack.bridgeUrl, startMs: Math.round(performance.now() - started) };

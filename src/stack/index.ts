@@ -3,6 +3,7 @@
  * and calls `start(context)`; everything it started is in the context's
  * teardown registry by the time `start` returns or throws.
  */
+import { describeSweep, sweepLeftovers } from './leftovers.ts';
 import { validateStackOptions, type StackOptions } from './options.ts';
 import { createComposeProvider } from './providers/compose.ts';
 import { createEmbeddedProvider } from './providers/embedded.ts';
@@ -18,6 +19,10 @@ export type * from './types.ts';
 /** Throws UsageError (exit 2) for options that cannot work together. */
 export function createStackProvider(options: StackOptions): StackProvider {
   validateStackOptions(options);
+  return sweepingFirst(providerFor(options));
+}
+
+function providerFor(options: StackOptions): StackProvider {
   switch (options.stack) {
     case 'embedded':
       return createEmbeddedProvider(options);
@@ -28,4 +33,16 @@ export function createStackProvider(options: StackOptions): StackProvider {
     case 'external':
       return createExternalProvider(options);
   }
+}
+
+/** Before a stack starts, what killed runs left behind goes (see leftovers.ts). */
+function sweepingFirst(provider: StackProvider): StackProvider {
+  return {
+    kind: provider.kind,
+    start: (context) => {
+      const notice = describeSweep(sweepLeftovers());
+      if (notice) context.onNotice?.(notice);
+      return provider.start(context);
+    },
+  };
 }

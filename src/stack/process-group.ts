@@ -48,6 +48,22 @@ function liveProcesses(): ProcStat[] {
   return out;
 }
 
+/**
+ * When `pid` started, in clock ticks since boot (field 22 of /proc/<pid>/stat),
+ * as a string; with the pid it names one process for good. Undefined when it
+ * is not running or there is no /proc.
+ */
+export function processStartTime(pid: number): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return fields[0] === 'Z' || fields[0] === 'X' ? undefined : fields[19];
+}
+
 /** Whether `pid` is running (a zombie is not). */
 export function isProcessAlive(pid: number): boolean {
   if (hasProc) return isLive(readStat(pid));
@@ -173,7 +189,8 @@ export function killLiveProcessGroups(): number {
   return count;
 }
 
-function killTreeNow(root: number): void {
+/** SIGKILLs the group `root` leads and every descendant, synchronously. */
+export function killTreeNow(root: number): void {
   const members = treeMembers(root);
   signalQuietly(-root, 'SIGKILL');
   for (const pid of members) signalQuietly(pid, 'SIGKILL');

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StackStartError } from '../errors.ts';
 import { awaitReady, exitCodeOf, FAILURE_TAIL_LINES, formatMs, type ExitInfo, type Probe } from './probes/probe.ts';
+import { recordGroup } from './leftovers.ts';
 import { terminateTree, trackGroup } from './process-group.ts';
 import { createServiceOutput, type ServiceOutput } from './service-output.ts';
 import type { TeardownRegistry } from './types.ts';
@@ -138,7 +139,12 @@ async function launch(spec: ServiceSpec, context: ServiceContext): Promise<Start
   child = spawnDetached(spec, output);
   exited = exitOf(child);
   const pid = await spawned(child, spec, output);
-  untrack = trackGroup(pid);
+  const forgetGroup = trackGroup(pid);
+  const forgetInLedger = recordGroup(pid);
+  untrack = () => {
+    forgetGroup();
+    forgetInLedger();
+  };
   const running = child;
   return { name: spec.name, pid, output, exited, isRunning: () => running.exitCode === null && running.signalCode === null, stop };
 }

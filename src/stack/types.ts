@@ -86,6 +86,8 @@ export interface StackStartContext {
   readonly outputDir: string;
   /** Stream service output live, prefixed `[service]`. */
   readonly onServiceLine?: (service: string, line: string) => void;
+  /** Something the user should know that is not a failure (leftovers of a killed run cleaned up). */
+  readonly onNotice?: (message: string) => void;
 }
 
 export interface StackProvider {

@@ -28,6 +28,7 @@ export async function stackUpCommand(flags: StackUpFlags, io: CliIo): Promise<nu
           signal: context.signal,
           outputDir: resolveFrom(io.cwd, flags.outputDir),
           ...(flags.verbose ? { onServiceLine: (service, line) => screen.err(`[${service}] ${line}\n`) } : {}),
+          onNotice: (message) => screen.err(`${message}\n`),
         });
         screen.out(flags.format === 'json' ? formatStackInfoJson(current.stack) : formatStackInfoText(current.stack));
       },

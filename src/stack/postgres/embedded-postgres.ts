@@ -50,7 +50,8 @@ export async function startEmbeddedPostgres(context: ServiceContext): Promise<St
 /**
  * A throwaway cluster: durability off, TCP on loopback only, no Unix socket to
  * collide on, and no background work a test run does not need (autovacuum
- * visiting every scenario's database, frequent checkpoints).
+ * visiting every scenario's database, frequent checkpoints), and nothing
+ * outside its own folder.
  */
 function serverSettings(): string[] {
   const settings = {
@@ -65,6 +66,8 @@ function serverSettings(): string[] {
     max_wal_senders: '0',
     max_wal_size: '1GB',
     checkpoint_timeout: '30min',
+    // Dynamic shared memory in the data directory (pg_dynshmem), not /dev/shm/PostgreSQL.*: a killed cluster's segments go with its folder.
+    dynamic_shared_memory_type: 'mmap',
   };
   return Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
 }

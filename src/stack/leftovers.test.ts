@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { describeSweep, ledgerDir, recordDir, recordGroup, sweepLeftovers } from './leftovers.ts';
+import { isProcessAlive, processStartTime } from './process-group.ts';
+
+const children: ChildProcess[] = [];
+after(() => children.forEach((child) => child.kill('SIGKILL')));
+
+/** A process leading its own group, like a stack service. */
+function detachedSleeper(): number {
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { detached: true, stdio: 'ignore' });
+  children.push(child);
+  return child.pid as number;
+}
+
+function ledgerFolder(): string {
+  return mkdtempSync(join(tmpdir(), 'stk-it-ledgers-'));
+}
+
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 100 && isProcessAlive(pid); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  return !isProcessAlive(pid);
+}
+
+describe('sweepLeftovers', () => {
+  it('kills the groups and removes the dirs of a runner that is gone; keeps what is not provably its own', async () => {
+    const folder = ledgerFolder();
+    const orphan = detachedSleeper();
+    const reusedPid = detachedSleeper();
+    const ownDir = mkdtempSync(join(tmpdir(), 'santokit-it-work-'));
+    const foreignDir = mkdtempSync(join(tmpdir(), 'not-ours-'));
+    // The owner "is gone": the pid is ours, but the recorded start time is not.
+    const ledger = {
+      pid: process.pid,
+      start: '1',
+      groups: [
+        { pgid: orphan, start: processStartTime(orphan) },
+        { pgid: reusedPid, start: '1' },
+      ],
+      dirs: [ownDir, foreignDir, 'relative/santokit-it-x'],
+    };
+    writeFileSync(join(folder, '4242.json'), JSON.stringify(ledger));
+    const summary = sweepLeftovers(folder);
+    assert.deepEqual(summary, { runs: [process.pid], processGroups: 1, dirs: 1 });
+    assert.ok(await gone(orphan), 'the recorded group is killed');
+    assert.ok(isProcessAlive(reusedPid), 'a pid whose start time differs is someone else: left alone');
+    assert.equal(existsSync(ownDir), false);
+    assert.equal(existsSync(foreignDir), true, 'only santokit-it-* dirs are removed');
+    assert.equal(existsSync(join(folder, '4242.json')), false);
+    assert.match(describeSweep(summary) ?? '', /a killed run \(pid \d+\): 1 process group\(s\) stopped, 1 temp dir\(s\) removed/);
+    rmSync(foreignDir, { recursive: true });
+    rmSync(folder, { recursive: true });
+  });
+
+  it('leaves the ledger of a live runner, and unreadable ledgers, alone', () => {
+    const folder = ledgerFolder();
+    const sleeper = detachedSleeper();
+    const live = { pid: process.pid, start: processStartTime(process.pid), groups: [{ pgid: sleeper, start: processStartTime(sleeper) }], dirs: [] };
+    writeFileSync(join(folder, `${process.pid}.json`), JSON.stringify(live));
+    writeFileSync(join(folder, '7.json'), '{"pid": 7, "gro');
+    assert.deepEqual(sweepLeftovers(folder), { runs: [], processGroups: 0, dirs: 0 });
+    assert.ok(isProcessAlive(sleeper));
+    assert.ok(existsSync(join(folder, `${process.pid}.json`)) && existsSync(join(folder, '7.json')));
+    assert.equal(describeSweep(sweepLeftovers(folder)), undefined);
+    assert.deepEqual(sweepLeftovers(join(folder, 'missing')), { runs: [], processGroups: 0, dirs: 0 });
+    rmSync(folder, { recursive: true });
+  });
+});
+
+describe('recordGroup / recordDir', () => {
+  it("keep this runner's ledger up to date and delete it once nothing is left", () => {
+    const file = join(ledgerDir(), `${process.pid}.json`);
+    const sleeper = detachedSleeper();
+    const dir = join(tmpdir(), 'santokit-it-work-ledger-test');
+    mkdirSync(dir, { recursive: true });
+    const forgetGroup = recordGroup(sleeper);
+    const forgetDir = recordDir(dir);
+    const ledger = JSON.parse(readFileSync(file, 'utf8'));
+    assert.equal(ledger.pid, process.pid);
+    assert.equal(ledger.start, processStartTime(process.pid));
+    assert.deepEqual(ledger.groups, [{ pgid: sleeper, start: processStartTime(sleeper) }]);
+    assert.deepEqual(ledger.dirs, [dir]);
+    forgetGroup();
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')).groups, []);
+    forgetDir();
+    assert.equal(existsSync(file), false);
+    rmSync(dir, { recursive: true });
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * What a run leaves behind when it is SIGKILLed (or the machine's OOM killer
+ * takes it): no teardown runs, the services keep running detached and their
+ * temp dirs stay. Each runner process keeps a ledger of its live process
+ * groups and temp dirs in `<tmpdir>/santokit-it-runs/<pid>.json`; the next
+ * stack start reads the ledgers of runners that are gone, kills those groups
+ * and removes those dirs.
+ *
+ * Identity is the pid plus its start time from /proc, so a reused pid is
+ * never taken for the process that was recorded. Without /proc (not Linux)
+ * nothing is recorded or swept.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, isAbsolute, join } from 'node:path';
+import { killTreeNow, processStartTime } from './process-group.ts';
+
+interface LedgerGroup {
+  readonly pgid: number;
+  readonly start: string;
+}
+
+interface Ledger {
+  readonly pid: number;
+  readonly start: string;
+  readonly groups: readonly LedgerGroup[];
+  readonly dirs: readonly string[];
+}
+
+/** What one sweep cleaned up. */
+export interface SweepSummary {
+  readonly runs: readonly number[];
+  readonly processGroups: number;
+  readonly dirs: number;
+}
+
+/** Only these are ever removed, whatever a ledger file says. */
+const OWN_DIR_PREFIX = 'santokit-it-';
+
+export function ledgerDir(): string {
+  return join(tmpdir(), 'santokit-it-runs');
+}
+
+const groups = new Map<number, string>();
+const dirs = new Set<string>();
+
+/** Records a live process group of this runner; returns the function that forgets it. */
+export function recordGroup(pgid: number): () => void {
+  const start = processStartTime(pgid);
+  if (start === undefined) return () => {};
+  groups.set(pgid, start);
+  writeLedger();
+  return () => {
+    if (groups.delete(pgid)) writeLedger();
+  };
+}
+
+/** Records a temp dir of this runner; returns the function that forgets it. */
+export function recordDir(dir: string): () => void {
+  dirs.add(dir);
+  writeLedger();
+  return () => {
+    if (dirs.delete(dir)) writeLedger();
+  };
+}
+
+function writeLedger(): void {
+  const own = processStartTime(process.pid);
+  if (own === undefined) return;
+  const file = join(ledgerDir(), `${process.pid}.json`);
+  try {
+    if (groups.size === 0 && dirs.size === 0) {
+      rmSync(file, { force: true });
+      return;
+    }
+    mkdirSync(ledgerDir(), { recursive: true });
+    const ledger: Ledger = { pid: process.pid, start: own, groups: [...groups].map(([pgid, start]) => ({ pgid, start })), dirs: [...dirs] };
+    // Written whole and renamed, so a sweeping runner never reads half a ledger.
+    writeFileSync(`${file}.tmp`, JSON.stringify(ledger));
+    renameSync(`${file}.tmp`, file);
+  } catch {
+    // The ledger only helps a later run clean up; a run never fails for it.
+  }
+}
+
+/** Kills the groups and removes the dirs of every runner that died without its teardown. */
+export function sweepLeftovers(ledgers = ledgerDir()): SweepSummary {
+  const summary = { runs: [] as number[], processGroups: 0, dirs: 0 };
+  let names: string[];
+  try {
+    names = readdirSync(ledgers).filter((name) => /^\d+\.json$/.test(name));
+  } catch {
+    return summary;
+  }
+  for (const name of names) {
+    const file = join(ledgers, name);
+    const ledger = readLedger(file);
+    if (!ledger || processStartTime(ledger.pid) === ledger.start) continue;
+    for (const group of ledger.groups) {
+      if (processStartTime(group.pgid) !== group.start) continue;
+      killTreeNow(group.pgid);
+      summary.processGroups += 1;
+    }
+    for (const dir of ledger.dirs) {
+      if (!isAbsolute(dir) || !basename(dir).startsWith(OWN_DIR_PREFIX)) continue;
+      rmSync(dir, { recursive: true, force: true });
+      summary.dirs += 1;
+    }
+    rmSync(file, { force: true });
+    summary.runs.push(ledger.pid);
+  }
+  return summary;
+}
+
+function readLedger(file: string): Ledger | undefined {
+  try {
+    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return isLedger(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isLedger(value: unknown): value is Ledger {
+  if (typeof value !== 'object' || value === null) return false;
+  const ledger = value as Partial<Ledger>;
+  return (
+    typeof ledger.pid === 'number' &&
+    typeof ledger.start === 'string' &&
+    Array.isArray(ledger.groups) &&
+    ledger.groups.every((group) => typeof group?.pgid === 'number' && typeof group?.start === 'string') &&
+    Array.isArray(ledger.dirs) &&
+    ledger.dirs.every((dir) => typeof dir === 'string')
+  );
+}
+
+/** One line for the console: what an earlier, killed run had left and is now gone. */
+export function describeSweep(summary: SweepSummary): string | undefined {
+  if (summary.runs.length === 0) return undefined;
+  const runs = summary.runs.length === 1 ? `a killed run (pid ${summary.runs[0]})` : `${summary.runs.length} killed runs (pids ${summary.runs.join(', ')})`;
+  return `cleaned up after ${runs}: ${summary.processGroups} process group(s) stopped, ${summary.dirs} temp dir(s) removed`;
+}

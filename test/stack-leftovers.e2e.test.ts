@@ -1,0 +1,114 @@
+/**
+ * The one path no teardown covers: the runner SIGKILLed while its embedded
+ * stack is up. The services outlive it (they lead their own process groups);
+ * the next `stack up` finds its ledger, stops them and removes their temp
+ * dirs, and says so. Checked for real: processes, ports, dirs, the ledger.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { isPortFree } from '../src/stack/ports.ts';
+import { isProcessAlive, treeMembers } from '../src/stack/process-group.ts';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'santokit-it.js');
+const DEADLINE_MS = 60_000;
+
+// A private TMPDIR: this run's ledger folder and work dirs, out of reach of any other test's sweep.
+let privateTmp = '';
+before(async () => {
+  privateTmp = await mkdtemp(join(tmpdir(), 'stk-it-leftovers-'));
+  // Run as root, the cluster belongs to a postgres user, which must reach the initdb cache in here.
+  await chmod(privateTmp, 0o755);
+});
+const started: ChildProcessWithoutNullStreams[] = [];
+after(async () => {
+  // A failed assertion must not leave a stack behind (nor keep the test process alive).
+  for (const child of started) child.kill('SIGINT');
+  await Promise.all(started.map(ended));
+  await rm(privateTmp, { recursive: true, force: true });
+});
+
+interface StackUp {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly info: { hubUrl: string; bridgeUrl: string; idp: { url: string } };
+  readonly stderr: () => string;
+}
+
+/** Starts `stack up --format json` and resolves with its JSON line once the stack is ready. */
+function stackUp(): Promise<StackUp> {
+  const args = [BIN, 'stack', 'up', '--format', 'json', '--output-dir', join(privateTmp, 'out'), '--no-color'];
+  const child = spawn(process.execPath, args, { env: { ...process.env, TMPDIR: privateTmp } });
+  started.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => void (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`stack up did not print its JSON line within ${DEADLINE_MS} ms\n${stderr}`));
+    }, DEADLINE_MS);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (!stdout.includes('\n')) return;
+      clearTimeout(timer);
+      resolve({ child, info: JSON.parse(stdout.split('\n')[0] ?? ''), stderr: () => stderr });
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`stack up exited ${code} before it was ready\n${stderr}`));
+    });
+  });
+}
+
+function ended(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.on('close', resolve));
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const portOf = (url: string) => Number(new URL(url).port);
+
+describe('a SIGKILLed run', () => {
+  it('leaves its services running, and the next stack start stops them and removes their dirs', async () => {
+    const first = await stackUp();
+    const ledgerFile = join(privateTmp, 'santokit-it-runs', `${first.child.pid}.json`);
+    const ledger = JSON.parse(readFileSync(ledgerFile, 'utf8')) as { groups: { pgid: number }[]; dirs: string[] };
+    // initdb may be recorded too (no template cache in a fresh TMPDIR); it has exited by now.
+    const live = ledger.groups.filter((group) => isProcessAlive(group.pgid));
+    assert.equal(live.length, 4, 'postgres, hub, bridge and idp are recorded');
+    assert.ok(ledger.dirs.length >= 2 && ledger.dirs.every(existsSync), 'the cluster and work dirs are recorded');
+    const pids = new Set(live.flatMap((group) => treeMembers(group.pgid)));
+    const urls = [first.info.hubUrl, first.info.bridgeUrl, first.info.idp.url];
+
+    first.child.kill('SIGKILL');
+    await ended(first.child);
+    // The leak is real: without a sweep all of this would stay.
+    assert.ok([...pids].every(isProcessAlive), 'services outlive a SIGKILLed runner');
+    assert.ok(await answers(first.info.hubUrl), 'the orphaned Hub still answers');
+
+    const second = await stackUp();
+    // A service that wrote to its closed stdout may have ended on its own meanwhile: at least PostgreSQL is left to stop.
+    assert.match(second.stderr(), new RegExp(`cleaned up after a killed run \\(pid ${first.child.pid}\\): [1-4] process group\\(s\\) stopped, ${ledger.dirs.length} temp dir\\(s\\) removed`));
+    assert.deepEqual([...pids].filter(isProcessAlive), [], 'no process of the killed run is alive');
+    assert.deepEqual(ledger.dirs.filter(existsSync), [], 'its temp dirs are gone');
+    assert.equal(existsSync(ledgerFile), false, 'its ledger is gone');
+    const busy = [];
+    for (const url of urls) if (!(await isPortFree(portOf(url)))) busy.push(url);
+    assert.deepEqual(busy, [], 'its ports are free again');
+
+    second.child.kill('SIGINT');
+    assert.equal(await ended(second.child), 0);
+    assert.equal(existsSync(join(privateTmp, 'santokit-it-runs', `${second.child.pid}.json`)), false, 'an orderly stop leaves no ledger');
+  });
+});
