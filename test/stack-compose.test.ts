@@ -14,6 +14,7 @@ import pg from 'pg';
 import { StackStartError } from '../src/errors.ts';
 import { createStackProvider, createTeardownStack, type StackOptions, type TeardownStack } from '../src/stack/index.ts';
 import { httpStatus } from '../src/stack/probes/http-probe.ts';
+import { sweepLeftovers } from '../src/stack/leftovers.ts';
 import { dockerEngineAvailable } from '../src/stack/providers/compose-cli.ts';
 import { FAKE_SERVICE } from './fixtures/services/fake.ts';
 
@@ -89,6 +90,20 @@ describe('compose provider', { skip }, () => {
     assert.deepEqual(projectLeftovers(project), []);
     assert.equal(existsSync(stack.workDir ?? ''), false);
     console.log(`# compose start (fake services, images built): ${Math.round(startMs)} ms`);
+  });
+
+  it("a killed run's compose project is removed by the next run's sweep", async () => {
+    const project = `stkittest${process.pid}k`;
+    const { stack } = await start(composeOptions(project));
+    assert.equal(await httpStatus(`${stack.hubUrl}/healthz`, 2_000), 200);
+    assert.notDeepEqual(projectLeftovers(project), []);
+    // The ledger a SIGKILLed runner would have left: its pid no longer names it (start time 1).
+    const ledgers = await mkdtemp(join(tmpdir(), 'stk-it-ledgers-'));
+    await writeFile(join(ledgers, '1.json'), JSON.stringify({ pid: process.pid, start: '1', groups: [], composeProjects: [project], dirs: [] }));
+    const summary = sweepLeftovers(ledgers);
+    await rm(ledgers, { recursive: true });
+    assert.equal(summary.composeProjects, 1);
+    assert.deepEqual(projectLeftovers(project), []);
   });
 
   it('reports a crashing hub container with its exit code and log tail, and removes the project', async () => {

@@ -63,6 +63,18 @@ describe('runScenarios', () => {
     assert.deepEqual(log, ['stack started', 'stack stopped']);
   });
 
+  test('a scenario module that throws while loading: exit 2 naming its file and line; the stack that started alongside is torn down', async () => {
+    const log: string[] = [];
+    const files = tree({ pass: '', fail: '' });
+    files[FILE] = `${files[FILE]}\nthrow new Error('boom at load');\n`;
+    const report = await run(files, {}, log);
+    assert.equal(report.exitCode, 2);
+    assert.equal(report.status, 'invalid');
+    assert.match(report.error?.message ?? '', new RegExp(`^${FILE}:\\d+: cannot load scenario module: boom at load$`));
+    assert.deepEqual(log, ['stack started', 'stack stopped']);
+    assert.ok(report.scenarios.every((result) => result.outcome === 'skipped'));
+  });
+
   test('an assertion failure is data: exit 1, expected/actual, transcript and log tails kept', async () => {
     const report = await run(tree({ pass: '', fail: "context.transcript.note('calling login'); (await import('node:assert/strict')).equal(401, 200, 'status');" }));
     assert.equal(report.exitCode, 1);

@@ -14,7 +14,7 @@ import { countOutcomes, exitCodeFor, summariseCapabilities } from './outcome.ts'
 import { REPORT_SCHEMA_VERSION, type RunReport, type RunStatus, type ScenarioResult, type StackReport } from './results.ts';
 import { importSelected, type RunnableScenario } from './import-scenarios.ts';
 import { runScenarioPool, skippedResult } from './run-scenarios.ts';
-import { runTasks, type Task, type TaskRunResult } from './tasks.ts';
+import { runTasks, type Task, type TaskContext, type TaskRunResult } from './tasks.ts';
 import { writeTimings } from './timings.ts';
 
 export interface RunOptions {
@@ -43,6 +43,8 @@ interface RunState {
   catalog?: Catalog;
   validation?: ValidationReport;
   selection?: Selection;
+  /** The selected scenarios' modules, loading while the stack starts. */
+  importing?: Promise<readonly RunnableScenario[]>;
   runnable?: readonly RunnableScenario[];
   stack?: StackHandles;
   stackReport?: StackReport;
@@ -70,26 +72,21 @@ function createTasks(options: RunOptions): Task<RunState>[] {
         if (state.selection.scenarios.length === 0 && !options.passWithNoScenarios) {
           throw new UsageError('no scenarios selected', 'Widen the filters (santokit-it list shows what they select), or pass --pass-with-no-scenarios.');
         }
-        state.runnable = await importSelected(options.root, state.selection.scenarios);
+        state.importing = importSelected(options.root, state.selection.scenarios);
+        // Settled in 'start stack'; until then a failure must not count as unhandled.
+        state.importing.catch(() => undefined);
         options.reporter.onRunStart({ root: options.root, scenarios: state.selection.scenarios, capabilities: new Set(state.selection.scenarios.map((s) => s.capability)).size, jobs: options.jobs, stack: options.stackKind });
       },
     },
     {
       name: 'start stack',
       run: async (state, context) => {
-        if (!state.selection || state.selection.scenarios.length === 0) return;
-        const started = performance.now();
-        state.stackReport = { kind: options.stackKind };
-        const stack = await (await options.createStack()).start({
-          teardowns: context,
-          signal: context.signal,
-          outputDir: options.outputDir,
-          ...(options.verbose ? { onServiceLine: options.reporter.onServiceLine } : {}),
-          onNotice: options.reporter.onNotice,
-        });
-        state.stack = stack;
-        state.stackReport = { kind: stack.kind, hubUrl: stack.hubUrl, bridgeUrl: stack.bridgeUrl, startMs: Math.round(performance.now() - started) };
-        options.reporter.onStackReady(state.stackReport);
+        if (!state.selection || state.selection.scenarios.length === 0 || !state.importing) return;
+        // Both settle before either failure counts: a stack still starting is never left to the teardown half-made.
+        const [stack, runnable] = await Promise.allSettled([startStack(state, options, context), state.importing]);
+        if (runnable.status === 'rejected') throw runnable.reason;
+        if (stack.status === 'rejected') throw stack.reason;
+        state.runnable = runnable.value;
       },
     },
     {
@@ -101,6 +98,21 @@ function createTasks(options: RunOptions): Task<RunState>[] {
       },
     },
   ];
+}
+
+async function startStack(state: RunState, options: RunOptions, context: TaskContext): Promise<void> {
+  const started = performance.now();
+  state.stackReport = { kind: options.stackKind };
+  const stack = await (await options.createStack()).start({
+    teardowns: context,
+    signal: context.signal,
+    outputDir: options.outputDir,
+    ...(options.verbose ? { onServiceLine: options.reporter.onServiceLine } : {}),
+    onNotice: options.reporter.onNotice,
+  });
+  state.stack = stack;
+  state.stackReport = { kind: stack.kind, hubUrl: stack.hubUrl, bridgeUrl: stack.bridgeUrl, startMs: Math.round(performance.now() - started) };
+  options.reporter.onStackReady(state.stackReport);
 }
 
 export async function runScenarios(options: RunOptions): Promise<RunReport> {

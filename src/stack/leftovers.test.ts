@@ -45,7 +45,7 @@ describe('sweepLeftovers', () => {
     };
     writeFileSync(join(folder, '4242.json'), JSON.stringify(ledger));
     const summary = sweepLeftovers(folder);
-    assert.deepEqual(summary, { runs: [process.pid], processGroups: 1, dirs: 1 });
+    assert.deepEqual(summary, { runs: [process.pid], processGroups: 1, composeProjects: 0, dirs: 1 });
     assert.ok(await gone(orphan), 'the recorded group is killed');
     assert.ok(isProcessAlive(reusedPid), 'a pid whose start time differs is someone else: left alone');
     assert.equal(existsSync(ownDir), false);
@@ -62,11 +62,11 @@ describe('sweepLeftovers', () => {
     const live = { pid: process.pid, start: processStartTime(process.pid), groups: [{ pgid: sleeper, start: processStartTime(sleeper) }], dirs: [] };
     writeFileSync(join(folder, `${process.pid}.json`), JSON.stringify(live));
     writeFileSync(join(folder, '7.json'), '{"pid": 7, "gro');
-    assert.deepEqual(sweepLeftovers(folder), { runs: [], processGroups: 0, dirs: 0 });
+    assert.deepEqual(sweepLeftovers(folder), { runs: [], processGroups: 0, composeProjects: 0, dirs: 0 });
     assert.ok(isProcessAlive(sleeper));
     assert.ok(existsSync(join(folder, `${process.pid}.json`)) && existsSync(join(folder, '7.json')));
     assert.equal(describeSweep(sweepLeftovers(folder)), undefined);
-    assert.deepEqual(sweepLeftovers(join(folder, 'missing')), { runs: [], processGroups: 0, dirs: 0 });
+    assert.deepEqual(sweepLeftovers(join(folder, 'missing')), { runs: [], processGroups: 0, composeProjects: 0, dirs: 0 });
     rmSync(folder, { recursive: true });
   });
 });

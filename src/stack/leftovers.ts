@@ -1,10 +1,10 @@
 /**
  * What a run leaves behind when it is SIGKILLed (or the machine's OOM killer
- * takes it): no teardown runs, the services keep running detached and their
- * temp dirs stay. Each runner process keeps a ledger of its live process
- * groups and temp dirs in `<tmpdir>/santokit-it-runs/<pid>.json`; the next
- * stack start reads the ledgers of runners that are gone, kills those groups
- * and removes those dirs.
+ * takes it): no teardown runs, the services keep running detached, compose
+ * projects keep their containers and their temp dirs stay. Each runner
+ * process keeps a ledger of its live process groups, compose projects and
+ * temp dirs in `<tmpdir>/santokit-it-runs/<pid>.json`; the next stack start
+ * reads the ledgers of runners that are gone and removes what they list.
  *
  * Identity is the pid plus its start time from /proc, so a reused pid is
  * never taken for the process that was recorded. Without /proc (not Linux)
@@ -14,6 +14,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
 import { killTreeNow, processStartTime } from './process-group.ts';
+import { removeProjectNow } from './providers/compose-cli.ts';
 
 interface LedgerGroup {
   readonly pgid: number;
@@ -24,6 +25,7 @@ interface Ledger {
   readonly pid: number;
   readonly start: string;
   readonly groups: readonly LedgerGroup[];
+  readonly composeProjects?: readonly string[];
   readonly dirs: readonly string[];
 }
 
@@ -31,17 +33,20 @@ interface Ledger {
 export interface SweepSummary {
   readonly runs: readonly number[];
   readonly processGroups: number;
+  readonly composeProjects: number;
   readonly dirs: number;
 }
 
 /** Only these are ever removed, whatever a ledger file says. */
 const OWN_DIR_PREFIX = 'santokit-it-';
+const COMPOSE_PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 export function ledgerDir(): string {
   return join(tmpdir(), 'santokit-it-runs');
 }
 
 const groups = new Map<number, string>();
+const composeProjects = new Set<string>();
 const dirs = new Set<string>();
 
 /** Records a live process group of this runner; returns the function that forgets it. */
@@ -52,6 +57,15 @@ export function recordGroup(pgid: number): () => void {
   writeLedger();
   return () => {
     if (groups.delete(pgid)) writeLedger();
+  };
+}
+
+/** Records a compose project of this runner; returns the function that forgets it. */
+export function recordComposeProject(name: string): () => void {
+  composeProjects.add(name);
+  writeLedger();
+  return () => {
+    if (composeProjects.delete(name)) writeLedger();
   };
 }
 
@@ -69,12 +83,18 @@ function writeLedger(): void {
   if (own === undefined) return;
   const file = join(ledgerDir(), `${process.pid}.json`);
   try {
-    if (groups.size === 0 && dirs.size === 0) {
+    if (groups.size === 0 && composeProjects.size === 0 && dirs.size === 0) {
       rmSync(file, { force: true });
       return;
     }
     mkdirSync(ledgerDir(), { recursive: true });
-    const ledger: Ledger = { pid: process.pid, start: own, groups: [...groups].map(([pgid, start]) => ({ pgid, start })), dirs: [...dirs] };
+    const ledger: Ledger = {
+      pid: process.pid,
+      start: own,
+      groups: [...groups].map(([pgid, start]) => ({ pgid, start })),
+      composeProjects: [...composeProjects],
+      dirs: [...dirs],
+    };
     // Written whole and renamed, so a sweeping runner never reads half a ledger.
     writeFileSync(`${file}.tmp`, JSON.stringify(ledger));
     renameSync(`${file}.tmp`, file);
@@ -85,7 +105,7 @@ function writeLedger(): void {
 
 /** Kills the groups and removes the dirs of every runner that died without its teardown. */
 export function sweepLeftovers(ledgers = ledgerDir()): SweepSummary {
-  const summary = { runs: [] as number[], processGroups: 0, dirs: 0 };
+  const summary = { runs: [] as number[], processGroups: 0, composeProjects: 0, dirs: 0 };
   let names: string[];
   try {
     names = readdirSync(ledgers).filter((name) => /^\d+\.json$/.test(name));
@@ -101,6 +121,10 @@ export function sweepLeftovers(ledgers = ledgerDir()): SweepSummary {
       killTreeNow(group.pgid);
       summary.processGroups += 1;
     }
+    for (const project of ledger.composeProjects ?? []) {
+      if (!COMPOSE_PROJECT_NAME.test(project) || !removedQuietly(project)) continue;
+      summary.composeProjects += 1;
+    }
     for (const dir of ledger.dirs) {
       if (!isAbsolute(dir) || !basename(dir).startsWith(OWN_DIR_PREFIX)) continue;
       rmSync(dir, { recursive: true, force: true });
@@ -110,6 +134,16 @@ export function sweepLeftovers(ledgers = ledgerDir()): SweepSummary {
     summary.runs.push(ledger.pid);
   }
   return summary;
+}
+
+/** A machine without Docker any more cannot have the project either. */
+function removedQuietly(project: string): boolean {
+  try {
+    removeProjectNow(project);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readLedger(file: string): Ledger | undefined {
@@ -129,6 +163,7 @@ function isLedger(value: unknown): value is Ledger {
     typeof ledger.start === 'string' &&
     Array.isArray(ledger.groups) &&
     ledger.groups.every((group) => typeof group?.pgid === 'number' && typeof group?.start === 'string') &&
+    (ledger.composeProjects === undefined || (Array.isArray(ledger.composeProjects) && ledger.composeProjects.every((name) => typeof name === 'string'))) &&
     Array.isArray(ledger.dirs) &&
     ledger.dirs.every((dir) => typeof dir === 'string')
   );
@@ -138,5 +173,6 @@ function isLedger(value: unknown): value is Ledger {
 export function describeSweep(summary: SweepSummary): string | undefined {
   if (summary.runs.length === 0) return undefined;
   const runs = summary.runs.length === 1 ? `a killed run (pid ${summary.runs[0]})` : `${summary.runs.length} killed runs (pids ${summary.runs.join(', ')})`;
-  return `cleaned up after ${runs}: ${summary.processGroups} process group(s) stopped, ${summary.dirs} temp dir(s) removed`;
+  const projects = summary.composeProjects > 0 ? `, ${summary.composeProjects} compose project(s) removed` : '';
+  return `cleaned up after ${runs}: ${summary.processGroups} process group(s) stopped${projects}, ${summary.dirs} temp dir(s) removed`;
 }

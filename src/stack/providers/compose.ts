@@ -14,10 +14,11 @@ import { DEFAULT_OPERATOR, type StackOptions } from '../options.ts';
 import { withDatabase } from '../postgres/postgres.ts';
 import { createStackSecrets, randomToken } from '../secrets.ts';
 import { createDockerExecStk } from '../stk.ts';
+import { recordComposeProject } from '../leftovers.ts';
 import { createTempDir } from '../temp-dir.ts';
 import { raceAbort } from '../race-abort.ts';
 import type { StackHandles, StackProvider, StackStartContext } from '../types.ts';
-import { checkDocker, composeDown, containerNames, localImageDefaults, removeProjectContainersNow, type ComposeProject } from './compose-cli.ts';
+import { checkDocker, composeDown, containerNames, localImageDefaults, removeProjectNow, type ComposeProject } from './compose-cli.ts';
 import { awaitComposeServices, type ComposeEndpoints } from './compose-readiness.ts';
 import { referenceImageTag } from './reference-image.ts';
 
@@ -88,7 +89,12 @@ async function upProject(project: ComposeProject, options: StackOptions, context
     await composeDown(project);
     forget();
   });
-  forget = onEmergencyKill(() => removeProjectContainersNow(project.name));
+  const forgetEmergency = onEmergencyKill(() => removeProjectNow(project.name));
+  const forgetInLedger = recordComposeProject(project.name);
+  forget = () => {
+    forgetEmergency();
+    forgetInLedger();
+  };
   let environment = new DockerComposeEnvironment(project.cwd, [...project.files])
     .withProjectName(project.name)
     // Our own teardown and emergency kill remove the project; the reaper would only add an image pull.
