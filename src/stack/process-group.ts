@@ -12,6 +12,8 @@ interface ProcStat {
   readonly state: string;
   readonly ppid: number;
   readonly pgrp: number;
+  /** Clock ticks since boot (field 22). */
+  readonly startTime: string;
 }
 
 function readStat(pid: number): ProcStat | undefined {
@@ -23,7 +25,7 @@ function readStat(pid: number): ProcStat | undefined {
   }
   // The command name may contain spaces and parentheses: fields start after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { pid, state: fields[0] ?? '?', ppid: Number(fields[1]), pgrp: Number(fields[2]) };
+  return { pid, state: fields[0] ?? '?', ppid: Number(fields[1]), pgrp: Number(fields[2]), startTime: fields[19] ?? '' };
 }
 
 const hasProc = (() => {
@@ -54,14 +56,8 @@ function liveProcesses(): ProcStat[] {
  * is not running or there is no /proc.
  */
 export function processStartTime(pid: number): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return fields[0] === 'Z' || fields[0] === 'X' ? undefined : fields[19];
+  const stat = readStat(pid);
+  return isLive(stat) ? stat.startTime : undefined;
 }
 
 /** Whether `pid` is running (a zombie is not). */
