@@ -16,6 +16,7 @@ import { createStackProvider, createTeardownStack, type StackOptions, type Teard
 import { httpStatus } from '../src/stack/probes/http-probe.ts';
 import { sweepLeftovers } from '../src/stack/leftovers.ts';
 import { dockerEngineAvailable } from '../src/stack/providers/compose-cli.ts';
+import { referenceImageTag } from '../src/stack/providers/reference-image.ts';
 import { FAKE_SERVICE } from './fixtures/services/fake.ts';
 
 const REPO = join(import.meta.dirname, '..');
@@ -147,8 +148,14 @@ describe('compose provider', { skip }, () => {
     assert.equal(await httpStatus(`${stack.bridgeUrl}/healthz`, 2_000), 200);
     const version = await stack.stk.run(['--help']);
     assert.notEqual(version.exitCode, 127, version.stderr);
+    // An image of older reference sources, as a developer's machine collects them.
+    const current = `santokit-it/reference:${referenceImageTag(REPO)}`;
+    execFileSync('docker', ['tag', current, 'santokit-it/reference:src-0000stale000']);
     assert.deepEqual(await teardowns.runAll(), []);
     assert.deepEqual(projectLeftovers(project), []);
+    const tags = execFileSync('docker', ['images', 'santokit-it/reference', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).split('\n');
+    assert.ok(tags.includes(current), 'the current image stays');
+    assert.ok(!tags.includes('santokit-it/reference:src-0000stale000'), 'the stale tag is removed');
     console.log(`# compose start (reference stack, image by source hash): ${Math.round(startMs)} ms`);
   });
 });

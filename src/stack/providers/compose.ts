@@ -4,7 +4,7 @@
  * Docker choosing the host ports. Readiness is checked from the host (HTTP
  * health of Hub and Bridge, `SELECT 1` on the db), each wait racing the
  * container's exit; `stk` runs through `docker exec` in the `cli` container.
- * Teardown is `down --volumes`.
+ * Teardown is `down --volumes`, then the reference images of older sources go.
  */
 import { join } from 'node:path';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment, type WaitStrategy } from 'testcontainers';
@@ -18,7 +18,7 @@ import { recordComposeProject } from '../leftovers.ts';
 import { createTempDir } from '../temp-dir.ts';
 import { raceAbort } from '../race-abort.ts';
 import type { StackHandles, StackProvider, StackStartContext } from '../types.ts';
-import { checkDocker, composeDown, containerNames, localImageDefaults, removeProjectNow, type ComposeProject } from './compose-cli.ts';
+import { checkDocker, composeDown, containerNames, localImageDefaults, removeProjectNow, removeStaleReferenceImages, type ComposeProject } from './compose-cli.ts';
 import { awaitComposeServices, type ComposeEndpoints } from './compose-readiness.ts';
 import { referenceImageTag } from './reference-image.ts';
 
@@ -44,6 +44,8 @@ async function startCompose(options: StackOptions, context: StackStartContext): 
   context.signal.throwIfAborted();
   const workDir = await createTempDir('santokit-it-work-', context.teardowns);
   const project = composeProject(options, docker.flavour, workDir, await localImageDefaults(options.env ?? process.env));
+  // Registered before `down`, so it runs after it: the project's own containers no longer hold an image then.
+  context.teardowns.defer('remove stale reference images', async () => void (await removeStaleReferenceImages(project.env.STK_IT_REFERENCE_TAG ?? '')));
   await upProject(project, options, context);
   const endpoints = await awaitComposeServices(project.name, context, options.startTimeoutMs ?? DEFAULT_COMPOSE_START_MS);
   return handlesOf(project, endpoints, options, workDir);
