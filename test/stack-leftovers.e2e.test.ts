@@ -82,7 +82,7 @@ const portOf = (url: string) => Number(new URL(url).port);
 describe('a SIGKILLed run', () => {
   it('leaves its services running, and the next stack start stops them and removes their dirs', async () => {
     const first = await stackUp();
-    const ledgerFile = join(privateTmp, 'santokit-it-runs', `${first.child.pid}.json`);
+    const ledgerFile = join(privateTmp, `santokit-it-runs-${process.getuid?.() ?? 'user'}`, `${first.child.pid}.json`);
     const ledger = JSON.parse(readFileSync(ledgerFile, 'utf8')) as { groups: { pgid: number }[]; dirs: string[] };
     // initdb may be recorded too (no template cache in a fresh TMPDIR); it has exited by now.
     const live = ledger.groups.filter((group) => isProcessAlive(group.pgid));
@@ -109,6 +109,6 @@ describe('a SIGKILLed run', () => {
 
     second.child.kill('SIGINT');
     assert.equal(await ended(second.child), 0);
-    assert.equal(existsSync(join(privateTmp, 'santokit-it-runs', `${second.child.pid}.json`)), false, 'an orderly stop leaves no ledger');
+    assert.equal(existsSync(join(privateTmp, `santokit-it-runs-${process.getuid?.() ?? 'user'}`, `${second.child.pid}.json`)), false, 'an orderly stop leaves no ledger');
   });
 });

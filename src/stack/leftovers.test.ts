@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -56,6 +56,16 @@ describe('sweepLeftovers', () => {
     rmSync(folder, { recursive: true });
   });
 
+  it('trusts no ledger in a folder that others can write to', () => {
+    const folder = ledgerFolder();
+    const sleeper = detachedSleeper();
+    writeFileSync(join(folder, '9.json'), JSON.stringify({ pid: process.pid, start: '1', groups: [{ pgid: sleeper, start: processStartTime(sleeper) }], dirs: [] }));
+    chmodSync(folder, 0o777);
+    assert.deepEqual(sweepLeftovers(folder), { runs: [], processGroups: 0, composeProjects: 0, dirs: 0 });
+    assert.ok(isProcessAlive(sleeper));
+    rmSync(folder, { recursive: true });
+  });
+
   it('leaves the ledger of a live runner, and unreadable ledgers, alone', () => {
     const folder = ledgerFolder();
     const sleeper = detachedSleeper();
@@ -80,6 +90,7 @@ describe('recordGroup / recordDir', () => {
     const forgetGroup = recordGroup(sleeper);
     const forgetDir = recordDir(dir);
     const ledger = JSON.parse(readFileSync(file, 'utf8'));
+    assert.equal(statSync(ledgerDir()).mode & 0o077, 0, 'the ledger folder is private');
     assert.equal(ledger.pid, process.pid);
     assert.equal(ledger.start, processStartTime(process.pid));
     assert.deepEqual(ledger.groups, [{ pgid: sleeper, start: processStartTime(sleeper) }]);

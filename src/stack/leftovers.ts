@@ -3,14 +3,15 @@
  * takes it): no teardown runs, the services keep running detached, compose
  * projects keep their containers and their temp dirs stay. Each runner
  * process keeps a ledger of its live process groups, compose projects and
- * temp dirs in `<tmpdir>/santokit-it-runs/<pid>.json`; the next stack start
+ * temp dirs in `<tmpdir>/santokit-it-runs-<uid>/<pid>.json`; the next stack start
  * reads the ledgers of runners that are gone and removes what they list.
  *
  * Identity is the pid plus its start time from /proc, so a reused pid is
- * never taken for the process that was recorded. Without /proc (not Linux)
- * nothing is recorded or swept.
+ * never taken for the process that was recorded. Ledgers are trusted only in
+ * a folder of this user's that nobody else can write to. Without /proc (not
+ * Linux) nothing is recorded or swept.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
 import { killTreeNow, processStartTime } from './process-group.ts';
@@ -42,7 +43,18 @@ const OWN_DIR_PREFIX = 'santokit-it-';
 const COMPOSE_PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 export function ledgerDir(): string {
-  return join(tmpdir(), 'santokit-it-runs');
+  return join(tmpdir(), `santokit-it-runs-${process.getuid?.() ?? 'user'}`);
+}
+
+/** Another user who could write here could make this runner kill and delete for them. */
+function isTrustedFolder(path: string): boolean {
+  try {
+    const stat = statSync(path);
+    const uid = process.getuid?.();
+    return stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
 }
 
 const groups = new Map<number, string>();
@@ -87,7 +99,7 @@ function writeLedger(): void {
       rmSync(file, { force: true });
       return;
     }
-    mkdirSync(ledgerDir(), { recursive: true });
+    mkdirSync(ledgerDir(), { recursive: true, mode: 0o700 });
     const ledger: Ledger = {
       pid: process.pid,
       start: own,
@@ -106,12 +118,8 @@ function writeLedger(): void {
 /** Kills the groups and removes the dirs of every runner that died without its teardown. */
 export function sweepLeftovers(ledgers = ledgerDir()): SweepSummary {
   const summary = { runs: [] as number[], processGroups: 0, composeProjects: 0, dirs: 0 };
-  let names: string[];
-  try {
-    names = readdirSync(ledgers).filter((name) => /^\d+\.json$/.test(name));
-  } catch {
-    return summary;
-  }
+  if (!isTrustedFolder(ledgers)) return summary;
+  const names = readdirSync(ledgers).filter((name) => /^\d+\.json$/.test(name));
   for (const name of names) {
     const file = join(ledgers, name);
     const ledger = readLedger(file);

@@ -4,6 +4,7 @@
  * output followed into a ServiceOutput, their death as a promise.
  */
 import type { ContainerInfo } from 'dockerode';
+import { execa } from 'execa';
 import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
 import { sleep, type ExitInfo } from '../probes/probe.ts';
 import { createServiceOutput, type ServiceOutput } from '../service-output.ts';
@@ -85,4 +86,18 @@ export async function containerExit(container: ComposeContainer, signal: AbortSi
     }
     await sleep(250, signal).catch(() => new Promise<never>(() => undefined));
   }
+}
+
+/**
+ * The last `lines` lines of a stopped container, stdout and stderr together,
+ * read once from Docker's log file. A follow stream can end without the
+ * container's final lines (the daemon closes it at exit, racing its own log
+ * copier); this read cannot. Undefined when Docker does not answer.
+ */
+export async function finalOutput(container: ComposeContainer, lines: number): Promise<string[] | undefined> {
+  const result = await execa('docker', ['logs', '--tail', String(lines), container.id], { reject: false, all: true, timeout: 10_000 });
+  if (result.exitCode !== 0) return undefined;
+  return String(result.all ?? '')
+    .split('\n')
+    .filter((line) => line.length > 0);
 }

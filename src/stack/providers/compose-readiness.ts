@@ -10,7 +10,7 @@ import { postgresProbe } from '../probes/postgres-probe.ts';
 import { awaitReady, sleep, type Probe } from '../probes/probe.ts';
 import { startTogether } from '../start-together.ts';
 import type { LogTail, StackStartContext } from '../types.ts';
-import { containerExit, followContainerOutput, listProjectContainers, type ComposeContainer, type ContainerFollower } from './compose-containers.ts';
+import { containerExit, finalOutput, followContainerOutput, listProjectContainers, type ComposeContainer, type ContainerFollower } from './compose-containers.ts';
 
 export interface ComposeEndpoints {
   readonly hubPort: number;
@@ -67,10 +67,15 @@ async function followAll(containers: readonly ComposeContainer[], context: Stack
 /** How long an exited container's log stream gets to deliver its last lines (generous: a loaded Docker daemon is slow to flush). */
 const LOG_DRAIN_MS = 5_000;
 
+/** Lines of an exited container's own log read for its failure report. */
+const EXIT_TAIL_LINES = 50;
+
 async function awaitContainer(container: ComposeContainer, follower: ContainerFollower, probes: readonly Probe[], deadlineMs: number, signal: AbortSignal): Promise<void> {
   const watching = new AbortController();
+  let exitTail: readonly string[] | undefined;
   const exited = containerExit(container, watching.signal).then(async (exit) => {
     await Promise.race([follower.ended, new Promise<void>((resolve) => setTimeout(resolve, LOG_DRAIN_MS).unref())]);
+    exitTail = await finalOutput(container, EXIT_TAIL_LINES);
     return exit;
   });
   try {
@@ -81,7 +86,7 @@ async function awaitContainer(container: ComposeContainer, follower: ContainerFo
       deadlineMs,
       exited,
       signal,
-      logTail: () => follower.output.tail(),
+      logTail: () => exitTail ?? follower.output.tail(),
     });
   } finally {
     watching.abort();
