@@ -1,6 +1,6 @@
 /** Small timing helpers shared by the benchmarks. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readStat } from '../src/stack/process-group.ts';
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -37,18 +37,9 @@ export function costOfCommand(argv: readonly string[], expectExit = 0): CommandC
 
 /**
  * User plus system CPU of the children this process has waited for, and of
- * the children they waited for (Linux: cutime + cstime of /proc/self/stat,
- * in ticks of 10 ms).
+ * the children they waited for (Linux /proc, in ticks of 10 ms).
  */
 function childCpuMs(): number | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync('/proc/self/stat', 'utf8');
-  } catch {
-    return undefined;
-  }
-  // Fields after the command name, which is in parentheses: state is field 3, cutime 16, cstime 17.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[13]) + Number(fields[14]);
-  return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  const ticks = readStat(process.pid)?.waitedChildrenTicks;
+  return ticks !== undefined && Number.isFinite(ticks) ? ticks * 10 : undefined;
 }

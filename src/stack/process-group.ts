@@ -14,9 +14,12 @@ interface ProcStat {
   readonly pgrp: number;
   /** Clock ticks since boot (field 22). */
   readonly startTime: string;
+  /** User plus system CPU of the children it has waited for, in clock ticks (fields 16 and 17). */
+  readonly waitedChildrenTicks: number;
 }
 
-function readStat(pid: number): ProcStat | undefined {
+/** One line of /proc/<pid>/stat, parsed; undefined when the process (or /proc) is not there. */
+export function readStat(pid: number): ProcStat | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -25,7 +28,14 @@ function readStat(pid: number): ProcStat | undefined {
   }
   // The command name may contain spaces and parentheses: fields start after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { pid, state: fields[0] ?? '?', ppid: Number(fields[1]), pgrp: Number(fields[2]), startTime: fields[19] ?? '' };
+  return {
+    pid,
+    state: fields[0] ?? '?',
+    ppid: Number(fields[1]),
+    pgrp: Number(fields[2]),
+    startTime: fields[19] ?? '',
+    waitedChildrenTicks: Number(fields[13]) + Number(fields[14]),
+  };
 }
 
 const hasProc = (() => {

@@ -98,23 +98,18 @@ export async function localImageDefaults(env: Readonly<Record<string, string | u
   return out;
 }
 
-export const REFERENCE_IMAGE = 'santokit-it/reference';
+const REFERENCE_IMAGE = 'santokit-it/reference';
 
 /**
  * Removes the `santokit-it/reference:src-*` tags other than `keep`: every
  * change to the reference stack builds a new image of some 340 MB. Without
- * --force, so an image a container still uses stays. Returns the removed tags.
+ * --force, so an image a container still uses stays.
  */
-export async function removeStaleReferenceImages(keep: string): Promise<string[]> {
+export async function removeStaleReferenceImages(keep: string): Promise<void> {
   const listed = await execa('docker', ['images', REFERENCE_IMAGE, '--format', '{{.Tag}}'], { reject: false, timeout: CHECK_TIMEOUT_MS });
-  if (listed.exitCode !== 0) return [];
+  if (listed.exitCode !== 0) return;
   const stale = String(listed.stdout)
     .split('\n')
     .filter((tag) => tag.startsWith('src-') && tag !== keep);
-  const removed: string[] = [];
-  for (const tag of stale) {
-    const result = await execa('docker', ['rmi', `${REFERENCE_IMAGE}:${tag}`], { reject: false, timeout: 60_000 });
-    if (result.exitCode === 0) removed.push(tag);
-  }
-  return removed;
+  for (const tag of stale) await execa('docker', ['rmi', `${REFERENCE_IMAGE}:${tag}`], { reject: false, timeout: 60_000 });
 }

@@ -45,7 +45,7 @@ async function startCompose(options: StackOptions, context: StackStartContext): 
   const workDir = await createTempDir('santokit-it-work-', context.teardowns);
   const project = composeProject(options, docker.flavour, workDir, await localImageDefaults(options.env ?? process.env));
   // Registered before `down`, so it runs after it: the project's own containers no longer hold an image then.
-  context.teardowns.defer('remove stale reference images', async () => void (await removeStaleReferenceImages(project.env.STK_IT_REFERENCE_TAG ?? '')));
+  context.teardowns.defer('remove stale reference images', () => removeStaleReferenceImages(project.env.STK_IT_REFERENCE_TAG ?? ''));
   await upProject(project, options, context);
   const endpoints = await awaitComposeServices(project.name, context, options.startTimeoutMs ?? DEFAULT_COMPOSE_START_MS);
   return handlesOf(project, endpoints, options, workDir);
