@@ -6,8 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchBridgeSelect, type BenchResult } from '../reference/bridge/bench.ts';
-import { Transcript } from '../src/runner/transcript.ts';
+import { benchBridgeSelect, type BenchResult } from './bridge-select.ts';
+import { Transcript } from '../src/model/transcript.ts';
 import { createScenarioContext } from '../src/scenarios/kit/context.ts';
 import { bootstrapProject, createApiKey, expectStatus } from '../src/scenarios/kit/index.ts';
 import { createStackProvider } from '../src/stack/index.ts';

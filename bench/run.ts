@@ -3,7 +3,7 @@
  * named on the command line (`npm run bench -- validate`); default: all.
  */
 import { fileURLToPath } from 'node:url';
-import { stackBench } from '../src/stack/bench.ts';
+import { stackBench } from './stack-bench.ts';
 import { bridgeBench } from './bridge-bench.ts';
 import { suiteBench } from './suite-bench.ts';
 import { validateBench } from './validate-bench.ts';

@@ -5,9 +5,9 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
-import { isPortFree } from '../ports.ts';
-import { isProcessAlive, treeMembers } from '../process-group.ts';
-import type { StackHandles } from '../types.ts';
+import { isPortFree } from '../../src/stack/ports.ts';
+import { isProcessAlive, treeMembers } from '../../src/stack/process-group.ts';
+import type { StackHandles } from '../../src/stack/types.ts';
 
 /** Live descendants of this process right now. */
 export function descendants(): Set<number> {

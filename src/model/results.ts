@@ -1,8 +1,8 @@
 /** What a run produces: per-scenario results, per-capability summaries, the run report. */
-import type { CapabilityStatus } from '../plan/types.ts';
-import type { ValidationReport } from '../plan/validate.ts';
-import type { LogTail, StackKind } from '../stack/types.ts';
+import type { CapabilityStatus } from './capability.ts';
+import type { LogTail, StackKind } from './stack.ts';
 import type { TranscriptEntry } from './transcript.ts';
+import type { ValidationReport } from './validation.ts';
 
 /**
  * Status-aware outcome (DESIGN §5): failures of planned/in_progress

@@ -5,7 +5,7 @@
  * after a short warm-up (which also warms the release cache).
  */
 import { Agent } from 'node:http';
-import { send } from '../shared/send.ts';
+import { send } from '../reference/shared/send.ts';
 import pg from 'pg';
 
 export interface BenchOptions {

@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStackProvider, type StackOptions } from './index.ts';
-import { dockerEngineAvailable } from './providers/compose-cli.ts';
-import { referenceCommand } from './providers/embedded.ts';
-import { createTeardownStack } from './teardown-stack.ts';
+import { createStackProvider, type StackOptions } from '../src/stack/index.ts';
+import { dockerEngineAvailable } from '../src/stack/providers/compose-cli.ts';
+import { referenceCommand } from '../src/stack/providers/embedded.ts';
+import { createTeardownStack } from '../src/stack/teardown-stack.ts';
 
 export interface StartSample {
   /** Until `start()` resolved: everything ready. */
