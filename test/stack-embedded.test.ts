@@ -13,7 +13,7 @@ import pg from 'pg';
 import { StackStartError } from '../src/errors.ts';
 import { createStackProvider, createTeardownStack, type CommandLine, type StackHandles, type StackOptions, type TeardownStack } from '../src/stack/index.ts';
 import { httpStatus } from '../src/stack/probes/http-probe.ts';
-import { descendants, footprintOf, leftovers } from '../src/stack/testing/leftovers.ts';
+import { descendants, footprintOf, leftovers } from './helpers/leftovers.ts';
 import { FAKE_SERVICE, fakeArgs, type FakeMode, type FakeOptions } from './fixtures/services/fake.ts';
 
 const REPO = join(import.meta.dirname, '..');

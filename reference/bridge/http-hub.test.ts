@@ -17,7 +17,7 @@ import { SERVICE_TOKEN_HEADER, type ReleasePayload } from '../shared/contract.ts
 import { deriveAccessKeys } from '../shared/tokens.ts';
 import { freePort, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { createBridgeApp } from './app.ts';
-import { benchBridgeSelect } from './bench.ts';
+import { benchBridgeSelect } from '../../bench/bridge-select.ts';
 import { createHttpHubClient } from './hub-client.ts';
 import { withLocalKeys } from './local-keys.ts';
 import { createPools } from './pools.ts';

@@ -6,7 +6,7 @@ import { CommanderError } from 'commander';
 import { ExitCode, InterruptedError, SantokitItError } from '../errors.ts';
 import { formatToolError } from '../report/print-error.ts';
 import { createScreen } from '../report/screen.ts';
-import { runEmergencyKills } from '../runner/emergency.ts';
+import { runEmergencyKills } from '../stack/emergency.ts';
 import type { CliIo } from './io.ts';
 import { createProgram } from './program.ts';
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importModule } from './import-module.ts';
 import { scanScenarioModule } from './scan-scenarios.ts';
-import { isScenario } from '../scenarios/kit/scenario.ts';
+import { isScenario } from '../model/scenario.ts';
 import type { ScenarioRef } from './types.ts';
 
 export type ScenarioModule =

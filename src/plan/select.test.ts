@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageError } from '../errors.ts';
 import { applyShard } from './select.ts';
-import { closest } from './suggest.ts';
+import { closest } from '../util/suggest.ts';
 
 const items = Array.from({ length: 10 }, (_, index) => ({ file: `src/scenarios/x/${index % 3}.ts`, name: `scenario ${index}` }));
 

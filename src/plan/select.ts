@@ -3,7 +3,7 @@ import { relative, resolve, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
 import { allScenarios, documentsById, splitTestRef, type Catalog } from './catalog.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../util/suggest.ts';
 import { DOMAINS, STATUSES, scenarioId, type CapabilityDocument, type ScenarioRef } from './types.ts';
 
 export interface SelectionFilters {

@@ -1,10 +1,10 @@
 /** Shapes of the capability catalog, shared by parse, rules, select and reports. */
+import type { ValidationIssue } from '../model/validation.ts';
 
 export const DOMAINS = ['operator', 'auth', 'crud', 'security', 'logics', 'storage', 'sdk', 'mcp'] as const;
 export type Domain = (typeof DOMAINS)[number];
 
-export const STATUSES = ['planned', 'in_progress', 'implemented'] as const;
-export type CapabilityStatus = (typeof STATUSES)[number];
+export { STATUSES, type CapabilityStatus } from '../model/capability.ts';
 
 export const SECTIONS = [
   'Intent',
@@ -48,16 +48,7 @@ export interface CapabilityDocument {
   readonly fieldIssues: readonly ValidationIssue[];
 }
 
-export type Severity = 'error' | 'warning';
-
-export interface ValidationIssue {
-  readonly code: string;
-  readonly severity: Severity;
-  readonly file: string;
-  readonly line: number;
-  readonly message: string;
-  readonly hint: string;
-}
+export type { Severity, ValidationIssue } from '../model/validation.ts';
 
 /** A scenario as the catalog sees it: where it lives and what it claims to prove. */
 export interface ScenarioRef {

@@ -4,6 +4,7 @@ import * as documentRules from './rules/document-rules.ts';
 import * as graphRules from './rules/graph-rules.ts';
 import { pathRefsResolve, testRefsResolve } from './rules/reference-rules.ts';
 import * as scenarioRules from './rules/scenario-rules.ts';
+import type { ValidationReport } from '../model/validation.ts';
 import type { CapabilityDocument, ValidationIssue } from './types.ts';
 
 export interface ValidateOptions {
@@ -11,17 +12,7 @@ export interface ValidateOptions {
   readonly relaxedStatus?: boolean;
 }
 
-export interface ValidationReport {
-  readonly ok: boolean;
-  readonly issues: readonly ValidationIssue[];
-  readonly summary: {
-    readonly documents: number;
-    readonly scenarios: number;
-    readonly errors: number;
-    readonly warnings: number;
-    readonly byCode: Readonly<Record<string, number>>;
-  };
-}
+export type { ValidationReport } from '../model/validation.ts';
 
 type DocumentCheck = (catalog: Catalog, document: CapabilityDocument) => ValidationIssue[];
 

@@ -1,6 +1,6 @@
 /** `--reporter list,json,…` → reporter instances. */
 import { UsageError } from '../errors.ts';
-import { didYouMean } from '../plan/suggest.ts';
+import { didYouMean } from '../util/suggest.ts';
 import { createDotReporter } from './dot-reporter.ts';
 import { createGithubReporter } from './github-reporter.ts';
 import { createJsonReporter } from './json-reporter.ts';

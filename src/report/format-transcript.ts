@@ -1,6 +1,6 @@
 /** Plain-text rendering of a scenario's transcript and log tails, with credentials masked. */
-import type { TranscriptEntry } from '../runner/transcript.ts';
-import type { LogTail } from '../stack/types.ts';
+import type { TranscriptEntry } from '../model/transcript.ts';
+import type { LogTail } from '../model/stack.ts';
 
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'x-santokit-api-key', 'x-santokit-service-token']);
 const BODY_LIMIT = 2_000;

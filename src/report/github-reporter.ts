@@ -1,5 +1,5 @@
 /** GitHub annotations pointing at the scenario file: errors for failures, warnings for flaky and unexpected passes. */
-import type { ScenarioResult } from '../runner/results.ts';
+import type { ScenarioResult } from '../model/results.ts';
 import { githubEscapeData, githubEscapeProperty } from './github-escape.ts';
 import type { Reporter } from './reporter.ts';
 import type { Screen } from './screen.ts';

@@ -1,7 +1,7 @@
 /** JUnit XML: one testsuite per domain, one testcase per scenario, classname = capability id. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunReport, ScenarioResult } from '../runner/results.ts';
+import type { RunReport, ScenarioResult } from '../model/results.ts';
 import { formatLogTails, formatTranscript } from './format-transcript.ts';
 import type { Reporter } from './reporter.ts';
 

@@ -1,5 +1,5 @@
 /** The default console reporter: a live line per scenario, then capabilities, failures and counts. */
-import type { CapabilitySummary, Outcome, RunReport, ScenarioResult } from '../runner/results.ts';
+import type { CapabilitySummary, Outcome, RunReport, ScenarioResult } from '../model/results.ts';
 import { formatLogTails, formatTranscript } from './format-transcript.ts';
 import type { Reporter, RunStartInfo } from './reporter.ts';
 import type { Colors, Screen } from './screen.ts';

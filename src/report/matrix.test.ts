@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RunReport } from '../runner/results.ts';
+import type { RunReport } from '../model/results.ts';
 import { renderCoverageMatrix } from './matrix.ts';
-import { parseCapability } from './parse-capability.ts';
+import { parseCapability } from '../plan/parse-capability.ts';
 
 function document(id: string, status: string, refs: string[]) {
   const text = `---\nid: ${id}\ndomain: auth\ntitle: T ${id}\nstatus: ${status}\ntest_refs: [${refs.map((ref) => JSON.stringify(ref)).join(', ')}]\n---\n`;

@@ -1,7 +1,7 @@
 /** The coverage matrix: every capability, its scenarios, and the last result of each. */
-import type { RunReport } from '../runner/results.ts';
-import { splitTestRef } from './catalog.ts';
-import { scenarioId, type CapabilityDocument } from './types.ts';
+import type { RunReport } from '../model/results.ts';
+import { splitTestRef } from '../plan/catalog.ts';
+import { scenarioId, type CapabilityDocument } from '../plan/types.ts';
 
 function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');

@@ -1,7 +1,7 @@
 /** The reporter hooks. Only reporters write to the terminal. */
 import type { SelectedScenario } from '../plan/select.ts';
-import type { RunReport, ScenarioResult, StackReport } from '../runner/results.ts';
-import type { StackKind } from '../stack/types.ts';
+import type { RunReport, ScenarioResult, StackReport } from '../model/results.ts';
+import type { StackKind } from '../model/stack.ts';
 
 export interface RunStartInfo {
   readonly root: string;

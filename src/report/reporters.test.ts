@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { RunReport, ScenarioResult } from '../runner/results.ts';
+import type { RunReport, ScenarioResult } from '../model/results.ts';
 import { createDotReporter } from './dot-reporter.ts';
 import { createGithubReporter } from './github-reporter.ts';
 import { createJsonReporter } from './json-reporter.ts';

@@ -1,6 +1,5 @@
 /** `santokit-it validate` output: text grouped by file, JSON, or GitHub annotations. */
-import type { ValidationIssue } from '../plan/types.ts';
-import type { ValidationReport } from '../plan/validate.ts';
+import type { ValidationIssue, ValidationReport } from '../model/validation.ts';
 import type { Colors } from './screen.ts';
 import { githubEscapeData, githubEscapeProperty } from './github-escape.ts';
 

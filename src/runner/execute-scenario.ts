@@ -3,10 +3,10 @@ import { AssertionError } from 'node:assert';
 import { inspect } from 'node:util';
 import type { RunnableScenario } from './import-scenarios.ts';
 import type { ScenarioContext } from '../scenarios/kit/context.ts';
-import type { LogTail } from '../stack/types.ts';
+import type { LogTail } from '../model/stack.ts';
 import { outcomeOf } from './outcome.ts';
-import type { ScenarioError, ScenarioResult } from './results.ts';
-import { Transcript } from './transcript.ts';
+import type { ScenarioError, ScenarioResult } from '../model/results.ts';
+import { Transcript } from '../model/transcript.ts';
 
 export interface ExecuteOptions {
   readonly timeoutMs: number;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { exitCodeFor, outcomeOf, summariseCapabilities } from './outcome.ts';
-import type { Outcome, ScenarioResult } from './results.ts';
-import type { CapabilityStatus } from '../plan/types.ts';
+import type { Outcome, ScenarioResult } from '../model/results.ts';
+import type { CapabilityStatus } from '../model/capability.ts';
 
 function result(capability: string, status: CapabilityStatus, outcome: Outcome): ScenarioResult {
   return {

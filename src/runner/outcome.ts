@@ -1,7 +1,8 @@
 /** Turns raw pass/fail into status-aware outcomes, capability summaries and the exit code. */
-import type { CapabilityDocument, CapabilityStatus } from '../plan/types.ts';
+import type { CapabilityStatus } from '../model/capability.ts';
+import type { CapabilityDocument } from '../plan/types.ts';
 import { ExitCode } from '../errors.ts';
-import { OUTCOMES, type CapabilitySummary, type Outcome, type ScenarioResult } from './results.ts';
+import { OUTCOMES, type CapabilitySummary, type Outcome, type ScenarioResult } from '../model/results.ts';
 
 export function outcomeOf(status: CapabilityStatus, passed: boolean, attempts: number): Outcome {
   if (status !== 'implemented') return passed ? 'unexpected-pass' : 'expected-failure';

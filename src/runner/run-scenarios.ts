@@ -5,7 +5,7 @@ import { createScenarioContext } from '../scenarios/kit/context.ts';
 import type { StackHandles } from '../stack/types.ts';
 import { executeScenario } from './execute-scenario.ts';
 import type { RunnableScenario } from './import-scenarios.ts';
-import type { ScenarioResult } from './results.ts';
+import type { ScenarioResult } from '../model/results.ts';
 import { runPool } from './scheduler.ts';
 import { longestFirst, readTimings } from './timings.ts';
 

@@ -11,7 +11,7 @@ import { validateCatalog, type ValidationReport } from '../plan/validate.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { StackHandles, StackKind, StackProvider } from '../stack/types.ts';
 import { countOutcomes, exitCodeFor, summariseCapabilities } from './outcome.ts';
-import { REPORT_SCHEMA_VERSION, type RunReport, type RunStatus, type ScenarioResult, type StackReport } from './results.ts';
+import { REPORT_SCHEMA_VERSION, type RunReport, type RunStatus, type ScenarioResult, type StackReport } from '../model/results.ts';
 import { importSelected, type RunnableScenario } from './import-scenarios.ts';
 import { runScenarioPool, skippedResult } from './run-scenarios.ts';
 import { runTasks, type Task, type TaskContext, type TaskRunResult } from './tasks.ts';

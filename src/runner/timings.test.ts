@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { ScenarioResult } from './results.ts';
+import type { ScenarioResult } from '../model/results.ts';
 import { longestFirst, readTimings, writeTimings } from './timings.ts';
 
 function result(id: string, durationMs: number, outcome: ScenarioResult['outcome'] = 'passed'): ScenarioResult {

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ScenarioResult } from './results.ts';
+import type { ScenarioResult } from '../model/results.ts';
 
 const FILE = '.santokit-it/timings.json';
 const VERSION = 1;

@@ -5,7 +5,7 @@
  * Linux's /proc tells who is alive; zombies do not count (they hold nothing).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { onEmergencyKill } from '../runner/emergency.ts';
+import { onEmergencyKill } from './emergency.ts';
 
 interface ProcStat {
   readonly pid: number;

@@ -3,7 +3,9 @@
  * between the runner and the stack providers.
  */
 
-export type StackKind = 'embedded' | 'compose' | 'process' | 'external';
+import type { LogTail, StackKind } from '../model/stack.ts';
+
+export type { LogTail, StackKind } from '../model/stack.ts';
 
 export interface StkRunOptions {
   /** Extra environment on top of the stack's own (STK_HUB_URL, …). */
@@ -28,11 +30,6 @@ export interface StkHandle {
   readonly argv: readonly string[];
   /** Never rejects on a non-zero exit: exit code and output are assertion targets. */
   run(args: readonly string[], options?: StkRunOptions): Promise<StkResult>;
-}
-
-export interface LogTail {
-  readonly service: string;
-  readonly lines: readonly string[];
 }
 
 /** The stack's test OpenID Connect provider (service `idp`, reference/idp). */

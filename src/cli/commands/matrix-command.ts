@@ -2,8 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { loadCatalog } from '../../plan/load-catalog.ts';
-import { renderCoverageMatrix } from '../../plan/matrix.ts';
-import { REPORT_SCHEMA_VERSION, type RunReport } from '../../runner/results.ts';
+import { renderCoverageMatrix } from '../../report/matrix.ts';
+import { REPORT_SCHEMA_VERSION, type RunReport } from '../../model/results.ts';
 import type { CliIo } from '../io.ts';
 import { resolveFrom } from '../options.ts';
 

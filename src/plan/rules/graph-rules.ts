@@ -1,7 +1,7 @@
 /** Rules across documents: unique ids and a sound dependency graph. */
 import { documentsById, type Catalog } from '../catalog.ts';
 import { issue } from '../parse-capability.ts';
-import { didYouMean } from '../suggest.ts';
+import { didYouMean } from '../../util/suggest.ts';
 import type { CapabilityDocument, ValidationIssue } from '../types.ts';
 import { ID_PATTERN } from './document-rules.ts';
 

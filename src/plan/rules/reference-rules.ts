@@ -2,7 +2,7 @@
 import { moduleAt, splitTestRef, type Catalog } from '../catalog.ts';
 import { issue } from '../parse-capability.ts';
 import { SCENARIOS_DIR } from '../read-catalog.ts';
-import { didYouMean } from '../suggest.ts';
+import { didYouMean } from '../../util/suggest.ts';
 import type { CapabilityDocument, Located, ValidationIssue } from '../types.ts';
 
 /** spec_refs and code_refs name files or folders that exist with exactly this letter case. */

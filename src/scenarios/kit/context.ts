@@ -4,7 +4,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
-import type { Transcript } from '../../runner/transcript.ts';
+import type { Transcript } from '../../model/transcript.ts';
 import type { IdpHandle, StackHandles } from '../../stack/types.ts';
 import { createBridgeClient, type BridgeClient } from './bridge.ts';
 import { createAdminDatabase, type AdminDatabase } from './db.ts';

@@ -3,7 +3,7 @@
  * to check what the services wrote, and out-of-band changes (drift).
  */
 import pg from 'pg';
-import type { Transcript } from '../../runner/transcript.ts';
+import type { Transcript } from '../../model/transcript.ts';
 import type { StackHandles } from '../../stack/types.ts';
 
 export interface ProjectDatabase {

@@ -1,6 +1,6 @@
 /** An HTTP client for scenarios: every exchange is recorded in the transcript, nothing throws on a status. */
 import { request } from 'undici';
-import type { Transcript } from '../../runner/transcript.ts';
+import type { Transcript } from '../../model/transcript.ts';
 
 export interface HttpResponse {
   readonly status: number;

@@ -3,25 +3,12 @@
  * `src/scenarios/` export `Scenario` values (or arrays of them) and import
  * nothing that starts a process, so the validator can load them freely.
  */
+import { declareScenario, type Scenario as ScenarioOf, type ScenarioOptions } from '../../model/scenario.ts';
 import type { ScenarioContext } from './context.ts';
 
-const SCENARIO = Symbol.for('santokit-it.scenario');
+export { isScenario, type ScenarioOptions } from '../../model/scenario.ts';
 
-export interface ScenarioOptions {
-  /** Per-scenario timeout; overrides `--timeout`. */
-  readonly timeoutMs?: number;
-}
-
-export interface Scenario {
-  readonly [SCENARIO]: true;
-  /** Capability id this scenario proves, e.g. `AUTH-001`. */
-  readonly capability: string;
-  /** Unique within its file; `test_refs` name it after `::`. */
-  readonly name: string;
-  readonly options: ScenarioOptions;
-  /** Throws (an assertion) to fail; returns to pass. */
-  readonly run: (context: ScenarioContext) => Promise<void>;
-}
+export type Scenario = ScenarioOf<ScenarioContext>;
 
 export function defineScenario(
   capability: string,
@@ -29,9 +16,5 @@ export function defineScenario(
   run: (context: ScenarioContext) => Promise<void>,
   options: ScenarioOptions = {},
 ): Scenario {
-  return { [SCENARIO]: true, capability, name, options, run };
-}
-
-export function isScenario(value: unknown): value is Scenario {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SCENARIO] === true;
+  return declareScenario(capability, name, run, options);
 }

@@ -1,5 +1,5 @@
 /** `stk` for scenarios: recorded, never throws on a non-zero exit. */
-import type { Transcript } from '../../runner/transcript.ts';
+import type { Transcript } from '../../model/transcript.ts';
 import type { StkHandle, StkResult, StkRunOptions } from '../../stack/types.ts';
 
 export type StkRunner = (args: readonly string[], options?: StkRunOptions) => Promise<StkResult>;

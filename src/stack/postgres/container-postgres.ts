@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { StackStartError } from '../../errors.ts';
-import { onEmergencyKill } from '../../runner/emergency.ts';
+import { onEmergencyKill } from '../emergency.ts';
 import { localImageDefaults } from '../providers/compose-cli.ts';
 import { raceAbort } from '../race-abort.ts';
 import { randomToken } from '../secrets.ts';

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment, type WaitStrategy } from 'testcontainers';
 import { StackStartError } from '../../errors.ts';
-import { onEmergencyKill } from '../../runner/emergency.ts';
+import { onEmergencyKill } from '../emergency.ts';
 import { DEFAULT_OPERATOR, type StackOptions } from '../options.ts';
 import { withDatabase } from '../postgres/postgres.ts';
 import { createStackSecrets, randomToken } from '../secrets.ts';
