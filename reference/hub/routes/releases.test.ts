@@ -42,6 +42,22 @@ describe('releases and the drift gate', () => {
     expectError(await hub.call('GET', `/api/releases/current?project=${project}&env=nosuch`, undefined, owner()), 404, 'NOT_FOUND');
   });
 
+  test('current with include: the asked content parts, never connections; an unknown part is a 400', async () => {
+    const { project } = await createProject(hub);
+    const rid = String(expectOk(await apply(project, 'dev', 'r1')).release_id);
+    const url = (include: string) => `/api/releases/current?project=${project}&env=dev&include=${include}`;
+    const plain = expectOk(await hub.call('GET', `/api/releases/current?project=${project}&env=dev`, undefined, owner()));
+    assert.equal(plain.schema, undefined);
+    const withSchema = expectOk(await hub.call('GET', url('schema'), undefined, owner()));
+    assert.equal(withSchema.release_id, rid);
+    assert.deepEqual(Object.keys((withSchema.schema as { tables: object }).tables), ['users']);
+    assert.equal(withSchema.permissions, undefined);
+    const all = expectOk(await hub.call('GET', url('schema,permissions,storage,logics'), undefined, owner()));
+    assert.deepEqual(Object.keys(all).filter((key) => ['schema', 'permissions', 'storage', 'logics'].includes(key)).sort(), ['logics', 'permissions', 'schema', 'storage']);
+    assert.ok(!Object.hasOwn(all, 'connections'), 'connections are never included');
+    expectError(await hub.call('GET', url('schema,connections'), undefined, owner()), 400, 'BAD_REQUEST', /connections/);
+  });
+
   test('promote by env or release id, rollback, and every pointer move recorded', async () => {
     const { project, urls } = await createProject(hub, ['dev', 'prod']);
     const r1 = String(expectOk(await apply(project, 'dev', 'r1')).release_id);

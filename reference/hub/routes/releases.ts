@@ -14,15 +14,36 @@ function limitParam(raw: string | undefined): number {
   return limit;
 }
 
+/**
+ * `include=schema,permissions,storage,logics`: the parts of the release's
+ * content a viewer may read (`stk gen client`, `stk mcp`); connections, which
+ * hold database URLs, are never one of them.
+ */
+const CONTENT_PARTS = ['schema', 'permissions', 'storage', 'logics'] as const;
+type ContentPart = (typeof CONTENT_PARTS)[number];
+
+function includedParts(raw: string | undefined): ContentPart[] {
+  if (raw === undefined || raw === '') return [];
+  const parts = raw.split(',').map((part) => part.trim());
+  const unknown = parts.find((part) => !(CONTENT_PARTS as readonly string[]).includes(part));
+  if (unknown !== undefined) throw badRequest(`include: unknown part '${unknown.slice(0, 64)}' (allowed: ${CONTENT_PARTS.join(', ')})`);
+  return parts as ContentPart[];
+}
+
+function pick(body: ReleaseRow['body'], parts: readonly ContentPart[]): Partial<ReleaseRow['body']> {
+  return Object.fromEntries(parts.map((part) => [part, body[part]]));
+}
+
 export function registerReleaseRoutes(app: HubApp, deps: HubDeps): void {
   const { store, config } = deps;
 
   app.get('/api/releases/current', async (c) => {
     const { project, env } = await scopedQuery(c, deps, 'viewer');
     await requireEnv(store, project, env);
+    const parts = includedParts(c.req.query('include'));
     const current = await currentRelease(store, project, env);
     if (!current) throw notFound('no current release');
-    return c.json(describeRelease(current));
+    return c.json({ ...describeRelease(current), ...pick(current.body, parts) });
   });
 
   app.get('/api/releases/history', async (c) => {
