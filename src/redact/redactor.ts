@@ -1,0 +1,104 @@
+/**
+ * One redactor per run, shared by everything that writes an artifact: the
+ * service log files, the console, results.json, junit.xml, annotations and
+ * the HTML report. It knows the stack's secrets by value (registered as the
+ * stack makes or receives them) and finds others by name and shape; each
+ * secret becomes `[redacted:<kind>#<fingerprint>]`, the fingerprint a keyed
+ * hash that is the same for the same value within the run, so a reader can
+ * still tell two keys apart without either being recoverable.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { isSecretName } from './secret-names.ts';
+import { isPlaceholder, kindOf, PLACEHOLDER_PREFIX, redactByRules, redactNamedValue, type Mask } from './text-rules.ts';
+
+/** Shorter values are masked where a name or URL marks them, but not searched for by value: they would match ordinary words. */
+export const MIN_SECRET_LENGTH = 8;
+
+/** The part the stack needs: tell the redactor a secret it made or was given. */
+export interface SecretSink {
+  /** Registers a secret by value; every later redaction replaces it wherever it appears. Short values are ignored. */
+  addSecret(value: string, kind: string): void;
+}
+
+export interface Redactor extends SecretSink {
+  /** Free text: a log line, stdout, a message, a body. */
+  text(text: string): string;
+  /**
+   * A JSON-like value (a result, a whole report), deeply. Fields named like
+   * secrets are masked; every secret found anywhere in it is learned first,
+   * so it is masked in every other place of the value too.
+   */
+  value<T>(value: T): T;
+}
+
+export interface RedactorOptions {
+  /** Key of the fingerprint hash; random per redactor unless given (tests). */
+  readonly fingerprintKey?: Buffer;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function createRedactor(options: RedactorOptions = {}): Redactor {
+  const key = options.fingerprintKey ?? randomBytes(16);
+  const kinds = new Map<string, string>();
+  let pattern: RegExp | undefined;
+  let learnedSinceBuild = false;
+
+  const placeholder = (secret: string, kind: string) => `${PLACEHOLDER_PREFIX}${kind}#${createHmac('sha256', key).update(secret).digest('hex').slice(0, 6)}]`;
+  const remember = (value: string, kind: string) => {
+    if (value.length < MIN_SECRET_LENGTH || isPlaceholder(value) || kinds.has(value)) return;
+    kinds.set(value, kindOf(kind));
+    pattern = undefined;
+    learnedSinceBuild = true;
+  };
+  const addSecret = (value: string, kind: string) => {
+    remember(value, kind);
+    // The same secret as it appears URL-encoded or inside a JSON string.
+    for (const variant of [encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]) if (variant !== value) remember(variant, kind);
+  };
+  const mask: Mask = (secret, kind) => {
+    addSecret(secret, kind);
+    return placeholder(secret, kinds.get(secret) ?? kindOf(kind));
+  };
+  const known = (text: string) => {
+    if (kinds.size === 0) return text;
+    pattern ??= new RegExp(
+      [...kinds.keys()]
+        .sort((a, b) => b.length - a.length)
+        .map(escapeRegExp)
+        .join('|'),
+      'g',
+    );
+    learnedSinceBuild = false;
+    return text.replace(pattern, (secret) => placeholder(secret, kinds.get(secret) ?? 'secret'));
+  };
+  const text = (input: string) => {
+    if (input === '') return input;
+    const out = redactByRules(known(input), mask);
+    // A rule may have learned a secret that also appears elsewhere in this text.
+    return learnedSinceBuild ? known(out) : out;
+  };
+  const walk = (value: unknown, name?: string): unknown => {
+    if (typeof value === 'string') return name !== undefined && isSecretName(name) ? known(redactNamedValue(name, value, mask)) : text(value);
+    if (Array.isArray(value)) return walkArray(value);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([field, inner]) => [field, walk(inner, field)]));
+  };
+  // argv: `--password hunter2` puts the secret in the element after the flag.
+  const walkArray = (items: readonly unknown[]) =>
+    items.map((item, index) => {
+      const previous = items[index - 1];
+      const flag = typeof previous === 'string' && /^--?[A-Za-z][\w-]*$/.test(previous) ? previous : undefined;
+      return typeof item === 'string' && flag !== undefined && isSecretName(flag) ? walk(item, flag) : walk(item);
+    });
+  return {
+    addSecret,
+    text,
+    value: <T>(value: T): T => {
+      walk(value);
+      return walk(value) as T;
+    },
+  };
+}
