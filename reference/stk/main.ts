@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './client.ts';
 import type { Io } from './command-kit.ts';
+import { registerGenCommands } from './commands/gen.ts';
 import { registerMemberCommands } from './commands/members.ts';
 import { registerOidcCommands } from './commands/oidc.ts';
 import { registerReleaseCommands } from './commands/release.ts';
@@ -14,6 +15,7 @@ registerSetupCommands(program, io);
 registerReleaseCommands(program, io);
 registerMemberCommands(program, io);
 registerOidcCommands(program, io);
+registerGenCommands(program, io);
 
 try {
   await program.parseAsync(process.argv);
