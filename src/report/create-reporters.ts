@@ -1,30 +1,52 @@
 /** `--reporter list,json,…` → reporter instances. */
+import { isAbsolute, join, relative } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { didYouMean } from '../util/suggest.ts';
 import { createDotReporter } from './dot-reporter.ts';
 import { createGithubReporter } from './github-reporter.ts';
-import { createJsonReporter } from './json-reporter.ts';
+import { createHtmlReporter, HTML_REPORT_FILE } from './html/html-reporter.ts';
+import { createJsonReporter, RESULTS_FILE } from './json-reporter.ts';
 import { createJunitReporter } from './junit-reporter.ts';
-import { createListReporter } from './list-reporter.ts';
+import { createListReporter, type FailureView } from './list-reporter.ts';
 import type { Reporter } from './reporter.ts';
 import type { Screen } from './screen.ts';
 
-export const REPORTER_NAMES = ['list', 'dot', 'json', 'junit', 'github'] as const;
+export const REPORTER_NAMES = ['list', 'dot', 'json', 'junit', 'github', 'html'] as const;
 
-export function createReporters(names: readonly string[], screen: Screen, outputDir: string): Reporter[] {
-  const wanted = names.flatMap((name) => name.split(',')).map((name) => name.trim()).filter(Boolean);
-  return (wanted.length > 0 ? wanted : ['list']).map((name) => {
+export interface ReporterOptions {
+  /** Failures print everything they hold (`--verbose`). */
+  readonly verbose?: boolean;
+  /** How paths are shown to the user: relative to here when inside it. */
+  readonly cwd?: string;
+}
+
+/** The file a reader should open for everything a failure holds: the HTML report, else results.json. */
+function fullReportOf(wanted: readonly string[], outputDir: string, cwd: string | undefined): string | undefined {
+  const file = wanted.includes('html') ? join(outputDir, HTML_REPORT_FILE) : wanted.includes('json') ? join(outputDir, RESULTS_FILE) : undefined;
+  if (file === undefined || cwd === undefined) return file;
+  const shown = relative(cwd, file);
+  return shown.startsWith('..') || isAbsolute(shown) ? file : shown;
+}
+
+export function createReporters(names: readonly string[], screen: Screen, outputDir: string, options: ReporterOptions = {}): Reporter[] {
+  const given = names.flatMap((name) => name.split(',')).map((name) => name.trim()).filter(Boolean);
+  const wanted = given.length > 0 ? given : ['list'];
+  const fullReport = fullReportOf(wanted, outputDir, options.cwd);
+  const view: FailureView = { verbose: options.verbose ?? false, ...(fullReport === undefined ? {} : { fullReport }) };
+  return wanted.map((name) => {
     switch (name) {
       case 'list':
-        return createListReporter(screen);
+        return createListReporter(screen, view);
       case 'dot':
-        return createDotReporter(screen);
+        return createDotReporter(screen, view);
       case 'json':
         return createJsonReporter(outputDir);
       case 'junit':
         return createJunitReporter(outputDir);
       case 'github':
         return createGithubReporter(screen);
+      case 'html':
+        return createHtmlReporter(outputDir);
       default:
         throw new UsageError(`unknown reporter '${name}'`, didYouMean(name, REPORTER_NAMES) || `Reporters: ${REPORTER_NAMES.join(', ')}.`);
     }

@@ -1,6 +1,6 @@
 /** The default console reporter: a live line per scenario, then capabilities, failures and counts. */
-import type { CapabilitySummary, Outcome, RunReport, ScenarioResult } from '../model/results.ts';
-import { formatLogTails, formatTranscript } from './format-transcript.ts';
+import type { CapabilitySummary, Outcome, RunReport } from '../model/results.ts';
+import { renderFailure, type FailureViewOptions } from './failure-format.ts';
 import type { Reporter, RunStartInfo } from './reporter.ts';
 import type { Colors, Screen } from './screen.ts';
 import { formatIssues } from './validation-format.ts';
@@ -25,7 +25,10 @@ export function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-export function createListReporter(screen: Screen): Reporter {
+/** How failures print: `verbose` prints everything; `fullReport` names the file report to read. */
+export type FailureView = Omit<FailureViewOptions, 'colors'>;
+
+export function createListReporter(screen: Screen, view: FailureView = { verbose: false }): Reporter {
   const { colors } = screen;
   return {
     onRunStart: (info: RunStartInfo) => {
@@ -40,16 +43,16 @@ export function createListReporter(screen: Screen): Reporter {
     },
     onServiceLine: (service, line) => screen.err(colors.dim(`[${service}] ${line}\n`)),
     onNotice: (message) => screen.err(colors.dim(`${message}\n`)),
-    onRunEnd: (report) => screen.out(renderSummary(report, colors)),
+    onRunEnd: (report) => screen.out(renderSummary(report, colors, view)),
   };
 }
 
-export function renderSummary(report: RunReport, colors: Colors): string {
+export function renderSummary(report: RunReport, colors: Colors, view: FailureView = { verbose: false }): string {
   const parts: string[] = [];
   if (report.validation && !report.validation.ok) parts.push(formatIssues(report.validation, colors));
   if (report.capabilities.length > 0) parts.push(renderCapabilities(report.capabilities, colors));
   const failures = report.scenarios.filter((result) => result.outcome === 'failed');
-  if (failures.length > 0) parts.push(colors.bold(colors.red('Failures')), ...failures.map((result, index) => renderFailure(result, index + 1, colors)));
+  if (failures.length > 0) parts.push(colors.bold(colors.red('Failures')), ...failures.map((result, index) => renderFailure(result, index + 1, { ...view, colors })));
   const promote = report.capabilities.filter((capability) => capability.outcome === 'unexpected-pass');
   if (promote.length > 0) {
     const ids = promote.map((capability) => capability.id).join(', ');
@@ -67,18 +70,6 @@ function renderCapabilities(capabilities: readonly CapabilitySummary[], colors: 
       `  ${paint(colors, capability.outcome, MARKS[capability.outcome])} ${capability.id.padEnd(14)} ${capability.status.padEnd(12)} ${String(capability.scenarios).padStart(3)} scenarios  ${paint(colors, capability.outcome, capability.outcome.padEnd(16))} ${colors.dim(capability.title)}`,
   );
   return [colors.bold('Capabilities'), ...rows].join('\n');
-}
-
-function renderFailure(result: ScenarioResult, index: number, colors: Colors): string {
-  const lines = [colors.bold(`${index}) ${result.capability} › ${result.name}`) + colors.dim(`  ${result.file}:${result.line}`)];
-  lines.push(colors.red(indentBlock(result.error?.message ?? 'failed')));
-  if (result.error?.expected !== undefined) lines.push(`   expected: ${colors.green(result.error.expected)}`, `   actual:   ${colors.red(result.error.actual ?? '')}`);
-  const frames = (result.error?.stack ?? '').split('\n').filter((line) => line.includes('/src/scenarios/')).slice(0, 4);
-  if (frames.length > 0) lines.push(colors.dim(frames.map((line) => `   ${line.trim()}`).join('\n')));
-  if (result.transcript.length > 0) lines.push(colors.bold('   transcript:'), indentBlock(formatTranscript(result.transcript), '     '));
-  const logs = formatLogTails(result.logTails.map((tail) => ({ ...tail, lines: tail.lines.slice(-20) })));
-  if (logs) lines.push(colors.bold('   service logs:'), colors.dim(indentBlock(logs, '     ')));
-  return lines.join('\n');
 }
 
 function renderStackFailure(report: RunReport, colors: Colors): string {

@@ -54,9 +54,9 @@ const report: RunReport = {
   scenarios: [passed, failed, expected, crud],
 };
 
-test('list reporter: live lines, capability summary, failure with transcript and logs, closing counts', async () => {
+test('list reporter: live lines, capability summary, a failure that fits a screen, closing counts', async () => {
   const screen = captureScreen();
-  const reporter = createListReporter(screen);
+  const reporter = createListReporter(screen, { verbose: false, fullReport: '.santokit-it/report/index.html' });
   for (const result of report.scenarios) reporter.onScenarioEnd?.(result);
   await reporter.onRunEnd?.(report);
   const text = screen.text();
@@ -65,14 +65,27 @@ test('list reporter: live lines, capability summary, failure with transcript and
   assert.match(text, /Capabilities\n.*AUTH-001 +implemented +2 scenarios +failed/);
   assert.match(text, /1\) AUTH-001 › bad <one> {2}src\/scenarios\/auth\/a\.ts:7/);
   assert.match(text, /expected: 403\n {3}actual: {3}200/);
-  assert.match(text, /→ POST http:\/\/127\.0\.0\.1:1\/call/);
-  assert.match(text, /authorization: Bearer v4.loc…\(masked\)/);
-  assert.doesNotMatch(text, /SECRETSECRET/, 'credentials are masked in transcripts');
-  assert.match(text, /\$ stk release promote\n +exit 1 \(40 ms\)\n +stderr:\n +Error: SCHEMA_DRIFT/);
-  assert.match(text, /\[bridge\] last 1 lines:\n\s+POST \/call 200/);
+  assert.match(text, /#1 POST \/call → 200 \(3 ms\)\n/, 'the step before the failure on one line');
+  assert.match(text, /#2 the step that failed:\n +\$ stk release promote\n +exit 1 \(40 ms\)\n +stderr:\n +Error: SCHEMA_DRIFT/);
+  assert.match(text, /service logs:\n\s+\[bridge\] POST \/call 200/);
+  assert.match(text, /full report: \.santokit-it\/report\/index\.html/);
   assert.match(text, /Unexpected passes: CRUD-001/);
   assert.match(text, /\n1 passed, 1 failed, 0 skipped\n$/);
   assert.doesNotMatch(text, /\u001b\[/, 'no colour codes when colour is off');
+});
+
+test('list reporter --verbose: the whole transcript, every header but the hop-by-hop ones', async () => {
+  const screen = captureScreen();
+  const withHeaders: ScenarioResult = {
+    ...failed,
+    transcript: failed.transcript.map((entry) => (entry.kind === 'http' ? { ...entry, responseHeaders: { 'content-type': 'application/json', connection: 'keep-alive', date: 'Mon', 'keep-alive': 'timeout=5', 'content-length': '11', 'transfer-encoding': 'chunked' } } : entry)),
+  };
+  await createListReporter(screen, { verbose: true }).onRunEnd?.({ ...report, scenarios: [withHeaders] });
+  const text = screen.text();
+  assert.match(text, /→ POST http:\/\/127\.0\.0\.1:1\/call\n +authorization: Bearer v4\.local\.SECRETSECRET/);
+  assert.match(text, /← 200 \(3 ms\)\n +content-type: application\/json\n +\{\n +"data": \[\]\n +\}/);
+  assert.doesNotMatch(text, /^\s+(connection|date|keep-alive|content-length|transfer-encoding):/m);
+  assert.match(text, /\[bridge\] 1 lines:\n\s+POST \/call 200/);
 });
 
 test('dot reporter: one mark per scenario', async () => {
