@@ -16,6 +16,7 @@ import { registerOidcFlowRoutes } from './routes/oidc-flow.ts';
 import { registerOperatorRoutes } from './routes/operators.ts';
 import { registerProjectRoutes } from './routes/projects.ts';
 import { registerReleaseRoutes } from './routes/releases.ts';
+import { registerTestControls } from './routes/test-controls.ts';
 
 export function createHubApp(deps: HubDeps): HubApp {
   const app = new Hono<HubEnv>();
@@ -41,6 +42,7 @@ export function createHubApp(deps: HubDeps): HubApp {
     registerOidcRoutes,
     registerOidcFlowRoutes,
     registerInternalRoutes,
+    registerTestControls,
   ]) {
     register(app, deps);
   }
