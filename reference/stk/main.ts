@@ -2,7 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './client.ts';
 import type { Io } from './command-kit.ts';
+import { registerContextCommands } from './commands/context.ts';
 import { registerGenCommands } from './commands/gen.ts';
+import { registerMcpCommands } from './commands/mcp.ts';
 import { registerMemberCommands } from './commands/members.ts';
 import { registerOidcCommands } from './commands/oidc.ts';
 import { registerReleaseCommands } from './commands/release.ts';
@@ -16,6 +18,8 @@ registerReleaseCommands(program, io);
 registerMemberCommands(program, io);
 registerOidcCommands(program, io);
 registerGenCommands(program, io);
+registerContextCommands(program, io);
+registerMcpCommands(program, io);
 
 try {
   await program.parseAsync(process.argv);
