@@ -13,11 +13,19 @@ export const DEFAULT_STK_TIMEOUT_MS = 60_000;
 /** An `stk` that runs on this machine: `argv` prefix plus the stack's variables (`undefined` removes one). */
 export function createLocalStk(argv: readonly string[], stackEnv: Readonly<Record<string, string | undefined>>): StkHandle {
   const [file = 'stk', ...prefix] = argv;
+  const command: StkHandle['command'] = (args, options = {}) => ({
+    file,
+    args: [...prefix, ...args],
+    env: { ...inheritedEnv(), ...stackEnv, ...options.env },
+    extendEnv: false,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+  });
   return {
     argv,
+    command,
     async run(args, options = {}) {
-      const env = { ...inheritedEnv(), ...stackEnv, ...options.env };
-      return runCommand(file, [...prefix, ...args], args, { ...options, env, extendEnv: false });
+      const line = command(args, options);
+      return runCommand(line.file, line.args, args, { ...options, env: line.env, extendEnv: false });
     },
   };
 }
@@ -31,14 +39,17 @@ export interface Mount {
 /** An `stk` run with `docker exec` in a container; host cwds are mapped through `mounts`. */
 export function createDockerExecStk(container: string, mounts: readonly Mount[], defaultCwd: string): StkHandle {
   const prefix = ['docker', 'exec', '-i', container, 'stk'];
+  // The cwd is the container's (-w); the local one only has to exist.
+  const command: StkHandle['command'] = (args, options = {}) => {
+    const workdir = options.cwd === undefined ? defaultCwd : containerPath(options.cwd, mounts);
+    const envFlags = Object.entries(options.env ?? {}).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
+    return { file: 'docker', args: ['exec', '-i', '-w', workdir, ...envFlags, container, 'stk', ...args], extendEnv: true };
+  };
   return {
     argv: prefix,
+    command,
     async run(args, options = {}) {
-      const workdir = options.cwd === undefined ? defaultCwd : containerPath(options.cwd, mounts);
-      const envFlags = Object.entries(options.env ?? {}).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
-      const execArgs = ['exec', '-i', '-w', workdir, ...envFlags, container, 'stk', ...args];
-      // The cwd is the container's; the local one only has to exist.
-      return runCommand('docker', execArgs, args, { ...options, cwd: undefined, reportedCwd: options.cwd });
+      return runCommand('docker', command(args, options).args, args, { ...options, cwd: undefined, reportedCwd: options.cwd });
     },
   };
 }

@@ -25,11 +25,22 @@ export interface StkResult {
   readonly durationMs: number;
 }
 
+/** A command line that starts `stk` the way `run` does; `env` is complete when `extendEnv` is false. */
+export interface StkCommandLine {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly extendEnv: boolean;
+  readonly cwd?: string;
+}
+
 export interface StkHandle {
   /** argv prefix that runs `stk` from the runner's side (e.g. `[node, …/stk.js]` or `[docker, exec, …, stk]`). */
   readonly argv: readonly string[];
   /** Never rejects on a non-zero exit: exit code and output are assertion targets. */
   run(args: readonly string[], options?: StkRunOptions): Promise<StkResult>;
+  /** How `run` would start `stk` with `args`, for a caller that keeps the process itself (a long-running server); starts nothing. */
+  command(args: readonly string[], options?: Pick<StkRunOptions, 'env' | 'cwd'>): StkCommandLine;
 }
 
 /** The stack's test OpenID Connect provider (service `idp`, reference/idp). */
