@@ -1,6 +1,9 @@
 /** The loaded catalog every rule, selector and report works from. */
+import type { ProjectConfig } from './config.ts';
+import type { ExpectationSet } from './expectations.ts';
 import type { RepoTree } from './read-catalog.ts';
 import type { ScenarioModule } from './load-scenarios.ts';
+import type { PytestIndex } from './pytest/load-pytest.ts';
 import type { CapabilityDocument, ScenarioRef, ValidationIssue } from './types.ts';
 
 export interface Catalog {
@@ -8,8 +11,14 @@ export interface Catalog {
   readonly documents: readonly CapabilityDocument[];
   /** Documents that could not be parsed at all. */
   readonly parseIssues: readonly ValidationIssue[];
+  /** Scenario modules and pytest modules alike; a test's kind is its file's (`pytest/node-id.ts`). */
   readonly modules: readonly ScenarioModule[];
   readonly tree: RepoTree;
+  /** `santokit-it.config.json`, or the defaults. */
+  readonly config: ProjectConfig;
+  readonly pytest: PytestIndex;
+  /** The known-failure baseline, when one was given. */
+  readonly expectations?: ExpectationSet;
 }
 
 const modulesByFile = new WeakMap<Catalog, ReadonlyMap<string, ScenarioModule>>();

@@ -4,6 +4,8 @@ import * as documentRules from './rules/document-rules.ts';
 import * as graphRules from './rules/graph-rules.ts';
 import { pathRefsResolve, testRefsResolve } from './rules/reference-rules.ts';
 import * as scenarioRules from './rules/scenario-rules.ts';
+import { expectationsResolve } from './expectations.ts';
+import { pytestTestsAreReferenced } from './pytest/pytest-rules.ts';
 import type { ValidationReport } from '../model/validation.ts';
 import type { CapabilityDocument, ValidationIssue } from './types.ts';
 
@@ -39,6 +41,8 @@ const acrossCatalog: readonly ((catalog: Catalog) => ValidationIssue[])[] = [
   scenarioRules.scenarioModulesLoad,
   scenarioRules.scenarioNamesAreUnique,
   scenarioRules.scenariosAreReferenced,
+  pytestTestsAreReferenced,
+  (catalog) => (catalog.expectations ? [...catalog.expectations.issues, ...expectationsResolve(catalog, catalog.expectations)] : []),
 ];
 
 export function validateCatalog(catalog: Catalog, options: ValidateOptions = {}): ValidationReport {
@@ -55,7 +59,7 @@ function summarise(catalog: Catalog, issues: readonly ValidationIssue[]): Valida
   const byCode: Record<string, number> = {};
   for (const item of issues) byCode[item.code] = (byCode[item.code] ?? 0) + 1;
   return {
-    documents: catalog.documents.length + catalog.parseIssues.length,
+    documents: catalog.documents.length + catalog.parseIssues.filter((item) => item.file.endsWith('.md')).length,
     scenarios: catalog.modules.reduce((count, module) => count + (module.status === 'ok' ? module.scenarios.length : 0), 0),
     errors: issues.filter((item) => item.severity === 'error').length,
     warnings: issues.filter((item) => item.severity === 'warning').length,

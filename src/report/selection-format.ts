@@ -16,8 +16,9 @@ export function formatSelection(selection: Selection, format: ListFormat, colors
   const lines: string[] = [];
   for (const [capability, ids] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const document = selection.scenarios.find((scenario) => scenario.capability === capability)?.document;
-    const status = document?.status?.value ?? 'not in catalog';
-    lines.push(`${colors.cyan(capability)} ${colors.dim(`[${status}]`)} ${document?.title?.value ?? ''}`, ...ids.map((id) => `  ${id}`));
+    // A pytest test that declares no capability and that no document names ('') is selected by path only.
+    const status = capability === '' ? 'selected by path' : (document?.status?.value ?? 'not in catalog');
+    lines.push(`${colors.cyan(capability || '(no capability)')} ${colors.dim(`[${status}]`)} ${document?.title?.value ?? ''}`, ...ids.map((id) => `  ${id}`));
   }
   lines.push(colors.dim(`${selection.scenarios.length} scenarios of ${groups.size} capabilities`));
   return `${lines.join('\n')}\n`;

@@ -4,6 +4,8 @@ import { issue } from '../parse-capability.ts';
 import { SCENARIOS_DIR } from '../read-catalog.ts';
 import { didYouMean } from '../../util/suggest.ts';
 import type { CapabilityDocument, Located, ValidationIssue } from '../types.ts';
+import { isPytestFile } from '../pytest/node-id.ts';
+import { checkPytestRef } from '../pytest/pytest-rules.ts';
 
 /** spec_refs and code_refs name files or folders that exist with exactly this letter case. */
 export function pathRefsResolve(catalog: Catalog, document: CapabilityDocument): ValidationIssue[] {
@@ -36,6 +38,7 @@ function checkTestRef(catalog: Catalog, document: CapabilityDocument, ref: Locat
   if (split === undefined || split.file === '' || split.name === '') {
     return [issue('TEST_NODEID_INVALID', document.file, ref.line, `test_refs '${ref.value}' is not <file>::<scenario name>`, `Write e.g. ${SCENARIOS_DIR}/auth/auth-001-login.ts::<scenario name>.`)];
   }
+  if (isPytestFile(split.file)) return checkPytestRef(catalog, document, ref, split.file, split.name);
   const found = catalog.tree.stat(split.file);
   if (found.state === 'missing') {
     return [issue('TEST_FILE_MISSING', document.file, ref.line, `scenario file '${split.file}' does not exist`, 'Fix the path, or write the scenario module.')];
@@ -45,7 +48,7 @@ function checkTestRef(catalog: Catalog, document: CapabilityDocument, ref: Locat
   }
   const module = moduleAt(catalog, split.file);
   if (module === undefined) {
-    return [issue('TEST_NODEID_INVALID', document.file, ref.line, `'${split.file}' is not a scenario module`, `Scenario modules live under ${SCENARIOS_DIR}/<domain>/ (not kit/ or fixtures/).`)];
+    return [issue('TEST_NODEID_INVALID', document.file, ref.line, `'${split.file}' is not a scenario module`, `Scenario modules live under ${SCENARIOS_DIR}/<domain>/ (not kit/ or fixtures/), or a scenario root of santokit-it.config.json; pytest tests are .py files.`)];
   }
   if (module.status === 'error') return []; // reported once, on the module itself
   const scenario = module.scenarios.find((candidate) => candidate.name === split.name);

@@ -2,6 +2,7 @@
 import { allScenarios, splitTestRef, type Catalog } from '../catalog.ts';
 import { issue } from '../parse-capability.ts';
 import { scenarioId, type ValidationIssue } from '../types.ts';
+import { isPytestFile } from '../pytest/node-id.ts';
 
 export function scenarioModulesLoad(catalog: Catalog): ValidationIssue[] {
   return catalog.modules.flatMap((module) =>
@@ -33,8 +34,9 @@ export function scenariosAreReferenced(catalog: Catalog): ValidationIssue[] {
       if (split) referenced.add(scenarioId(split));
     }
   }
+  // pytest tests have their own rule (pytest/pytest-rules.ts): one without a capability is only a warning.
   return allScenarios(catalog)
-    .filter((scenario) => !referenced.has(scenarioId(scenario)))
+    .filter((scenario) => !isPytestFile(scenario.file) && !referenced.has(scenarioId(scenario)))
     .map((scenario) =>
       issue('SCENARIO_ORPHAN', scenario.file, scenario.line, `scenario '${scenario.name}' (${scenario.capability}) is named by no capability's test_refs`, `Add '${scenarioId(scenario)}' to test_refs of ${scenario.capability}, or delete the scenario.`),
     );

@@ -1,0 +1,108 @@
+/**
+ * Typed reads from a small JSON settings file, each problem kept with the
+ * line of the key it concerns (JSON.parse gives no positions of values, so
+ * a key is found by its first quoted occurrence after its parent's).
+ */
+
+export interface JsonProblem {
+  readonly line: number;
+  readonly message: string;
+  readonly hint: string;
+}
+
+export interface JsonObjectReader {
+  object(key: string, allowed: readonly string[]): JsonObjectReader | undefined;
+  string(key: string): string | undefined;
+  strings(key: string): string[] | undefined;
+  /** A string split at whitespace, or a list of strings. */
+  stringOrList(key: string): string[] | undefined;
+  /** A repository-relative path (no leading `/`, no `..`). */
+  path(key: string): string | undefined;
+  paths(key: string): string[] | undefined;
+  stringMap(key: string): Record<string, string> | undefined;
+}
+
+function lineAt(text: string, offset: number): number {
+  return text.slice(0, Math.max(0, offset)).split('\n').length;
+}
+
+export function readJsonObject(text: string, problems: JsonProblem[], allowed: readonly string[]): JsonObjectReader | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(message)?.[1];
+    problems.push({ line: position ? lineAt(text, Number(position)) : 1, message: `not valid JSON: ${message}`, hint: 'Fix the JSON syntax at this line.' });
+    return undefined;
+  }
+  if (!isObject(value)) {
+    problems.push({ line: 1, message: 'the file is not a JSON object', hint: 'Write the settings as { "key": value, … }.' });
+    return undefined;
+  }
+  return createReader(text, value, 0, '', problems, allowed);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function createReader(text: string, data: Record<string, unknown>, start: number, prefix: string, problems: JsonProblem[], allowed: readonly string[]): JsonObjectReader {
+  const offsetOf = (key: string) => {
+    const found = text.indexOf(JSON.stringify(key), start);
+    return found < 0 ? start : found;
+  };
+  const problem = (key: string, message: string, hint: string) => problems.push({ line: lineAt(text, offsetOf(key)), message: `${prefix}${key}: ${message}`, hint });
+  for (const key of Object.keys(data)) {
+    if (!allowed.includes(key)) problem(key, 'unknown field', `Known fields here: ${allowed.join(', ')}.`);
+  }
+  const strings = (key: string): string[] | undefined => {
+    const value = data[key];
+    if (value === undefined) return undefined;
+    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
+    problem(key, 'expected a list of strings', `Write e.g. "${key}": ["…"].`);
+    return undefined;
+  };
+  const checkPath = (key: string, path: string): boolean => {
+    if (path !== '' && !path.startsWith('/') && !path.split('/').includes('..')) return true;
+    problem(key, `'${path}' is not a repository-relative path`, 'Write paths relative to the repository root, without a leading / or ..');
+    return false;
+  };
+  const reader: JsonObjectReader = {
+    object(key, keys) {
+      const value = data[key];
+      if (value === undefined) return undefined;
+      if (isObject(value)) return createReader(text, value, offsetOf(key), `${prefix}${key}.`, problems, keys);
+      problem(key, 'expected an object', `Write "${key}": { … }.`);
+      return undefined;
+    },
+    string(key) {
+      const value = data[key];
+      if (value === undefined || (typeof value === 'string' && value !== '')) return value;
+      problem(key, 'expected a non-empty string', `Write "${key}": "…".`);
+      return undefined;
+    },
+    strings,
+    stringOrList(key) {
+      const value = data[key];
+      if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
+      return strings(key);
+    },
+    path(key) {
+      const value = reader.string(key);
+      return value !== undefined && checkPath(key, value) ? value.replace(/\/+$/, '') : undefined;
+    },
+    paths(key) {
+      const values = strings(key);
+      return values?.every((value) => checkPath(key, value)) ? values.map((value) => value.replace(/\/+$/, '')) : undefined;
+    },
+    stringMap(key) {
+      const value = data[key];
+      if (value === undefined) return undefined;
+      if (isObject(value) && Object.values(value).every((item) => typeof item === 'string')) return value as Record<string, string>;
+      problem(key, 'expected an object of strings', `Write "${key}": { "/workspace": "." }.`);
+      return undefined;
+    },
+  };
+  return reader;
+}
