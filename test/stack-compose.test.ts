@@ -103,7 +103,7 @@ describe('compose provider', { skip }, () => {
     await writeFile(join(ledgers, '1.json'), JSON.stringify({ pid: process.pid, start: '1', groups: [], composeProjects: [project], dirs: [] }));
     const summary = sweepLeftovers(ledgers);
     await rm(ledgers, { recursive: true });
-    assert.equal(summary.composeProjects, 1);
+    assert.equal(summary.compose, 1);
     assert.deepEqual(projectLeftovers(project), []);
   });
 

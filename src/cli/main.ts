@@ -6,7 +6,7 @@ import { CommanderError } from 'commander';
 import { ExitCode, InterruptedError, SantokitItError } from '../errors.ts';
 import { formatToolError } from '../report/print-error.ts';
 import { createScreen } from '../report/screen.ts';
-import { runEmergencyKills } from '../stack/emergency.ts';
+import { killAllNow } from '../stack/resources.ts';
 import type { CliIo } from './io.ts';
 import { createProgram } from './program.ts';
 
@@ -15,7 +15,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       // Second signal: no orderly teardown, kill what we started and leave.
-      runEmergencyKills();
+      killAllNow();
       exit(ExitCode.interrupted);
     }
     controller.abort(new InterruptedError(signal));

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { describeSweep, ledgerDir, recordDir, recordGroup, sweepLeftovers } from './leftovers.ts';
+import { describeSweep, sweepLeftovers } from './leftovers.ts';
 import { isProcessAlive, processStartTime } from './process-group.ts';
 
+const NOTHING = { runs: [], group: 0, container: 0, compose: 0, dir: 0 };
 const children: ChildProcess[] = [];
 after(() => children.forEach((child) => child.kill('SIGKILL')));
 
@@ -45,7 +46,7 @@ describe('sweepLeftovers', () => {
     };
     writeFileSync(join(folder, '4242.json'), JSON.stringify(ledger));
     const summary = sweepLeftovers(folder);
-    assert.deepEqual(summary, { runs: [process.pid], processGroups: 1, composeProjects: 0, dirs: 1 });
+    assert.deepEqual(summary, { runs: [process.pid], group: 1, container: 0, compose: 0, dir: 1 });
     assert.ok(await gone(orphan), 'the recorded group is killed');
     assert.ok(isProcessAlive(reusedPid), 'a pid whose start time differs is someone else: left alone');
     assert.equal(existsSync(ownDir), false);
@@ -61,7 +62,7 @@ describe('sweepLeftovers', () => {
     const sleeper = detachedSleeper();
     writeFileSync(join(folder, '9.json'), JSON.stringify({ pid: process.pid, start: '1', groups: [{ pgid: sleeper, start: processStartTime(sleeper) }], dirs: [] }));
     chmodSync(folder, 0o777);
-    assert.deepEqual(sweepLeftovers(folder), { runs: [], processGroups: 0, composeProjects: 0, dirs: 0 });
+    assert.deepEqual(sweepLeftovers(folder), NOTHING);
     assert.ok(isProcessAlive(sleeper));
     rmSync(folder, { recursive: true });
   });
@@ -72,33 +73,41 @@ describe('sweepLeftovers', () => {
     const live = { pid: process.pid, start: processStartTime(process.pid), groups: [{ pgid: sleeper, start: processStartTime(sleeper) }], dirs: [] };
     writeFileSync(join(folder, `${process.pid}.json`), JSON.stringify(live));
     writeFileSync(join(folder, '7.json'), '{"pid": 7, "gro');
-    assert.deepEqual(sweepLeftovers(folder), { runs: [], processGroups: 0, composeProjects: 0, dirs: 0 });
+    assert.deepEqual(sweepLeftovers(folder), NOTHING);
     assert.ok(isProcessAlive(sleeper));
     assert.ok(existsSync(join(folder, `${process.pid}.json`)) && existsSync(join(folder, '7.json')));
     assert.equal(describeSweep(sweepLeftovers(folder)), undefined);
-    assert.deepEqual(sweepLeftovers(join(folder, 'missing')), { runs: [], processGroups: 0, composeProjects: 0, dirs: 0 });
+    assert.deepEqual(sweepLeftovers(join(folder, 'missing')), NOTHING);
     rmSync(folder, { recursive: true });
   });
 });
 
-describe('recordGroup / recordDir', () => {
-  it("keep this runner's ledger up to date and delete it once nothing is left", () => {
-    const file = join(ledgerDir(), `${process.pid}.json`);
+describe('a ledger of this version', () => {
+  it('lists resources by kind; the sweep ends them newest first and touches no name that is not ours', async () => {
+    const folder = ledgerFolder();
+    const orphan = detachedSleeper();
+    const ownDir = mkdtempSync(join(tmpdir(), 'santokit-it-pg-'));
+    const resources = [
+      { kind: 'dir', path: ownDir },
+      { kind: 'group', pgid: orphan, start: processStartTime(orphan) },
+      { kind: 'container', name: 'someone-elses-db' },
+      { kind: 'compose', project: '../not a project' },
+    ];
+    writeFileSync(join(folder, '4243.json'), JSON.stringify({ pid: process.pid, start: '1', resources }));
+    const summary = sweepLeftovers(folder);
+    assert.deepEqual(summary, { runs: [process.pid], group: 1, container: 0, compose: 0, dir: 1 });
+    assert.ok(await gone(orphan));
+    assert.equal(existsSync(ownDir), false);
+    rmSync(folder, { recursive: true });
+  });
+
+  it('is ignored whole when one entry is malformed', () => {
+    const folder = ledgerFolder();
     const sleeper = detachedSleeper();
-    const dir = join(tmpdir(), 'santokit-it-work-ledger-test');
-    mkdirSync(dir, { recursive: true });
-    const forgetGroup = recordGroup(sleeper);
-    const forgetDir = recordDir(dir);
-    const ledger = JSON.parse(readFileSync(file, 'utf8'));
-    assert.equal(statSync(ledgerDir()).mode & 0o077, 0, 'the ledger folder is private');
-    assert.equal(ledger.pid, process.pid);
-    assert.equal(ledger.start, processStartTime(process.pid));
-    assert.deepEqual(ledger.groups, [{ pgid: sleeper, start: processStartTime(sleeper) }]);
-    assert.deepEqual(ledger.dirs, [dir]);
-    forgetGroup();
-    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')).groups, []);
-    forgetDir();
-    assert.equal(existsSync(file), false);
-    rmSync(dir, { recursive: true });
+    const resources = [{ kind: 'group', pgid: sleeper, start: processStartTime(sleeper) }, { kind: 'volume', name: 'x' }];
+    writeFileSync(join(folder, '4244.json'), JSON.stringify({ pid: process.pid, start: '1', resources }));
+    assert.deepEqual(sweepLeftovers(folder), NOTHING);
+    assert.ok(isProcessAlive(sleeper));
+    rmSync(folder, { recursive: true });
   });
 });

@@ -1,46 +1,66 @@
 /**
  * What a run leaves behind when it is SIGKILLed (or the machine's OOM killer
- * takes it): no teardown runs, the services keep running detached, compose
- * projects keep their containers and their temp dirs stay. Each runner
- * process keeps a ledger of its live process groups, compose projects and
- * temp dirs in `<tmpdir>/santokit-it-runs-<uid>/<pid>.json`; the next stack start
- * reads the ledgers of runners that are gone and removes what they list.
+ * takes it): no teardown runs, the services keep running detached, containers
+ * and compose projects keep running, and temp dirs stay. Each runner process
+ * keeps a ledger of what it owns right now (resources.ts writes it) in
+ * `<tmpdir>/santokit-it-runs-<uid>/<pid>.json`; the next stack start reads the
+ * ledgers of runners that are gone and removes what they list.
  *
  * Identity is the pid plus its start time from /proc, so a reused pid is
  * never taken for the process that was recorded. Ledgers are trusted only in
- * a folder of this user's that nobody else can write to. Without /proc (not
- * Linux) nothing is recorded or swept.
+ * a folder of this user's that nobody else can write to, and only names this
+ * tool makes are ever removed. Without /proc (not Linux) nothing is written.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
-import { killTreeNow, processStartTime } from './process-group.ts';
-import { removeProjectNow } from './providers/compose-cli.ts';
+import { removeContainerNow, removeProjectNow } from './docker-now.ts';
+import { isProcessAlive, killTreeNow, processStartTime } from './process-group.ts';
 
-interface LedgerGroup {
-  readonly pgid: number;
-  readonly start: string;
-}
+/** A resource outside this process that a run owns, as the ledger names it. */
+export type Leftover =
+  | { readonly kind: 'group'; readonly pgid: number; readonly start: string }
+  | { readonly kind: 'container'; readonly name: string }
+  | { readonly kind: 'compose'; readonly project: string }
+  | { readonly kind: 'dir'; readonly path: string };
+
+export type LeftoverKind = Leftover['kind'];
 
 interface Ledger {
   readonly pid: number;
   readonly start: string;
-  readonly groups: readonly LedgerGroup[];
-  readonly composeProjects?: readonly string[];
-  readonly dirs: readonly string[];
+  readonly resources: readonly Leftover[];
 }
 
-/** What one sweep cleaned up. */
-export interface SweepSummary {
+/** What one sweep cleaned up: the killed runs' pids, and a count per kind. */
+export interface SweepSummary extends Readonly<Record<LeftoverKind, number>> {
   readonly runs: readonly number[];
-  readonly processGroups: number;
-  readonly composeProjects: number;
-  readonly dirs: number;
 }
 
-/** Only these are ever removed, whatever a ledger file says. */
-const OWN_DIR_PREFIX = 'santokit-it-';
+/** Only names like these are ever removed, whatever a ledger file says. */
+export const OWN_PREFIX = 'santokit-it-';
 const COMPOSE_PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+/**
+ * Ends one leftover at once, synchronously. Returns false when there was
+ * nothing of it to end (a reused pid, a name that is not ours); throws when
+ * it could not be ended (Docker not answering).
+ */
+export const KILL_NOW: { readonly [K in LeftoverKind]: (leftover: Extract<Leftover, { kind: K }>) => boolean } = {
+  group: ({ pgid, start }) => {
+    // No start time: no /proc here (not Linux), so only this process's own list names groups, never a ledger.
+    if (start === '' ? !isProcessAlive(pgid) : processStartTime(pgid) !== start) return false;
+    killTreeNow(pgid);
+    return true;
+  },
+  container: ({ name }) => name.startsWith(OWN_PREFIX) && (removeContainerNow(name), true),
+  compose: ({ project }) => COMPOSE_PROJECT_NAME.test(project) && (removeProjectNow(project), true),
+  dir: ({ path }) => isAbsolute(path) && basename(path).startsWith(OWN_PREFIX) && (rmSync(path, { recursive: true, force: true }), true),
+};
+
+export function killLeftoverNow(leftover: Leftover): boolean {
+  return (KILL_NOW[leftover.kind] as (value: Leftover) => boolean)(leftover);
+}
 
 export function ledgerDir(): string {
   return join(tmpdir(), `santokit-it-runs-${process.getuid?.() ?? 'user'}`);
@@ -57,86 +77,36 @@ function isTrustedFolder(path: string): boolean {
   }
 }
 
-const groups = new Map<number, string>();
-const composeProjects = new Set<string>();
-const dirs = new Set<string>();
-
-/** Records a live process group of this runner; returns the function that forgets it. */
-export function recordGroup(pgid: number): () => void {
-  const start = processStartTime(pgid);
-  if (start === undefined) return () => {};
-  groups.set(pgid, start);
-  writeLedger();
-  return () => {
-    if (groups.delete(pgid)) writeLedger();
-  };
-}
-
-/** Records a compose project of this runner; returns the function that forgets it. */
-export function recordComposeProject(name: string): () => void {
-  composeProjects.add(name);
-  writeLedger();
-  return () => {
-    if (composeProjects.delete(name)) writeLedger();
-  };
-}
-
-/** Records a temp dir of this runner; returns the function that forgets it. */
-export function recordDir(dir: string): () => void {
-  dirs.add(dir);
-  writeLedger();
-  return () => {
-    if (dirs.delete(dir)) writeLedger();
-  };
-}
-
-function writeLedger(): void {
+/** Writes this runner's ledger (deletes it when nothing is owned). A run never fails for it. */
+export function writeLedger(resources: readonly Leftover[]): void {
   const own = processStartTime(process.pid);
   if (own === undefined) return;
   const file = join(ledgerDir(), `${process.pid}.json`);
   try {
-    if (groups.size === 0 && composeProjects.size === 0 && dirs.size === 0) {
+    if (resources.length === 0) {
       rmSync(file, { force: true });
       return;
     }
     mkdirSync(ledgerDir(), { recursive: true, mode: 0o700 });
-    const ledger: Ledger = {
-      pid: process.pid,
-      start: own,
-      groups: [...groups].map(([pgid, start]) => ({ pgid, start })),
-      composeProjects: [...composeProjects],
-      dirs: [...dirs],
-    };
+    const ledger: Ledger = { pid: process.pid, start: own, resources };
     // Written whole and renamed, so a sweeping runner never reads half a ledger.
     writeFileSync(`${file}.tmp`, JSON.stringify(ledger));
     renameSync(`${file}.tmp`, file);
   } catch {
-    // The ledger only helps a later run clean up; a run never fails for it.
+    // The ledger only helps a later run clean up.
   }
 }
 
-/** Kills the groups and removes the dirs of every runner that died without its teardown. */
+/** Ends what every runner that died without its teardown owned, newest first, and removes its ledger. */
 export function sweepLeftovers(ledgers = ledgerDir()): SweepSummary {
-  const summary = { runs: [] as number[], processGroups: 0, composeProjects: 0, dirs: 0 };
+  const summary = { runs: [] as number[], group: 0, container: 0, compose: 0, dir: 0 };
   if (!isTrustedFolder(ledgers)) return summary;
-  const names = readdirSync(ledgers).filter((name) => /^\d+\.json$/.test(name));
-  for (const name of names) {
+  for (const name of readdirSync(ledgers).filter((entry) => /^\d+\.json$/.test(entry))) {
     const file = join(ledgers, name);
     const ledger = readLedger(file);
     if (!ledger || processStartTime(ledger.pid) === ledger.start) continue;
-    for (const group of ledger.groups) {
-      if (processStartTime(group.pgid) !== group.start) continue;
-      killTreeNow(group.pgid);
-      summary.processGroups += 1;
-    }
-    for (const project of ledger.composeProjects ?? []) {
-      if (!COMPOSE_PROJECT_NAME.test(project) || !removedQuietly(project)) continue;
-      summary.composeProjects += 1;
-    }
-    for (const dir of ledger.dirs) {
-      if (!isAbsolute(dir) || !basename(dir).startsWith(OWN_DIR_PREFIX)) continue;
-      rmSync(dir, { recursive: true, force: true });
-      summary.dirs += 1;
+    for (const leftover of [...ledger.resources].reverse()) {
+      if (endedQuietly(leftover)) summary[leftover.kind] += 1;
     }
     rmSync(file, { force: true });
     summary.runs.push(ledger.pid);
@@ -144,11 +114,10 @@ export function sweepLeftovers(ledgers = ledgerDir()): SweepSummary {
   return summary;
 }
 
-/** A machine without Docker any more cannot have the project either. */
-function removedQuietly(project: string): boolean {
+/** A machine without Docker any more cannot have the container either. */
+function endedQuietly(leftover: Leftover): boolean {
   try {
-    removeProjectNow(project);
-    return true;
+    return killLeftoverNow(leftover);
   } catch {
     return false;
   }
@@ -156,31 +125,55 @@ function removedQuietly(project: string): boolean {
 
 function readLedger(file: string): Ledger | undefined {
   try {
-    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return isLedger(value) ? value : undefined;
+    return toLedger(JSON.parse(readFileSync(file, 'utf8')));
   } catch {
     return undefined;
   }
 }
 
-function isLedger(value: unknown): value is Ledger {
-  if (typeof value !== 'object' || value === null) return false;
-  const ledger = value as Partial<Ledger>;
-  return (
-    typeof ledger.pid === 'number' &&
-    typeof ledger.start === 'string' &&
-    Array.isArray(ledger.groups) &&
-    ledger.groups.every((group) => typeof group?.pgid === 'number' && typeof group?.start === 'string') &&
-    (ledger.composeProjects === undefined || (Array.isArray(ledger.composeProjects) && ledger.composeProjects.every((name) => typeof name === 'string'))) &&
-    Array.isArray(ledger.dirs) &&
-    ledger.dirs.every((dir) => typeof dir === 'string')
-  );
+/** Also reads the ledgers of earlier versions, which listed groups, compose projects and dirs apart. */
+function toLedger(value: unknown): Ledger | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { pid, start, resources, groups, composeProjects, dirs } = value as Record<string, unknown>;
+  if (typeof pid !== 'number' || typeof start !== 'string') return undefined;
+  const listed = Array.isArray(resources)
+    ? resources
+    : [
+        ...(Array.isArray(groups) ? groups.map((group: unknown) => ({ kind: 'group', ...(group as object) })) : []),
+        ...(Array.isArray(composeProjects) ? composeProjects.map((project: unknown) => ({ kind: 'compose', project })) : []),
+        ...(Array.isArray(dirs) ? dirs.map((path: unknown) => ({ kind: 'dir', path })) : []),
+      ];
+  return listed.every(isLeftover) ? { pid, start, resources: listed } : undefined;
 }
+
+function isLeftover(value: unknown): value is Leftover {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  switch (entry.kind) {
+    case 'group':
+      return typeof entry.pgid === 'number' && typeof entry.start === 'string' && entry.start !== '';
+    case 'container':
+      return typeof entry.name === 'string';
+    case 'compose':
+      return typeof entry.project === 'string';
+    case 'dir':
+      return typeof entry.path === 'string';
+    default:
+      return false;
+  }
+}
+
+const NOUNS: Readonly<Record<LeftoverKind, string>> = {
+  group: 'process group(s) stopped',
+  container: 'container(s) removed',
+  compose: 'compose project(s) removed',
+  dir: 'temp dir(s) removed',
+};
 
 /** One line for the console: what an earlier, killed run had left and is now gone. */
 export function describeSweep(summary: SweepSummary): string | undefined {
   if (summary.runs.length === 0) return undefined;
   const runs = summary.runs.length === 1 ? `a killed run (pid ${summary.runs[0]})` : `${summary.runs.length} killed runs (pids ${summary.runs.join(', ')})`;
-  const projects = summary.composeProjects > 0 ? `, ${summary.composeProjects} compose project(s) removed` : '';
-  return `cleaned up after ${runs}: ${summary.processGroups} process group(s) stopped${projects}, ${summary.dirs} temp dir(s) removed`;
+  const parts = (Object.keys(NOUNS) as LeftoverKind[]).filter((kind) => kind === 'group' || kind === 'dir' || summary[kind] > 0);
+  return `cleaned up after ${runs}: ${parts.map((kind) => `${summary[kind]} ${NOUNS[kind]}`).join(', ')}`;
 }

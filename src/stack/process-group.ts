@@ -5,7 +5,6 @@
  * Linux's /proc tells who is alive; zombies do not count (they hold nothing).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { onEmergencyKill } from './emergency.ts';
 
 interface ProcStat {
   readonly pid: number;
@@ -164,35 +163,6 @@ async function waitForEmptyTree(root: number, seen: Set<number>, withinMs: numbe
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-}
-
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-
-/**
- * Remembers a live group so that the runner's emergency kill (second SIGINT)
- * and this process's `exit` reach it even when no orderly teardown runs.
- * Returns the function that forgets it again, once the group is gone.
- */
-export function trackGroup(pgid: number): () => void {
-  liveGroups.add(pgid);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on('exit', killLiveProcessGroups);
-  }
-  const forgetEmergency = onEmergencyKill(() => killTreeNow(pgid));
-  return () => {
-    liveGroups.delete(pgid);
-    forgetEmergency();
-  };
-}
-
-/** SIGKILLs every tracked group, synchronously. Temporary directories are left to the OS then. */
-export function killLiveProcessGroups(): number {
-  const count = liveGroups.size;
-  for (const pgid of liveGroups) killTreeNow(pgid);
-  liveGroups.clear();
-  return count;
 }
 
 /** SIGKILLs the group `root` leads and every descendant, synchronously. */

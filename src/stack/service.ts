@@ -6,8 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StackStartError } from '../errors.ts';
 import { awaitReady, exitCodeOf, FAILURE_TAIL_LINES, formatMs, type ExitInfo, type Probe } from './probes/probe.ts';
-import { recordGroup } from './leftovers.ts';
-import { terminateTree, trackGroup } from './process-group.ts';
+import { processStartTime, terminateTree } from './process-group.ts';
+import { own } from './resources.ts';
 import { createServiceOutput, type ServiceOutput } from './service-output.ts';
 import type { TeardownRegistry } from './types.ts';
 
@@ -127,24 +127,16 @@ async function launch(spec: ServiceSpec, context: ServiceContext): Promise<Start
   let child: ChildProcess | undefined;
   let exited: Promise<ExitInfo> | undefined;
   let stopping: Promise<void> | undefined;
-  let untrack = () => {};
   const stop = () => {
-    stopping ??= stopChild(child, exited, spec).finally(() => {
-      untrack();
-      return output.close();
-    });
+    stopping ??= stopChild(child, exited, spec).finally(() => output.close());
     return stopping;
   };
-  context.teardowns.defer(`stop ${spec.name}`, stop);
+  const group = own(context.teardowns, `stop ${spec.name}`, stop);
   child = spawnDetached(spec, output);
+  // spawn() has forked by now: the group is named before anything can wait.
+  if (child.pid !== undefined) group.bind({ kind: 'group', pgid: child.pid, start: processStartTime(child.pid) ?? '' });
   exited = exitOf(child);
   const pid = await spawned(child, spec, output);
-  const forgetGroup = trackGroup(pid);
-  const forgetInLedger = recordGroup(pid);
-  untrack = () => {
-    forgetGroup();
-    forgetInLedger();
-  };
   const running = child;
   return { name: spec.name, pid, output, exited, isRunning: () => running.exitCode === null && running.signalCode === null, stop };
 }

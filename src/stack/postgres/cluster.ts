@@ -7,11 +7,12 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runToCompletion, type ServiceContext } from '../service.ts';
+import { createTempDir } from '../temp-dir.ts';
 import type { SystemUser } from './system-user.ts';
 
 export const SUPERUSER = 'postgres';
@@ -67,15 +68,11 @@ async function ensureTemplate(initdb: string, runAs: SystemUser | undefined, con
   if (await isTemplate(dir)) return dir;
   await mkdir(parent, { recursive: true });
   await chmod(parent, 0o755);
-  let building: string | undefined;
-  context.teardowns.defer('remove an unfinished postgres template', async () => {
-    if (building) await rm(building, { recursive: true, force: true });
-  });
-  building = await mkdtemp(join(parent, 'building-'));
+  // Owned like any temp dir: an unfinished template goes at teardown or in the next run's sweep.
+  const building = await createTempDir('santokit-it-pg-template-', context.teardowns, parent);
   const cluster = await initCluster(building, initdb, runAs, context);
   await writeFile(join(building, 'password'), `${cluster.password}\n`, { mode: 0o600 });
-  await rename(building, dir).catch(() => rm(building as string, { recursive: true, force: true }));
-  building = undefined;
+  await rename(building, dir).catch(() => rm(building, { recursive: true, force: true }));
   if (!(await isTemplate(dir))) throw new Error(`postgres template ${dir} is incomplete`);
   await removeOtherTemplates(parent, dir);
   return dir;

@@ -4,7 +4,6 @@
  * plugin or shim is installed), and a `down` that works whether or not `up`
  * finished.
  */
-import { execFileSync } from 'node:child_process';
 import { execa } from 'execa';
 
 export type ComposeFlavour = 'plugin' | 'standalone';
@@ -55,22 +54,6 @@ export async function composeDown(project: ComposeProject, timeoutS = 2): Promis
   const [file, args] = composeArgv(project, ['down', '--volumes', '--remove-orphans', '-t', String(timeoutS)]);
   const result = await execa(file, args, { cwd: project.cwd, env: project.env, reject: false, all: true, timeout: 60_000 });
   if (result.exitCode !== 0) throw new Error(`compose down of ${project.name} failed: ${String(result.all ?? result.message)}`);
-}
-
-/**
- * For the emergency kill and the sweep of a killed run's leftovers: removes
- * the project's containers (with their anonymous volumes), then its networks
- * and named volumes, at once and synchronously.
- */
-export function removeProjectNow(projectName: string): void {
-  const label = `label=com.docker.compose.project=${projectName}`;
-  const list = (args: string[]) => execFileSync('docker', [...args, '--filter', label], { encoding: 'utf8', timeout: 5_000 }).split('\n').filter(Boolean);
-  const containers = list(['ps', '-aq']);
-  if (containers.length > 0) execFileSync('docker', ['rm', '-f', '-v', ...containers], { stdio: 'ignore', timeout: 10_000 });
-  for (const kind of ['network', 'volume']) {
-    const names = list([kind, 'ls', '-q']);
-    if (names.length > 0) execFileSync('docker', [kind, 'rm', ...names], { stdio: 'ignore', timeout: 10_000 });
-  }
 }
 
 /** Names a compose service's first container may have: v2 `<service>-1` (as testcontainers strips the project) or v1 `<project>_<service>_1`. */

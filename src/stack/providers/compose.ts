@@ -9,16 +9,15 @@
 import { join } from 'node:path';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment, type WaitStrategy } from 'testcontainers';
 import { StackStartError } from '../../errors.ts';
-import { onEmergencyKill } from '../emergency.ts';
 import { DEFAULT_OPERATOR, type StackOptions } from '../options.ts';
 import { withDatabase } from '../postgres/postgres.ts';
 import { createStackSecrets, randomToken } from '../secrets.ts';
 import { createDockerExecStk } from '../stk.ts';
-import { recordComposeProject } from '../leftovers.ts';
 import { createTempDir } from '../temp-dir.ts';
 import { raceAbort } from '../race-abort.ts';
+import { own } from '../resources.ts';
 import type { StackHandles, StackProvider, StackStartContext } from '../types.ts';
-import { checkDocker, composeDown, containerNames, localImageDefaults, removeProjectNow, removeStaleReferenceImages, type ComposeProject } from './compose-cli.ts';
+import { checkDocker, composeDown, containerNames, localImageDefaults, removeStaleReferenceImages, type ComposeProject } from './compose-cli.ts';
 import { awaitComposeServices, type ComposeEndpoints } from './compose-readiness.ts';
 import { referenceImageTag } from './reference-image.ts';
 
@@ -85,18 +84,11 @@ function composeProject(options: StackOptions, flavour: ComposeProject['flavour'
 /** Registers `down` first, then runs `up`; readiness is checked afterwards by us, not by testcontainers. */
 async function upProject(project: ComposeProject, options: StackOptions, context: StackStartContext): Promise<void> {
   let up: Promise<StartedDockerComposeEnvironment> | undefined;
-  let forget = () => {};
-  context.teardowns.defer(`compose down ${project.name}`, async () => {
+  const down = async () => {
     await settleWithin(up, SETTLE_BEFORE_DOWN_MS);
     await composeDown(project);
-    forget();
-  });
-  const forgetEmergency = onEmergencyKill(() => removeProjectNow(project.name));
-  const forgetInLedger = recordComposeProject(project.name);
-  forget = () => {
-    forgetEmergency();
-    forgetInLedger();
   };
+  own(context.teardowns, `compose down ${project.name}`, down, { kind: 'compose', project: project.name });
   let environment = new DockerComposeEnvironment(project.cwd, [...project.files])
     .withProjectName(project.name)
     // Our own teardown and emergency kill remove the project; the reaper would only add an image pull.
