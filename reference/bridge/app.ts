@@ -11,7 +11,7 @@ import { envelope } from '../shared/http-error.ts';
 import { handleCall, readCallBody } from './call.ts';
 import { badRequest, HttpError, notFound } from './errors.ts';
 import { registerHealthRoutes } from './health.ts';
-import { createCachedHub, type CacheOptions } from './hub-cache.ts';
+import { createCachedHub, type CachedHub, type CacheOptions } from './hub-cache.ts';
 import type { HubClient } from './hub-client.ts';
 import type { Pools } from './pools.ts';
 
@@ -23,6 +23,8 @@ export interface BridgeDeps {
   readonly log?: (line: string) => void;
   /** Cache bounds; defaults from shared/contract.ts. */
   readonly cache?: Omit<CacheOptions, 'onUrlsChanged'>;
+  /** Called once with the cache, so main.ts can feed it the Hub's invalidation stream. */
+  readonly attachCache?: (cache: CachedHub) => void;
 }
 
 export type BridgeEnv = { Variables: { requestId: string } };
@@ -32,6 +34,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export function createBridgeApp(deps: BridgeDeps): Hono<BridgeEnv> {
   const log = deps.log ?? (() => undefined);
   const hub = createCachedHub(deps.hub, { ...deps.cache, onUrlsChanged: (urls) => deps.pools.retain(urls) });
+  deps.attachCache?.(hub);
   const app = new Hono<BridgeEnv>();
   app.use(async (c, next) => {
     const requestId = randomUUID();

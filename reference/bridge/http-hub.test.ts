@@ -57,7 +57,7 @@ function startFakeHub(state: HubState): Promise<Server> {
     state.requests.push({ path, token });
     if (state.mode === 'down') return send(response, 503, { error: { code: 'SERVICE_UNAVAILABLE', message: 'down', requestId: 'x' } });
     if (path === '/healthz') return send(response, 200, { ok: true });
-    if (token !== TOKEN) return send(response, 401, { error: { code: 'UNAUTHORIZED', message: 'service token required', requestId: 'x' } });
+    if (token !== `Bearer ${TOKEN}`) return send(response, 401, { error: { code: 'UNAUTHORIZED', message: 'service token required', requestId: 'x' } });
     if (path === '/internal/releases/shop/dev/current') return state.release ? send(response, 200, state.release) : send(response, 404, {});
     if (path.startsWith('/internal/releases/')) return send(response, 404, {});
     if (path === '/internal/keys/shop/dev') return send(response, 200, { project: 'shop', env: 'dev', keys: deriveAccessKeys(SECRETS, 'shop', 'dev') });
@@ -140,7 +140,7 @@ describe('bridge over HTTP against a contract-shaped Hub', () => {
       assert.match(first.id ?? '', /^[0-9a-f-]{36}$/);
       assert.equal((await call({}, { authorization: `Bearer ${endUserToken('shop', 'alice')}` })).status, 200, 'token keys fetched from the Hub');
       assert.ok(state.requests.some((request) => request.path === '/internal/keys/shop/dev'));
-      assert.ok(state.requests.filter((request) => request.path.startsWith('/internal/')).every((request) => request.token === TOKEN), 'service token on every internal call');
+      assert.ok(state.requests.filter((request) => request.path.startsWith('/internal/')).every((request) => request.token === `Bearer ${TOKEN}`), 'service token on every internal call');
       assert.equal((await call({}, { 'x-santokit-api-key': 'admin.bad' })).status, 401);
       assert.ok(await bridgeConnections('one') > 0);
 

@@ -10,13 +10,14 @@ function release(id: string, url = 'postgres://db/one'): ReleasePayload {
   return { release_id: id, project: 'shop', env: 'dev', schema: { tables: {} }, permissions: { tables: {} }, storage: {}, logics: {}, connections: { main: { name: 'main', engine: 'postgres', db_url: url } } };
 }
 
-function setup(options: { maxEntries?: number } = {}) {
+function setup(options: { maxEntries?: number; live?: boolean } = {}) {
   const clock = { now: 0 };
   const hub = createFakeHub();
   const urls: string[][] = [];
   hub.releases.set('shop/dev', release('r1'));
   hub.apiKeys.set('k', { secret: 's', project: 'shop', env: 'dev', roles: ['admin'] });
-  const cached = createCachedHub(hub, { ttlMs: 1_000, staleMs: 30_000, now: () => clock.now, onUrlsChanged: (set) => urls.push([...set]), ...options });
+  const cached = createCachedHub(hub, { ttlMs: 1_000, staleMs: 30_000, maxAgeMs: 60_000, now: () => clock.now, onUrlsChanged: (set) => urls.push([...set]), ...options });
+  if (options.live !== false) cached.setLive(true);
   return { clock, hub, cached, urls };
 }
 
@@ -25,19 +26,62 @@ async function rejects503(promise: Promise<unknown>): Promise<void> {
 }
 
 describe('hub cache', () => {
-  test('a release is served from cache within the TTL and fetched again after it', async () => {
+  test('while the invalidation stream is live a release is kept until an event names it', async () => {
     const { clock, hub, cached } = setup();
     assert.equal((await cached.release('shop', 'dev'))?.release_id, 'r1');
     hub.releases.set('shop/dev', release('r2'));
-    clock.now = 999;
-    assert.equal((await cached.release('shop', 'dev'))?.release_id, 'r1');
-    clock.now = 1_000;
-    assert.equal((await cached.release('shop', 'dev'))?.release_id, 'r2', 'promote visible at the TTL');
+    clock.now = 59_999;
+    assert.equal((await cached.release('shop', 'dev'))?.release_id, 'r1', 'no event, no change');
+    cached.invalidate({ scope: 'release', project: 'shop', env: 'other' });
+    assert.equal((await cached.release('shop', 'dev'))?.release_id, 'r1', 'another env');
+    cached.invalidate({ scope: 'release', project: 'shop', env: 'dev' });
+    assert.equal((await cached.release('shop', 'dev'))?.release_id, 'r2', 'the promote is used by the next call');
+    assert.equal(hub.calls, 2);
+    clock.now = 120_000;
+    hub.releases.set('shop/dev', release('r3'));
+    assert.equal((await cached.release('shop', 'dev'))?.release_id, 'r3', 'max age is a backstop');
+  });
+
+  test('without a live stream every call asks the Hub for the release', async () => {
+    const { hub, cached } = setup({ live: false });
+    await cached.release('shop', 'dev');
+    hub.releases.set('shop/dev', release('r2'));
+    assert.equal((await cached.release('shop', 'dev'))?.release_id, 'r2');
     assert.equal(hub.calls, 2);
   });
 
+  test('going live or losing the stream makes nothing known so far fresh', async () => {
+    const { hub, cached } = setup();
+    await cached.release('shop', 'dev');
+    hub.releases.set('shop/dev', release('r2'));
+    cached.setLive(false);
+    cached.setLive(true);
+    assert.equal((await cached.release('shop', 'dev'))?.release_id, 'r2');
+  });
+
+  test('a load in flight when its entry is invalidated is answered but not kept', async () => {
+    const { hub } = setup();
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const slow = { ...hub, currentRelease: async (project: string, env: string) => {
+      const value = await hub.currentRelease(project, env);
+      await gate;
+      return value;
+    } };
+    const racing = createCachedHub(slow, { maxAgeMs: 60_000 });
+    racing.setLive(true);
+    const first = racing.release('shop', 'dev');
+    hub.releases.set('shop/dev', release('r2'));
+    racing.invalidate({ scope: 'release', project: 'shop', env: 'dev' });
+    open();
+    assert.equal((await first)?.release_id, 'r1');
+    assert.equal((await racing.release('shop', 'dev'))?.release_id, 'r2', 'the stale load was not stored');
+  });
+
   test('while the Hub is down the last release is served until the stale bound, then 503', async () => {
-    const { clock, hub, cached } = setup();
+    const { clock, hub, cached } = setup({ live: false });
     await cached.release('shop', 'dev');
     hub.down = true;
     clock.now = 29_999;
@@ -51,36 +95,45 @@ describe('hub cache', () => {
     assert.equal((await cached.release('shop', 'dev'))?.release_id, 'r1', 'recovers once the Hub answers');
   });
 
-  test('"no release" is an answer, cached for the TTL like a release', async () => {
-    const { clock, hub, cached } = setup();
+  test('"no release" is an answer, kept like a release until invalidated', async () => {
+    const { hub, cached } = setup();
     assert.equal(await cached.release('nosuch', 'dev'), undefined);
     hub.releases.set('nosuch/dev', release('r9'));
     assert.equal(await cached.release('nosuch', 'dev'), undefined);
-    clock.now = 1_000;
+    cached.invalidate({ scope: 'release', project: 'nosuch', env: 'dev' });
     assert.equal((await cached.release('nosuch', 'dev'))?.release_id, 'r9');
   });
 
-  test('API-key verdicts live for the TTL only: never stale, so revocation is bounded even during an outage', async () => {
-    const { clock, hub, cached } = setup();
+  test('API-key verdicts: kept while live until the key is named, never without the stream, never stale', async () => {
+    const { hub, cached } = setup();
     assert.equal((await cached.verifyApiKey('k', 's')).valid, true);
     hub.apiKeys.get('k')!.revoked = true;
-    clock.now = 500;
-    assert.equal((await cached.verifyApiKey('k', 's')).valid, true, 'within the bound');
-    clock.now = 1_000;
-    assert.equal((await cached.verifyApiKey('k', 's')).valid, false, 'revoked at the bound');
+    assert.equal((await cached.verifyApiKey('k', 's')).valid, true, 'no event yet');
+    cached.invalidate({ scope: 'apikey', key_id: 'kk' });
+    assert.equal((await cached.verifyApiKey('k', 's')).valid, true, 'another key id');
+    cached.invalidate({ scope: 'apikey', key_id: 'k' });
+    assert.equal((await cached.verifyApiKey('k', 's')).valid, false, 'revoked on the next call');
     assert.equal((await cached.verifyApiKey('k', 'other')).valid, false, 'verdicts are per secret');
     hub.apiKeys.get('k')!.revoked = false;
-    clock.now = 2_000;
+    cached.setLive(false);
+    const calls = hub.calls;
     assert.equal((await cached.verifyApiKey('k', 's')).valid, true);
+    hub.apiKeys.get('k')!.revoked = true;
+    assert.equal((await cached.verifyApiKey('k', 's')).valid, false, 'not live: asked every time');
+    assert.equal(hub.calls, calls + 2);
     hub.down = true;
-    clock.now = 3_000;
     await rejects503(cached.verifyApiKey('k', 's'));
   });
 
-  test('token keys are cached and served stale like releases', async () => {
+  test('token keys are fresh for the TTL, dropped by a keys event, and served stale like releases', async () => {
     const { clock, hub, cached } = setup();
     const keys = await cached.keys('shop', 'dev');
     assert.equal(keys.length, 2);
+    await cached.keys('shop', 'dev');
+    assert.equal(hub.calls, 1);
+    cached.invalidate({ scope: 'keys', project: 'shop', env: 'dev' });
+    await cached.keys('shop', 'dev');
+    assert.equal(hub.calls, 2);
     hub.down = true;
     clock.now = 10_000;
     assert.deepEqual(await cached.keys('shop', 'dev'), keys);
@@ -95,15 +148,16 @@ describe('hub cache', () => {
   });
 
   test('the set of database URLs is published when releases change it', async () => {
-    const { clock, hub, cached, urls } = setup();
+    const { hub, cached, urls } = setup();
     await cached.release('shop', 'dev');
     hub.releases.set('shop/dev', release('r2'));
-    clock.now = 1_000;
+    cached.invalidate({ scope: 'release', project: 'shop', env: 'dev' });
     await cached.release('shop', 'dev');
     hub.releases.set('shop/dev', release('r3', 'postgres://db/two'));
-    clock.now = 2_000;
+    cached.invalidate({ scope: 'release', project: 'shop', env: 'dev' });
     await cached.release('shop', 'dev');
-    assert.deepEqual(urls, [['postgres://db/one'], ['postgres://db/two']]);
+    assert.deepEqual(urls.at(-1), ['postgres://db/two']);
+    assert.ok(urls.some((set) => set.length === 1 && set[0] === 'postgres://db/one'));
   });
 
   test('entries are bounded: the oldest are dropped', async () => {

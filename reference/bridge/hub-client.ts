@@ -7,6 +7,7 @@
 import {
   internalPaths,
   SERVICE_TOKEN_HEADER,
+  serviceTokenValue,
   type ApiKeyVerifyResponse,
   type ReleasePayload,
   type SigningKeysResponse,
@@ -65,7 +66,7 @@ export function createHttpHubClient(hubUrl: string, serviceToken: string): HubCl
     try {
       response = await fetch(`${base}${path}`, {
         method: body === undefined ? 'GET' : 'POST',
-        headers: { [SERVICE_TOKEN_HEADER]: serviceToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { [SERVICE_TOKEN_HEADER]: serviceTokenValue(serviceToken), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { HubApp, HubDeps, HubEnv } from './deps.ts';
 import { envelope, HttpError } from '../shared/http-error.ts';
+import { createEventBus } from './events.ts';
 import { registerApplyRoutes } from './routes/apply.ts';
 import { registerApiKeyRoutes } from './routes/apikeys.ts';
 import { registerConnectionRoutes } from './routes/connections.ts';
@@ -18,7 +19,8 @@ import { registerProjectRoutes } from './routes/projects.ts';
 import { registerReleaseRoutes } from './routes/releases.ts';
 import { registerTestControls } from './routes/test-controls.ts';
 
-export function createHubApp(deps: HubDeps): HubApp {
+export function createHubApp(given: HubDeps): HubApp {
+  const deps: HubDeps = given.events ? given : { ...given, events: createEventBus(given.log) };
   const app = new Hono<HubEnv>();
   app.use(async (c, next) => {
     const requestId = randomUUID();

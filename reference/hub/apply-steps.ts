@@ -81,6 +81,9 @@ export async function commitRelease(deps: HubDeps, scope: { project: string; env
   const { project, env, ref, operator } = scope;
   const release = await createOrReuseRelease(deps.store, project, env, ref, body);
   const current = await currentRelease(deps.store, project, env);
-  if (current?.id !== release.id) await movePointer(deps.store, project, env, release.id, 'apply', operator);
+  if (current?.id !== release.id) {
+    await movePointer(deps.store, project, env, release.id, 'apply', operator);
+    await deps.events?.publish({ scope: 'release', project, env });
+  }
   return { release_id: release.id, reused: release.reused };
 }

@@ -2,6 +2,7 @@
 import type { Hono } from 'hono';
 import type { HubConfig } from './config.ts';
 import type { Sealer } from './crypto.ts';
+import type { EventBus } from './events.ts';
 import type { Store } from './store.ts';
 
 export interface HubDeps {
@@ -10,6 +11,8 @@ export interface HubDeps {
   readonly sealer: Sealer;
   /** One line per request and per failure; main.ts sends it to stdout. */
   readonly log: (line: string) => void;
+  /** Invalidation events to the Bridges; createHubApp makes one when absent. */
+  readonly events?: EventBus;
 }
 
 export type HubEnv = { Variables: { requestId: string } };

@@ -4,18 +4,22 @@ import { createHubApp } from './app.ts';
 import { ConfigError, readConfig } from './config.ts';
 import { createSealer } from './crypto.ts';
 import type { HubDeps } from './deps.ts';
+import { createEventBus } from './events.ts';
 import { ensureBootstrapOperator } from './routes/operators.ts';
 import { openStore } from './store.ts';
 
 async function start(): Promise<void> {
   const config = readConfig(process.env);
   const store = await openStore(config.databaseUrl);
-  const deps: HubDeps = { store, config, sealer: createSealer(config.secretKey), log: (line) => console.log(line) };
+  const log = (line: string) => console.log(line);
+  const events = createEventBus(log);
+  const deps: HubDeps = { store, config, sealer: createSealer(config.secretKey), log, events };
   await ensureBootstrapOperator(deps);
   const server = serve({ fetch: createHubApp(deps).fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`hub listening on ${info.port}`);
   });
   const stop = () => {
+    events.close();
     server.close();
     if ('closeAllConnections' in server) server.closeAllConnections();
     void store.close().finally(() => process.exit(0));

@@ -1,14 +1,14 @@
 /** Security properties of the Hub: injection attempts, token forgery, revocation, and no secret in any response or log. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { SERVICE_TOKEN_HEADER } from '../shared/contract.ts';
+import { SERVICE_TOKEN_HEADER, serviceTokenValue } from '../shared/contract.ts';
 import { deriveAccessKeys, issueAccessToken, parsePasetoKeys } from '../shared/tokens.ts';
 import { createHubApp } from './app.ts';
 import { createProject, expectError, expectOk, items, PERMISSIONS_V1, sql, startHub, TEST_ENV, USERS_V1, type Hub, type Reply } from './test-kit.ts';
 
 let hub: Hub;
 const owner = () => ({ token: hub.owner });
-const service = { headers: { [SERVICE_TOKEN_HEADER]: TEST_ENV.STK_SERVICE_TOKEN } };
+const service = { headers: { [SERVICE_TOKEN_HEADER]: serviceTokenValue(TEST_ENV.STK_SERVICE_TOKEN) } };
 const OPERATOR_CONTEXT = ['__operators__', '__hub__'] as const;
 
 /** Replaces the character at `index` (negative from the end) with another base64url character. */

@@ -7,18 +7,50 @@
  * upstream has nothing (signing keys, release by id, service token).
  */
 
-/** Header carrying the shared service token on every `/internal/*` request. */
-export const SERVICE_TOKEN_HEADER = 'x-santokit-service-token';
+/**
+ * Header carrying the shared service token on every `/internal/*` request,
+ * as `Bearer <token>` (bridge-hub-protocol: `Authorization: Bearer <service_token>`).
+ */
+export const SERVICE_TOKEN_HEADER = 'authorization';
+
+export function serviceTokenValue(token: string): string {
+  return `Bearer ${token}`;
+}
 
 /** Env var holding the service token, read by both Hub and Bridge. */
 export const SERVICE_TOKEN_ENV = 'STK_SERVICE_TOKEN';
 
 /**
- * How long the Bridge may serve a cached release, API-key verdict or key set
- * before asking the Hub again. Promote, rollback and key revocation are
- * visible on `/call` at most this long after the Hub answered.
+ * How long the Bridge may use a cached set of token keys before asking the
+ * Hub again (keys rotate with overlap, so a short delay is harmless).
+ * Releases and API-key verdicts are not bound by time: the Bridge keeps
+ * them only while its invalidation stream from the Hub is live, and drops
+ * them when the Hub says so (hub/events.ts), so a revocation, promote or
+ * rollback is visible on the very next `/call` after the Hub answered.
  */
 export const BRIDGE_CACHE_TTL_MS = 1_000;
+
+/**
+ * The longest a cached release or API-key verdict is kept even while the
+ * invalidation stream is live: a backstop, not a visibility bound.
+ */
+export const BRIDGE_MAX_AGE_MS = 5 * 60_000;
+
+/**
+ * What a Hub write tells the Bridges to forget. `apikey`: the verdicts of
+ * one key id; `release`: the current release (and its connections) of one
+ * project/env; `keys`: the token keys of one project/env.
+ */
+export type InvalidationEvent =
+  | { readonly scope: 'apikey'; readonly key_id: string }
+  | { readonly scope: 'release'; readonly project: string; readonly env: string }
+  | { readonly scope: 'keys'; readonly project: string; readonly env: string };
+
+/** Lines of the `GET /internal/events` stream. */
+export type EventLine =
+  | { readonly type: 'hello'; readonly subscriber: string }
+  | { readonly type: 'ping' }
+  | ({ readonly type: 'invalidate'; readonly seq: number } & InvalidationEvent);
 
 /**
  * Past the TTL, while the Hub is unreachable, the Bridge keeps serving the
@@ -109,6 +141,8 @@ export const internalPaths = {
     `/internal/keys/${encodeURIComponent(project)}/${encodeURIComponent(env)}`,
   verifyApiKey: '/internal/apikeys/verify',
   verifyToken: '/internal/tokens/verify',
+  events: '/internal/events',
+  eventsAck: '/internal/events/ack',
 } as const;
 
 /** Cookie that carries an end-user access token for one project/env. */

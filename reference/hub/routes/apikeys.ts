@@ -55,6 +55,7 @@ export function registerApiKeyRoutes(app: HubApp, deps: HubDeps): void {
     await requireEnv(store, project, env);
     const rows = await store.query(`UPDATE hub_api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE project = $1 AND env = $2 AND (id = $3 OR name = $3) RETURNING id`, [project, env, keyId]);
     if (rows.length === 0) throw notFound('API key not found');
+    await deps.events?.publish({ scope: 'apikey', key_id: (rows[0] as { id: string }).id });
     return c.json({ ok: true, key_id: (rows[0] as { id: string }).id, status: 'revoked' });
   });
 }

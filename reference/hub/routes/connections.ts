@@ -60,6 +60,7 @@ export function registerConnectionRoutes(app: HubApp, deps: HubDeps): void {
        ON CONFLICT (project, env, name) DO UPDATE SET engine = EXCLUDED.engine, sealed_url = EXCLUDED.sealed_url, updated_at = now()`,
       [project, env, connection, engine, sealer.seal(url)],
     );
+    await deps.events?.publish({ scope: 'release', project, env });
     return c.json({ ok: true, name: connection, engine, redacted_url: redactUrl(url) });
   });
 

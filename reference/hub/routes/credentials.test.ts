@@ -1,13 +1,13 @@
 /** API keys, end users (PASETO access tokens and the access cookie) and the Bridge's internal routes. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { accessCookieName, SERVICE_TOKEN_HEADER } from '../../shared/contract.ts';
+import { accessCookieName, SERVICE_TOKEN_HEADER, serviceTokenValue } from '../../shared/contract.ts';
 import { deriveAccessKeys, parsePasetoKeys, readFooter, verifyAccessToken } from '../../shared/tokens.ts';
 import { createProject, expectError, expectOk, items, PERMISSIONS_V1, startHub, TEST_ENV, USERS_V1, type Hub } from '../test-kit.ts';
 
 let hub: Hub;
 const owner = () => ({ token: hub.owner });
-const service = { headers: { [SERVICE_TOKEN_HEADER]: TEST_ENV.STK_SERVICE_TOKEN } };
+const service = { headers: { [SERVICE_TOKEN_HEADER]: serviceTokenValue(TEST_ENV.STK_SERVICE_TOKEN) } };
 const keysFor = (project: string, env: string) => deriveAccessKeys(parsePasetoKeys(TEST_ENV.STK_PASETO_KEYS), project, env);
 
 describe('credentials', () => {
@@ -97,7 +97,7 @@ describe('credentials', () => {
     const logics = { whoami: '---\nauth: authenticated\n---\nSELECT :auth.sub AS sub' };
     const applied = expectOk(await hub.call('POST', '/api/apply', { project, env: 'dev', ref: 'r1', schema: [USERS_V1], permissions: PERMISSIONS_V1, logics }, owner()));
     const current = `/internal/releases/${project}/dev/current`;
-    const wrongTokens: Record<string, string>[] = [{}, { [SERVICE_TOKEN_HEADER]: 'wrong' }, { [SERVICE_TOKEN_HEADER]: `${TEST_ENV.STK_SERVICE_TOKEN}x` }];
+    const wrongTokens: Record<string, string>[] = [{}, { [SERVICE_TOKEN_HEADER]: 'wrong' }, { [SERVICE_TOKEN_HEADER]: serviceTokenValue(`${TEST_ENV.STK_SERVICE_TOKEN}x`) }, { [SERVICE_TOKEN_HEADER]: TEST_ENV.STK_SERVICE_TOKEN }];
     for (const headers of wrongTokens) {
       expectError(await hub.call('GET', current, undefined, { headers }), 401, 'UNAUTHORIZED');
       expectError(await hub.call('GET', `/internal/keys/${project}/dev`, undefined, { headers }), 401, 'UNAUTHORIZED');

@@ -1,10 +1,12 @@
 /** `/internal/*` for the Bridge (reference/shared/contract.ts), behind the service token. */
 import { timingSafeEqual } from 'node:crypto';
-import { SERVICE_TOKEN_HEADER, type ApiKeyVerifyResponse, type ConnectionEntry, type ReleasePayload } from '../../shared/contract.ts';
+import { stream } from 'hono/streaming';
+import { SERVICE_TOKEN_HEADER, serviceTokenValue, type ApiKeyVerifyResponse, type ConnectionEntry, type ReleasePayload } from '../../shared/contract.ts';
 import { deriveAccessKeys, verifyAccessToken } from '../../shared/tokens.ts';
 import { verifySecret } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
-import { notFound, unauthorized } from '../../shared/http-error.ts';
+import type { EventBus } from '../events.ts';
+import { badRequest, notFound, unauthorized } from '../../shared/http-error.ts';
 import { NAME, readBody } from '../http.ts';
 import { currentRelease, releaseById, type ReleaseRow } from '../releases.ts';
 import { connectionsOf } from './lookup.ts';
@@ -29,9 +31,10 @@ export function registerInternalRoutes(app: HubApp, deps: HubDeps): void {
   app.get('/internal/healthz', (c) => c.json({ ok: true }));
   app.use('/internal/*', async (c, next) => {
     if (c.req.path === '/internal/healthz') return next();
-    if (!sameSecret(c.req.header(SERVICE_TOKEN_HEADER) ?? '', config.serviceToken)) throw unauthorized('service token required');
+    if (!sameSecret(c.req.header(SERVICE_TOKEN_HEADER) ?? '', serviceTokenValue(config.serviceToken))) throw unauthorized('service token required');
     await next();
   });
+  if (deps.events) registerEventRoutes(app, deps.events);
 
   app.get('/internal/releases/:project/:env/current', async (c) => {
     const { project, env } = c.req.param();
@@ -77,5 +80,38 @@ export function registerInternalRoutes(app: HubApp, deps: HubDeps): void {
     if (verdict.status !== 'valid') return c.json({ valid: false });
     const { claims } = verdict;
     return c.json({ valid: true, claims: { project: claims.projectId, env: claims.envId, sub: claims.sub, roles: claims.roles } });
+  });
+}
+
+/** The invalidation stream (hub/events.ts): one JSON line per event, a ping every second, acks by POST. */
+function registerEventRoutes(app: HubApp, events: EventBus): void {
+  app.get('/internal/events', (c) => {
+    c.header('Content-Type', 'application/x-ndjson');
+    c.header('Cache-Control', 'no-store');
+    return stream(c, async (out) => {
+      let closed = false;
+      let finish: () => void = () => undefined;
+      const done = new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      const id = events.subscribe(
+        (line) => {
+          if (!closed) void out.write(`${line}\n`).catch(() => events.unsubscribe(id));
+        },
+        () => {
+          closed = true;
+          finish();
+        },
+      );
+      out.onAbort(() => events.unsubscribe(id));
+      await out.write(`${JSON.stringify({ type: 'hello', subscriber: id })}\n`);
+      await done;
+    });
+  });
+
+  app.post('/internal/events/ack', async (c) => {
+    const body = await readBody(c);
+    if (typeof body.subscriber !== 'string' || typeof body.seq !== 'number') throw badRequest("fields 'subscriber' and 'seq' are required");
+    return c.json({ ok: events.acknowledge(body.subscriber, body.seq) });
   });
 }

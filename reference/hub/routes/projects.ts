@@ -35,6 +35,7 @@ export function registerProjectRoutes(app: HubApp, deps: HubDeps): void {
     await requireProject(store, project);
     const rows = await store.query(`INSERT INTO hub_envs (project, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING name`, [project, env]);
     if (rows.length === 0) throw conflict('env already exists');
+    await deps.events?.publish({ scope: 'keys', project, env });
     return c.json({ ok: true, project, env });
   });
 

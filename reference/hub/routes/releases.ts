@@ -102,6 +102,7 @@ export function registerReleaseRoutes(app: HubApp, deps: HubDeps): void {
     }
     await assertNoDrift(deps, project, to);
     await movePointer(store, project, to, release.id, 'promote', operator);
+    await deps.events?.publish({ scope: 'release', project, env: to });
     return c.json({ ok: true, project, env: to, release_id: release.id });
   });
 
@@ -113,6 +114,7 @@ export function registerReleaseRoutes(app: HubApp, deps: HubDeps): void {
     const release = await releaseById(store, target);
     if (!release || release.project !== project) throw notFound('release not found');
     await movePointer(store, project, env, release.id, 'rollback', operator);
+    await deps.events?.publish({ scope: 'release', project, env });
     return c.json({ ok: true, project, env, release_id: release.id });
   });
 }
