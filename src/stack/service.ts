@@ -8,6 +8,7 @@ import { StackStartError } from '../errors.ts';
 import { awaitReady, exitCodeOf, FAILURE_TAIL_LINES, formatMs, type ExitInfo, type Probe } from './probes/probe.ts';
 import { processStartTime, terminateTree } from './process-group.ts';
 import { own } from './resources.ts';
+import { raceAbort, settleWithin, within } from '../util/async.ts';
 import { createServiceOutput, type ServiceOutput } from './service-output.ts';
 import type { TeardownRegistry } from './types.ts';
 
@@ -84,29 +85,13 @@ async function startService(spec: ServiceSpec, context: ServiceContext): Promise
 export async function runToCompletion(spec: ServiceSpec, context: ServiceContext): Promise<void> {
   const launched = await launch(spec, context);
   const deadlineMs = spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
-  const exit = await exitWithin(launched.exited, deadlineMs, context.signal);
+  const exit = await raceAbort(within(launched.exited, deadlineMs, () => undefined), context.signal);
   if (exit && exit.code === 0) return;
   await launched.stop();
   const waitedFor = `${spec.name} to exit with code 0`;
   const exitCode = exit ? exitCodeOf(exit) : null;
   const message = exit ? `${spec.name} failed with exit code ${exitCode}` : `${spec.name} did not finish within ${formatMs(deadlineMs)}`;
   throw new StackStartError(message, { service: spec.name, waitedFor, exitCode, logTail: launched.output.tail(FAILURE_TAIL_LINES) });
-}
-
-/** The exit, or undefined at the deadline; rethrows the abort reason. */
-function exitWithin(exited: Promise<ExitInfo>, deadlineMs: number, signal: AbortSignal): Promise<ExitInfo | undefined> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => finish(() => reject(signal.reason));
-    const timer = setTimeout(() => finish(() => resolve(undefined)), deadlineMs);
-    const finish = (settle: () => void) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      settle();
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    void exited.then((exit) => finish(() => resolve(exit)));
-  });
 }
 
 function readinessOf(spec: ServiceSpec, launched: StartedService, context: ServiceContext) {
@@ -182,8 +167,7 @@ function exitOf(child: ChildProcess): Promise<ExitInfo> {
     const closed = new Promise<void>((done) => child.once('close', () => done()));
     child.once('exit', (code, signal) => {
       const info = { code, signal };
-      const drained = new Promise<void>((done) => setTimeout(done, OUTPUT_DRAIN_MS).unref());
-      void Promise.race([closed, drained]).then(() => resolve(info));
+      void settleWithin(closed, OUTPUT_DRAIN_MS).then(() => resolve(info));
     });
     // A spawn failure emits 'error' and maybe never 'exit'.
     child.once('error', () => {
@@ -201,5 +185,5 @@ async function stopChild(child: ChildProcess | undefined, exited: Promise<ExitIn
   });
   if (!emptied) throw new Error(`${spec.name}: process group ${child.pid} still has live processes after SIGKILL`);
   // The group is empty; let the exit event and the last output arrive before the log closes.
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+  await settleWithin(exited, 1_000);
 }

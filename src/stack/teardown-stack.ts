@@ -1,12 +1,14 @@
 /**
- * A minimal TeardownRegistry: teardowns run newest first, each bounded by a
+ * The one teardown engine, the same for `santokit-it run`, `stack up`, the
+ * tests and the benchmarks: teardowns run newest first, each bounded by a
  * deadline, and every failure is collected instead of stopping the rest.
  */
+import { withDeadline } from '../util/async.ts';
 import type { TeardownRegistry } from './types.ts';
 
 export interface TeardownFailure {
   readonly name: string;
-  readonly error: unknown;
+  readonly message: string;
 }
 
 export interface TeardownStack extends TeardownRegistry {
@@ -25,7 +27,8 @@ interface Entry {
   readonly teardown: () => Promise<void>;
 }
 
-export const DEFAULT_TEARDOWN_DEADLINE_MS = 20_000;
+/** Per teardown: a compose `down` waits up to 25 s for an unfinished `up` first. */
+export const DEFAULT_TEARDOWN_DEADLINE_MS = 30_000;
 
 export function createTeardownStack(): TeardownStack {
   const pending: Entry[] = [];
@@ -41,25 +44,13 @@ export function createTeardownStack(): TeardownStack {
       const failures: TeardownFailure[] = [];
       for (let entry = pending.pop(); entry; entry = pending.pop()) {
         try {
-          await withDeadline(entry, deadlineMs);
+          // A teardown that throws synchronously is still collected, not fatal.
+          await withDeadline(Promise.resolve().then(entry.teardown), deadlineMs, `teardown "${entry.name}" did not finish within ${deadlineMs} ms`);
         } catch (error) {
-          failures.push({ name: entry.name, error });
+          failures.push({ name: entry.name, message: error instanceof Error ? error.message : String(error) });
         }
       }
       return failures;
     },
   };
-}
-
-async function withDeadline(entry: Entry, deadlineMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const missed = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`teardown "${entry.name}" did not finish within ${deadlineMs} ms`)), deadlineMs);
-  });
-  try {
-    // A teardown that throws synchronously is still collected, not fatal.
-    await Promise.race([Promise.resolve().then(entry.teardown), missed]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

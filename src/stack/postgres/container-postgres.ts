@@ -11,7 +11,7 @@ import { StackStartError } from '../../errors.ts';
 import { removeContainerNow } from '../docker-now.ts';
 import { OWN_PREFIX } from '../leftovers.ts';
 import { localImageDefaults } from '../providers/compose-cli.ts';
-import { raceAbort } from '../race-abort.ts';
+import { raceAbort } from '../../util/async.ts';
 import { own } from '../resources.ts';
 import { randomToken } from '../secrets.ts';
 import type { ServiceContext } from '../service.ts';

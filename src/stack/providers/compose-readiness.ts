@@ -11,6 +11,7 @@ import { awaitReady, sleep, type Probe } from '../probes/probe.ts';
 import { startTogether } from '../start-together.ts';
 import type { LogTail, StackStartContext } from '../types.ts';
 import { containerExit, finalOutput, followContainerOutput, listProjectContainers, type ComposeContainer, type ContainerFollower } from './compose-containers.ts';
+import { settleWithin } from '../../util/async.ts';
 
 export interface ComposeEndpoints {
   readonly hubPort: number;
@@ -74,7 +75,7 @@ async function awaitContainer(container: ComposeContainer, follower: ContainerFo
   const watching = new AbortController();
   let exitTail: readonly string[] | undefined;
   const exited = containerExit(container, watching.signal).then(async (exit) => {
-    await Promise.race([follower.ended, new Promise<void>((resolve) => setTimeout(resolve, LOG_DRAIN_MS).unref())]);
+    await settleWithin(follower.ended, LOG_DRAIN_MS);
     exitTail = await finalOutput(container, EXIT_TAIL_LINES);
     return exit;
   });

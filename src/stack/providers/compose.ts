@@ -14,8 +14,8 @@ import { withDatabase } from '../postgres/postgres.ts';
 import { createStackSecrets, randomToken } from '../secrets.ts';
 import { createDockerExecStk } from '../stk.ts';
 import { createTempDir } from '../temp-dir.ts';
-import { raceAbort } from '../race-abort.ts';
 import { own } from '../resources.ts';
+import { raceAbort, settleWithin } from '../../util/async.ts';
 import type { StackHandles, StackProvider, StackStartContext } from '../types.ts';
 import { checkDocker, composeDown, containerNames, localImageDefaults, removeStaleReferenceImages, type ComposeProject } from './compose-cli.ts';
 import { awaitComposeServices, type ComposeEndpoints } from './compose-readiness.ts';
@@ -140,13 +140,6 @@ const NO_WAIT: WaitStrategy = {
   isStartupTimeoutSet: () => false,
   getStartupTimeout: () => 0,
 };
-
-async function settleWithin(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
-  if (!promise) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}
 
 function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
