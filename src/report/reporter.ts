@@ -28,17 +28,58 @@ export interface Reporter {
   onRunEnd?(report: RunReport): void | Promise<void>;
 }
 
-/** Fans every hook out to several reporters, in the order given. */
+type Hook = Exclude<keyof Reporter, 'onRunEnd'>;
+
+/**
+ * Fans every hook out to several reporters, in the order given. Reporters
+ * are isolated from each other: one that throws does not stop the others
+ * (they are told in a notice), and once every reporter has had `onRunEnd`
+ * the first such error is thrown, so a broken reporter still fails the run.
+ */
 export function multiplexReporters(reporters: readonly Reporter[]): Required<Reporter> {
+  const failures: { readonly hook: keyof Reporter; readonly error: unknown }[] = [];
+  const failed = (hook: keyof Reporter, error: unknown, from: Reporter) => {
+    failures.push({ hook, error });
+    const message = `a reporter failed in ${hook}: ${error instanceof Error ? error.message : String(error)}`;
+    for (const other of reporters) if (other !== from) tryCall(() => other.onNotice?.(message));
+  };
+  const fan =
+    <H extends Hook>(hook: H) =>
+    (...args: Parameters<Required<Reporter>[H]>) => {
+      for (const reporter of reporters) {
+        const call = reporter[hook] as ((...values: typeof args) => void) | undefined;
+        try {
+          call?.apply(reporter, args);
+        } catch (error) {
+          failed(hook, error, reporter);
+        }
+      }
+    };
   return {
-    onRunStart: (info) => reporters.forEach((reporter) => reporter.onRunStart?.(info)),
-    onStackReady: (stack) => reporters.forEach((reporter) => reporter.onStackReady?.(stack)),
-    onScenarioStart: (scenario) => reporters.forEach((reporter) => reporter.onScenarioStart?.(scenario)),
-    onScenarioEnd: (result) => reporters.forEach((reporter) => reporter.onScenarioEnd?.(result)),
-    onServiceLine: (service, line) => reporters.forEach((reporter) => reporter.onServiceLine?.(service, line)),
-    onNotice: (message) => reporters.forEach((reporter) => reporter.onNotice?.(message)),
+    onRunStart: fan('onRunStart'),
+    onStackReady: fan('onStackReady'),
+    onScenarioStart: fan('onScenarioStart'),
+    onScenarioEnd: fan('onScenarioEnd'),
+    onServiceLine: fan('onServiceLine'),
+    onNotice: fan('onNotice'),
     onRunEnd: async (report) => {
-      for (const reporter of reporters) await reporter.onRunEnd?.(report);
+      for (const reporter of reporters) {
+        try {
+          await reporter.onRunEnd?.(report);
+        } catch (error) {
+          failed('onRunEnd', error, reporter);
+        }
+      }
+      if (failures[0]) throw failures[0].error;
     },
   };
+}
+
+/** A notice about a failure must not fail in turn. */
+function tryCall(call: () => void): void {
+  try {
+    call();
+  } catch {
+    // That reporter's own failure is already on record, or will be.
+  }
 }
