@@ -42,7 +42,9 @@ export function addFilterOptions(command: Command): Command {
     .option('--status <status>', 'select by status: planned, in_progress, implemented (repeatable)', collect)
     .option('--grep <regex>', 'only scenarios whose name matches')
     .option('--with-deps', "add the scenarios of the selected capabilities' dependencies")
-    .option('--shard <i/n>', 'run the i-th of n deterministic slices');
+    .option('--changed [base]', 'only what a change touches since base (default: the merge-base with the default branch, plus uncommitted files)')
+    .option('--last-failed', 'only the scenarios that failed or were flaky when they last ran')
+    .option('--shard <i/n>', "the i-th of n shards, balanced by recorded durations; a capability's scenarios stay together");
 }
 
 export interface FilterFlags {
@@ -53,6 +55,9 @@ export interface FilterFlags {
   readonly grep?: string;
   readonly withDeps?: boolean;
   readonly shard?: string;
+  /** `true` for the default base, or the base given. */
+  readonly changed?: boolean | string;
+  readonly lastFailed?: boolean;
 }
 
 export function toFilters(flags: FilterFlags, paths: readonly string[]): SelectionFilters {

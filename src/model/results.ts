@@ -80,7 +80,33 @@ export interface RunReport {
   readonly capabilities: readonly CapabilitySummary[];
   readonly scenarios: readonly ScenarioResult[];
   readonly validation?: ValidationReport;
+export interface ShardReport {
+  readonly index: number;
+  readonly total: number;
+  /** `duration`: balanced by timings.json; `id`: contiguous by scenario id (no timings). */
+  readonly strategy: 'duration' | 'id';
+}
+
+export interface MergeReport {
+  readonly sources: readonly {
+    readonly path: string;
+    readonly shard?: ShardReport;
+    readonly startedAt: string;
+    readonly durationMs: number;
+    readonly status: RunStatus;
+    readonly scenarios: number;
+  }[];
+  /** Shards of an `i/n` split that were not given (1-based). */
+  readonly missingShards: readonly number[];
+}
+
   readonly error?: { readonly message: string; readonly hint?: string };
   /** Teardowns that failed or overran their deadline: something may be left behind. */
   readonly teardownFailures?: readonly { readonly name: string; readonly message: string }[];
 }
+  /** Fingerprint of the catalog the run selected from; shards of one run share it. */
+  readonly catalogHash?: string;
+  /** The slice of the selection this run ran (`--shard i/n`). */
+  readonly shard?: ShardReport;
+  /** Set on a report made by `merge-reports`: the reports it joined. */
+  readonly merged?: MergeReport;

@@ -5,8 +5,9 @@ import { UsageError } from '../errors.ts';
 import { allScenarios, documentsById, splitTestRef, type Catalog } from './catalog.ts';
 import { didYouMean } from '../util/suggest.ts';
 import { DOMAINS, STATUSES, scenarioId, type CapabilityDocument, type ScenarioRef } from './types.ts';
+import { narrowSelection, type Narrowed, type NarrowInputs } from './narrow.ts';
 
-export interface SelectionFilters {
+export interface SelectionFilters extends NarrowInputs {
   readonly fromPlan?: boolean;
   readonly domains?: readonly string[];
   readonly capabilities?: readonly string[];
@@ -30,7 +31,7 @@ export interface SelectedScenario {
   readonly document: CapabilityDocument | undefined;
 }
 
-export interface Selection {
+export interface Selection extends Partial<Pick<Narrowed, 'impact' | 'shard' | 'notes' | 'emptyIsAnswer'>> {
   readonly capabilities: readonly CapabilityDocument[];
   readonly scenarios: readonly SelectedScenario[];
 }
@@ -46,9 +47,12 @@ export function selectScenarios(catalog: Catalog, filters: SelectionFilters, cwd
   let scenarios = filters.fromPlan || filtered ? scenariosOf(catalog, capabilities) : allScenarios(catalog);
   scenarios = filterByPaths(catalog.root, cwd, scenarios, filters.paths ?? []);
   if (filters.grep !== undefined) scenarios = scenarios.filter((scenario) => compileGrep(filters.grep ?? '').test(scenario.name));
-  scenarios = applyShard(scenarios, filters.shard);
+  const { scenarios: narrowed, ...narrowing } = narrowSelection(catalog, scenarios, filters);
+  scenarios = narrowed;
+  const impact = narrowing.impact;
   return {
-    capabilities,
+    ...narrowing,
+    capabilities: impact && !impact.everything ? capabilities.filter((document) => impact.capabilities.has(document.id?.value ?? '')) : capabilities,
     scenarios: scenarios.map((scenario) => ({
       id: scenarioId(scenario),
       file: scenario.file,
@@ -121,20 +125,4 @@ function compileGrep(pattern: string): RegExp {
   } catch (error) {
     throw new UsageError(`--grep '${pattern}' is not a valid regular expression`, error instanceof Error ? error.message : String(error));
   }
-}
-
-/** Contiguous, stable slices of the id-sorted list: the same input always gives the same shard. */
-export function applyShard<T extends { readonly file: string; readonly name: string }>(items: readonly T[], shard: string | undefined): T[] {
-  if (shard === undefined) return [...items];
-  const match = /^(\d+)\/(\d+)$/.exec(shard);
-  const index = Number(match?.[1]);
-  const total = Number(match?.[2]);
-  if (!match || total < 1 || index < 1 || index > total) {
-    throw new UsageError(`--shard '${shard}' is not i/n with 1 ≤ i ≤ n`, 'Write e.g. --shard 2/4.');
-  }
-  const sorted = [...items].sort((a, b) => scenarioId(a).localeCompare(scenarioId(b)));
-  const start = Math.floor(((index - 1) * sorted.length) / total);
-  const end = Math.floor((index * sorted.length) / total);
-  const picked = new Set(sorted.slice(start, end));
-  return items.filter((item) => picked.has(item));
 }

@@ -1,5 +1,6 @@
 /** `santokit-it list` output: text grouped by capability, JSON, or shell words. */
 import type { Selection } from '../plan/select.ts';
+import { formatImpactText, impactJson } from './impact-format.ts';
 import type { Colors } from './screen.ts';
 
 export type ListFormat = 'text' | 'json' | 'shell';
@@ -21,6 +22,8 @@ export function formatSelection(selection: Selection, format: ListFormat, colors
     lines.push(`${colors.cyan(capability || '(no capability)')} ${colors.dim(`[${status}]`)} ${document?.title?.value ?? ''}`, ...ids.map((id) => `  ${id}`));
   }
   lines.push(colors.dim(`${selection.scenarios.length} scenarios of ${groups.size} capabilities`));
+  if (selection.impact) lines.push('', ...formatImpactText(selection.impact, colors));
+  for (const note of selection.notes ?? []) if (!note.startsWith('--changed')) lines.push(colors.dim(note));
   return `${lines.join('\n')}\n`;
 }
 
@@ -36,5 +39,8 @@ function toJson(selection: Selection): unknown {
       scenarios: selection.scenarios.filter((scenario) => scenario.capability === document.id?.value).map((scenario) => scenario.id),
     })),
     scenarios: selection.scenarios.map((scenario) => ({ id: scenario.id, file: scenario.file, name: scenario.name, line: scenario.line, capability: scenario.capability })),
+    ...(selection.impact ? { changed: impactJson(selection.impact) } : {}),
+    ...(selection.shard ? { shard: selection.shard } : {}),
+    ...(selection.notes?.length ? { notes: selection.notes } : {}),
   };
 }

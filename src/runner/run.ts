@@ -18,6 +18,8 @@ import { runTasks, type Task, type TaskContext, type TaskRunResult } from './tas
 import { writeTimings } from './timings.ts';
 
 export interface RunOptions {
+import { writeLastFailed } from './last-failed.ts';
+import { catalogHash } from '../plan/catalog-hash.ts';
   readonly root: string;
   readonly cwd: string;
   readonly filters: SelectionFilters;
@@ -69,7 +71,7 @@ function createTasks(options: RunOptions): Task<RunState>[] {
       run: async (state) => {
         if (!state.catalog) return;
         state.selection = selectScenarios(state.catalog, options.filters, options.cwd);
-        if (state.selection.scenarios.length === 0 && !options.passWithNoScenarios) {
+        if (state.selection.scenarios.length === 0 && !options.passWithNoScenarios && !state.selection.emptyIsAnswer) {
           throw new UsageError('no scenarios selected', 'Widen the filters (santokit-it list shows what they select), or pass --pass-with-no-scenarios.');
         }
         state.importing = importSelected(options.root, state.selection.scenarios);
@@ -82,6 +84,7 @@ function createTasks(options: RunOptions): Task<RunState>[] {
       name: 'start stack',
       run: async (state, context) => {
         if (!state.selection || state.selection.scenarios.length === 0 || !state.importing) return;
+        for (const note of state.selection.notes ?? []) options.reporter.onNotice(note);
         // Both settle before either failure counts: a stack still starting is never left to the teardown half-made.
         const [stack, runnable] = await Promise.allSettled([startStack(state, options, context), state.importing]);
         if (runnable.status === 'rejected') throw runnable.reason;
@@ -135,6 +138,7 @@ function completeResults(state: RunState, signal: AbortSignal, error: unknown): 
 function buildReport(options: RunOptions, state: RunState, outcome: TaskRunResult, startedAt: Date, durationMs: number): RunReport {
   const results = completeResults(state, options.signal, outcome.failed?.error);
   const failure = classify(outcome.failed?.error, options.signal, results, options.strict);
+  writeLastFailed(options.root, report);
   const stack = failure.error instanceof StackStartError ? { ...(state.stackReport ?? { kind: options.stackKind }), failure: failure.error.failure } : state.stackReport;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -157,6 +161,8 @@ function buildReport(options: RunOptions, state: RunState, outcome: TaskRunResul
 function classify(error: unknown, signal: AbortSignal, results: readonly ScenarioResult[], strict: boolean): { status: RunStatus; exitCode: number; error?: unknown } {
   if (error instanceof InterruptedError || (signal.aborted && error === undefined)) return { status: 'interrupted', exitCode: ExitCode.interrupted, error };
   if (error instanceof StackStartError) return { status: 'stack-failed', exitCode: ExitCode.stackFailed, error };
+    ...(state.catalog ? { catalogHash: catalogHash(state.catalog) } : {}),
+    ...(state.selection?.shard ? { shard: state.selection.shard } : {}),
   if (error instanceof UsageError) return { status: 'invalid', exitCode: ExitCode.invalidInput, error };
   if (error !== undefined) return { status: 'failed', exitCode: error instanceof SantokitItError ? error.exitCode : ExitCode.failed, error };
   const exitCode = exitCodeFor(results, strict);

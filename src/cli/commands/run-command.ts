@@ -6,6 +6,7 @@ import type { StackHandles } from '../../stack/types.ts';
 import type { CliIo } from '../io.ts';
 import { resolveFrom, toFilters, type FilterFlags } from '../options.ts';
 import { stackProviderFactory, type StackFlags } from '../stack-flags.ts';
+import { narrowInputs } from '../selection-inputs.ts';
 
 export interface RunFlags extends FilterFlags, StackFlags {
   readonly root: string;
@@ -37,7 +38,7 @@ export async function runCommand(paths: readonly string[], flags: RunFlags, io: 
   const report = await runScenarios({
     root: resolveFrom(io.cwd, flags.root),
     cwd: io.cwd,
-    filters: toFilters(flags, paths),
+    filters: { ...toFilters(flags, paths), ...narrowInputs(flags, resolveFrom(io.cwd, flags.root)) },
     validate: flags.validate,
     relaxedStatus: flags.relaxedStatus ?? false,
     jobs: flags.jobs,
