@@ -3,7 +3,10 @@
  * code; each command's module loads only when it runs, so `validate` never
  * pays for the stack's dependencies.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import type { Screen } from '../report/screen.ts';
 import type { CliIo } from './io.ts';
 import { addFilterOptions, collect, defaultJobs, parseCount, parseDuration, parseJobs } from './options.ts';
@@ -30,6 +33,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, sc
     .exitOverride()
     .configureOutput({ writeOut: (text) => screen.out(text), writeErr: (text) => screen.err(text) })
     .description('Capability-driven integration tests for Santokit: validate the plan, start the stack, run the scenarios.')
+    .version(packageVersion(), '-V, --version', 'print the santokit-it version')
     .addHelpText('after', EXIT_CODES)
     .showSuggestionAfterError(true);
   const done = (promise: Promise<number>) => promise.then(setExitCode);
@@ -42,13 +46,13 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, sc
     .option('--retries <n>', 'retry a failing scenario n times; a pass on retry is reported flaky', parseCount, 0)
     .option('--bail', 'stop starting scenarios after the first failure')
     .option('--strict', 'an unexpected pass (a planned capability passing) fails the run')
-    .option('--reporter <name>', 'list, dot, json, junit, github (repeatable, or comma list)', collect)
-    .option('--output-dir <dir>', 'where json/junit reports and service logs go', '.santokit-it')
+    .option('--reporter <name>', 'list, dot, json, junit, github, html (repeatable, or comma list)', collect)
+    .option('--output-dir <dir>', 'where the json, junit and html reports and the service logs go', '.santokit-it')
     .option('--no-validate', 'skip the catalog validation before running')
     .option('--relaxed-status', 'skip the STATUS_* cardinality rules')
     .option('--pass-with-no-scenarios', 'exit 0 when the filters select nothing')
     .option('--keep-stack', 'keep the stack after the run, print how to reach it, tear down on Ctrl-C')
-    .option('--verbose', 'stream service output prefixed [service]')
+    .option('--verbose', 'stream service output prefixed [service]; failures print every step and log line')
     .addHelpText('after', EXIT_CODES);
   run.action((paths: string[], flags) => done(import('./commands/run-command.ts').then(({ runCommand }) => runCommand(paths, flags, io))));
 
@@ -71,6 +75,13 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, sc
     .option('--output <file>', 'where to write it, or - for standard output', 'plan/coverage-matrix.md')
     .action((flags) => done(import('./commands/matrix-command.ts').then(({ matrixCommand }) => matrixCommand(flags, io))));
 
+  program
+    .command('show-report')
+    .description('serve an HTML report on 127.0.0.1 and print its URL, until Ctrl-C')
+    .argument('[dir]', "a run's output directory (or its report folder)", '.santokit-it')
+    .option('--port <n>', 'port to listen on (0: any free one)', parseCount, 0)
+    .action((dir: string, flags) => done(import('./commands/show-report-command.ts').then(({ showReportCommand }) => showReportCommand(dir, flags, io))));
+
   const stack = program.command('stack').description('start a stack by hand');
   common(addStackOptions(stack.command('up')))
     .description('start a stack, print its URLs, keep it until Ctrl-C or SIGTERM')
@@ -80,4 +91,8 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, sc
     .action((flags) => done(import('./commands/stack-command.ts').then(({ stackUpCommand }) => stackUpCommand(flags, io))));
 
   return program;
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }

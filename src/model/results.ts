@@ -36,8 +36,21 @@ export interface ScenarioResult {
   readonly durationMs: number;
   readonly error?: ScenarioError;
   readonly transcript: readonly TranscriptEntry[];
+  /** The service log lines of the last attempt (by its request ids, else its time window). */
   readonly logTails: readonly LogTail[];
   readonly skipReason?: string;
+  /** A retried scenario's attempts before the last one, oldest first; the last one is the result itself. */
+  readonly earlierAttempts?: readonly AttemptRecord[];
+}
+
+/** One attempt of a retried scenario, as it ended. */
+export interface AttemptRecord {
+  readonly attempt: number;
+  readonly passed: boolean;
+  readonly durationMs: number;
+  readonly error?: ScenarioError;
+  readonly transcript: readonly TranscriptEntry[];
+  readonly logTails: readonly LogTail[];
 }
 
 export interface CapabilitySummary {

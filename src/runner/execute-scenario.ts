@@ -1,12 +1,12 @@
-/** Runs one selected scenario: timeout, retries, transcript and log tails captured as data. */
+/** Runs one selected scenario: timeout, retries, each attempt's transcript and log lines captured as data. */
 import { AssertionError } from 'node:assert';
 import { inspect } from 'node:util';
 import type { RunnableScenario } from './import-scenarios.ts';
 import type { ScenarioContext } from '../scenarios/kit/context.ts';
 import type { LogTail } from '../model/stack.ts';
 import { outcomeOf } from './outcome.ts';
-import type { ScenarioError, ScenarioResult } from '../model/results.ts';
-import { Transcript } from '../model/transcript.ts';
+import type { AttemptRecord, ScenarioError, ScenarioResult } from '../model/results.ts';
+import { Transcript, type TranscriptEntry } from '../model/transcript.ts';
 
 export interface ExecuteOptions {
   readonly timeoutMs: number;
@@ -14,25 +14,29 @@ export interface ExecuteOptions {
   /** The run's signal: aborting it interrupts the scenario. */
   readonly signal: AbortSignal;
   readonly createContext: (transcript: Transcript, signal: AbortSignal) => ScenarioContext;
-  readonly logTails: () => readonly LogTail[];
+  /** The service log lines of a failed attempt that ran from `from` to `to` (ms since the epoch). */
+  readonly logs: (transcript: readonly TranscriptEntry[], from: number, to: number) => Promise<readonly LogTail[]>;
 }
 
 interface Attempt {
   readonly passed: boolean;
   readonly error?: ScenarioError;
-  readonly transcript: Transcript;
+  readonly transcript: readonly TranscriptEntry[];
+  readonly durationMs: number;
+  readonly logTails: readonly LogTail[];
 }
 
 export async function executeScenario(scenario: RunnableScenario, options: ExecuteOptions): Promise<ScenarioResult> {
   const started = performance.now();
   const timeoutMs = scenario.definition.options.timeoutMs ?? options.timeoutMs;
-  let attempt: Attempt | undefined;
-  let attempts = 0;
-  while (attempts <= options.retries && !options.signal.aborted) {
-    attempts += 1;
-    attempt = await runAttempt(scenario, options, timeoutMs);
+  const done: Attempt[] = [];
+  while (done.length <= options.retries && !options.signal.aborted) {
+    const attempt = await runAttempt(scenario, options, timeoutMs);
+    done.push(attempt);
     if (attempt.passed) break;
   }
+  const attempt = done.at(-1);
+  const attempts = done.length;
   const status = scenario.document?.status?.value;
   const capabilityStatus = status === 'planned' || status === 'in_progress' ? status : 'implemented';
   const base = {
@@ -54,12 +58,28 @@ export async function executeScenario(scenario: RunnableScenario, options: Execu
     outcome: outcomeOf(capabilityStatus, attempt.passed, attempts),
     passed: attempt.passed,
     ...(attempt.error ? { error: attempt.error } : {}),
-    transcript: attempt.transcript.entries,
-    logTails: attempt.passed ? [] : options.logTails(),
+    transcript: attempt.transcript,
+    logTails: attempt.logTails,
+    ...(attempts > 1 ? { earlierAttempts: done.slice(0, -1).map(record) } : {}),
   };
 }
 
+function record(attempt: Attempt, index: number): AttemptRecord {
+  const { passed, error, transcript, durationMs, logTails } = attempt;
+  return { attempt: index + 1, passed, durationMs, ...(error ? { error } : {}), transcript, logTails };
+}
+
 async function runAttempt(scenario: RunnableScenario, options: ExecuteOptions, timeoutMs: number): Promise<Attempt> {
+  const from = Date.now();
+  const started = performance.now();
+  const ended = await attemptOnce(scenario, options, timeoutMs);
+  const durationMs = Math.round(performance.now() - started);
+  const transcript = ended.transcript.entries;
+  const logTails = ended.passed || options.signal.aborted ? [] : await options.logs(transcript, from, Date.now());
+  return { passed: ended.passed, ...(ended.error ? { error: ended.error } : {}), transcript, durationMs, logTails };
+}
+
+async function attemptOnce(scenario: RunnableScenario, options: ExecuteOptions, timeoutMs: number): Promise<{ passed: boolean; error?: ScenarioError; transcript: Transcript }> {
   const transcript = new Transcript();
   const controller = new AbortController();
   const stop = (reason: ScenarioError) => controller.abort(reason);

@@ -3,9 +3,10 @@ import type { SelectedScenario } from '../plan/select.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { createScenarioContext } from '../scenarios/kit/context.ts';
 import type { StackHandles } from '../stack/types.ts';
-import { executeScenario } from './execute-scenario.ts';
+import { executeScenario, type ExecuteOptions } from './execute-scenario.ts';
 import type { RunnableScenario } from './import-scenarios.ts';
 import type { ScenarioResult } from '../model/results.ts';
+import { collectScenarioLogs } from './scenario-logs.ts';
 import { runPool } from './scheduler.ts';
 import { longestFirst, readTimings } from './timings.ts';
 
@@ -44,7 +45,7 @@ export async function runScenarioPool(
         retries: options.retries,
         signal,
         createContext: (transcript, scenarioSignal) => createScenarioContext(stack, transcript, scenarioSignal, { root: options.root }),
-        logTails: () => stack.logTails(LOG_TAIL_LINES),
+        logs: logsOf(stack),
       });
       if (result.outcome === 'failed' && options.bail) bailed = true;
       // A scenario still running when the run is interrupted is reported skipped, not failed.
@@ -55,6 +56,13 @@ export async function runScenarioPool(
     { jobs: options.jobs, shouldStop: () => bailed || signal.aborted },
   );
   return { bailed };
+}
+
+/** A failed attempt's own log lines when the stack keeps timed output, else the tail of each service's log. */
+function logsOf(stack: StackHandles): ExecuteOptions['logs'] {
+  const linesSince = stack.logLinesSince?.bind(stack);
+  if (!linesSince) return async () => stack.logTails(LOG_TAIL_LINES);
+  return (transcript, from, to) => collectScenarioLogs(linesSince, transcript, from, to);
 }
 
 export function skippedResult(scenario: SelectedScenario, reason: string): ScenarioResult {

@@ -8,6 +8,7 @@ import type { Catalog } from '../plan/catalog.ts';
 import { loadCatalog } from '../plan/load-catalog.ts';
 import { selectScenarios, type Selection, type SelectionFilters } from '../plan/select.ts';
 import { validateCatalog, type ValidationReport } from '../plan/validate.ts';
+import type { Redactor } from '../redact/redactor.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { StackHandles, StackKind, StackProvider } from '../stack/types.ts';
 import { countOutcomes, exitCodeFor, summariseCapabilities } from './outcome.ts';
@@ -38,6 +39,8 @@ import { catalogHash } from '../plan/catalog-hash.ts';
   readonly holdStack?: (stack: StackHandles) => Promise<void>;
   readonly verbose: boolean;
   readonly reporter: Required<Reporter>;
+  /** The run's redactor: the stack registers its secrets with it and its service output passes through it. */
+  readonly redactor?: Redactor;
   readonly signal: AbortSignal;
 }
 
@@ -112,6 +115,7 @@ async function startStack(state: RunState, options: RunOptions, context: TaskCon
     outputDir: options.outputDir,
     ...(options.verbose ? { onServiceLine: options.reporter.onServiceLine } : {}),
     onNotice: options.reporter.onNotice,
+    ...(options.redactor ? { redactor: options.redactor } : {}),
   });
   state.stack = stack;
   state.stackReport = { kind: stack.kind, hubUrl: stack.hubUrl, bridgeUrl: stack.bridgeUrl, startMs: Math.round(performance.now() - started) };

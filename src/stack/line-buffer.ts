@@ -3,17 +3,17 @@
  * splitter that turns stream chunks into whole lines.
  */
 
-export interface LineBuffer {
-  push(line: string): void;
+export interface LineBuffer<T = string> {
+  push(line: T): void;
   /** The newest `count` lines (all kept lines when omitted), oldest first. */
-  tail(count?: number): string[];
+  tail(count?: number): T[];
   /** Lines pushed since creation, including the ones the ring dropped. */
   readonly total: number;
 }
 
-export function createLineBuffer(capacity: number): LineBuffer {
+export function createLineBuffer<T = string>(capacity: number): LineBuffer<T> {
   if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
-  const ring: string[] = new Array<string>(capacity);
+  const ring: T[] = new Array<T>(capacity);
   let total = 0;
   return {
     push(line) {
@@ -22,8 +22,8 @@ export function createLineBuffer(capacity: number): LineBuffer {
     },
     tail(count = capacity) {
       const kept = Math.min(total, capacity, Math.max(0, count));
-      const out: string[] = [];
-      for (let i = total - kept; i < total; i += 1) out.push(ring[i % capacity] as string);
+      const out: T[] = [];
+      for (let i = total - kept; i < total; i += 1) out.push(ring[i % capacity] as T);
       return out;
     },
     get total() {

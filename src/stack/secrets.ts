@@ -1,5 +1,7 @@
 /** Per-run secrets the Hub and Bridge share. Fresh for every stack. */
 import { randomBytes } from 'node:crypto';
+import type { SecretSink } from '../redact/redactor.ts';
+import { DEFAULT_OPERATOR, type Operator } from './options.ts';
 
 export interface StackSecrets {
   /** `STK_PASETO_KEYS`: `<kid>:<key>`, the key 32 ASCII characters (32 bytes as text). */
@@ -23,6 +25,35 @@ export function createStackSecrets(): StackSecrets {
     secretKey: randomToken(32),
     serviceToken: randomToken(40),
   };
+}
+
+/** Tells the run's redactor the secrets a stack made; the PASETO key also on its own, without its key id. */
+export function registerStackSecrets(sink: SecretSink | undefined, secrets: StackSecrets): void {
+  if (!sink) return;
+  sink.addSecret(secrets.pasetoKeys, 'paseto-keys');
+  sink.addSecret(secrets.pasetoKeys.slice(secrets.pasetoKeys.indexOf(':') + 1), 'paseto-key');
+  sink.addSecret(secrets.secretKey, 'secret-key');
+  sink.addSecret(secrets.serviceToken, 'service-token');
+}
+
+/**
+ * The operator's password. The documented default (`password`) is public and
+ * an ordinary word: it stays masked where a field or flag names it, but is
+ * not searched for as a value, which would mangle every sentence using it.
+ */
+export function registerOperator(sink: SecretSink | undefined, operator: Operator): void {
+  if (sink && operator.password !== DEFAULT_OPERATOR.password) sink.addSecret(operator.password, 'operator-password');
+}
+
+/** The password of a database URL (`postgres://user:password@host/db`), if it has one. */
+export function registerDatabaseUrl(sink: SecretSink | undefined, url: string | undefined): void {
+  if (!sink || !url) return;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    if (password) sink.addSecret(password, 'database-password');
+  } catch {
+    // Not a URL: nothing to find in it.
+  }
 }
 
 /** The variables upstream's services read (and the reference stack's service token). */

@@ -7,6 +7,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createLineBuffer, createLineSplitter } from './line-buffer.ts';
 import type { LineSource } from './probes/probe.ts';
+import type { TimedLine } from './types.ts';
 
 export const OUTPUT_RING_LINES = 2_000;
 
@@ -17,6 +18,8 @@ export interface ServiceOutput extends LineSource {
   /** Adds one whole line, e.g. a message of the tool itself about the service. */
   line(text: string): void;
   tail(count?: number): string[];
+  /** Kept lines that arrived at or after `from` (ms since the epoch), with their arrival time. */
+  since(from: number): TimedLine[];
   /** Path of the log file, if one is written. */
   readonly logFile: string | undefined;
   /** Flushes and closes the log file. Idempotent. */
@@ -26,15 +29,18 @@ export interface ServiceOutput extends LineSource {
 export interface ServiceOutputOptions {
   readonly logDir?: string;
   readonly onLine?: (service: string, line: string) => void;
+  /** Applied to every line before it is kept, written or passed on: the run's redactor. */
+  readonly redact?: (line: string) => string;
 }
 
 export function createServiceOutput(name: string, options: ServiceOutputOptions = {}): ServiceOutput {
-  const buffer = createLineBuffer(OUTPUT_RING_LINES);
+  const buffer = createLineBuffer<TimedLine>(OUTPUT_RING_LINES);
   const subscribers = new Set<(line: string) => void>();
   const file = openLogFile(name, options.logDir);
   let closing: Promise<void> | undefined;
-  const line = (text: string) => {
-    buffer.push(text);
+  const line = (raw: string) => {
+    const text = options.redact ? options.redact(raw) : raw;
+    buffer.push({ at: Date.now(), text });
     if (!closing) file?.write(`${text}\n`);
     options.onLine?.(name, text);
     for (const subscriber of subscribers) subscriber(text);
@@ -47,8 +53,9 @@ export function createServiceOutput(name: string, options: ServiceOutputOptions 
       const splitter = createLineSplitter(line);
       return { write: splitter.write, end: splitter.flush };
     },
-    lines: () => buffer.tail(),
-    tail: (count) => buffer.tail(count),
+    lines: () => buffer.tail().map((entry) => entry.text),
+    tail: (count) => buffer.tail(count).map((entry) => entry.text),
+    since: (from) => buffer.tail().filter((entry) => entry.at >= from),
     subscribe(onLine) {
       subscribers.add(onLine);
       return () => subscribers.delete(onLine);

@@ -4,6 +4,7 @@
  */
 
 import type { LogTail, StackKind } from '../model/stack.ts';
+import type { Redactor } from '../redact/redactor.ts';
 
 export type { LogTail, StackKind } from '../model/stack.ts';
 
@@ -79,6 +80,23 @@ export interface StackHandles {
   readonly operator: { readonly email: string; readonly password: string };
   /** Last lines of each service's output, newest last. */
   logTails(lines?: number): readonly LogTail[];
+  /**
+   * Each service's kept lines that arrived at or after `from` (ms since the
+   * epoch), with arrival times: the runner picks a scenario's own lines from
+   * them. Absent when the stack keeps no service output (external).
+   */
+  logLinesSince?(from: number): readonly ServiceLines[];
+}
+
+/** A line of service output and when the runner received it (ms since the epoch). */
+export interface TimedLine {
+  readonly at: number;
+  readonly text: string;
+}
+
+export interface ServiceLines {
+  readonly service: string;
+  readonly lines: readonly TimedLine[];
 }
 
 /** Registered before a resource starts; run in reverse order on every exit path. */
@@ -96,6 +114,12 @@ export interface StackStartContext {
   readonly onServiceLine?: (service: string, line: string) => void;
   /** Something the user should know that is not a failure (leftovers of a killed run cleaned up). */
   readonly onNotice?: (message: string) => void;
+  /**
+   * The run's redactor: providers register every secret they make or are
+   * given (before a service that knows it starts), and service output passes
+   * through it before it is kept, written to a log file or streamed.
+   */
+  readonly redactor?: Redactor;
 }
 
 export interface StackProvider {

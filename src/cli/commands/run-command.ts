@@ -1,5 +1,7 @@
+import { createRedactor } from '../../redact/redactor.ts';
 import { multiplexReporters } from '../../report/reporter.ts';
 import { createReporters } from '../../report/create-reporters.ts';
+import { redactReporter } from '../../report/redact-reporter.ts';
 import { formatStackInfoText } from '../../report/stack-info.ts';
 import { runScenarios } from '../../runner/run.ts';
 import type { StackHandles } from '../../stack/types.ts';
@@ -28,7 +30,9 @@ export interface RunFlags extends FilterFlags, StackFlags {
 export async function runCommand(paths: readonly string[], flags: RunFlags, io: CliIo): Promise<number> {
   const screen = io.screen(flags.color);
   const outputDir = resolveFrom(io.cwd, flags.outputDir);
-  const reporter = multiplexReporters(createReporters(flags.reporter ?? [], screen, outputDir));
+  // One redactor for the run: the stack registers its secrets with it, every reporter and service log passes through it.
+  const redactor = createRedactor();
+  const reporter = redactReporter(multiplexReporters(createReporters(flags.reporter ?? [], screen, outputDir, { verbose: flags.verbose ?? false, cwd: io.cwd })), redactor);
   const holdStack = flags.keepStack
     ? async (stack: StackHandles) => {
         screen.out(`\n--keep-stack: ${formatStackInfoText(stack)}`);
@@ -53,6 +57,7 @@ export async function runCommand(paths: readonly string[], flags: RunFlags, io: 
     ...(holdStack ? { holdStack } : {}),
     verbose: flags.verbose ?? false,
     reporter,
+    redactor,
     signal: io.signal,
   });
   return report.exitCode;

@@ -12,12 +12,12 @@ import { dropDatabase, ensureDatabase, samePostgresEverywhere, type StackPostgre
 import { freePort } from '../ports.ts';
 import { httpProbe } from '../probes/http-probe.ts';
 import { LOOPBACK_ONLY_ENV, type DbSource, type CommandLine, type Operator } from '../options.ts';
-import { bridgeEnv, createStackSecrets, hubEnv, idpEnv, randomToken } from '../secrets.ts';
+import { bridgeEnv, createStackSecrets, hubEnv, idpEnv, randomToken, registerDatabaseUrl, registerOperator, registerStackSecrets } from '../secrets.ts';
 import { createService, type ServiceContext, type StartedService } from '../service.ts';
 import { startTogether } from '../start-together.ts';
 import { createLocalStk } from '../stk.ts';
 import { createTempDir } from '../temp-dir.ts';
-import type { LogTail, StackHandles, StackStartContext } from '../types.ts';
+import type { LogTail, ServiceLines, StackHandles, StackStartContext } from '../types.ts';
 
 export interface ProcessStackPlan {
   readonly kind: 'embedded' | 'process';
@@ -42,12 +42,16 @@ export async function startProcessStack(plan: ProcessStackPlan, context: StackSt
   const services: StartedService[] = [];
   const base: ServiceContext = { teardowns: context.teardowns, signal: context.signal, logDir: join(context.outputDir, 'logs'), onLine: context.onServiceLine };
   const secrets = createStackSecrets();
+  registerStackSecrets(context.redactor, secrets);
+  registerOperator(context.redactor, plan.operator);
+  registerDatabaseUrl(context.redactor, plan.databaseUrl);
   const [hubPort, bridgePort, idpPort] = [await freePort(), await freePort(), await freePort()];
   const hubUrl = `http://127.0.0.1:${hubPort}`;
   const bridgeUrl = `http://127.0.0.1:${bridgePort}`;
   const idpUrl = `http://127.0.0.1:${idpPort}`;
   const startHub = async (signal: AbortSignal) => {
     const postgres = await startPostgres(plan, { ...base, signal });
+    registerDatabaseUrl(context.redactor, postgres.adminUrl);
     if (postgres.service) services.unshift(postgres.service);
     const hubDatabase = await hubDatabaseOf(plan, postgres, base);
     const env = { ...hubEnv(secrets, hubPort, postgres.serviceUrl(hubDatabase), plan.operator), ...plan.hub.env };
@@ -75,6 +79,7 @@ export async function startProcessStack(plan: ProcessStackPlan, context: StackSt
     operator: plan.operator,
     workDir,
     logTails: (lines = 50) => tailsOf(services, lines),
+    logLinesSince: (from) => linesSince(services, from),
   };
 }
 
@@ -130,6 +135,11 @@ const TAIL_ORDER = ['postgres', 'hub', 'bridge', 'idp'];
 function tailsOf(services: readonly StartedService[], lines: number): LogTail[] {
   const rank = (name: string) => TAIL_ORDER.indexOf(name);
   return [...services].sort((a, b) => rank(a.name) - rank(b.name)).map((service) => ({ service: service.name, lines: service.output.tail(lines) }));
+}
+
+function linesSince(services: readonly StartedService[], from: number): ServiceLines[] {
+  const rank = (name: string) => TAIL_ORDER.indexOf(name);
+  return [...services].sort((a, b) => rank(a.name) - rank(b.name)).map((service) => ({ service: service.name, lines: service.output.since(from) }));
 }
 
 export function redactPassword(url: string): string {
