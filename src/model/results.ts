@@ -36,21 +36,8 @@ export interface ScenarioResult {
   readonly durationMs: number;
   readonly error?: ScenarioError;
   readonly transcript: readonly TranscriptEntry[];
-  /** The service log lines of the last attempt (by its request ids, else its time window). */
   readonly logTails: readonly LogTail[];
   readonly skipReason?: string;
-  /** A retried scenario's attempts before the last one, oldest first; the last one is the result itself. */
-  readonly earlierAttempts?: readonly AttemptRecord[];
-}
-
-/** One attempt of a retried scenario, as it ended. */
-export interface AttemptRecord {
-  readonly attempt: number;
-  readonly passed: boolean;
-  readonly durationMs: number;
-  readonly error?: ScenarioError;
-  readonly transcript: readonly TranscriptEntry[];
-  readonly logTails: readonly LogTail[];
 }
 
 export interface CapabilitySummary {
@@ -78,21 +65,6 @@ export interface StackReport {
   };
 }
 
-export const REPORT_SCHEMA_VERSION = 1;
-
-export interface RunReport {
-  readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
-  readonly tool: 'santokit-it';
-  readonly startedAt: string;
-  readonly durationMs: number;
-  readonly status: RunStatus;
-  readonly exitCode: number;
-  readonly strict: boolean;
-  readonly stack?: StackReport;
-  readonly counts: Readonly<Record<Outcome, number>>;
-  readonly capabilities: readonly CapabilitySummary[];
-  readonly scenarios: readonly ScenarioResult[];
-  readonly validation?: ValidationReport;
 export interface ShardReport {
   readonly index: number;
   readonly total: number;
@@ -113,13 +85,28 @@ export interface MergeReport {
   readonly missingShards: readonly number[];
 }
 
-  readonly error?: { readonly message: string; readonly hint?: string };
-  /** Teardowns that failed or overran their deadline: something may be left behind. */
-  readonly teardownFailures?: readonly { readonly name: string; readonly message: string }[];
-}
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface RunReport {
+  readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  readonly tool: 'santokit-it';
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly status: RunStatus;
+  readonly exitCode: number;
+  readonly strict: boolean;
   /** Fingerprint of the catalog the run selected from; shards of one run share it. */
   readonly catalogHash?: string;
   /** The slice of the selection this run ran (`--shard i/n`). */
   readonly shard?: ShardReport;
   /** Set on a report made by `merge-reports`: the reports it joined. */
   readonly merged?: MergeReport;
+  readonly stack?: StackReport;
+  readonly counts: Readonly<Record<Outcome, number>>;
+  readonly capabilities: readonly CapabilitySummary[];
+  readonly scenarios: readonly ScenarioResult[];
+  readonly validation?: ValidationReport;
+  readonly error?: { readonly message: string; readonly hint?: string };
+  /** Teardowns that failed or overran their deadline: something may be left behind. */
+  readonly teardownFailures?: readonly { readonly name: string; readonly message: string }[];
+}

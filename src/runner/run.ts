@@ -8,7 +8,6 @@ import type { Catalog } from '../plan/catalog.ts';
 import { loadCatalog } from '../plan/load-catalog.ts';
 import { selectScenarios, type Selection, type SelectionFilters } from '../plan/select.ts';
 import { validateCatalog, type ValidationReport } from '../plan/validate.ts';
-import type { Redactor } from '../redact/redactor.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { StackHandles, StackKind, StackProvider } from '../stack/types.ts';
 import { countOutcomes, exitCodeFor, summariseCapabilities } from './outcome.ts';
@@ -17,10 +16,10 @@ import { importSelected, type RunnableScenario } from './import-scenarios.ts';
 import { runScenarioPool, skippedResult } from './run-scenarios.ts';
 import { runTasks, type Task, type TaskContext, type TaskRunResult } from './tasks.ts';
 import { writeTimings } from './timings.ts';
-
-export interface RunOptions {
 import { writeLastFailed } from './last-failed.ts';
 import { catalogHash } from '../plan/catalog-hash.ts';
+
+export interface RunOptions {
   readonly root: string;
   readonly cwd: string;
   readonly filters: SelectionFilters;
@@ -39,8 +38,6 @@ import { catalogHash } from '../plan/catalog-hash.ts';
   readonly holdStack?: (stack: StackHandles) => Promise<void>;
   readonly verbose: boolean;
   readonly reporter: Required<Reporter>;
-  /** The run's redactor: the stack registers its secrets with it and its service output passes through it. */
-  readonly redactor?: Redactor;
   readonly signal: AbortSignal;
 }
 
@@ -81,13 +78,13 @@ function createTasks(options: RunOptions): Task<RunState>[] {
         // Settled in 'start stack'; until then a failure must not count as unhandled.
         state.importing.catch(() => undefined);
         options.reporter.onRunStart({ root: options.root, scenarios: state.selection.scenarios, capabilities: new Set(state.selection.scenarios.map((s) => s.capability)).size, jobs: options.jobs, stack: options.stackKind });
+        for (const note of state.selection.notes ?? []) options.reporter.onNotice(note);
       },
     },
     {
       name: 'start stack',
       run: async (state, context) => {
         if (!state.selection || state.selection.scenarios.length === 0 || !state.importing) return;
-        for (const note of state.selection.notes ?? []) options.reporter.onNotice(note);
         // Both settle before either failure counts: a stack still starting is never left to the teardown half-made.
         const [stack, runnable] = await Promise.allSettled([startStack(state, options, context), state.importing]);
         if (runnable.status === 'rejected') throw runnable.reason;
@@ -115,7 +112,6 @@ async function startStack(state: RunState, options: RunOptions, context: TaskCon
     outputDir: options.outputDir,
     ...(options.verbose ? { onServiceLine: options.reporter.onServiceLine } : {}),
     onNotice: options.reporter.onNotice,
-    ...(options.redactor ? { redactor: options.redactor } : {}),
   });
   state.stack = stack;
   state.stackReport = { kind: stack.kind, hubUrl: stack.hubUrl, bridgeUrl: stack.bridgeUrl, startMs: Math.round(performance.now() - started) };
@@ -129,6 +125,7 @@ export async function runScenarios(options: RunOptions): Promise<RunReport> {
   const outcome = await runTasks(createTasks(options), state, options.signal);
   const report = buildReport(options, state, outcome, startedAt, Math.round(performance.now() - started));
   if (!options.signal.aborted) writeTimings(options.root, report.scenarios);
+  writeLastFailed(options.root, report);
   await options.reporter.onRunEnd(report);
   return report;
 }
@@ -142,7 +139,6 @@ function completeResults(state: RunState, signal: AbortSignal, error: unknown): 
 function buildReport(options: RunOptions, state: RunState, outcome: TaskRunResult, startedAt: Date, durationMs: number): RunReport {
   const results = completeResults(state, options.signal, outcome.failed?.error);
   const failure = classify(outcome.failed?.error, options.signal, results, options.strict);
-  writeLastFailed(options.root, report);
   const stack = failure.error instanceof StackStartError ? { ...(state.stackReport ?? { kind: options.stackKind }), failure: failure.error.failure } : state.stackReport;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -152,6 +148,8 @@ function buildReport(options: RunOptions, state: RunState, outcome: TaskRunResul
     status: failure.status,
     exitCode: failure.exitCode,
     strict: options.strict,
+    ...(state.catalog ? { catalogHash: catalogHash(state.catalog) } : {}),
+    ...(state.selection?.shard ? { shard: state.selection.shard } : {}),
     ...(stack ? { stack } : {}),
     counts: countOutcomes(results),
     capabilities: summariseCapabilities(results, state.catalog?.documents ?? []),
@@ -165,8 +163,6 @@ function buildReport(options: RunOptions, state: RunState, outcome: TaskRunResul
 function classify(error: unknown, signal: AbortSignal, results: readonly ScenarioResult[], strict: boolean): { status: RunStatus; exitCode: number; error?: unknown } {
   if (error instanceof InterruptedError || (signal.aborted && error === undefined)) return { status: 'interrupted', exitCode: ExitCode.interrupted, error };
   if (error instanceof StackStartError) return { status: 'stack-failed', exitCode: ExitCode.stackFailed, error };
-    ...(state.catalog ? { catalogHash: catalogHash(state.catalog) } : {}),
-    ...(state.selection?.shard ? { shard: state.selection.shard } : {}),
   if (error instanceof UsageError) return { status: 'invalid', exitCode: ExitCode.invalidInput, error };
   if (error !== undefined) return { status: 'failed', exitCode: error instanceof SantokitItError ? error.exitCode : ExitCode.failed, error };
   const exitCode = exitCodeFor(results, strict);
