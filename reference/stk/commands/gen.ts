@@ -38,6 +38,14 @@ function render(release: unknown): string {
   }
 }
 
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // The write failed before the aside file could exist (e.g. a file where a folder is needed).
+  }
+}
+
 /** Creates missing folders; the file appears whole or not at all (written aside, then renamed over). */
 function writeOutput(path: string, shown: string, content: string): void {
   const aside = `${path}.${process.pid}.tmp`;
@@ -46,7 +54,7 @@ function writeOutput(path: string, shown: string, content: string): void {
     writeFileSync(aside, content);
     renameSync(aside, path);
   } catch (error) {
-    rmSync(aside, { force: true });
+    removeQuietly(aside);
     throw new CliError(`cannot write ${shown}: ${(error as Error).message}`);
   }
 }
