@@ -40,6 +40,8 @@ export interface ServiceContext {
   /** `<logDir>/<name>.log` receives the output when set. */
   readonly logDir?: string;
   readonly onLine?: (service: string, line: string) => void;
+  /** Applied to each output line before it is kept, written or streamed (the run's redactor). */
+  readonly redact?: (line: string) => string;
 }
 
 export interface StartedService {
@@ -107,7 +109,7 @@ function readinessOf(spec: ServiceSpec, launched: StartedService, context: Servi
 /** Registers the teardown, then spawns; resolves once the process runs. */
 async function launch(spec: ServiceSpec, context: ServiceContext): Promise<StartedService> {
   context.signal.throwIfAborted();
-  const output = createServiceOutput(spec.name, { logDir: context.logDir, onLine: context.onLine });
+  const output = createServiceOutput(spec.name, { logDir: context.logDir, onLine: context.onLine, redact: context.redact });
   for (const line of spec.preamble ?? []) output.line(line);
   let child: ChildProcess | undefined;
   let exited: Promise<ExitInfo> | undefined;

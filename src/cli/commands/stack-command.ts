@@ -1,4 +1,5 @@
 import { ExitCode, InterruptedError, SantokitItError } from '../../errors.ts';
+import { createRedactor } from '../../redact/redactor.ts';
 import { formatStackInfoJson, formatStackInfoText } from '../../report/stack-info.ts';
 import { runTasks, type Task } from '../../runner/tasks.ts';
 import type { StackHandles } from '../../stack/types.ts';
@@ -29,6 +30,8 @@ export async function stackUpCommand(flags: StackUpFlags, io: CliIo): Promise<nu
           outputDir: resolveFrom(io.cwd, flags.outputDir),
           ...(flags.verbose ? { onServiceLine: (service, line) => screen.err(`[${service}] ${line}\n`) } : {}),
           onNotice: (message) => screen.err(`${message}\n`),
+          // The log files stay free of the stack's secrets; the info printed below is what the user asked for.
+          redactor: createRedactor(),
         });
         screen.out(flags.format === 'json' ? formatStackInfoJson(current.stack) : formatStackInfoText(current.stack));
       },

@@ -50,7 +50,7 @@ export interface ContainerFollower {
  */
 export async function followContainerOutput(
   container: ComposeContainer,
-  options: { readonly logDir?: string; readonly onLine?: (service: string, line: string) => void },
+  options: { readonly logDir?: string; readonly onLine?: (service: string, line: string) => void; readonly redact?: (line: string) => string },
 ): Promise<ContainerFollower> {
   const client = await getContainerRuntimeClient();
   const output = createServiceOutput(container.service, options);

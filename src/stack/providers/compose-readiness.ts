@@ -9,7 +9,7 @@ import { httpProbe } from '../probes/http-probe.ts';
 import { postgresProbe } from '../probes/postgres-probe.ts';
 import { awaitReady, sleep, type Probe } from '../probes/probe.ts';
 import { startTogether } from '../start-together.ts';
-import type { LogTail, StackStartContext } from '../types.ts';
+import type { LogTail, ServiceLines, StackStartContext } from '../types.ts';
 import { containerExit, finalOutput, followContainerOutput, listProjectContainers, type ComposeContainer, type ContainerFollower } from './compose-containers.ts';
 import { settleWithin } from '../../util/async.ts';
 
@@ -20,6 +20,7 @@ export interface ComposeEndpoints {
   readonly idpPort: number;
   readonly cliContainer: string;
   logTails(lines?: number): LogTail[];
+  logLinesSince(from: number): ServiceLines[];
 }
 
 const SERVICES = ['db', 'hub', 'bridge', 'idp', 'cli'] as const;
@@ -48,6 +49,7 @@ export async function awaitComposeServices(projectName: string, context: StackSt
     idpPort: ports.idp as number,
     cliContainer: containers.cli.id,
     logTails: (lines = 50) => [...followers.values()].map(({ output }) => ({ service: output.name, lines: output.tail(lines) })),
+    logLinesSince: (from) => [...followers.values()].map(({ output }) => ({ service: output.name, lines: output.since(from) })),
   };
 }
 
@@ -58,7 +60,7 @@ async function followAll(containers: readonly ComposeContainer[], context: Stack
   });
   const byService = new Map<string, ContainerFollower>();
   for (const container of containers) {
-    const follower = await followContainerOutput(container, { logDir: join(context.outputDir, 'logs'), onLine: context.onServiceLine });
+    const follower = await followContainerOutput(container, { logDir: join(context.outputDir, 'logs'), onLine: context.onServiceLine, redact: context.redactor?.text });
     followers.push(follower);
     byService.set(container.service, follower);
   }

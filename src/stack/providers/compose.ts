@@ -11,7 +11,8 @@ import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment, t
 import { StackStartError } from '../../errors.ts';
 import { DEFAULT_OPERATOR, type StackOptions } from '../options.ts';
 import { withDatabase } from '../postgres/postgres.ts';
-import { createStackSecrets, randomToken } from '../secrets.ts';
+import type { SecretSink } from '../../redact/redactor.ts';
+import { createStackSecrets, randomToken, registerOperator, registerStackSecrets } from '../secrets.ts';
 import { createDockerExecStk } from '../stk.ts';
 import { createTempDir } from '../temp-dir.ts';
 import { own } from '../resources.ts';
@@ -42,7 +43,7 @@ async function startCompose(options: StackOptions, context: StackStartContext): 
   if (!docker.ok || !docker.flavour) throw noDocker(docker.problem ?? []);
   context.signal.throwIfAborted();
   const workDir = await createTempDir('santokit-it-work-', context.teardowns);
-  const project = composeProject(options, docker.flavour, workDir, await localImageDefaults(options.env ?? process.env));
+  const project = composeProject(options, docker.flavour, workDir, await localImageDefaults(options.env ?? process.env), context.redactor);
   // Registered before `down`, so it runs after it: the project's own containers no longer hold an image then.
   context.teardowns.defer('remove stale reference images', () => removeStaleReferenceImages(project.env.STK_IT_REFERENCE_TAG ?? ''));
   await upProject(project, options, context);
@@ -50,10 +51,12 @@ async function startCompose(options: StackOptions, context: StackStartContext): 
   return handlesOf(project, endpoints, options, workDir);
 }
 
-function composeProject(options: StackOptions, flavour: ComposeProject['flavour'], workDir: string, images: Record<string, string>): ComposeProject {
+function composeProject(options: StackOptions, flavour: ComposeProject['flavour'], workDir: string, images: Record<string, string>, secretSink?: SecretSink): ComposeProject {
   const env = options.env ?? process.env;
   const santokitSrc = options.compose?.santokitSrc ?? env.SANTOKIT_SRC;
   const secrets = createStackSecrets();
+  registerStackSecrets(secretSink, secrets);
+  registerOperator(secretSink, options.operator ?? DEFAULT_OPERATOR);
   const operator = options.operator ?? DEFAULT_OPERATOR;
   const projectEnv: Record<string, string> = {
     ...definedOnly(env),
@@ -128,6 +131,7 @@ function handlesOf(project: ComposeProject, endpoints: ComposeEndpoints, options
     operator: options.operator ?? DEFAULT_OPERATOR,
     workDir,
     logTails: endpoints.logTails,
+    logLinesSince: endpoints.logLinesSince,
   };
 }
 

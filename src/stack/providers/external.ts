@@ -16,7 +16,7 @@ import type { StackProvider } from '../types.ts';
 import { referenceCommand, referenceStk } from './embedded.ts';
 import { HEALTH_PATH } from './process-stack.ts';
 import { freePort } from '../ports.ts';
-import { idpEnv } from '../secrets.ts';
+import { idpEnv, registerDatabaseUrl, registerOperator } from '../secrets.ts';
 import { createService } from '../service.ts';
 import { join } from 'node:path';
 
@@ -29,12 +29,14 @@ export function createExternalProvider(options: StackOptions, cwd = process.cwd(
   return {
     kind: 'external',
     async start(context) {
+      registerOperator(context.redactor, options.operator ?? DEFAULT_OPERATOR);
+      registerDatabaseUrl(context.redactor, options.databaseUrl);
       const probe = (service: string, url: string) => (signal: AbortSignal) => probeHealth(service, `${url}${HEALTH_PATH}`, signal, options.startTimeoutMs);
       const idpPort = await freePort();
       const idpUrl = `http://127.0.0.1:${idpPort}`;
       const command = await referenceCommand(options.repoRoot, 'idp');
       const idp = createService({ name: 'idp', command: command.command, args: command.args, env: idpEnv(idpPort), cwd: options.repoRoot, probes: [httpProbe(`${idpUrl}${HEALTH_PATH}`)] });
-      const startIdp = async (signal: AbortSignal) => void (await idp.start({ teardowns: context.teardowns, signal, logDir: join(context.outputDir, 'logs'), onLine: context.onServiceLine }));
+      const startIdp = async (signal: AbortSignal) => void (await idp.start({ teardowns: context.teardowns, signal, logDir: join(context.outputDir, 'logs'), onLine: context.onServiceLine, redact: context.redactor?.text }));
       await startTogether<[void, void, void]>(context.signal, [probe('hub', hubUrl), probe('bridge', bridgeUrl), startIdp]);
       const postgres = samePostgresEverywhere(options.databaseUrl ?? '');
       return {

@@ -40,7 +40,7 @@ export const HEALTH_PATH = '/healthz';
 
 export async function startProcessStack(plan: ProcessStackPlan, context: StackStartContext): Promise<StackHandles> {
   const services: StartedService[] = [];
-  const base: ServiceContext = { teardowns: context.teardowns, signal: context.signal, logDir: join(context.outputDir, 'logs'), onLine: context.onServiceLine };
+  const base: ServiceContext = { teardowns: context.teardowns, signal: context.signal, logDir: join(context.outputDir, 'logs'), onLine: context.onServiceLine, redact: context.redactor?.text };
   const secrets = createStackSecrets();
   registerStackSecrets(context.redactor, secrets);
   registerOperator(context.redactor, plan.operator);
