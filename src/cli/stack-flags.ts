@@ -2,15 +2,16 @@
 import { Option, type Command } from 'commander';
 import type { StackOptions } from '../stack/index.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
-import type { StackKind, StackProvider } from '../stack/types.ts';
+import { DB_SOURCES, STACK_KINDS, type DbSource, type StackKind } from '../model/stack.ts';
+import type { StackProvider } from '../stack/types.ts';
 
 export function addStackOptions(command: Command): Command {
   return command
-    .addOption(new Option('--stack <kind>', 'which stack to start').choices(['embedded', 'compose', 'process', 'external']).default('embedded'))
+    .addOption(new Option('--stack <kind>', 'which stack to start').choices(STACK_KINDS).default('embedded'))
     .option('--hub-bin <path>', 'process stack: the Hub executable')
     .option('--bridge-bin <path>', 'process stack: the Bridge executable')
     .option('--stk-bin <path>', 'process/external stack: the stk executable')
-    .addOption(new Option('--db <source>', 'process stack: where Postgres comes from').choices(['embedded', 'container', 'url']))
+    .addOption(new Option('--db <source>', 'process stack: where Postgres comes from').choices(DB_SOURCES))
     .option('--hub-url <url>', 'external stack: the running Hub')
     .option('--bridge-url <url>', 'external stack: the running Bridge')
     .option('--database-url <url>', 'admin Postgres URL (default: $DATABASE_URL)')
@@ -23,7 +24,7 @@ export interface StackFlags {
   readonly hubBin?: string;
   readonly bridgeBin?: string;
   readonly stkBin?: string;
-  readonly db?: 'embedded' | 'container' | 'url';
+  readonly db?: DbSource;
   readonly hubUrl?: string;
   readonly bridgeUrl?: string;
   readonly databaseUrl?: string;

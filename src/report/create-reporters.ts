@@ -8,10 +8,27 @@ import { createHtmlReporter, HTML_REPORT_FILE } from './html/html-reporter.ts';
 import { createJsonReporter, RESULTS_FILE } from './json-reporter.ts';
 import { createJunitReporter } from './junit-reporter.ts';
 import { createListReporter, type FailureView } from './list-reporter.ts';
+import { isReporterName, REPORTER_NAMES, type ReporterName } from './reporter-names.ts';
 import type { Reporter } from './reporter.ts';
 import type { Screen } from './screen.ts';
 
-export const REPORTER_NAMES = ['list', 'dot', 'json', 'junit', 'github', 'html'] as const;
+export { REPORTER_NAMES } from './reporter-names.ts';
+
+interface ReporterContext {
+  readonly screen: Screen;
+  readonly outputDir: string;
+  readonly view: FailureView;
+}
+
+/** One entry per name in reporter-names.ts: the compiler asks for a new reporter's factory here. */
+const FACTORIES: { readonly [N in ReporterName]: (context: ReporterContext) => Reporter } = {
+  list: ({ screen, view }) => createListReporter(screen, view),
+  dot: ({ screen, view }) => createDotReporter(screen, view),
+  json: ({ outputDir }) => createJsonReporter(outputDir),
+  junit: ({ outputDir }) => createJunitReporter(outputDir),
+  github: ({ screen }) => createGithubReporter(screen),
+  html: ({ outputDir }) => createHtmlReporter(outputDir),
+};
 
 export interface ReporterOptions {
   /** Failures print everything they hold (`--verbose`). */
@@ -34,21 +51,7 @@ export function createReporters(names: readonly string[], screen: Screen, output
   const fullReport = fullReportOf(wanted, outputDir, options.cwd);
   const view: FailureView = { verbose: options.verbose ?? false, ...(fullReport === undefined ? {} : { fullReport }) };
   return wanted.map((name) => {
-    switch (name) {
-      case 'list':
-        return createListReporter(screen, view);
-      case 'dot':
-        return createDotReporter(screen, view);
-      case 'json':
-        return createJsonReporter(outputDir);
-      case 'junit':
-        return createJunitReporter(outputDir);
-      case 'github':
-        return createGithubReporter(screen);
-      case 'html':
-        return createHtmlReporter(outputDir);
-      default:
-        throw new UsageError(`unknown reporter '${name}'`, didYouMean(name, REPORTER_NAMES) || `Reporters: ${REPORTER_NAMES.join(', ')}.`);
-    }
+    if (!isReporterName(name)) throw new UsageError(`unknown reporter '${name}'`, didYouMean(name, REPORTER_NAMES) || `Reporters: ${REPORTER_NAMES.join(', ')}.`);
+    return FACTORIES[name]({ screen, outputDir, view });
   });
 }

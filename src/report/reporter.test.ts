@@ -25,7 +25,7 @@ describe('multiplexReporters', () => {
     };
     const reporter = multiplexReporters([recorder(log, 'a'), broken, recorder(log, 'b')]);
     reporter.onScenarioEnd(result);
-    await assert.rejects(reporter.onRunEnd(report), /disk full/);
+    await assert.rejects(async () => reporter.onRunEnd(report), /disk full/);
     assert.deepEqual(log, [
       'a end s1',
       'a notice a reporter failed in onScenarioEnd: disk full',

@@ -9,6 +9,7 @@ import { createComposeProvider } from './providers/compose.ts';
 import { createEmbeddedProvider } from './providers/embedded.ts';
 import { createExternalProvider } from './providers/external.ts';
 import { createProcessProvider } from './providers/process.ts';
+import type { StackKind } from '../model/stack.ts';
 import type { StackProvider } from './types.ts';
 
 export type { CommandLine, ComposeSettings, DbSource, Operator, StackOptions } from './options.ts';
@@ -22,17 +23,16 @@ export function createStackProvider(options: StackOptions): StackProvider {
   return sweepingFirst(providerFor(options));
 }
 
+/** One entry per stack kind (model/stack.ts lists them): the compiler asks for a new kind's provider here. */
+const PROVIDERS: { readonly [K in StackKind]: (options: StackOptions) => StackProvider } = {
+  embedded: createEmbeddedProvider,
+  compose: createComposeProvider,
+  process: (options) => createProcessProvider(options),
+  external: createExternalProvider,
+};
+
 function providerFor(options: StackOptions): StackProvider {
-  switch (options.stack) {
-    case 'embedded':
-      return createEmbeddedProvider(options);
-    case 'compose':
-      return createComposeProvider(options);
-    case 'process':
-      return createProcessProvider(options);
-    case 'external':
-      return createExternalProvider(options);
-  }
+  return PROVIDERS[options.stack](options);
 }
 
 /** Before a stack starts, what killed runs left behind goes (see leftovers.ts). */

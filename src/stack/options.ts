@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
-import type { StackKind } from './types.ts';
+import { DB_SOURCES, STACK_KINDS, type DbSource, type StackKind } from '../model/stack.ts';
 
-export type DbSource = 'embedded' | 'container' | 'url';
+export type { DbSource } from '../model/stack.ts';
 
 /** A program to start: what `--hub-bin` and friends become. */
 export interface CommandLine {
@@ -76,14 +76,12 @@ export interface StackOptions {
 
 export const DEFAULT_OPERATOR: Operator = { email: 'owner@example.com', password: 'password' };
 
-const KINDS: readonly StackKind[] = ['embedded', 'compose', 'process', 'external'];
-const DB_SOURCES: readonly DbSource[] = ['embedded', 'container', 'url'];
 
 /** Throws UsageError for a combination that cannot work; returns nothing otherwise. */
 export function validateStackOptions(options: StackOptions): void {
   const { stack } = options;
-  if (!KINDS.includes(stack)) throw new UsageError(`unknown stack "${String(stack)}"`, `use one of: ${KINDS.join(', ')}`);
-  if (options.db !== undefined && !DB_SOURCES.includes(options.db)) throw new UsageError(`unknown --db "${String(options.db)}"`, `use one of: ${DB_SOURCES.join(', ')}`);
+  if (!isOneOf(STACK_KINDS, stack)) throw new UsageError(`unknown stack "${String(stack)}"`, `use one of: ${STACK_KINDS.join(', ')}`);
+  if (options.db !== undefined && !isOneOf(DB_SOURCES, options.db)) throw new UsageError(`unknown --db "${String(options.db)}"`, `use one of: ${DB_SOURCES.join(', ')}`);
   onlyFor(options, 'hubUrl', '--hub-url', ['external']);
   onlyFor(options, 'bridgeUrl', '--bridge-url', ['external']);
   onlyFor(options, 'hubBin', '--hub-bin', ['process']);
@@ -109,6 +107,10 @@ export function validateStackOptions(options: StackOptions): void {
 function onlyFor(options: StackOptions, key: keyof StackOptions, flag: string, kinds: readonly StackKind[]): void {
   if (options[key] === undefined || kinds.includes(options.stack)) return;
   throw new UsageError(`${flag} does not apply to --stack ${options.stack}`, `it is used by --stack ${kinds.join(' or ')}`);
+}
+
+function isOneOf(list: readonly string[], value: string): boolean {
+  return list.includes(value);
 }
 
 function need(value: unknown, message: string): void {
