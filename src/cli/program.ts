@@ -50,6 +50,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, sc
     .option('--output-dir <dir>', 'where the json, junit and html reports and the service logs go', '.santokit-it')
     .option('--no-validate', 'skip the catalog validation before running')
     .option('--relaxed-status', 'skip the STATUS_* cardinality rules')
+    .option('--expectations <file>', 'known-failure baseline (YAML or JSON): listed tests may fail, or are skipped')
     .option('--pass-with-no-scenarios', 'exit 0 when the filters select nothing')
     .option('--keep-stack', 'keep the stack after the run, print how to reach it, tear down on Ctrl-C')
     .option('--verbose', 'stream service output prefixed [service]; failures print every step and log line')
@@ -60,6 +61,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, sc
     .description('the pre-merge check: validate every capability document and scenario reference')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
     .option('--relaxed-status', 'skip the STATUS_* cardinality rules')
+    .option('--expectations <file>', 'known-failure baseline (YAML or JSON): listed tests may fail, or are skipped')
     .action((flags) => done(import('./commands/validate-command.ts').then(({ validateCommand }) => validateCommand(flags, io))));
 
   common(addFilterOptions(program.command('list')))
@@ -81,6 +83,13 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, sc
     .argument('[dir]', "a run's output directory (or its report folder)", '.santokit-it')
     .option('--port <n>', 'port to listen on (0: any free one)', parseCount, 0)
     .action((dir: string, flags) => done(import('./commands/show-report-command.ts').then(({ showReportCommand }) => showReportCommand(dir, flags, io))));
+
+  common(program.command('merge-reports'))
+    .description("join shards' results into one report: results.json, JUnit, HTML, coverage matrix, GitHub step summary")
+    .argument('<reports...>', 'results.json files, or folders holding them (one per shard)')
+    .option('--reporter <name>', 'reporters for the merged run (repeatable, or comma list)', collect)
+    .option('--output-dir <dir>', 'where the merged reports and coverage-matrix.md go', '.santokit-it/merged')
+    .action((reports: string[], flags) => done(import('./commands/merge-reports-command.ts').then(({ mergeReportsCommand }) => mergeReportsCommand(reports, flags, io))));
 
   const stack = program.command('stack').description('start a stack by hand');
   common(addStackOptions(stack.command('up')))

@@ -35,6 +35,8 @@ export interface ScenarioResult {
   readonly attempts: number;
   readonly durationMs: number;
   readonly error?: ScenarioError;
+  /** The known-failure baseline entry that applied (`--expectations`): it made a failure expected, or a pass unexpected. */
+  readonly expectation?: { readonly expect: 'fail' | 'skip'; readonly reason: string; readonly file: string; readonly line: number };
   readonly transcript: readonly TranscriptEntry[];
   readonly logTails: readonly LogTail[];
   readonly skipReason?: string;

@@ -109,14 +109,21 @@ function scenariosOf(catalog: Catalog, documents: readonly CapabilityDocument[])
   return [...chosen.values()];
 }
 
+/** Files, folders, or node ids (`file::name`: that test, its parametrised cases, or a class's methods). */
 function filterByPaths(root: string, cwd: string, scenarios: ScenarioRef[], paths: readonly string[]): ScenarioRef[] {
   if (paths.length === 0) return scenarios;
-  const prefixes = paths.map((path) => {
-    const absolute = existsSync(resolve(cwd, path)) ? resolve(cwd, path) : resolve(root, path);
-    if (!existsSync(absolute)) throw new UsageError(`no such scenario file or folder '${path}'`, 'Give a path under src/scenarios/, e.g. src/scenarios/spec.');
-    return relative(root, absolute).split(sep).join('/');
+  const targets = paths.map((path) => {
+    const split = path.indexOf('::');
+    const file = split < 0 ? path : path.slice(0, split);
+    const absolute = existsSync(resolve(cwd, file)) ? resolve(cwd, file) : resolve(root, file);
+    if (!existsSync(absolute)) throw new UsageError(`no such scenario file or folder '${file}'`, 'Give a path under src/scenarios/ or a pytest test folder, e.g. src/scenarios/spec.');
+    return { prefix: relative(root, absolute).split(sep).join('/'), name: split < 0 ? undefined : path.slice(split + 2) };
   });
-  return scenarios.filter((scenario) => prefixes.some((prefix) => scenario.file === prefix || scenario.file.startsWith(`${prefix}/`) || prefix === ''));
+  const matches = (scenario: ScenarioRef, target: { prefix: string; name: string | undefined }) =>
+    target.name === undefined
+      ? scenario.file === target.prefix || scenario.file.startsWith(`${target.prefix}/`) || target.prefix === ''
+      : scenario.file === target.prefix && (scenario.name === target.name || [`${target.name}[`, `${target.name}::`].some((start) => scenario.name.startsWith(start)));
+  return scenarios.filter((scenario) => targets.some((target) => matches(scenario, target)));
 }
 
 function compileGrep(pattern: string): RegExp {

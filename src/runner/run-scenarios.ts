@@ -4,7 +4,11 @@ import type { Reporter } from '../report/reporter.ts';
 import { createScenarioContext } from '../scenarios/kit/context.ts';
 import type { StackHandles } from '../stack/types.ts';
 import { executeScenario, type ExecuteOptions } from './execute-scenario.ts';
-import type { RunnableScenario } from './import-scenarios.ts';
+import { isPytestTest, type RunnableTest } from './import-scenarios.ts';
+import { applyExpectation, baselineSkipReason } from './apply-expectation.ts';
+import { expectationFor, type ExpectationSet } from '../plan/expectations.ts';
+import { executePytest } from './pytest/execute-pytest.ts';
+import type { PytestSession } from './pytest/pytest-session.ts';
 import type { ScenarioResult } from '../model/results.ts';
 import { collectScenarioLogs } from './scenario-logs.ts';
 import { runPool } from './scheduler.ts';
@@ -18,6 +22,9 @@ export interface PoolRunOptions {
   readonly retries: number;
   readonly bail: boolean;
   readonly reporter: Required<Reporter>;
+  /** Present when pytest tests are selected. */
+  readonly pytest?: PytestSession;
+  readonly expectations?: ExpectationSet;
 }
 
 const LOG_TAIL_LINES = 50;
@@ -27,7 +34,7 @@ const LOG_TAIL_LINES = 50;
  * reports what finished; never-started entries stay empty (see `skippedResult`).
  */
 export async function runScenarioPool(
-  scenarios: readonly RunnableScenario[],
+  scenarios: readonly RunnableTest[],
   stack: StackHandles,
   options: PoolRunOptions,
   signal: AbortSignal,
@@ -38,15 +45,9 @@ export async function runScenarioPool(
   await runPool(
     order,
     async (index) => {
-      const scenario = scenarios[index] as RunnableScenario;
+      const scenario = scenarios[index] as RunnableTest;
       options.reporter.onScenarioStart(scenario);
-      const result = await executeScenario(scenario, {
-        timeoutMs: options.timeoutMs,
-        retries: options.retries,
-        signal,
-        createContext: (transcript, scenarioSignal) => createScenarioContext(stack, transcript, scenarioSignal, { root: options.root }),
-        logs: logsOf(stack),
-      });
+      const result = await runTest(scenario, stack, options, signal);
       if (result.outcome === 'failed' && options.bail) bailed = true;
       // A scenario still running when the run is interrupted is reported skipped, not failed.
       if (signal.aborted) return;
@@ -56,6 +57,19 @@ export async function runScenarioPool(
     { jobs: options.jobs, shouldStop: () => bailed || signal.aborted },
   );
   return { bailed };
+}
+
+/** One test of either kind, with the known-failure baseline applied (a `skip` entry never runs). */
+async function runTest(test: RunnableTest, stack: StackHandles, options: PoolRunOptions, signal: AbortSignal): Promise<ScenarioResult> {
+  const expectation = expectationFor(options.expectations, test);
+  if (expectation?.expect === 'skip') return applyExpectation(skippedResult(test, baselineSkipReason(expectation)), expectation);
+  const common = { timeoutMs: options.timeoutMs, retries: options.retries, signal, logs: logsOf(stack) };
+  if (isPytestTest(test)) {
+    if (!options.pytest) throw new Error(`no pytest session for ${test.id}`);
+    return applyExpectation(await executePytest(test, { ...common, session: options.pytest }), expectation);
+  }
+  const createContext: ExecuteOptions['createContext'] = (transcript, scenarioSignal) => createScenarioContext(stack, transcript, scenarioSignal, { root: options.root });
+  return applyExpectation(await executeScenario(test, { ...common, createContext }), expectation);
 }
 
 /** A failed attempt's own log lines when the stack keeps timed output, else the tail of each service's log. */

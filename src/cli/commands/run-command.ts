@@ -21,6 +21,7 @@ export interface RunFlags extends FilterFlags, StackFlags {
   readonly outputDir: string;
   readonly validate: boolean;
   readonly relaxedStatus?: boolean;
+  readonly expectations?: string;
   readonly passWithNoScenarios?: boolean;
   readonly keepStack?: boolean;
   readonly verbose?: boolean;
@@ -57,6 +58,7 @@ export async function runCommand(paths: readonly string[], flags: RunFlags, io: 
     ...(holdStack ? { holdStack } : {}),
     verbose: flags.verbose ?? false,
     reporter,
+    ...(flags.expectations ? { expectations: resolveFrom(io.cwd, flags.expectations) } : {}),
     redactor,
     signal: io.signal,
   });
