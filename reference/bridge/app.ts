@@ -14,6 +14,7 @@ import { registerHealthRoutes } from './health.ts';
 import { createCachedHub, type CachedHub, type CacheOptions } from './hub-cache.ts';
 import type { HubClient } from './hub-client.ts';
 import type { Pools } from './pools.ts';
+import type { StorageBackend } from './storage-s3.ts';
 
 export interface BridgeDeps {
   /** The Hub's internal routes (an HTTP client, or an in-memory double in tests). */
@@ -25,6 +26,8 @@ export interface BridgeDeps {
   readonly cache?: Omit<CacheOptions, 'onUrlsChanged'>;
   /** Called once with the cache, so main.ts can feed it the Hub's invalidation stream. */
   readonly attachCache?: (cache: CachedHub) => void;
+  /** The object store behind `storage/<bucket>/<op>` and file cascades; absent: those answer 503 / are skipped. */
+  readonly storage?: StorageBackend;
 }
 
 export type BridgeEnv = { Variables: { requestId: string } };
@@ -48,7 +51,7 @@ export function createBridgeApp(deps: BridgeDeps): Hono<BridgeEnv> {
   app.post(
     '/call',
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw badRequest('request body is larger than 1 MiB'); } }),
-    async (c) => c.json({ data: await handleCall({ hub, pools: deps.pools }, c, await readCallBody(c)) }),
+    async (c) => c.json({ data: await handleCall({ hub, pools: deps.pools, ...(deps.storage ? { storage: deps.storage } : {}), log }, c, await readCallBody(c)) }),
   );
   app.notFound((c) => c.json(envelope(notFound(`no route ${c.req.method} ${c.req.path.slice(0, 128)}`), c.get('requestId')), 404));
   app.onError((error, c) => {

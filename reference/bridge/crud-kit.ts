@@ -5,6 +5,7 @@ import type { Caller } from './credentials.ts';
 import { badRequest, databaseError, unavailable } from './errors.ts';
 import type { Table } from './model.ts';
 import type { Pools } from './pools.ts';
+import type { CascadeDeps } from './storage-cascade.ts';
 import { isPlainObject } from './where.ts';
 
 export type Row = Record<string, unknown>;
@@ -14,6 +15,8 @@ export interface CrudContext {
   readonly release: ReleasePayload;
   readonly caller: Caller;
   readonly pools: Pools;
+  /** Object storage for file-column cascades (STORAGE-005); absent in callers that never delete. */
+  readonly cascade?: CascadeDeps;
 }
 
 /** `params` absent or null is `{}`; anything else but an object is 400. */

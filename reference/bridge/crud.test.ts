@@ -119,7 +119,7 @@ describe('CRUD on a real PostgreSQL', () => {
     expectError(await h.call('db/nosuch/select', {}, ADMIN), 404, 'NOT_FOUND', /^table not found: nosuch$/);
     expectError(await h.call('db/users', {}, ADMIN), 400, 'BAD_REQUEST', /invalid db path/);
     expectError(await h.call('db/users/upsert', {}, ADMIN), 400, 'BAD_REQUEST', /unknown CRUD operation: upsert/);
-    expectError(await h.call('storage/main/upload_sign', {}, ADMIN), 404, 'NOT_FOUND', /path not found/);
+    expectError(await h.call('files/main/upload_sign', {}, ADMIN), 404, 'NOT_FOUND', /path not found/);
     expectError(await h.call('db/users/select', {}, { 'x-santokit-project': 'shop', 'x-santokit-env': 'dev' }), 401, 'UNAUTHORIZED');
     expectError(await h.call('db/users/select', {}, addApiKey(h.hub, 'guest', ['guest'])), 403, 'FORBIDDEN');
     assert.equal(await h.checksum('users'), before);

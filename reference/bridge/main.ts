@@ -4,6 +4,9 @@
  *   STK_HUB_URL        the Hub (default http://hub:4000)
  *   STK_SERVICE_TOKEN  sent as `Authorization: Bearer <token>` on every Hub call (required)
  *   STK_PASETO_KEYS    optional: derive token keys locally instead of fetching them
+ *   AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL), AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+ *                      the object store behind storage/<bucket>/<op> (storage-s3.ts); without keys,
+ *                      storage calls answer 503 after their policy checks
  * Prints `bridge listening on <port>` once it accepts connections; SIGTERM or
  * SIGINT closes the server and every database pool, then exits 0.
  */
@@ -14,6 +17,7 @@ import { createHttpHubClient, type HubClient } from './hub-client.ts';
 import { followHubEvents, type EventStream } from './hub-events.ts';
 import { withLocalKeys } from './local-keys.ts';
 import { createPools } from './pools.ts';
+import { storageBackendFromEnv } from './storage-s3.ts';
 
 function fail(message: string): never {
   console.error(`bridge: ${message}`);
@@ -35,7 +39,8 @@ if (process.env.STK_PASETO_KEYS) {
 const pools = createPools();
 const log = (line: string) => console.log(line);
 let events: EventStream | undefined;
-const app = createBridgeApp({ hub, pools, log, attachCache: (cache) => (events = followHubEvents(hubUrl, serviceToken, cache, log)) });
+const storage = storageBackendFromEnv();
+const app = createBridgeApp({ hub, pools, log, ...(storage ? { storage } : {}), attachCache: (cache) => (events = followHubEvents(hubUrl, serviceToken, cache, log)) });
 const server = serve({ fetch: app.fetch, port, hostname: process.env.STK_BRIDGE_HOST || '0.0.0.0' }, (info) => console.log(`bridge listening on ${info.port}`));
 
 let stopping = false;
@@ -43,6 +48,7 @@ function stop(): void {
   if (stopping) return;
   stopping = true;
   events?.stop();
+  storage?.close();
   // Exit even if a client holds a connection open past the grace period.
   setTimeout(() => process.exit(0), 5_000).unref();
   server.close();

@@ -10,6 +10,7 @@ import { badRequest, unknownColumn } from './errors.ts';
 import { quote, type Rule, type Table } from './model.ts';
 import { matchingRule, pickRule, requireWritable, ruleColumns } from './rules.ts';
 import { Params } from './sql.ts';
+import { fileCascade } from './storage-cascade.ts';
 import { castOf, checkValue } from './values.ts';
 import { compileWhere, isPlainObject } from './where.ts';
 
@@ -39,9 +40,12 @@ export async function mutate(ctx: CrudContext, table: Table, op: 'update' | 'del
   const filters = compileWhere(table, where, sql, readRule ? ruleColumns(readRule, table) : undefined);
   const set = op === 'update' ? assignments(table, rule, args, sql) : '';
   filters.push(...conditionSql(rule, table, ctx.caller, sql));
+  const cascade = op === 'delete' ? fileCascade(ctx.cascade, ctx.release, ctx.caller, table) : undefined;
   const text = op === 'update'
     ? `UPDATE ${quote(table.name)} SET ${set} WHERE ${filters.join(' AND ')}`
-    : `DELETE FROM ${quote(table.name)} WHERE ${filters.join(' AND ')}`;
+    : `DELETE FROM ${quote(table.name)} WHERE ${filters.join(' AND ')}${cascade ? ` RETURNING ${cascade.returning}` : ''}`;
   const result = await run(poolFor(ctx, table), text, sql.values);
+  // The statement has committed: the objects of the deleted rows go in the background (STORAGE-005).
+  cascade?.start(result.rows);
   return { affected: result.rowCount ?? 0 };
 }

@@ -25,6 +25,10 @@ export interface ColumnDef {
   readonly unique: boolean;
   readonly default?: unknown;
   readonly references?: { readonly table: string; readonly column?: string; readonly as?: string; readonly onDelete?: string };
+  /** `type: file` only: the storage bucket alias the stored key lives in. */
+  readonly bucket?: string;
+  /** `type: file` only: `cascade` deletes the object with the row (STORAGE-005); `preserve` (default) keeps it. */
+  readonly onDelete?: 'preserve' | 'cascade';
 }
 
 export interface TableDef {

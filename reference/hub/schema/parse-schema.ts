@@ -54,6 +54,16 @@ function parseReferences(raw: unknown, file: string, path: string): ColumnDef['r
   };
 }
 
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** A `type: file` column names its bucket and what a row delete does to the object. */
+function parseFileColumn(column: Record<string, unknown>, file: string, path: string): Pick<ColumnDef, 'bucket' | 'onDelete'> {
+  if (typeof column.bucket !== 'string' || !BUCKET.test(column.bucket)) throw invalid(file, `${path}.bucket`, 'a file column needs a bucket name (3-63 of a-z, 0-9, . and -)');
+  const onDelete = column.onDelete ?? 'preserve';
+  if (onDelete !== 'preserve' && onDelete !== 'cascade') throw invalid(file, `${path}.onDelete`, 'must be preserve or cascade');
+  return { bucket: column.bucket, onDelete };
+}
+
 function parseColumn(raw: unknown, file: string, path: string): ColumnDef {
   const column = record(raw, file, path);
   const type = column.type;
@@ -73,6 +83,7 @@ function parseColumn(raw: unknown, file: string, path: string): ColumnDef {
     unique: column.unique === true,
     ...(column.default !== undefined ? { default: column.default } : {}),
     ...(column.references !== undefined ? { references: parseReferences(column.references, file, `${path}.references`) } : {}),
+    ...(type === 'file' ? parseFileColumn(column, file, path) : {}),
   };
 }
 
