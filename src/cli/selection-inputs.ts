@@ -1,9 +1,11 @@
-/** The selection inputs that come from outside the flags: git, the last run's failures, recorded durations. */
+/** What a run takes from outside its flags: git, the last run's failures, recorded durations, the CI's summary file. */
 import { UsageError } from '../errors.ts';
 import { readChangedFiles } from '../plan/git-changes.ts';
 import type { NarrowInputs } from '../plan/narrow.ts';
 import { readLastFailed } from '../runner/last-failed.ts';
 import { readTimings } from '../runner/timings.ts';
+import type { Reporter } from '../report/reporter.ts';
+import { createStepSummaryReporter } from '../report/step-summary.ts';
 import type { FilterFlags } from './options.ts';
 
 export function narrowInputs(flags: FilterFlags, root: string): NarrowInputs {
@@ -16,4 +18,11 @@ export function narrowInputs(flags: FilterFlags, root: string): NarrowInputs {
   }
   if (flags.shard !== undefined) inputs.timings = readTimings(root);
   return inputs;
+}
+
+/** Under GitHub Actions (`$GITHUB_STEP_SUMMARY`), the github reporter also writes the job summary. */
+export function stepSummaryReporters(reporters: readonly string[] | undefined, env: NodeJS.ProcessEnv): Reporter[] {
+  const file = env.GITHUB_STEP_SUMMARY;
+  const github = (reporters ?? []).some((names) => names.split(',').some((name) => name.trim() === 'github'));
+  return file && github ? [createStepSummaryReporter(file)] : [];
 }

@@ -136,7 +136,8 @@ export async function runScenarios(options: RunOptions): Promise<RunReport> {
   const state: RunState = { results: [], bailed: false };
   const outcome = await runTasks(createTasks(options), state, options.signal);
   const report = buildReport(options, state, outcome, startedAt, Math.round(performance.now() - started));
-  if (!options.signal.aborted) writeTimings(options.root, report.scenarios);
+  // A shard leaves timings.json alone: every shard of a split must read the same one (merge-reports updates it).
+  if (!options.signal.aborted && !report.shard) writeTimings(options.root, report.scenarios);
   writeLastFailed(options.root, report);
   await options.reporter.onRunEnd(report);
   return report;

@@ -6,9 +6,9 @@ import { formatStackInfoText } from '../../report/stack-info.ts';
 import { runScenarios } from '../../runner/run.ts';
 import type { StackHandles } from '../../stack/types.ts';
 import type { CliIo } from '../io.ts';
+import { narrowInputs, stepSummaryReporters } from '../selection-inputs.ts';
 import { resolveFrom, toFilters, type FilterFlags } from '../options.ts';
 import { stackProviderFactory, type StackFlags } from '../stack-flags.ts';
-import { narrowInputs } from '../selection-inputs.ts';
 
 export interface RunFlags extends FilterFlags, StackFlags {
   readonly root: string;
@@ -33,7 +33,8 @@ export async function runCommand(paths: readonly string[], flags: RunFlags, io: 
   const outputDir = resolveFrom(io.cwd, flags.outputDir);
   // One redactor for the run: the stack registers its secrets with it, every reporter and service log passes through it.
   const redactor = createRedactor();
-  const reporter = redactReporter(multiplexReporters(createReporters(flags.reporter ?? [], screen, outputDir, { verbose: flags.verbose ?? false, cwd: io.cwd })), redactor);
+  const reporters = [...createReporters(flags.reporter ?? [], screen, outputDir, { verbose: flags.verbose ?? false, cwd: io.cwd }), ...stepSummaryReporters(flags.reporter, io.env)];
+  const reporter = redactReporter(multiplexReporters(reporters), redactor);
   const holdStack = flags.keepStack
     ? async (stack: StackHandles) => {
         screen.out(`\n--keep-stack: ${formatStackInfoText(stack)}`);
