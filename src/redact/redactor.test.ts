@@ -20,6 +20,16 @@ test('a registered secret is replaced by value everywhere, with the same placeho
   assert.match(found[0] ?? '', /^\[redacted:service-token#/);
 });
 
+test('a secret URL-encoded or JSON-escaped is the same secret, with the same placeholder', () => {
+  const redactor = createRedactor({ fingerprintKey: KEY });
+  const keys = 'kabcdef:Zq8m/T1x0s9VbN"2cQwE4rT6yU8iO0pA';
+  redactor.addSecret(keys, 'paseto-keys');
+  const out = redactor.text(`raw ${keys} url ${encodeURIComponent(keys)} json ${JSON.stringify(keys)}`);
+  const found = placeholders(out);
+  assert.equal(found.length, 3, out);
+  assert.equal(new Set(found).size, 1);
+});
+
 test('two different secrets get different fingerprints; short values are not searched for by value', () => {
   const redactor = createRedactor({ fingerprintKey: KEY });
   redactor.addSecret('first-secret-value', 'a');

@@ -42,46 +42,51 @@ function escapeRegExp(text: string): string {
 
 export function createRedactor(options: RedactorOptions = {}): Redactor {
   const key = options.fingerprintKey ?? randomBytes(16);
-  const kinds = new Map<string, string>();
+  // Each known form of a secret (as given, URL-encoded, JSON-escaped) → its kind and the value its fingerprint is of.
+  const known = new Map<string, { readonly kind: string; readonly value: string }>();
   let pattern: RegExp | undefined;
   let learnedSinceBuild = false;
 
   const placeholder = (secret: string, kind: string) => `${PLACEHOLDER_PREFIX}${kind}#${createHmac('sha256', key).update(secret).digest('hex').slice(0, 6)}]`;
-  const remember = (value: string, kind: string) => {
-    if (value.length < MIN_SECRET_LENGTH || isPlaceholder(value) || kinds.has(value)) return;
-    kinds.set(value, kindOf(kind));
+  const remember = (form: string, kind: string, value: string) => {
+    if (form.length < MIN_SECRET_LENGTH || isPlaceholder(form) || known.has(form)) return;
+    known.set(form, { kind: kindOf(kind), value });
     pattern = undefined;
     learnedSinceBuild = true;
   };
   const addSecret = (value: string, kind: string) => {
-    remember(value, kind);
+    if (value.length < MIN_SECRET_LENGTH || known.has(value)) return;
     // The same secret as it appears URL-encoded or inside a JSON string.
-    for (const variant of [encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]) if (variant !== value) remember(variant, kind);
+    for (const form of [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]) remember(form, kind, value);
+  };
+  const replacement = (form: string, kind: string) => {
+    const entry = known.get(form);
+    return placeholder(entry?.value ?? form, entry?.kind ?? kindOf(kind));
   };
   const mask: Mask = (secret, kind) => {
     addSecret(secret, kind);
-    return placeholder(secret, kinds.get(secret) ?? kindOf(kind));
+    return replacement(secret, kind);
   };
-  const known = (text: string) => {
-    if (kinds.size === 0) return text;
+  const byValue = (text: string) => {
+    if (known.size === 0) return text;
     pattern ??= new RegExp(
-      [...kinds.keys()]
+      [...known.keys()]
         .sort((a, b) => b.length - a.length)
         .map(escapeRegExp)
         .join('|'),
       'g',
     );
     learnedSinceBuild = false;
-    return text.replace(pattern, (secret) => placeholder(secret, kinds.get(secret) ?? 'secret'));
+    return text.replace(pattern, (form) => replacement(form, 'secret'));
   };
   const text = (input: string) => {
     if (input === '') return input;
-    const out = redactByRules(known(input), mask);
+    const out = redactByRules(byValue(input), mask);
     // A rule may have learned a secret that also appears elsewhere in this text.
-    return learnedSinceBuild ? known(out) : out;
+    return learnedSinceBuild ? byValue(out) : out;
   };
   const walk = (value: unknown, name?: string): unknown => {
-    if (typeof value === 'string') return name !== undefined && isSecretName(name) ? known(redactNamedValue(name, value, mask)) : text(value);
+    if (typeof value === 'string') return name !== undefined && isSecretName(name) ? byValue(redactNamedValue(name, value, mask)) : text(value);
     if (Array.isArray(value)) return walkArray(value);
     if (value === null || typeof value !== 'object') return value;
     return Object.fromEntries(Object.entries(value).map(([field, inner]) => [field, walk(inner, field)]));

@@ -65,7 +65,7 @@ export function summarizeEntry(entry: TranscriptEntry): string {
     case 'http':
       return `${entry.method} ${shortUrl(entry.url)} → ${entry.status} (${entry.durationMs} ms)`;
     case 'cli':
-      return `$ ${oneLine(entry.argv.slice(1).join(' ') || entry.argv.join(' '), 80)} → exit ${entry.exitCode} (${entry.durationMs} ms)`;
+      return `$ ${oneLine(entry.argv.join(' '), 80)} → exit ${entry.exitCode} (${entry.durationMs} ms)`;
     case 'sql':
       return `sql ${entry.database}: ${oneLine(entry.text, 70)} → ${entry.error ? `error: ${oneLine(entry.error, 40)}` : `${entry.rowCount ?? '-'} rows`}`;
     case 'note':

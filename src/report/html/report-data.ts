@@ -101,6 +101,7 @@ export function attemptView(attempt: number, passed: boolean, error: ScenarioErr
 
 function scenarioView(result: ScenarioResult): ScenarioView {
   const last = attemptView(result.attempts, result.passed, result.error, result.transcript, result.logTails);
+  const earlier = (result.earlierAttempts ?? []).map((attempt) => attemptView(attempt.attempt, attempt.passed, attempt.error, attempt.transcript, attempt.logTails, attempt.durationMs));
   return {
     id: result.id,
     file: result.file,
@@ -113,7 +114,7 @@ function scenarioView(result: ScenarioResult): ScenarioView {
     durationMs: result.durationMs,
     attempts: result.attempts,
     ...(result.skipReason ? { skipReason: result.skipReason } : {}),
-    runs: result.outcome === 'skipped' ? [] : [last],
+    runs: result.outcome === 'skipped' ? [] : [...earlier, last],
   };
 }
 
