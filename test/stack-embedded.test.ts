@@ -74,7 +74,7 @@ describe('embedded provider (fake Hub and Bridge)', () => {
     assert.deepEqual(JSON.parse(result.stdout), { hub: stack.hubUrl, args: ['project', 'create', 'demo'], cwd: stack.workDir });
     assert.deepEqual(
       stack.logTails().map((tail) => tail.service),
-      ['postgres', 'hub', 'bridge', 'idp'],
+      ['postgres', 'hub', 'bridge', 'idp', 'objectstore'],
     );
     assert.ok(stack.logTails().some((tail) => tail.service === 'hub' && tail.lines.some((line) => line.includes('fake listening'))));
     assert.match(await readFile(join(outputDir, 'logs', 'postgres.log'), 'utf8'), /ready to accept connections/);

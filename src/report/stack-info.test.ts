@@ -27,3 +27,10 @@ test('stack info names the idp when the stack has one, in text and in the JSON l
   assert.doesNotMatch(formatStackInfoText(without), /idp/);
   assert.equal(formatStackInfoJson(without).split('\n').length, 2, 'exactly one JSON line');
 });
+
+test('stack info names the object store and, under compose, the origin URLs are signed for', () => {
+  const withStore: StackHandles = { ...stack(), objectStore: { url: 'http://127.0.0.1:5', endpoint: 'http://objectstore:4200' } };
+  assert.deepEqual(JSON.parse(formatStackInfoJson(withStore)).objectStore, { url: 'http://127.0.0.1:5', endpoint: 'http://objectstore:4200' });
+  assert.match(formatStackInfoText(withStore), /^ {2}objects {2}http:\/\/127\.0\.0\.1:5 \(signed for http:\/\/objectstore:4200\)$/m);
+  assert.equal('objectStore' in JSON.parse(formatStackInfoJson(stack())), false);
+});

@@ -10,11 +10,17 @@ export interface StackInfo {
   readonly operator: { readonly email: string; readonly password: string };
   /** The test OpenID Connect provider: where to reach it and the issuer the Hub knows it by. */
   readonly idp?: { readonly url: string; readonly issuer: string };
+  /** The S3-compatible object store: where to reach it and the origin the Bridge signs URLs for. */
+  readonly objectStore?: { readonly url: string; readonly endpoint: string };
 }
 
 export function stackInfo(stack: StackHandles): StackInfo {
   const info = { hubUrl: stack.hubUrl, bridgeUrl: stack.bridgeUrl, adminDatabaseUrl: stack.adminDatabaseUrl, stk: stack.stk.argv, operator: stack.operator };
-  return stack.idp ? { ...info, idp: { url: stack.idp.url, issuer: stack.idp.issuer } } : info;
+  return {
+    ...info,
+    ...(stack.idp ? { idp: { url: stack.idp.url, issuer: stack.idp.issuer } } : {}),
+    ...(stack.objectStore ? { objectStore: { url: stack.objectStore.url, endpoint: stack.objectStore.endpoint } } : {}),
+  };
 }
 
 export function formatStackInfoJson(stack: StackHandles): string {
@@ -29,6 +35,7 @@ export function formatStackInfoText(stack: StackHandles): string {
     `  bridge   ${info.bridgeUrl}`,
     `  postgres ${info.adminDatabaseUrl}`,
     ...(info.idp ? [`  idp      ${info.idp.url} (issuer ${info.idp.issuer})`] : []),
+    ...(info.objectStore ? [`  objects  ${info.objectStore.url}${info.objectStore.endpoint === info.objectStore.url ? '' : ` (signed for ${info.objectStore.endpoint})`}`] : []),
     `  operator ${info.operator.email} / ${info.operator.password}`,
     '',
     'export these to use it:',

@@ -8,6 +8,9 @@ export interface StackSecrets {
   readonly pasetoKeys: string;
   readonly secretKey: string;
   readonly serviceToken: string;
+  /** The object store's one access key (reference/objectstore) and its secret; the Bridge signs with them. */
+  readonly storageAccessKeyId: string;
+  readonly storageSecretKey: string;
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -24,6 +27,8 @@ export function createStackSecrets(): StackSecrets {
     pasetoKeys: `k${randomToken(6).toLowerCase()}:${randomToken(32)}`,
     secretKey: randomToken(32),
     serviceToken: randomToken(40),
+    storageAccessKeyId: `stk${randomToken(13).toUpperCase()}`,
+    storageSecretKey: randomToken(40),
   };
 }
 
@@ -34,6 +39,7 @@ export function registerStackSecrets(sink: SecretSink | undefined, secrets: Stac
   sink.addSecret(secrets.pasetoKeys.slice(secrets.pasetoKeys.indexOf(':') + 1), 'paseto-key');
   sink.addSecret(secrets.secretKey, 'secret-key');
   sink.addSecret(secrets.serviceToken, 'service-token');
+  sink.addSecret(secrets.storageSecretKey, 'storage-secret-key');
 }
 
 /**
@@ -76,12 +82,28 @@ export function idpEnv(port: number): Record<string, string> {
   return { IDP_PORT: String(port), IDP_HOST: '127.0.0.1', IDP_ISSUER: `http://127.0.0.1:${port}` };
 }
 
-export function bridgeEnv(secrets: StackSecrets, port: number, hubUrl: string): Record<string, string> {
+/** The reference object store on a loopback port, keeping its objects in `dataDir`. */
+export function objectStoreEnv(secrets: StackSecrets, port: number, dataDir: string): Record<string, string> {
+  return {
+    OBJECTSTORE_PORT: String(port),
+    OBJECTSTORE_HOST: '127.0.0.1',
+    OBJECTSTORE_ACCESS_KEY_ID: secrets.storageAccessKeyId,
+    OBJECTSTORE_SECRET_ACCESS_KEY: secrets.storageSecretKey,
+    OBJECTSTORE_DIR: dataDir,
+  };
+}
+
+/** The Bridge's variables; the object store through the AWS SDK's standard ones (an upstream Bridge reads them too). */
+export function bridgeEnv(secrets: StackSecrets, port: number, hubUrl: string, objectStoreUrl: string): Record<string, string> {
   return {
     STK_BRIDGE_PORT: String(port),
     STK_HUB_URL: hubUrl,
     STK_PASETO_KEYS: secrets.pasetoKeys,
     STK_SECRET_KEY: secrets.secretKey,
     STK_SERVICE_TOKEN: secrets.serviceToken,
+    AWS_ENDPOINT_URL_S3: objectStoreUrl,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: secrets.storageAccessKeyId,
+    AWS_SECRET_ACCESS_KEY: secrets.storageSecretKey,
   };
 }

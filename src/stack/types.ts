@@ -56,6 +56,18 @@ export interface IdpHandle {
   readonly issuer: string;
 }
 
+/** The stack's S3-compatible object store (service `objectstore`, reference/objectstore). */
+export interface ObjectStoreHandle {
+  /** Base URL the runner reaches it at. */
+  readonly url: string;
+  /**
+   * Its origin as the Bridge reaches it, which is the origin of every URL the
+   * Bridge signs. Equals `url` except under compose (`http://objectstore:4200`),
+   * where a client on the runner's side sends to `url` with this `Host`.
+   */
+  readonly endpoint: string;
+}
+
 /** Handles every provider gives the scenarios. */
 export interface StackHandles {
   readonly kind: StackKind;
@@ -70,6 +82,8 @@ export interface StackHandles {
   readonly stk: StkHandle;
   /** The test identity provider; absent only when a stack cannot offer one. */
   readonly idp?: IdpHandle;
+  /** The object store behind the Bridge's signed URLs; absent when the stack does not run one (external). */
+  readonly objectStore?: ObjectStoreHandle;
   /**
    * A writable host folder for project folders a scenario makes on the fly;
    * `stk` sees paths under it (under compose it is mounted into the cli

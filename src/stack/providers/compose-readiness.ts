@@ -1,7 +1,8 @@
 /**
  * After `compose up`: find each service's container by label, follow its
  * output, and wait until the Hub and Bridge answer their health URL and the db
- * answers `SELECT 1`, all from the host, each wait racing the container's exit.
+ * answers `SELECT 1` (and the idp and object store their health URL), all from
+ * the host, each wait racing the container's exit.
  */
 import { join } from 'node:path';
 import { StackStartError } from '../../errors.ts';
@@ -18,26 +19,28 @@ export interface ComposeEndpoints {
   readonly bridgePort: number;
   readonly dbPort: number;
   readonly idpPort: number;
+  readonly objectStorePort: number;
   readonly cliContainer: string;
   logTails(lines?: number): LogTail[];
   logLinesSince(from: number): ServiceLines[];
 }
 
-const SERVICES = ['db', 'hub', 'bridge', 'idp', 'cli'] as const;
+const SERVICES = ['db', 'hub', 'bridge', 'idp', 'objectstore', 'cli'] as const;
 type ComposeService = (typeof SERVICES)[number];
-const CONTAINER_PORTS: Readonly<Record<ComposeService, number | undefined>> = { db: 5432, hub: 4000, bridge: 3000, idp: 4100, cli: undefined };
+const CONTAINER_PORTS: Readonly<Record<ComposeService, number | undefined>> = { db: 5432, hub: 4000, bridge: 3000, idp: 4100, objectstore: 4200, cli: undefined };
 
 export async function awaitComposeServices(projectName: string, context: StackStartContext, deadlineMs: number): Promise<ComposeEndpoints> {
   const found = await listProjectContainers(projectName);
   const containers = Object.fromEntries(SERVICES.map((service) => [service, found.get(service) ?? missing(service)])) as Record<ComposeService, ComposeContainer>;
   const followers = await followAll(Object.values(containers), context);
   const port = (service: ComposeService) => containers[service].hostPort(CONTAINER_PORTS[service] ?? 0);
-  const ports = { db: port('db'), hub: port('hub'), bridge: port('bridge'), idp: port('idp') };
+  const ports = { db: port('db'), hub: port('hub'), bridge: port('bridge'), idp: port('idp'), objectstore: port('objectstore') };
   const probes: Record<ComposeService, Probe[]> = {
     db: [ports.db ? postgresProbe(`postgres://stk:stk@127.0.0.1:${ports.db}/postgres`, `postgres at 127.0.0.1:${ports.db}`) : unpublished('db')],
     hub: [ports.hub ? httpProbe(`http://127.0.0.1:${ports.hub}/healthz`, { maxIntervalMs: 500 }) : unpublished('hub')],
     bridge: [ports.bridge ? httpProbe(`http://127.0.0.1:${ports.bridge}/healthz`, { maxIntervalMs: 500 }) : unpublished('bridge')],
     idp: [ports.idp ? httpProbe(`http://127.0.0.1:${ports.idp}/healthz`, { maxIntervalMs: 500 }) : unpublished('idp')],
+    objectstore: [ports.objectstore ? httpProbe(`http://127.0.0.1:${ports.objectstore}/healthz`, { maxIntervalMs: 500 }) : unpublished('objectstore')],
     cli: [],
   };
   const wait = (service: ComposeService) => (signal: AbortSignal) => awaitContainer(containers[service], followers.get(service) as ContainerFollower, probes[service], deadlineMs, signal);
@@ -47,6 +50,7 @@ export async function awaitComposeServices(projectName: string, context: StackSt
     bridgePort: ports.bridge as number,
     dbPort: ports.db as number,
     idpPort: ports.idp as number,
+    objectStorePort: ports.objectstore as number,
     cliContainer: containers.cli.id,
     logTails: (lines = 50) => [...followers.values()].map(({ output }) => ({ service: output.name, lines: output.tail(lines) })),
     logLinesSince: (from) => [...followers.values()].map(({ output }) => ({ service: output.name, lines: output.since(from) })),

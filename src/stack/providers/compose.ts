@@ -30,6 +30,8 @@ export const WORK_MOUNT = '/stk-work';
 const DB_CREDENTIALS = 'stk:stk';
 /** The idp's issuer inside the compose network (docker-compose.yaml); the runner reaches it at its published port. */
 export const IDP_IN_NETWORK = 'http://idp:4100';
+/** The object store as the Bridge reaches it (docker-compose.yaml): the origin of every URL it signs. */
+export const OBJECTSTORE_IN_NETWORK = 'http://objectstore:4200';
 const DEFAULT_COMPOSE_START_MS = 180_000;
 /** How long teardown lets an unfinished `up` settle before running `down` anyway. */
 const SETTLE_BEFORE_DOWN_MS = 25_000;
@@ -66,11 +68,14 @@ function composeProject(options: StackOptions, flavour: ComposeProject['flavour'
     STK_IT_BRIDGE_PORT: '',
     STK_IT_DB_PORT: '',
     STK_IT_IDP_PORT: '',
+    STK_IT_OBJECTSTORE_PORT: '',
     STK_IT_WORK_DIR: workDir,
     STK_IT_REFERENCE_TAG: referenceImageTag(options.repoRoot),
     STK_PASETO_KEYS: secrets.pasetoKeys,
     STK_SECRET_KEY: secrets.secretKey,
     STK_SERVICE_TOKEN: secrets.serviceToken,
+    STK_IT_STORAGE_ACCESS_KEY_ID: secrets.storageAccessKeyId,
+    STK_IT_STORAGE_SECRET_KEY: secrets.storageSecretKey,
     STK_OPERATOR_EMAIL: operator.email,
     STK_OPERATOR_PASSWORD: operator.password,
     ...(santokitSrc ? { SANTOKIT_SRC: santokitSrc } : {}),
@@ -128,6 +133,7 @@ function handlesOf(project: ComposeProject, endpoints: ComposeEndpoints, options
     serviceDatabaseUrl: (name) => withDatabase(serviceBase, name),
     stk: createDockerExecStk(endpoints.cliContainer, mounts, FIXTURES_MOUNT.container),
     idp: { url: `http://127.0.0.1:${endpoints.idpPort}`, issuer: IDP_IN_NETWORK },
+    objectStore: { url: `http://127.0.0.1:${endpoints.objectStorePort}`, endpoint: OBJECTSTORE_IN_NETWORK },
     operator: options.operator ?? DEFAULT_OPERATOR,
     workDir,
     logTails: endpoints.logTails,

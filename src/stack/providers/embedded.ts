@@ -18,7 +18,7 @@ import { startProcessStack } from './process-stack.ts';
  * way without the extra CA bundle: the reference services only speak plain
  * HTTP on loopback.
  */
-export async function referenceCommand(repoRoot: string, service: 'hub' | 'bridge' | 'idp'): Promise<CommandLine> {
+export async function referenceCommand(repoRoot: string, service: 'hub' | 'bridge' | 'idp' | 'objectstore'): Promise<CommandLine> {
   const compiled = join(repoRoot, 'dist', 'reference', service, 'main.js');
   if (existsSync(compiled) && (await compiledBuildIsFresh(repoRoot))) return { command: process.execPath, args: [compiled], env: LOOPBACK_ONLY_ENV };
   return { command: process.execPath, args: ['--import', 'tsx', join(repoRoot, 'reference', service, 'main.ts')], env: LOOPBACK_ONLY_ENV };
@@ -51,6 +51,7 @@ export function createEmbeddedProvider(options: StackOptions): StackProvider {
           hub: options.services?.hub ?? (await referenceCommand(options.repoRoot, 'hub')),
           bridge: options.services?.bridge ?? (await referenceCommand(options.repoRoot, 'bridge')),
           idp: await referenceCommand(options.repoRoot, 'idp'),
+          objectStore: await referenceCommand(options.repoRoot, 'objectstore'),
           stk: stk ? [stk.command, ...stk.args] : await referenceStk(options.repoRoot),
           cwd: options.repoRoot,
           db: options.db ?? 'embedded',

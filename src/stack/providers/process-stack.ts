@@ -12,7 +12,7 @@ import { dropDatabase, ensureDatabase, samePostgresEverywhere, type StackPostgre
 import { freePort } from '../ports.ts';
 import { httpProbe } from '../probes/http-probe.ts';
 import { LOOPBACK_ONLY_ENV, type DbSource, type CommandLine, type Operator } from '../options.ts';
-import { bridgeEnv, createStackSecrets, hubEnv, idpEnv, randomToken, registerDatabaseUrl, registerOperator, registerStackSecrets } from '../secrets.ts';
+import { bridgeEnv, createStackSecrets, hubEnv, idpEnv, objectStoreEnv, randomToken, registerDatabaseUrl, registerOperator, registerStackSecrets } from '../secrets.ts';
 import { createService, type ServiceContext, type StartedService } from '../service.ts';
 import { startTogether } from '../start-together.ts';
 import { createLocalStk } from '../stk.ts';
@@ -25,6 +25,8 @@ export interface ProcessStackPlan {
   readonly bridge: CommandLine;
   /** The test identity provider (the reference idp for every stack). */
   readonly idp: CommandLine;
+  /** The S3-compatible object store (the reference objectstore for every stack). */
+  readonly objectStore: CommandLine;
   /** argv prefix of stk. */
   readonly stk: readonly string[];
   /** Working directory of the Hub and Bridge. */
@@ -45,10 +47,11 @@ export async function startProcessStack(plan: ProcessStackPlan, context: StackSt
   registerStackSecrets(context.redactor, secrets);
   registerOperator(context.redactor, plan.operator);
   registerDatabaseUrl(context.redactor, plan.databaseUrl);
-  const [hubPort, bridgePort, idpPort] = [await freePort(), await freePort(), await freePort()];
+  const [hubPort, bridgePort, idpPort, storePort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const hubUrl = `http://127.0.0.1:${hubPort}`;
   const bridgeUrl = `http://127.0.0.1:${bridgePort}`;
   const idpUrl = `http://127.0.0.1:${idpPort}`;
+  const storeUrl = `http://127.0.0.1:${storePort}`;
   const startHub = async (signal: AbortSignal) => {
     const postgres = await startPostgres(plan, { ...base, signal });
     registerDatabaseUrl(context.redactor, postgres.adminUrl);
@@ -59,13 +62,18 @@ export async function startProcessStack(plan: ProcessStackPlan, context: StackSt
     return postgres;
   };
   const startBridge = async (signal: AbortSignal) => {
-    const env = { ...bridgeEnv(secrets, bridgePort, hubUrl), ...plan.bridge.env };
+    const env = { ...bridgeEnv(secrets, bridgePort, hubUrl, storeUrl), ...plan.bridge.env };
     services.push(await startHttpService('bridge', plan.bridge, env, `${bridgeUrl}${HEALTH_PATH}`, plan, { ...base, signal }));
   };
   const startIdp = async (signal: AbortSignal) => {
     services.push(await startHttpService('idp', plan.idp, { ...idpEnv(idpPort), ...plan.idp.env }, `${idpUrl}${HEALTH_PATH}`, plan, { ...base, signal }));
   };
-  const [postgres] = await startTogether<[StackPostgres, void, void]>(context.signal, [startHub, startBridge, startIdp]);
+  const startObjectStore = async (signal: AbortSignal) => {
+    const dataDir = await createTempDir('santokit-it-objects-', context.teardowns);
+    const env = { ...objectStoreEnv(secrets, storePort, dataDir), ...plan.objectStore.env };
+    services.push(await startHttpService('objectstore', plan.objectStore, env, `${storeUrl}${HEALTH_PATH}`, plan, { ...base, signal }));
+  };
+  const [postgres] = await startTogether<[StackPostgres, void, void, void]>(context.signal, [startHub, startBridge, startIdp, startObjectStore]);
   const workDir = await createTempDir('santokit-it-work-', context.teardowns);
   return {
     kind: plan.kind,
@@ -76,6 +84,7 @@ export async function startProcessStack(plan: ProcessStackPlan, context: StackSt
     serviceDatabaseUrl: postgres.serviceUrl,
     stk: createLocalStk(plan.stk, { STK_HUB_URL: hubUrl, ...LOOPBACK_ONLY_ENV }),
     idp: { url: idpUrl, issuer: idpUrl },
+    objectStore: { url: storeUrl, endpoint: storeUrl },
     operator: plan.operator,
     workDir,
     logTails: (lines = 50) => tailsOf(services, lines),
@@ -130,7 +139,7 @@ function startHttpService(
   }).start(context);
 }
 
-const TAIL_ORDER = ['postgres', 'hub', 'bridge', 'idp'];
+const TAIL_ORDER = ['postgres', 'hub', 'bridge', 'idp', 'objectstore'];
 
 function tailsOf(services: readonly StartedService[], lines: number): LogTail[] {
   const rank = (name: string) => TAIL_ORDER.indexOf(name);

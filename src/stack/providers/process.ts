@@ -27,6 +27,7 @@ export function createProcessProvider(options: StackOptions, cwd = process.cwd()
           hub,
           bridge,
           idp: await referenceCommand(options.repoRoot, 'idp'),
+          objectStore: await referenceCommand(options.repoRoot, 'objectstore'),
           stk: stk ? [stk.command, ...stk.args] : await referenceStk(options.repoRoot),
           cwd,
           db: options.db ?? 'embedded',
