@@ -17,7 +17,7 @@ interface Report {
   status: string;
   exitCode: number;
   catalogHash: string;
-  shard?: { index: number; total: number; strategy: string };
+  shard?: { index: number; total: number; strategy: string; split: string };
   merged?: { sources: { path: string }[]; missingShards: number[] };
   capabilities: { id: string; outcome: string }[];
   scenarios: { id: string; capability: string; outcome: string }[];
@@ -76,7 +76,8 @@ describe('shards, merge-reports, --last-failed', () => {
     for (const shard of shards) assert.equal(shard.code, 0, shard.stderr);
     assert.deepEqual(JSON.parse(await readFile(join(root, '.santokit-it/timings.json'), 'utf8')), { version: 1, scenarios: timings(all as Report) }, 'shards leave timings.json alone');
     const [one, two] = shards.map((shard) => shard.report as Report);
-    assert.deepEqual([one?.shard, two?.shard], [{ index: 1, total: 2, strategy: 'duration' }, { index: 2, total: 2, strategy: 'duration' }]);
+    assert.deepEqual([one?.shard?.index, two?.shard?.index, one?.shard?.total, one?.shard?.strategy, two?.shard?.strategy], [1, 2, 2, 'duration', 'duration']);
+    assert.equal(one?.shard?.split, two?.shard?.split, 'both shards were cut from one split');
     assert.equal(one?.catalogHash, all?.catalogHash);
     assert.match(one?.catalogHash ?? '', /^sha256:[0-9a-f]{16}$/);
     // 12 s of CRUD-001 alone against 6 scenarios of 1 s: packing puts CRUD-001 alone.
@@ -116,6 +117,10 @@ describe('shards, merge-reports, --last-failed', () => {
     const foreign = await merge(join(root, 'shards/1'), join(root, 'other'), '--output-dir', join(root, 'refused'));
     assert.equal(foreign.code, 2);
     assert.match(foreign.stderr, /different catalogs/);
+    await writeFile(join(root, 'other/results.json'), JSON.stringify({ ...other, shard: { ...other.shard, split: 'sha256:1111111111111111' } }));
+    const recut = await merge(join(root, 'shards/1'), join(root, 'other'), '--output-dir', join(root, 'refused'));
+    assert.equal(recut.code, 2);
+    assert.match(recut.stderr, /the shards were cut differently \(from different selections or durations\)/);
     assert.equal(existsSync(join(root, 'refused')), false, 'a refused merge writes nothing');
     const half = await merge(join(root, 'shards/1'), '--output-dir', join(root, 'half'));
     assert.equal(half.code, 1);

@@ -2,7 +2,7 @@
  * Shard reports → one run report, as if one machine had run everything.
  * Refused (exit 2): reports of different catalogs, shards that overlap (the
  * same shard twice, the same scenario twice, shards of different splits or
- * cut by different timings). Shards of a split that were not given are
+ * cut from different selections or timings). Shards of a split that were not given are
  * named in `merged.missingShards` and fail the merged run: a CI job that died
  * before uploading must not pass as green.
  */
@@ -44,8 +44,9 @@ function checkShards(inputs: readonly LoadedReport[]): number[] {
   for (const { path, report } of sharded) {
     const shard = report.shard as ShardReport;
     if (shard.total !== first.total) throw new UsageError(`'${path}' is shard ${describeShard(shard)}, '${sharded[0]?.path}' is ${describeShard(first)}`, 'Merge shards of one --shard i/n split.');
-    if (shard.strategy !== first.strategy) {
-      throw new UsageError(`the shards were cut differently: '${sharded[0]?.path}' by ${first.strategy}, '${path}' by ${shard.strategy}`, 'Give every shard the same .santokit-it/timings.json (or none), so they agree on the split.');
+    if (shard.strategy !== first.strategy || shard.split !== first.split) {
+      const how = shard.strategy !== first.strategy ? `by ${first.strategy} and by ${shard.strategy}` : 'from different selections or durations';
+      throw new UsageError(`the shards were cut differently (${how}): '${sharded[0]?.path}' and '${path}'`, 'Run every shard with the same filters and the same .santokit-it/timings.json (or none), so they agree on the split.');
     }
     const other = seen.get(shard.index);
     if (other !== undefined) throw new UsageError(`overlapping shards: ${describeShard(shard)} is both '${other}' and '${path}'`, 'Give each shard once.');

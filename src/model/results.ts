@@ -72,6 +72,8 @@ export interface ShardReport {
   readonly total: number;
   /** `duration`: balanced by timings.json; `id`: contiguous by scenario id (no timings). */
   readonly strategy: 'duration' | 'id';
+  /** Fingerprint of the selection and durations the split was cut from: equal on every shard of one split. */
+  readonly split?: string;
 }
 
 export interface MergeReport {

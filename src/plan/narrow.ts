@@ -31,6 +31,8 @@ export interface ShardInfo {
   readonly index: number;
   readonly total: number;
   readonly strategy: ShardStrategy;
+  /** Fingerprint of the selection and durations the split was cut from (same on every shard of one split). */
+  readonly split: string;
 }
 
 export interface Narrowed {
@@ -86,7 +88,7 @@ export function narrowSelection(catalog: Catalog, chosen: readonly ScenarioRef[]
   if (inputs.shard !== undefined) {
     const spec = parseShard(inputs.shard);
     const pick = pickShard(scenarios, spec, inputs.timings);
-    shard = { ...spec, strategy: pick.strategy };
+    shard = { ...spec, strategy: pick.strategy, split: pick.split };
     const by = pick.strategy === 'duration' ? 'balanced by the durations in .santokit-it/timings.json' : 'by scenario id (no timings recorded)';
     notes.push(`--shard ${spec.index}/${spec.total}: ${plural(pick.items.length, 'scenario')} of ${scenarios.length}, ${by}`);
     scenarios = pick.items;

@@ -7,6 +7,7 @@
  * scenario-id order. Both depend only on the selection and the timings file,
  * never on input order, so every machine of a CI matrix agrees.
  */
+import { createHash } from 'node:crypto';
 import { UsageError } from '../errors.ts';
 import { scenarioId } from './types.ts';
 
@@ -23,6 +24,12 @@ export interface ShardPick<T> {
   readonly strategy: ShardStrategy;
   /** Expected work of every shard (summed durations, or scenario counts by id), shard 1 first. */
   readonly loads: readonly number[];
+  /**
+   * What the split was made from: the selection and the durations it used.
+   * Shards of one split share it; merge-reports refuses shards that differ
+   * (they may overlap, or leave scenarios out).
+   */
+  readonly split: string;
 }
 
 interface Shardable {
@@ -98,5 +105,7 @@ export function pickShard<T extends Shardable>(items: readonly T[], spec: ShardS
   const { bins, loads } =
     strategy === 'duration' ? packByDuration(groups, spec.total, (item) => timings.get(scenarioId(item)) ?? mean) : sliceById(groups, spec.total);
   const picked = new Set(groups.filter((_, index) => bins[index] === spec.index - 1).flatMap((group) => group.items));
-  return { items: items.filter((item) => picked.has(item)), strategy, loads };
+  const basis = groups.flatMap((group) => group.items.map((item) => [scenarioId(item), item.capability, timings.get(scenarioId(item)) ?? null]));
+  const split = `sha256:${createHash('sha256').update(JSON.stringify([spec.total, basis])).digest('hex').slice(0, 16)}`;
+  return { items: items.filter((item) => picked.has(item)), strategy, loads, split };
 }
