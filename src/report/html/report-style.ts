@@ -6,7 +6,8 @@ export const REPORT_STYLE = `
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif}
 main{max-width:1200px;margin:0 auto;padding:16px 20px 48px}
-h1{font-size:20px;margin:0 0 4px}h2{font-size:17px;margin:24px 0 8px}h3{font-size:13px;margin:12px 0 6px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
+h1{font-size:20px;margin:0 0 4px}h2{font-size:17px;margin:24px 0 8px}h4{font-size:12px;margin:10px 0 2px;color:var(--muted)}
+h3{font-size:13px;margin:12px 0 6px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
 a{color:inherit}
 .muted{color:var(--muted)}
 pre{margin:4px 0;padding:8px 10px;background:var(--panel);border:1px solid var(--line);border-radius:6px;overflow:auto;max-height:480px;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre-wrap;word-break:break-word}
@@ -43,6 +44,6 @@ details.step>div{padding:0 10px 8px}
 details.step.failed{border-color:var(--failed);border-width:2px}
 details.step.failed>summary::before{content:"failed here · ";color:var(--failed);font-weight:700}
 .note{padding:2px 8px;color:var(--muted);font-style:italic}
-.headers td{padding:1px 8px;border:0;font:12px ui-monospace,monospace}.headers td:first-child{color:var(--muted);white-space:nowrap}
+.headers{width:auto}.headers td{padding:1px 8px;border:0;font:12px ui-monospace,monospace}.headers td:first-child{color:var(--muted);white-space:nowrap}
 .empty{color:var(--muted);font-style:italic}
 `;
