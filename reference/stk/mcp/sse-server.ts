@@ -8,9 +8,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CliError } from '../client.ts';
-
-export const MCP_HOST = '127.0.0.1';
-export const DEFAULT_MCP_PORT = 8080;
+import { MCP_HOST } from './defaults.ts';
 const KEEP_ALIVE_MS = 15_000;
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
