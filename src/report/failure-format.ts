@@ -70,7 +70,7 @@ function errorLines(error: ScenarioError | undefined, options: FailureViewOption
   const limit = verbose ? undefined : MESSAGE_LIMIT;
   // Node's assertion messages end with their own diff of expected/actual, shown once below instead.
   const message = error?.expected !== undefined ? (error.message.split(/\n+\+ actual - expected\b/)[0] ?? error.message) : (error?.message ?? 'failed');
-  const lines = [colors.red(indent(cutText(message.trimEnd(), limit), '   '))];
+  const lines = [colors.red(indent(cutText(message.replace(/\n\s*\n/g, '\n').trimEnd(), limit), '   '))];
   if (error?.expected !== undefined) {
     const value = (text: string) => indent(cutText(text, verbose ? undefined : VALUE_LIMIT), '             ').trimStart();
     lines.push(`   expected: ${colors.green(value(error.expected))}`, `   actual:   ${colors.red(value(error.actual ?? ''))}`);
