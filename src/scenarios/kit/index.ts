@@ -12,3 +12,4 @@ export { applyFolder, readProjectFolder, type ApplyBody } from './apply.ts';
 export { currentRelease, expectApplyRefused, type RefusedApply } from './releases.ts';
 export { createOidcBrowser, idpOf, IDP_CLIENTS, IDP_USERS, signInAtIdp, type BrowserHop, type OidcBrowser } from './oidc.ts';
 export { projectOperator, signUpOperator, type ProjectOperator } from './operators.ts';
+export { bridgeLogLines, downloadObject, expectNoObject, expectObject, expectSigned, expiresOf, fetchSigned, storageCall, storageProject, uploadObject, type ObjectResponse, type SignedUrl, type StorageProject } from './storage.ts';
