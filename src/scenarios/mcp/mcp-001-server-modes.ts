@@ -11,6 +11,8 @@ import { startStk } from '../kit/stk-process.ts';
 
 const TOOLS = ['logic_get', 'logic_list', 'permissions_get_table', 'release_current', 'schema_get_table', 'schema_list_tables'];
 const REFUSED_HUB = 'http://127.0.0.1:1';
+/** Scenarios that start `stk` four times or more: each start is a Node process (seconds on a busy 2-core machine). */
+const SLOW = { timeoutMs: 120_000 };
 
 const scope = (project: string, token: string) => ({ STK_PROJECT: project, STK_ENV: 'dev', STK_AUTH_TOKEN: token });
 
@@ -113,7 +115,7 @@ export const httpMode = defineScenario('MCP-001', 'HTTP: stk mcp start listens o
   } finally {
     await server.stop();
   }
-});
+}, SLOW);
 
 /** The current release id of project/dev, straight from the Hub (a `stk` start costs seconds on a busy machine). */
 async function releaseIdOf(ctx: ScenarioContext, project: string): Promise<string> {
@@ -143,7 +145,7 @@ export const contextFixedAtStart = defineScenario('MCP-001', 'context: .stk/cont
   } finally {
     await restarted.close();
   }
-});
+}, SLOW);
 
 export const contextPrecedence = defineScenario('MCP-001', 'context: --project wins over STK_PROJECT, which wins over the file; stk mcp start reads the same context; stk context show and clear', async (ctx) => {
   const token = await ctx.operatorToken();
@@ -176,22 +178,21 @@ export const contextPrecedence = defineScenario('MCP-001', 'context: --project w
   }
   expectExit(await ctx.stk(['context', 'clear'], { cwd }), 0);
   assert.equal((await ctx.stk(['context', 'show'], { cwd })).stdout.trim(), 'No context.');
-});
+}, SLOW);
 
 export const contextRefusals = defineScenario('MCP-001', 'start-up refusals of the context: no project, no env, a context file that is not a JSON object of strings; exit 1 with one line, nothing served', async (ctx) => {
   const token = await ctx.operatorToken();
   const empty = workFolder(ctx, 'mcp-none');
-  for (const mode of [['run'], ['start', '--port', '0']]) {
-    await refusedStart(ctx, mode, /^Error: context not set: project/m, { STK_AUTH_TOKEN: token }, empty);
-    await refusedStart(ctx, mode, /^Error: context not set: env/m, { STK_AUTH_TOKEN: token, STK_PROJECT: 'p' }, empty);
-  }
+  await refusedStart(ctx, ['run'], /^Error: context not set: project/m, { STK_AUTH_TOKEN: token }, empty);
+  await refusedStart(ctx, ['start', '--port', '0'], /^Error: context not set: project/m, { STK_AUTH_TOKEN: token }, empty);
+  await refusedStart(ctx, ['run'], /^Error: context not set: env/m, { STK_AUTH_TOKEN: token, STK_PROJECT: 'p' }, empty);
   const broken = workFolder(ctx, 'mcp-broken');
   mkdirSync(join(broken, '.stk'));
-  for (const text of ['[1, 2]', '{"project": 3}', '{not json']) {
+  for (const [mode, text] of [[['run'], '[1, 2]'], [['start', '--port', '0'], '{"project": 3}'], [['run'], '{not json']] as const) {
     writeFileSync(join(broken, '.stk', 'context.json'), text);
-    await refusedStart(ctx, ['run'], /^Error: invalid \.stk\/context\.json/m, { STK_AUTH_TOKEN: token }, broken);
+    await refusedStart(ctx, [...mode], /^Error: invalid \.stk\/context\.json/m, { STK_AUTH_TOKEN: token }, broken);
   }
-});
+}, SLOW);
 
 export const hubRefusals = defineScenario('MCP-001', 'start-up refusals of the Hub: unreachable, or the env has no current release; exit 1 with one line, no port bound', async (ctx) => {
   const token = await ctx.operatorToken();
@@ -202,7 +203,7 @@ export const hubRefusals = defineScenario('MCP-001', 'start-up refusals of the H
   const viewer = await projectOperator(ctx, bare, 'viewer');
   await refusedStart(ctx, ['run'], new RegExp(`^Error: failed to initialize mcp server: no current release for ${bare}/dev`, 'm'), scope(bare, viewer.token));
   await refusedStart(ctx, ['start', '--port', '0'], /^Error: failed to initialize mcp server: no current release/m, scope(bare, viewer.token));
-});
+}, SLOW);
 
 export const portRefusals = defineScenario('MCP-001', 'start-up refusals of the port: already in use, or not a port number; exit 1 with one line', async (ctx) => {
   const token = await ctx.operatorToken();
@@ -215,7 +216,7 @@ export const portRefusals = defineScenario('MCP-001', 'start-up refusals of the 
   } finally {
     await first.stop();
   }
-});
+}, SLOW);
 
 export const protocolErrors = defineScenario('MCP-001', 'stdio protocol errors are answered and the server keeps serving: not JSON -32700, no method -32600, unknown method or tool -32601; notifications get no answer', async (ctx) => {
   const { project } = await bootstrapProject(ctx, 'basic', { prefix: 'mcpproto' });

@@ -69,7 +69,7 @@ export const schemaTools = defineScenario('MCP-002', 'schema tools describe the 
   } finally {
     await owner.close();
   }
-});
+}, { timeoutMs: 120_000 });
 
 export const schemaRefusals = defineScenario('MCP-002', 'an unknown table is NOT_FOUND without other tables in the answer; a missing, empty or extra argument is -32602; no current release at call time is NOT_FOUND', async (ctx) => {
   const { project } = await bootstrapProject(ctx, 'expand', { prefix: 'mcpschemabad' });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { bootstrapProject, defineScenario, expectExit, projectOperator, signUpOperator } from '../kit/index.ts';
+import { bootstrapProject, defineScenario, expectStatus, projectOperator, signUpOperator } from '../kit/index.ts';
 import { connectStdio, expectToolError, expectToolResult } from '../kit/mcp.ts';
 
 const scope = (project: string, token: string) => ({ STK_PROJECT: project, STK_ENV: 'dev', STK_AUTH_TOKEN: token });
@@ -54,11 +54,12 @@ export const permissionsTool = defineScenario('MCP-003', 'permissions_get_table 
 export const permissionsRefusals = defineScenario('MCP-003', 'below project viewer (no role, org member, pending invite) the answer is FORBIDDEN with no rule data; an unknown table is NOT_FOUND', async (ctx) => {
   const { project } = await bootstrapProject(ctx, 'column_permissions', { prefix: 'mcppermbad' });
   const stranger = await signUpOperator(ctx, 'stranger');
+  const owner = await ctx.operatorToken();
   const member = await signUpOperator(ctx, 'orgmember');
-  expectExit(await ctx.stk(['org', 'invite', member.email, '--role', 'member']), 0);
-  expectExit(await ctx.stk(['org', 'accept'], { env: member.env }), 0);
+  expectStatus(await ctx.hub.post('/api/org/invite', { email: member.email, role: 'member' }, { token: owner }), 200, 'org invite');
+  expectStatus(await ctx.hub.post('/api/org/accept', {}, { token: member.token }), 200, 'org accept');
   const pending = await signUpOperator(ctx, 'pending');
-  expectExit(await ctx.stk(['project', 'invite', pending.email, '--project', project, '--role', 'viewer']), 0);
+  expectStatus(await ctx.hub.post('/api/project/invite', { project, email: pending.email, role: 'viewer' }, { token: owner }), 200, 'project invite');
 
   for (const [who, token] of [['no role', stranger.token], ['org member', member.token], ['pending viewer', pending.token]] as const) {
     const session = await connectStdio(ctx, { env: scope(project, token) });
@@ -77,4 +78,4 @@ export const permissionsRefusals = defineScenario('MCP-003', 'below project view
   } finally {
     await session.close();
   }
-});
+}, { timeoutMs: 120_000 });

@@ -34,7 +34,7 @@ export const releaseTool = defineScenario('MCP-004', 'release_current names the 
   } finally {
     await fresh.close();
   }
-});
+}, { timeoutMs: 120_000 });
 
 export const releaseMissing = defineScenario('MCP-004', 'an env without a current release answers NOT_FOUND until an apply creates one', async (ctx) => {
   const owner = await ctx.operatorToken();

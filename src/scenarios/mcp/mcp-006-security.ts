@@ -73,7 +73,7 @@ export const redaction = defineScenario('MCP-006', 'viewer, deployer and admin m
       await session.close();
     }
   }
-});
+}, { timeoutMs: 120_000 });
 
 export const refusals = defineScenario('MCP-006', 'without a token, with a bad one or without a project role every tool is FORBIDDEN with no data; the role is checked again on every call', async (ctx) => {
   const { project } = await bootstrapProject(ctx, 'mcp_secrets', { prefix: 'mcpforbid' });
@@ -97,7 +97,7 @@ export const refusals = defineScenario('MCP-006', 'without a token, with a bad o
   } finally {
     await session.close();
   }
-});
+}, { timeoutMs: 120_000 });
 
 export const timeLimit = defineScenario('MCP-006', 'a tool call slower than 5 seconds answers TIMEOUT, never a late result, and the server keeps serving', async (ctx) => {
   const { project } = await bootstrapProject(ctx, 'mcp_secrets', { prefix: 'mcpslow' });
