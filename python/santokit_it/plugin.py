@@ -117,9 +117,16 @@ def describe_failure(report):
     text = report.longreprtext
     error = {"phase": report.when, "message": crash.message if crash else (text.strip().splitlines() or ["failed"])[-1], "traceback": text}
     if crash is not None:
-        error["path"] = str(crash.path)
+        error["path"] = _relative(str(crash.path))
         error["line"] = crash.lineno
     return error
+
+
+def _relative(path):
+    root = _State.contract.repo_root if _State.contract else None
+    if root and os.path.isabs(path) and os.path.commonpath([root, path]) == root:
+        return os.path.relpath(path, root)
+    return path
 
 
 def skip_reason(report):

@@ -53,10 +53,15 @@ export function renderSummary(report: RunReport, colors: Colors, view: FailureVi
   if (report.capabilities.length > 0) parts.push(renderCapabilities(report.capabilities, colors));
   const failures = report.scenarios.filter((result) => result.outcome === 'failed');
   if (failures.length > 0) parts.push(colors.bold(colors.red('Failures')), ...failures.map((result, index) => renderFailure(result, index + 1, { ...view, colors })));
-  const promote = report.capabilities.filter((capability) => capability.outcome === 'unexpected-pass');
+  const promote = report.capabilities.filter((capability) => capability.outcome === 'unexpected-pass' && capability.status !== 'implemented');
   if (promote.length > 0) {
     const ids = promote.map((capability) => capability.id).join(', ');
     parts.push(colors.yellow(`Unexpected passes: ${ids} passed although not implemented — set their status to implemented${report.strict ? ' (an error under --strict)' : ''}.`));
+  }
+  const listed = report.scenarios.filter((result) => result.outcome === 'unexpected-pass' && result.expectation);
+  if (listed.length > 0) {
+    const entries = listed.map((result) => `  ${result.expectation?.file ?? ''}:${result.expectation?.line ?? 0}  ${result.id}`);
+    parts.push(colors.yellow([`Unexpected passes: ${listed.length} test(s) the baseline expects to fail passed — remove their entries${report.strict ? ' (an error under --strict)' : ''}:`, ...entries].join('\n')));
   }
   if (report.stack?.failure) parts.push(renderStackFailure(report, colors));
   if (report.error) parts.push(colors.red(`error: ${report.error.message}`) + (report.error.hint ? `\n${report.error.hint}` : ''));

@@ -63,7 +63,7 @@ export async function startPytestSession(options: PytestSessionOptions): Promise
   };
   await writeFile(contractFile, `${JSON.stringify(contract, null, 1)}\n`, { mode: 0o600 });
   await chmod(contractFile, 0o600);
-  const base = baseEnvironment(contractFile, scratchDir, stack);
+  const base = baseEnvironment(contractFile, stack);
   return {
     scratchDir,
     invocation(test, resultsFile) {
@@ -76,7 +76,7 @@ export async function startPytestSession(options: PytestSessionOptions): Promise
 }
 
 /** The runner's environment without the user's own STK_* settings or the test runner's marker, plus the contract. */
-function baseEnvironment(contractFile: string, scratchDir: string, stack: StackHandles): NodeJS.ProcessEnv {
+function baseEnvironment(contractFile: string, stack: StackHandles): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (value !== undefined && !name.startsWith('STK_') && name !== 'NODE_TEST_CONTEXT') env[name] = value;
@@ -84,7 +84,8 @@ function baseEnvironment(contractFile: string, scratchDir: string, stack: StackH
   return {
     ...env,
     PYTHONPATH: [PLUGIN_PATH, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
-    PYTHONPYCACHEPREFIX: join(scratchDir, 'pycache'),
+    // The checkout stays as it was: no __pycache__ folders written into it (installed packages keep their own).
+    PYTHONDONTWRITEBYTECODE: '1',
     PYTHONUNBUFFERED: '1',
     SANTOKIT_IT_STACK: contractFile,
     SANTOKIT_IT_HUB_URL: stack.hubUrl,
