@@ -56,11 +56,20 @@ async function assertAllOwned(options: StackOptions, containers: boolean): Promi
 
 describe('resources of every provider are owned', () => {
   it('embedded: postgres, initdb, hub, bridge, idp, the cluster and work dirs', async () => {
-    await assertAllOwned({ stack: 'embedded', repoRoot: REPO, services: { hub: fake, bridge: fake }, startTimeoutMs: 10_000 }, false);
+    await assertAllOwned(
+      { stack: 'embedded', repoRoot: REPO, services: { hub: fake, bridge: fake }, startTimeoutMs: 10_000 },
+      false,
+    );
   });
 
   it('process with --db container: the PostgreSQL container too', { skip: noDocker }, async () => {
-    const options: StackOptions = { stack: 'process', repoRoot: REPO, db: 'container', hubBin: `${FAKE_SERVICE} --mode ok`, bridgeBin: `${FAKE_SERVICE} --mode ok` };
+    const options: StackOptions = {
+      stack: 'process',
+      repoRoot: REPO,
+      db: 'container',
+      hubBin: `${FAKE_SERVICE} --mode ok`,
+      bridgeBin: `${FAKE_SERVICE} --mode ok`,
+    };
     await assertAllOwned(options, true);
   });
 

@@ -38,8 +38,21 @@ export interface ScenarioResult {
   /** The known-failure baseline entry that applied (`--expectations`): it made a failure expected, or a pass unexpected. */
   readonly expectation?: { readonly expect: 'fail' | 'skip'; readonly reason: string; readonly file: string; readonly line: number };
   readonly transcript: readonly TranscriptEntry[];
+  /** The service log lines of the last attempt (by its request ids, else its time window). */
   readonly logTails: readonly LogTail[];
   readonly skipReason?: string;
+  /** A retried scenario's attempts before the last one, oldest first; the last one is the result itself. */
+  readonly earlierAttempts?: readonly AttemptRecord[];
+}
+
+/** One attempt of a retried scenario, as it ended. */
+export interface AttemptRecord {
+  readonly attempt: number;
+  readonly passed: boolean;
+  readonly durationMs: number;
+  readonly error?: ScenarioError;
+  readonly transcript: readonly TranscriptEntry[];
+  readonly logTails: readonly LogTail[];
 }
 
 export interface CapabilitySummary {

@@ -59,7 +59,7 @@ function createReader(text: string, data: Record<string, unknown>, start: number
   const strings = (key: string): string[] | undefined => {
     const value = data[key];
     if (value === undefined) return undefined;
-    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
+    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
     problem(key, 'expected a list of strings', `Write e.g. "${key}": ["…"].`);
     return undefined;
   };

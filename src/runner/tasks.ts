@@ -27,7 +27,11 @@ export interface TaskRunResult {
   readonly teardownFailures: readonly TeardownFailure[];
 }
 
-export async function runTasks<State>(tasks: readonly Task<State>[], state: State, signal: AbortSignal): Promise<TaskRunResult> {
+export async function runTasks<State>(
+  tasks: readonly Task<State>[],
+  state: State,
+  signal: AbortSignal,
+): Promise<TaskRunResult> {
   const teardowns = createTeardownStack();
   const context: TaskContext = { signal, defer: (name, teardown) => teardowns.defer(name, teardown) };
   let failed: TaskRunResult['failed'];
@@ -44,5 +48,7 @@ export async function runTasks<State>(tasks: readonly Task<State>[], state: Stat
 }
 
 function interrupted(signal: AbortSignal): InterruptedError {
-  return signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError(String(signal.reason ?? 'abort'));
+  return signal.reason instanceof InterruptedError
+    ? signal.reason
+    : new InterruptedError(String(signal.reason ?? 'abort'));
 }

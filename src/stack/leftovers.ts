@@ -55,7 +55,8 @@ export const KILL_NOW: { readonly [K in LeftoverKind]: (leftover: Extract<Leftov
   },
   container: ({ name }) => name.startsWith(OWN_PREFIX) && (removeContainerNow(name), true),
   compose: ({ project }) => COMPOSE_PROJECT_NAME.test(project) && (removeProjectNow(project), true),
-  dir: ({ path }) => isAbsolute(path) && basename(path).startsWith(OWN_PREFIX) && (rmSync(path, { recursive: true, force: true }), true),
+  dir: ({ path }) =>
+    isAbsolute(path) && basename(path).startsWith(OWN_PREFIX) && (rmSync(path, { recursive: true, force: true }), true),
 };
 
 export function killLeftoverNow(leftover: Leftover): boolean {
@@ -140,7 +141,9 @@ function toLedger(value: unknown): Ledger | undefined {
     ? resources
     : [
         ...(Array.isArray(groups) ? groups.map((group: unknown) => ({ kind: 'group', ...(group as object) })) : []),
-        ...(Array.isArray(composeProjects) ? composeProjects.map((project: unknown) => ({ kind: 'compose', project })) : []),
+        ...(Array.isArray(composeProjects)
+          ? composeProjects.map((project: unknown) => ({ kind: 'compose', project }))
+          : []),
         ...(Array.isArray(dirs) ? dirs.map((path: unknown) => ({ kind: 'dir', path })) : []),
       ];
   return listed.every(isLeftover) ? { pid, start, resources: listed } : undefined;
@@ -173,7 +176,12 @@ const NOUNS: Readonly<Record<LeftoverKind, string>> = {
 /** One line for the console: what an earlier, killed run had left and is now gone. */
 export function describeSweep(summary: SweepSummary): string | undefined {
   if (summary.runs.length === 0) return undefined;
-  const runs = summary.runs.length === 1 ? `a killed run (pid ${summary.runs[0]})` : `${summary.runs.length} killed runs (pids ${summary.runs.join(', ')})`;
-  const parts = (Object.keys(NOUNS) as LeftoverKind[]).filter((kind) => kind === 'group' || kind === 'dir' || summary[kind] > 0);
+  const runs =
+    summary.runs.length === 1
+      ? `a killed run (pid ${summary.runs[0]})`
+      : `${summary.runs.length} killed runs (pids ${summary.runs.join(', ')})`;
+  const parts = (Object.keys(NOUNS) as LeftoverKind[]).filter(
+    (kind) => kind === 'group' || kind === 'dir' || summary[kind] > 0,
+  );
   return `cleaned up after ${runs}: ${parts.map((kind) => `${summary[kind]} ${NOUNS[kind]}`).join(', ')}`;
 }

@@ -48,7 +48,10 @@ describe('own', () => {
     const dir = mkdtempSync(join(tmpdir(), 'santokit-it-own-test-'));
     own(teardowns, 'remove dir', () => Promise.reject(new Error('busy')), { kind: 'dir', path: dir });
     const failures = await teardowns.runAll();
-    assert.deepEqual(failures.map((failure) => failure.name), ['remove dir']);
+    assert.deepEqual(
+      failures.map((failure) => failure.name),
+      ['remove dir'],
+    );
     assert.deepEqual(ledgered(), [{ kind: 'dir', path: dir }]);
     assert.equal(killAllNow(), 1);
     assert.equal(existsSync(dir), false);
@@ -62,7 +65,11 @@ describe('killAllNow', () => {
     const dir = mkdtempSync(join(tmpdir(), 'santokit-it-kill-test-'));
     const sleeper = detachedSleeper();
     own(teardowns, 'remove dir', async () => assert.fail('no orderly teardown'), { kind: 'dir', path: dir });
-    own(teardowns, 'stop sleeper', async () => assert.fail('no orderly teardown')).bind({ kind: 'group', pgid: sleeper, start: processStartTime(sleeper) ?? '' });
+    own(teardowns, 'stop sleeper', async () => assert.fail('no orderly teardown')).bind({
+      kind: 'group',
+      pgid: sleeper,
+      start: processStartTime(sleeper) ?? '',
+    });
     own(teardowns, 'not started yet', async () => undefined);
     assert.equal(killAllNow(), 2);
     assert.ok(await gone(sleeper));

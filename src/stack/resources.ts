@@ -33,7 +33,12 @@ let exitHookInstalled = false;
  * resource is in the kill list and the ledger from `leftover` (given here, or
  * later through `bind`) until `stop` has succeeded.
  */
-export function own(teardowns: TeardownRegistry, name: string, stop: () => Promise<void>, leftover?: Leftover): OwnedResource {
+export function own(
+  teardowns: TeardownRegistry,
+  name: string,
+  stop: () => Promise<void>,
+  leftover?: Leftover,
+): OwnedResource {
   const entry: Entry = { name, ...(leftover ? { leftover } : {}) };
   owned.add(entry);
   installExitHook();

@@ -45,7 +45,11 @@ export function createTeardownStack(): TeardownStack {
       for (let entry = pending.pop(); entry; entry = pending.pop()) {
         try {
           // A teardown that throws synchronously is still collected, not fatal.
-          await withDeadline(Promise.resolve().then(entry.teardown), deadlineMs, `teardown "${entry.name}" did not finish within ${deadlineMs} ms`);
+          await withDeadline(
+            Promise.resolve().then(entry.teardown),
+            deadlineMs,
+            `teardown "${entry.name}" did not finish within ${deadlineMs} ms`,
+          );
         } catch (error) {
           failures.push({ name: entry.name, message: error instanceof Error ? error.message : String(error) });
         }

@@ -18,6 +18,7 @@ export function fakeHandles(): StackHandles {
     stk: {
       argv: ['stk'],
       run: async (args) => ({ argv: ['stk', ...args], exitCode: 0, stdout: '', stderr: '', durationMs: 0 }),
+      command: (args, options) => ({ file: 'stk', args, extendEnv: true, ...options }),
     },
     operator: { email: 'owner@example.com', password: 'password' },
     logTails: () => [{ service: 'hub', lines: ['hub listening on 9', 'GET /healthz 200'] }],

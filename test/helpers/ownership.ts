@@ -22,7 +22,9 @@ export interface OwnershipScope {
 }
 
 const byKind = <K extends Leftover['kind']>(kind: K) =>
-  ownedNow().flatMap((entry) => (entry.leftover?.kind === kind ? [entry.leftover as Extract<Leftover, { kind: K }>] : []));
+  ownedNow().flatMap((entry) =>
+    entry.leftover?.kind === kind ? [entry.leftover as Extract<Leftover, { kind: K }>] : [],
+  );
 
 function pgrpOf(pid: number): number | undefined {
   try {
@@ -51,7 +53,10 @@ function strayDirs(tmp: string): string[] {
   const entries = [
     ...list(tmp).filter((path) => path !== cache && !NOT_RESOURCES.test(path)),
     // Templates are a cache kept on purpose; anything else in there is a build in flight.
-    ...list(tmp).filter((path) => path === cache).flatMap(list).filter((path) => !path.includes('/pg-template-')),
+    ...list(tmp)
+      .filter((path) => path === cache)
+      .flatMap(list)
+      .filter((path) => !path.includes('/pg-template-')),
   ];
   return entries.filter((path) => !owned.has(path)).map((path) => `dir ${path}`);
 }
@@ -60,7 +65,14 @@ async function strayContainers(scope: OwnershipScope): Promise<string[]> {
   const docker = (args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean);
   const { sessionId } = await getReaper(await getContainerRuntimeClient());
   const names = new Set(byKind('container').map((container) => container.name));
-  const session = docker(['ps', '-a', '--filter', `label=org.testcontainers.session-id=${sessionId}`, '--format', '{{.Names}}']);
+  const session = docker([
+    'ps',
+    '-a',
+    '--filter',
+    `label=org.testcontainers.session-id=${sessionId}`,
+    '--format',
+    '{{.Names}}',
+  ]);
   const stray = session.filter((name) => !names.has(name)).map((name) => `container ${name}`);
   if (scope.composePrefix === undefined) return stray;
   const projects = new Set(byKind('compose').map((compose) => compose.project));

@@ -67,7 +67,7 @@ export async function awaitReady(wait: ReadinessWait): Promise<void> {
   let onAbort: (() => void) | undefined;
   const outcome = await new Promise<Outcome>((resolve) => {
     chain.then(() => resolve({ kind: 'ready' }), (error: unknown) => resolve({ kind: 'probe-error', error }));
-    wait.exited.then((exit) => resolve({ kind: 'exited', exit }));
+    void wait.exited.then((exit) => resolve({ kind: 'exited', exit }));
     timer = setTimeout(() => resolve({ kind: 'timeout' }), wait.deadlineMs);
     onAbort = () => resolve({ kind: 'aborted' });
     wait.signal.addEventListener('abort', onAbort, { once: true });
