@@ -125,3 +125,15 @@ test('keys with dot segments never reach the files', async () => {
   });
   assert.equal(status, 400);
 });
+
+test('a host name in Host is not taken for a bucket (URLs signed for http://objectstore:4200 under compose)', async () => {
+  const named = new S3Client({ region: 'us-east-1', endpoint: 'http://objectstore:4200', forcePathStyle: true, credentials, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  const signed = await getSignedUrl(named, new PutObjectCommand({ Bucket: 'main', Key: 'vhost/x.txt' }), { expiresIn: 60 });
+  const { hostname, port } = new URL(endpoint);
+  const status = await new Promise<number | undefined>((resolve, reject) => {
+    const put = request({ host: hostname, port, method: 'PUT', path: signed.slice('http://objectstore:4200'.length), headers: { host: 'objectstore:4200', 'content-length': '2' } }, (response) => resolve(response.resume().statusCode));
+    put.on('error', reject).end('hi');
+  });
+  assert.equal(status, 200);
+  assert.equal(await (await fetch(await getSignedUrl(client, new GetObjectCommand({ Bucket: 'main', Key: 'vhost/x.txt' }), { expiresIn: 60 }))).text(), 'hi');
+});

@@ -116,7 +116,8 @@ function forS3rver(req: IncomingMessage, query: URLSearchParams, rawPath: string
 
 export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
   const S3rver = createRequire(import.meta.url)('s3rver') as S3rverClass;
-  const s3rver = new S3rver({ directory: options.directory, silent: true, configureBuckets: options.buckets.map((name) => ({ name })) });
+  // Path-style only: with virtual hosts on, s3rver would read the Host (objectstore:4200 under compose) as a bucket.
+  const s3rver = new S3rver({ directory: options.directory, silent: true, vhostBuckets: false, configureBuckets: options.buckets.map((name) => ({ name })) });
   const pass = s3rver.callback();
 
   async function multipart(req: IncomingMessage, res: ServerResponse, target: Target, query: URLSearchParams, body: Buffer | undefined): Promise<boolean> {

@@ -24,6 +24,8 @@ const SAFE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export function createAdminDatabase(stack: StackHandles, transcript: Transcript): AdminDatabase {
   const run = async (database: string, url: string, text: string, values: readonly unknown[] = []) => {
     const client = new pg.Client({ connectionString: url });
+    // A server that goes away emits 'error' on the client; the failed query reports it, the run must not crash.
+    client.on('error', () => undefined);
     const started = performance.now();
     try {
       await client.connect();
