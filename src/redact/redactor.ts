@@ -40,53 +40,63 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export function createRedactor(options: RedactorOptions = {}): Redactor {
-  const key = options.fingerprintKey ?? randomBytes(16);
-  // Each known form of a secret (as given, URL-encoded, JSON-escaped) → its kind and the value its fingerprint is of.
-  const known = new Map<string, { readonly kind: string; readonly value: string }>();
-  let pattern: RegExp | undefined;
-  let learnedSinceBuild = false;
+/** The secrets known by value: each form it may appear in, and what replaces it. */
+interface SecretStore {
+  add(value: string, kind: string): void;
+  /** The placeholder of a known form, or of a new secret of this kind. */
+  placeholder(form: string, kind: string): string;
+  /** Every known form in `text` replaced. */
+  replaceKnown(text: string): string;
+  /** Whether a secret was added since the last `replaceKnown`. */
+  readonly grown: boolean;
+}
 
-  const placeholder = (secret: string, kind: string) => `${PLACEHOLDER_PREFIX}${kind}#${createHmac('sha256', key).update(secret).digest('hex').slice(0, 6)}]`;
-  const remember = (form: string, kind: string, value: string) => {
-    if (form.length < MIN_SECRET_LENGTH || isPlaceholder(form) || known.has(form)) return;
-    known.set(form, { kind: kindOf(kind), value });
-    pattern = undefined;
-    learnedSinceBuild = true;
+function createSecretStore(key: Buffer): SecretStore {
+  // Each known form of a secret (as given, URL-encoded, JSON-escaped) → its kind and the value its fingerprint is of.
+  const forms = new Map<string, { readonly kind: string; readonly value: string }>();
+  let pattern: RegExp | undefined;
+  let grown = false;
+  const fingerprint = (value: string) => createHmac('sha256', key).update(value).digest('hex').slice(0, 6);
+  const placeholder = (form: string, kind: string) => {
+    const entry = forms.get(form);
+    return `${PLACEHOLDER_PREFIX}${entry?.kind ?? kindOf(kind)}#${fingerprint(entry?.value ?? form)}]`;
   };
-  const addSecret = (value: string, kind: string) => {
-    if (value.length < MIN_SECRET_LENGTH || known.has(value)) return;
-    // The same secret as it appears URL-encoded or inside a JSON string.
-    for (const form of [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]) remember(form, kind, value);
+  return {
+    add(value, kind) {
+      if (value.length < MIN_SECRET_LENGTH || isPlaceholder(value) || forms.has(value)) return;
+      for (const form of [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]) {
+        if (form.length >= MIN_SECRET_LENGTH && !forms.has(form)) forms.set(form, { kind: kindOf(kind), value });
+      }
+      pattern = undefined;
+      grown = true;
+    },
+    placeholder,
+    replaceKnown(text) {
+      grown = false;
+      if (forms.size === 0) return text;
+      pattern ??= new RegExp([...forms.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+      return text.replace(pattern, (form) => placeholder(form, 'secret'));
+    },
+    get grown() {
+      return grown;
+    },
   };
-  const replacement = (form: string, kind: string) => {
-    const entry = known.get(form);
-    return placeholder(entry?.value ?? form, entry?.kind ?? kindOf(kind));
-  };
+}
+
+export function createRedactor(options: RedactorOptions = {}): Redactor {
+  const store = createSecretStore(options.fingerprintKey ?? randomBytes(16));
   const mask: Mask = (secret, kind) => {
-    addSecret(secret, kind);
-    return replacement(secret, kind);
-  };
-  const byValue = (text: string) => {
-    if (known.size === 0) return text;
-    pattern ??= new RegExp(
-      [...known.keys()]
-        .sort((a, b) => b.length - a.length)
-        .map(escapeRegExp)
-        .join('|'),
-      'g',
-    );
-    learnedSinceBuild = false;
-    return text.replace(pattern, (form) => replacement(form, 'secret'));
+    store.add(secret, kind);
+    return store.placeholder(secret, kind);
   };
   const text = (input: string) => {
     if (input === '') return input;
-    const out = redactByRules(byValue(input), mask);
+    const out = redactByRules(store.replaceKnown(input), mask);
     // A rule may have learned a secret that also appears elsewhere in this text.
-    return learnedSinceBuild ? byValue(out) : out;
+    return store.grown ? store.replaceKnown(out) : out;
   };
   const walk = (value: unknown, name?: string): unknown => {
-    if (typeof value === 'string') return name !== undefined && isSecretName(name) ? byValue(redactNamedValue(name, value, mask)) : text(value);
+    if (typeof value === 'string') return name !== undefined && isSecretName(name) ? store.replaceKnown(redactNamedValue(name, value, mask)) : text(value);
     if (Array.isArray(value)) return walkArray(value);
     if (value === null || typeof value !== 'object') return value;
     return Object.fromEntries(Object.entries(value).map(([field, inner]) => [field, walk(inner, field)]));
@@ -99,7 +109,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
       return typeof item === 'string' && flag !== undefined && isSecretName(flag) ? walk(item, flag) : walk(item);
     });
   return {
-    addSecret,
+    addSecret: (value, kind) => store.add(value, kind),
     text,
     value: <T>(value: T): T => {
       walk(value);
