@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { stackBench } from './stack-bench.ts';
 import { bridgeBench } from './bridge-bench.ts';
 import { suiteBench } from './suite-bench.ts';
+import { shardBench } from './shard-bench.ts';
+import { changedBench } from './changed-bench.ts';
 import { validateBench } from './validate-bench.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -15,6 +17,8 @@ const sections: Record<string, () => Promise<string[]>> = {
   stack: () => stackBench(ROOT),
   bridge: () => bridgeBench(ROOT),
   suite: suiteBench,
+  shard: shardBench,
+  changed: changedBench,
 };
 
 const wanted = process.argv.slice(2);

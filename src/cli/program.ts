@@ -53,6 +53,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, sc
     .option('--expectations <file>', 'known-failure baseline (YAML or JSON): listed tests may fail, or are skipped')
     .option('--pass-with-no-scenarios', 'exit 0 when the filters select nothing')
     .option('--keep-stack', 'keep the stack after the run, print how to reach it, tear down on Ctrl-C')
+    .option('--reuse-stack', 'run on the warm stack (stack up --detach) if it is up and built from these sources; else start one as usual')
     .option('--verbose', 'stream service output prefixed [service]; failures print every step and log line')
     .addHelpText('after', EXIT_CODES);
   run.action((paths: string[], flags) => done(import('./commands/run-command.ts').then(({ runCommand }) => runCommand(paths, flags, io))));
@@ -97,7 +98,12 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, sc
     .addOption(new Option('--format <format>', 'text, or one JSON line once ready').choices(['text', 'json']).default('text'))
     .option('--output-dir <dir>', 'where service logs go', '.santokit-it')
     .option('--verbose', 'stream service output prefixed [service]')
+    .option('--detach', 'start it in the background, record it in .santokit-it/stack.json for run --reuse-stack, and return once it is ready')
+    .addOption(new Option('--warm-owner').hideHelp())
     .action((flags) => done(import('./commands/stack-command.ts').then(({ stackUpCommand }) => stackUpCommand(flags, io))));
+  common(stack.command('down'))
+    .description('stop the warm stack that stack up --detach started here')
+    .action((flags) => done(import('./warm-stack.ts').then(({ stackDownCommand }) => stackDownCommand(flags, io))));
 
   return program;
 }

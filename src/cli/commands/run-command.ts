@@ -7,6 +7,7 @@ import { runScenarios } from '../../runner/run.ts';
 import type { StackHandles } from '../../stack/types.ts';
 import type { CliIo } from '../io.ts';
 import { narrowInputs, stepSummaryReporters } from '../selection-inputs.ts';
+import { reusingStackFactory } from '../warm-stack.ts';
 import { resolveFrom, toFilters, type FilterFlags } from '../options.ts';
 import { stackProviderFactory, type StackFlags } from '../stack-flags.ts';
 
@@ -24,6 +25,7 @@ export interface RunFlags extends FilterFlags, StackFlags {
   readonly expectations?: string;
   readonly passWithNoScenarios?: boolean;
   readonly keepStack?: boolean;
+  readonly reuseStack?: boolean;
   readonly verbose?: boolean;
   readonly color?: boolean;
 }
@@ -55,7 +57,7 @@ export async function runCommand(paths: readonly string[], flags: RunFlags, io: 
     passWithNoScenarios: flags.passWithNoScenarios ?? false,
     outputDir,
     stackKind: flags.stack,
-    createStack: stackProviderFactory(flags, io.env),
+    createStack: flags.reuseStack ? reusingStackFactory(flags, io, resolveFrom(io.cwd, flags.root)) : stackProviderFactory(flags, io.env),
     ...(holdStack ? { holdStack } : {}),
     verbose: flags.verbose ?? false,
     reporter,

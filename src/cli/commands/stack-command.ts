@@ -6,19 +6,31 @@ import type { StackHandles } from '../../stack/types.ts';
 import type { CliIo } from '../io.ts';
 import { resolveFrom } from '../options.ts';
 import { stackProviderFactory, type StackFlags } from '../stack-flags.ts';
+import { detachStack, ownerFlags, recordWarmStack, rememberingSecrets } from '../warm-stack.ts';
+import { warmStackHandles } from '../../stack/warm-stack.ts';
 
 export interface StackUpFlags extends StackFlags {
   readonly format: 'text' | 'json';
   readonly outputDir: string;
   readonly color?: boolean;
+  readonly root: string;
+  /** Start the stack in a background owner process and return once it is ready (`stack down` stops it). */
+  readonly detach?: boolean;
+  /** Internal: this process is that owner. */
+  readonly warmOwner?: boolean;
 }
 
 /**
  * Starts a stack and keeps it until SIGINT/SIGTERM, then tears it down as a
  * run does. An orderly stop on a signal exits 0: that is how it is meant to end.
  */
-export async function stackUpCommand(flags: StackUpFlags, io: CliIo): Promise<number> {
+export async function stackUpCommand(given: StackUpFlags, io: CliIo): Promise<number> {
+  const flags = given.warmOwner ? ownerFlags(given, io.env) : given;
   const screen = io.screen(flags.color);
+  const format = (stack: StackHandles) => (flags.format === 'json' ? formatStackInfoJson(stack) : formatStackInfoText(stack));
+  if (flags.detach) return detachStack(flags, io, (record) => screen.out(format(warmStackHandles(record)).replace(/Press Ctrl-C to tear it down\.\n$/, 'It runs in the background: santokit-it stack down stops it.\n')));
+  // The owner of a warm stack keeps the secrets the stack registers, for the runs that reuse it.
+  const kept = rememberingSecrets(createRedactor());
   const state: { stack?: StackHandles } = {};
   const tasks: Task<typeof state>[] = [
     {
@@ -31,9 +43,10 @@ export async function stackUpCommand(flags: StackUpFlags, io: CliIo): Promise<nu
           ...(flags.verbose ? { onServiceLine: (service, line) => screen.err(`[${service}] ${line}\n`) } : {}),
           onNotice: (message) => screen.err(`${message}\n`),
           // The log files stay free of the stack's secrets; the info printed below is what the user asked for.
-          redactor: createRedactor(),
+          redactor: kept.redactor,
         });
-        screen.out(flags.format === 'json' ? formatStackInfoJson(current.stack) : formatStackInfoText(current.stack));
+        if (flags.warmOwner) recordWarmStack(resolveFrom(io.cwd, flags.root), current.stack, flags, io, context, kept.secrets);
+        screen.out(format(current.stack));
       },
     },
     { name: 'hold stack', run: () => new Promise<void>(() => undefined) },
