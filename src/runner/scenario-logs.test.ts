@@ -16,7 +16,7 @@ const transcript: TranscriptEntry[] = [
   { kind: 'cli', at: 1_300, argv: ['stk', 'apply'], exitCode: 1, stdout: '', stderr: 'boom', durationMs: 100 },
 ];
 
-test("a scenario's lines: its request ids, unknown ids only while its stk ran, id-less lines within its window", () => {
+test("a scenario's lines: its request ids, the Hub's unknown ids only while its stk ran, id-less lines within its window", () => {
   const services: ServiceLines[] = [
     {
       service: 'bridge',
@@ -24,6 +24,7 @@ test("a scenario's lines: its request ids, unknown ids only while its stk ran, i
         { at: 900, text: 'before the scenario' },
         { at: 1_008, text: `POST /call 200 3ms id=${MINE}` },
         { at: 1_009, text: `POST /call 200 3ms id=${OTHER}` },
+        { at: 1_250, text: `POST /call 200 3ms id=${OTHER}` },
         { at: 1_100, text: 'pool: connected' },
         { at: 1_400 + LOG_SLACK_MS + 1, text: 'long after' },
       ],

@@ -2,10 +2,11 @@
  * The service log lines that belong to one scenario attempt, picked from the
  * stack's shared output. A line naming a request id (`id=…`, as the Hub and
  * Bridge log) belongs to the scenario when the id is one its exchanges got
- * back in `X-Request-Id`, or when it arrived while the scenario's own `stk`
- * ran (stk's requests carry ids the scenario never sees); a line without an
- * id belongs when it arrived within the attempt's time window. With several
- * jobs, lines of other scenarios' requests are thus left out.
+ * back in `X-Request-Id`, or when it is the Hub's and arrived while the
+ * scenario's own `stk` ran (stk speaks only to the Hub, and its requests
+ * carry ids the scenario never sees); a line without an id belongs when it
+ * arrived within the attempt's time window. With several jobs, lines of
+ * other scenarios' requests are thus left out.
  */
 import type { LogTail } from '../model/stack.ts';
 import type { TranscriptEntry } from '../model/transcript.ts';
@@ -13,6 +14,8 @@ import type { ServiceLines } from '../stack/types.ts';
 
 /** Output arrives through a pipe after the response it belongs to: how long after the end a line still counts. */
 export const LOG_SLACK_MS = 500;
+/** The service `stk` talks to. */
+const CLI_SERVICE = 'hub';
 /** Per service: a scenario that ran long next to a chatty service keeps its newest lines. */
 export const MAX_LINES_PER_SERVICE = 300;
 
@@ -43,16 +46,16 @@ export function attemptWindow(transcript: readonly TranscriptEntry[], from: numb
   return { from, to, requestIds, cliRuns };
 }
 
-function belongs(at: number, text: string, window: AttemptWindow): boolean {
+function belongs(service: string, at: number, text: string, window: AttemptWindow): boolean {
   if (at < window.from || at > window.to + LOG_SLACK_MS) return false;
   const id = REQUEST_ID.exec(text)?.[1];
-  if (id === undefined) return true;
-  return window.requestIds.has(id) || window.cliRuns.some(([start, end]) => at >= start && at <= end + LOG_SLACK_MS);
+  if (id === undefined || window.requestIds.has(id)) return true;
+  return service === CLI_SERVICE && window.cliRuns.some(([start, end]) => at >= start && at <= end + LOG_SLACK_MS);
 }
 
 export function selectScenarioLogs(services: readonly ServiceLines[], window: AttemptWindow): LogTail[] {
   return services.map(({ service, lines }) => {
-    const picked = lines.filter((line) => belongs(line.at, line.text, window)).map((line) => line.text);
+    const picked = lines.filter((line) => belongs(service, line.at, line.text, window)).map((line) => line.text);
     if (picked.length <= MAX_LINES_PER_SERVICE) return { service, lines: picked };
     const left = picked.length - MAX_LINES_PER_SERVICE;
     return { service, lines: [`… ${left} earlier lines of this scenario left out`, ...picked.slice(-MAX_LINES_PER_SERVICE)] };
