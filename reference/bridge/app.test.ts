@@ -72,7 +72,8 @@ describe('bridge HTTP surface', () => {
     assert.equal(result.body.error?.code, 'SERVICE_UNAVAILABLE');
     assert.ok(!/secret-password|127\.0\.0\.1|postgres:/.test(result.text + lines.join('\n')));
     const ready = await send(app, '/readyz?project=shop&env=dev');
-    assert.deepEqual([ready.status, ready.body.ok, ready.body.error?.code], [503, false, 'SERVICE_UNAVAILABLE']);
+    assert.deepEqual([ready.status, ready.body], [503, { ok: false }], 'a probe answer, not an error envelope (OPERATOR-007)');
+    assert.ok(lines.some((line) => line.startsWith('readyz: project database unreachable')), 'the reason is logged');
     assert.equal((await send(app, '/readyz?env=dev')).status, 400);
   });
 
@@ -96,11 +97,12 @@ describe('bridge HTTP surface', () => {
     assert.equal((await send(app, '/readyz')).status, 200);
   });
 
-  test('context: no release is 404, hints of an env without one too, and anonymous needs hints', async () => {
+  test('context: no release is 404, hints of an env without one too, and no credential without hints is 401', async () => {
     const { app } = setup();
     const noRelease = await send(app, '/call', post(JSON.stringify({ path: 'logics/x' }), { 'content-type': 'application/json', 'x-santokit-project': 'nosuch', 'x-santokit-env': 'dev' }));
     assert.deepEqual([noRelease.status, noRelease.body.error?.code], [404, 'NOT_FOUND']);
     const anonymous = await app.request('/call', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"path":"logics/x"}' });
-    assert.equal(anonymous.status, 400);
+    assert.equal(anonymous.status, 401, 'no credential and nothing to route by: unknown caller, never another project');
+    assert.equal(((await anonymous.json()) as { error: { code: string } }).error.code, 'UNAUTHORIZED');
   });
 });

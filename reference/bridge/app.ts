@@ -47,7 +47,7 @@ export function createBridgeApp(deps: BridgeDeps): Hono<BridgeEnv> {
     c.header('X-Request-Id', requestId);
     log(`${c.req.method} ${c.req.path} ${c.res.status} ${Math.round(performance.now() - started)}ms id=${requestId}`);
   });
-  registerHealthRoutes(app, hub, deps.pools);
+  registerHealthRoutes(app, hub, deps.pools, log);
   app.post(
     '/call',
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw badRequest('request body is larger than 1 MiB'); } }),

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { HttpError } from '../shared/http-error.ts';
-import { checkInsertCondition, checkLogicCondition, conditionSql } from './conditions.ts';
+import { checkInsertCondition, conditionSql } from './conditions.ts';
+import { checkLogicCondition } from './logic-condition.ts';
 import type { Caller } from './credentials.ts';
 import type { Table } from './model.ts';
 import { Params } from './sql.ts';
@@ -30,20 +31,21 @@ function refused(run: () => unknown, code: string, message: RegExp): void {
 }
 
 describe('CEL conditions', () => {
-  test('resource equalities become bound predicates, on either side, joined by &&', () => {
+  test('one resource equality becomes a bound predicate, on either side of ==', () => {
     assert.deepEqual(sql('resource.owner == request.auth.sub'), { text: ['"owner" = $1::text'], values: ['alice'] });
-    assert.deepEqual(sql("'x' == resource.owner && resource.level == -3 && resource.active == false"), {
-      text: ['"owner" = $1::text', '"level" = $2::bigint', '"active" = $3::boolean'],
-      values: ['x', '-3', false],
-    });
+    assert.deepEqual(sql("'x' == resource.owner"), { text: ['"owner" = $1::text'], values: ['x'] });
+    assert.deepEqual(sql('resource.level == -3'), { text: ['"level" = $1::bigint'], values: ['-3'] });
+    assert.deepEqual(sql('resource.active == false'), { text: ['"active" = $1::boolean'], values: [false] });
     assert.deepEqual(sql('resource.id == request.auth.sub'), { text: ['"id"::text = $1::text'], values: ['alice'] }, 'uuid column compared as text');
   });
 
-  test('gates are evaluated per request; false is 403, non-boolean or error is 400', () => {
-    assert.deepEqual(sql('"reader" in request.auth.roles'), { text: [], values: [] });
-    refused(() => sql('"admin" in request.auth.roles'), 'FORBIDDEN', /^condition failed$/);
-    refused(() => sql('request.auth.sub'), 'BAD_REQUEST', /boolean/);
-    refused(() => sql('request.auth.sub > 3'), 'BAD_REQUEST', /could not be evaluated/);
+  test('combined terms, request-only gates and text that is not CEL are unsupported in a permission rule', () => {
+    for (const condition of [
+      "'x' == resource.owner && resource.level == -3", '"reader" in request.auth.roles', 'request.auth.sub == "alice"', 'true',
+      'resource.owner = "x"', 'resource.owner ==',
+    ]) {
+      refused(() => sql(condition), 'BAD_REQUEST', /unsupported/i);
+    }
   });
 
   test('everything else that mentions resource is unsupported, never allowed', () => {
@@ -61,18 +63,24 @@ describe('CEL conditions', () => {
     refused(() => sql('resource.active == request.auth.sub'), 'BAD_REQUEST', /'active'/);
   });
 
-  test('insert checks the written values against every term', () => {
-    const rule = { roles: ['x'], condition: 'resource.owner == request.auth.sub && resource.level == 3' };
+  test('insert checks the written values against the term', () => {
+    const rule = { roles: ['x'], condition: 'resource.owner == request.auth.sub' };
     checkInsertCondition(rule, table, alice, { owner: 'alice', level: 3 });
     refused(() => checkInsertCondition(rule, table, alice, { owner: 'bob', level: 3 }), 'FORBIDDEN', /condition failed/);
-    refused(() => checkInsertCondition(rule, table, alice, { owner: 'alice', level: 4 }), 'FORBIDDEN', /condition failed/);
-    refused(() => checkInsertCondition(rule, table, alice, { owner: 'alice' }), 'FORBIDDEN', /condition failed/);
+    refused(() => checkInsertCondition(rule, table, alice, { level: 3 }), 'FORBIDDEN', /condition failed/);
   });
 
-  test('logic conditions see params, and may not use resource', () => {
+  test('logic conditions see params and the caller, are type-checked when called, and may not use resource', () => {
     checkLogicCondition('request.params.owner == request.auth.sub', alice, { owner: 'alice' });
+    checkLogicCondition('"reader" in request.auth.roles', alice, {});
     refused(() => checkLogicCondition('request.params.owner == request.auth.sub', alice, { owner: 'bob' }), 'FORBIDDEN', /condition failed/);
+    refused(() => checkLogicCondition('"admin" in request.auth.roles', alice, {}), 'FORBIDDEN', /condition failed/);
     refused(() => checkLogicCondition('resource.owner == request.auth.sub', alice, {}), 'BAD_REQUEST', /unsupported/);
-    refused(() => checkLogicCondition('request.params.owner =', alice, {}), 'BAD_REQUEST', /unsupported|valid/);
+    refused(() => checkLogicCondition('request.params.owner = request.auth.sub', alice, {}), 'BAD_REQUEST', /not valid CEL/);
+    refused(() => checkLogicCondition('request.auth.roles == "authenticated"', alice, {}), 'BAD_REQUEST', /type-check/);
+    refused(() => checkLogicCondition('request.auth.sub', alice, {}), 'BAD_REQUEST', /boolean/);
+    refused(() => checkLogicCondition('request.params.count > request.auth.sub', alice, { count: 1 }), 'BAD_REQUEST', /could not be evaluated/);
+    refused(() => checkLogicCondition('request.params.missing == "x"', alice, {}), 'BAD_REQUEST', /could not be evaluated/);
+    refused(() => checkLogicCondition('nobody == "x"', alice, {}), 'BAD_REQUEST', /type-check/);
   });
 });

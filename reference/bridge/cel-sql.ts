@@ -1,13 +1,16 @@
 /**
- * CEL conditions of permission rules and logics, parsed by a real CEL engine.
+ * CEL conditions, parsed by a real CEL engine.
  *
- * - A condition that mentions `resource` must be one or more
- *   `resource.<column> == <value>` terms joined by `&&`, where `<value>` is
- *   `request.auth.sub` or a string, integer or boolean literal (either side).
- *   Each term becomes `"<column>" = $n`. Anything else is a hard 400 whose
- *   message contains "unsupported" — never "allow", never ignored.
- * - A condition without `resource` is a gate evaluated per request:
- *   true runs, false is 403, a non-boolean or an evaluation error is 400.
+ * - `compileCondition`: a condition that mentions `resource` must be one or
+ *   more `resource.<column> == <value>` terms joined by `&&`, where
+ *   `<value>` is `request.auth.sub` or a string, integer or boolean literal
+ *   (either side); each term becomes `"<column>" = $n`. A condition without
+ *   `resource` is a gate evaluated per request: true runs, false is 403, a
+ *   non-boolean or an evaluation error is 400. (Storage policies use gates.)
+ * - `compileRowCondition`: permission rules (SECURITY-001…003) accept only
+ *   one such term; `&&`, gates and everything else are unsupported.
+ * Unsupported is always a hard 400 whose message contains "unsupported" —
+ * never "allow", never ignored.
  */
 import { parse } from '@marcbachmann/cel-js';
 import { badRequest, forbidden } from './errors.ts';
@@ -116,6 +119,15 @@ export function compileCondition(text: string): Compiled {
     compiled.set(text, result);
   }
   return result;
+}
+
+/** A permission rule's condition: exactly one `resource.<column> == <value>` (SECURITY-003). */
+export function compileRowCondition(text: string): Compiled {
+  const general = compileCondition(text);
+  if (general.kind === 'unsupported') return general;
+  if (general.kind === 'gate') return { kind: 'unsupported', reason: 'a condition must compare resource.<column> with request.auth.sub or a literal' };
+  if (general.terms.length !== 1) return { kind: 'unsupported', reason: "operator '&&': a condition is a single resource.<column> == <value>" };
+  return general;
 }
 
 export function unsupported(text: string, reason: string): never {

@@ -1,10 +1,10 @@
 /**
- * A winning rule's condition applied to one table and caller: row filters
- * for select/update/delete (SECURITY-001/002), a check of the written values
- * for insert, and request gates; logic conditions (LOGICS-008).
+ * A winning rule's condition applied to one table and caller: a row filter
+ * for select/update/delete (SECURITY-001/002) and a check of the written
+ * values for insert; anything the filter cannot express is 400 (SECURITY-003).
  */
 import type { Caller } from './credentials.ts';
-import { compileCondition, runGate, unsupported, type Compiled, type Term } from './cel-sql.ts';
+import { compileRowCondition, unsupported, type Compiled, type Term } from './cel-sql.ts';
 import { badRequest, forbidden } from './errors.ts';
 import { quote, type Column, type Rule, type Table } from './model.ts';
 import type { Params } from './sql.ts';
@@ -13,10 +13,6 @@ import { castOf } from './values.ts';
 const STRING_TYPES = ['string', 'file', 'uuid'];
 const INTEGER_TYPES = ['int', 'bigint', 'serial', 'float', 'decimal'];
 const BOOLEAN_TYPES = ['boolean', 'bool'];
-
-export function authContext(caller: Caller, params?: Record<string, unknown>): Record<string, unknown> {
-  return { request: { auth: { sub: caller.sub, roles: [...caller.roles] }, ...(params ? { params } : {}) } };
-}
 
 function kindOf(term: Term): string {
   if (term.value.kind === 'sub') return 'request.auth.sub';
@@ -49,7 +45,7 @@ function termSql(text: string, term: Term, table: Table, caller: Caller, params:
 }
 
 function ruleCondition(rule: Rule): { text: string; compiled: Compiled } | undefined {
-  return rule.condition === undefined ? undefined : { text: rule.condition, compiled: compileCondition(rule.condition) };
+  return rule.condition === undefined ? undefined : { text: rule.condition, compiled: compileRowCondition(rule.condition) };
 }
 
 /** SQL predicates the rule adds (ANDed into the statement); gates are evaluated here. */
@@ -57,11 +53,7 @@ export function conditionSql(rule: Rule, table: Table, caller: Caller, params: P
   const condition = ruleCondition(rule);
   if (!condition) return [];
   const { text, compiled } = condition;
-  if (compiled.kind === 'unsupported') unsupported(text, compiled.reason);
-  if (compiled.kind === 'gate') {
-    runGate(compiled, authContext(caller));
-    return [];
-  }
+  if (compiled.kind !== 'filter') unsupported(text, compiled.kind === 'unsupported' ? compiled.reason : 'not a row filter');
   return compiled.terms.map((term) => termSql(text, term, table, caller, params));
 }
 
@@ -76,19 +68,10 @@ export function checkInsertCondition(rule: Rule, table: Table, caller: Caller, r
   const condition = ruleCondition(rule);
   if (!condition) return;
   const { text, compiled } = condition;
-  if (compiled.kind === 'unsupported') unsupported(text, compiled.reason);
-  if (compiled.kind === 'gate') return runGate(compiled, authContext(caller));
+  if (compiled.kind !== 'filter') unsupported(text, compiled.kind === 'unsupported' ? compiled.reason : 'not a row filter');
   for (const term of compiled.terms) {
     columnOf(text, term, table);
     const written = Object.hasOwn(row, term.column) ? row[term.column] : undefined;
     if (!sameValue(written, termValue(term, caller), term.value.kind === 'literal')) throw forbidden('condition failed');
   }
-}
-
-/** A logic's condition: a gate over `request.auth` and `request.params`; `resource` is unsupported. */
-export function checkLogicCondition(text: string, caller: Caller, params: Record<string, unknown>): void {
-  const compiled = compileCondition(text);
-  if (compiled.kind === 'gate') return runGate(compiled, authContext(caller, params));
-  if (compiled.kind === 'unsupported' && compiled.reason === 'the condition is not valid CEL') unsupported(text, compiled.reason);
-  unsupported(text, 'a logic condition cannot use resource (there is no row)');
 }

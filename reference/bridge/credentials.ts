@@ -91,6 +91,8 @@ export async function resolveCaller(header: Headers, hub: CachedHub): Promise<Ca
   const cookies = accessCookies(header);
   const fromCookie = cookies.length > 0 ? await fromCookies(hub, cookies, hints) : undefined;
   if (fromCookie) return bindTo(fromCookie, hints, 'access cookie');
-  if (!hints) throw badRequest('missing project/env context: send X-Santokit-Project and X-Santokit-Env');
+  // No credential at all: the caller is unknown (final.md: no API key and no token → 401), and with no
+  // hints there is not even a project to look for a public logic in; there is no fallback release.
+  if (!hints) throw unauthorized('no credential: send an API key or an access token (a public logic also needs X-Santokit-Project and X-Santokit-Env)');
   return { project: hints.project, env: hints.env, roles: [], sub: '', kind: 'anonymous' };
 }

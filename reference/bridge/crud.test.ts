@@ -20,6 +20,8 @@ const ALL = { select: { roles: ['admin'] }, insert: { roles: ['admin'] }, update
 let h: Harness;
 let ADMIN: Record<string, string>;
 const rows = (result: CallResult) => result.body.data as Record<string, unknown>[];
+/** Insert and update answer the rows they wrote, in an array (CRUD-001, CRUD-002). */
+const first = (result: CallResult) => rows(result)[0] ?? {};
 
 function expectError(result: CallResult, status: number, code: string, message?: RegExp): void {
   assert.equal(result.status, status, result.text);
@@ -59,10 +61,10 @@ describe('CRUD on a real PostgreSQL', () => {
   });
   after(() => h.stop());
 
-  test('CRUD-001 insert answers one row object with a ULID, defaults, and no extra members; select returns it', async () => {
+  test('CRUD-001 insert answers the stored row (in an array) with a ULID, defaults, and no extra members; select returns it', async () => {
     const inserted = await h.call('db/users/insert', { values: { email: 'a@b.com' } }, ADMIN);
     assert.equal(inserted.status, 200, inserted.text);
-    const row = inserted.body.data as Record<string, unknown>;
+    const row = first(inserted);
     assert.match(String(row.id), /^[0-9A-HJKMNP-TV-Z]{26}$/);
     assert.equal(row.email, 'a@b.com');
     assert.equal(row.name, null);
@@ -82,7 +84,7 @@ describe('CRUD on a real PostgreSQL', () => {
     const id = async (table: string, values: Record<string, unknown>) => {
       const result = await h.call(`db/${table}/insert`, { values }, ADMIN);
       assert.equal(result.status, 200, result.text);
-      return (result.body.data as { id: unknown }).id;
+      return first(result).id;
     };
     assert.match(String(await id('t_uuid4', { label: 'x' })), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.match(String(await id('t_uuid7', { label: 'x' })), /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -125,10 +127,10 @@ describe('CRUD on a real PostgreSQL', () => {
     assert.equal(await h.checksum('users'), before);
   });
 
-  test('CRUD-002 update and delete report affected rows; the where gate refuses and changes nothing', async () => {
+  test('CRUD-002 update answers the changed rows, delete the affected count; the where gate refuses and changes nothing', async () => {
     await h.sql(`TRUNCATE users CASCADE`);
     const ids: string[] = [];
-    for (const email of ['u1@x.io', 'u2@x.io', 'u3@x.io']) ids.push(String(((await h.call('db/users/insert', { values: { email } }, ADMIN)).body.data as { id: string }).id));
+    for (const email of ['u1@x.io', 'u2@x.io', 'u3@x.io']) ids.push(String((first(await h.call('db/users/insert', { values: { email } }, ADMIN)) as { id: string }).id));
     const before = await h.checksum('users');
     for (const params of [{ data: { name: 'x' } }, { data: { name: 'x' }, where: {} }, { data: { name: 'x' }, where: '1=1' }, { data: { name: 'x' }, where: null }]) {
       expectError(await h.call('db/users/update', params, ADMIN), 400, 'BAD_REQUEST', /^update requires a non-empty where$/);
@@ -149,11 +151,12 @@ describe('CRUD on a real PostgreSQL', () => {
     expectError(await h.call('db/users/delete', { where: { id: ids[0] } }, { 'x-santokit-project': 'shop', 'x-santokit-env': 'dev' }), 401, 'UNAUTHORIZED');
     assert.equal(await h.checksum('users'), before);
 
-    assert.deepEqual((await h.call('db/users/update', { where: { id: ids[0] }, data: { name: 'Una' } }, ADMIN)).body, { data: { affected: 1 } });
+    const una = rows(await h.call('db/users/update', { where: { id: ids[0] }, data: { name: 'Una' } }, ADMIN));
+    assert.deepEqual(una.map((row) => [row.id, row.name, row.email]), [[ids[0], 'Una', 'u1@x.io']], 'the row as it now is');
     assert.deepEqual(await h.sql('SELECT email FROM users WHERE name IS NOT NULL'), [{ email: 'u1@x.io' }]);
-    assert.deepEqual((await h.call('db/users/update', { where: { email: 'nobody@x.io' }, data: { name: 'n' } }, ADMIN)).body, { data: { affected: 0 } });
-    assert.deepEqual((await h.call('db/users/update', { where: { name: null }, data: { name: 'n' } }, ADMIN)).body, { data: { affected: 2 } });
-    assert.deepEqual((await h.call('db/users/update', { where: { email: { $ne: 'u1@x.io' } }, data: { name: 'm' } }, ADMIN)).body, { data: { affected: 2 } });
+    assert.equal(rows(await h.call('db/users/update', { where: { email: 'nobody@x.io' }, data: { name: 'n' } }, ADMIN)).length, 0);
+    assert.equal(rows(await h.call('db/users/update', { where: { name: null }, data: { name: 'n' } }, ADMIN)).length, 2);
+    assert.equal(rows(await h.call('db/users/update', { where: { email: { $ne: 'u1@x.io' } }, data: { name: 'm' } }, ADMIN)).length, 2);
     assert.deepEqual((await h.call('db/users/delete', { where: { email: { $in: ['u2@x.io', 'u3@x.io'] } } }, ADMIN)).body, { data: { affected: 2 } });
     assert.deepEqual(rows(await h.call('db/users/select', { where: { email: 'u2@x.io' } }, ADMIN)), []);
     assert.deepEqual((await h.call('db/users/delete', { where: { id: ids[0] } }, ADMIN)).body, { data: { affected: 1 } });
@@ -162,7 +165,7 @@ describe('CRUD on a real PostgreSQL', () => {
 
   test('CRUD-003 expand nests the related row under the related table\'s rule', async () => {
     await h.sql(`TRUNCATE users CASCADE`);
-    const user = async (email: string, name: string) => String(((await h.call('db/users/insert', { values: { email, name } }, ADMIN)).body.data as { id: string }).id);
+    const user = async (email: string, name: string) => String((first(await h.call('db/users/insert', { values: { email, name } }, ADMIN)) as { id: string }).id);
     const [ann, bob] = [await user('ann@x.io', 'Ann'), await user('bob@x.io', 'Bob')];
     for (const [title, owner] of [['p1', ann], ['p2', bob], ['p3', ann], ['orphan', null]] as const) {
       assert.equal((await h.call('db/posts/insert', { values: { title, user_id: owner } }, ADMIN)).status, 200);
@@ -224,14 +227,14 @@ describe('CRUD on a real PostgreSQL', () => {
   test('CRUD-005 array columns round-trip and every bad element is refused, naming the column', async () => {
     const inserted = await h.call('db/arrays/insert', { values: { email: 'arr@x.io', tags: ['a', 'b'], scores: [1, 2, 3] } }, ADMIN);
     assert.equal(inserted.status, 200, inserted.text);
-    const row = inserted.body.data as { id: string; tags: unknown; scores: unknown; flags: unknown };
+    const row = first(inserted) as { id: string; tags: unknown; scores: unknown; flags: unknown };
     assert.deepEqual([row.tags, row.scores, row.flags], [['a', 'b'], [1, 2, 3], []]);
     assert.deepEqual(rows(await h.call('db/arrays/select', { where: { id: row.id } }, ADMIN))[0], row);
     assert.deepEqual(await h.sql(`SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'arrays'::regclass AND attname = 'scores'`), [{ type: 'bigint[]' }]);
-    assert.deepEqual((await h.call('db/arrays/update', { where: { id: row.id }, data: { scores: [4], tags: null } }, ADMIN)).body, { data: { affected: 1 } });
+    assert.equal(rows(await h.call('db/arrays/update', { where: { id: row.id }, data: { scores: [4], tags: null } }, ADMIN)).length, 1);
     assert.deepEqual(rows(await h.call('db/arrays/select', { where: { id: row.id }, columns: ['tags', 'scores'] }, ADMIN)), [{ tags: null, scores: [4] }]);
     const empty = await h.call('db/arrays/insert', { values: { email: 'empty@x.io', tags: [] } }, ADMIN);
-    assert.deepEqual((empty.body.data as { tags: unknown }).tags, []);
+    assert.deepEqual(first(empty).tags, []);
     const before = await h.checksum('arrays');
     for (const [values, column] of [
       [{ tags: ['ok', 1] }, 'tags'], [{ tags: 'not-array' }, 'tags'], [{ scores: [1, 2.5] }, 'scores'], [{ scores: [[1], [2]] }, 'scores'],
@@ -250,7 +253,7 @@ describe('CRUD on a real PostgreSQL', () => {
     const values = { n: 7, big: '9007199254740993', f: 1.5, d: '12.50', b: true, j: { a: [1, 'x'] }, ts: '2025-03-01T10:30:00+01:00', raw: Buffer.from('hi').toString('base64') };
     const inserted = await h.call('db/typed/insert', { values }, ADMIN);
     assert.equal(inserted.status, 200, inserted.text);
-    const { id, ...back } = inserted.body.data as Record<string, unknown>;
+    const { id, ...back } = first(inserted);
     assert.deepEqual(back, { ...values, ts: '2025-03-01T09:30:00.000Z' });
     assert.equal(rows(await h.call('db/typed/select', { where: { n: { $gte: 7 }, b: true, big: '9007199254740993' } }, ADMIN)).length, 1);
     assert.equal(rows(await h.call('db/typed/select', { where: { ts: { $lt: '2025-03-01T09:31:00Z' } } }, ADMIN))[0]?.id, id);

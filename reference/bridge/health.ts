@@ -1,12 +1,12 @@
 /**
- * Liveness and readiness. `/health` and `/healthz` answer while the process
- * runs. `/readyz` is 503 `{ ok: false, error }` while the Hub is unreachable
- * and no cached release is usable; with `?project=&env=` it also needs that
- * env's release and its `main` database to answer.
+ * Liveness and readiness (OPERATOR-007). `/health` and `/healthz` answer
+ * while the process runs. `/readyz` is `503 {"ok": false}` (a probe's answer,
+ * not an API error) while the Hub is unreachable and no cached release is
+ * usable; with `?project=&env=` it also needs that env's release and its
+ * `main` database to answer. The reason goes to the log.
  */
 import type { Context, Hono } from 'hono';
-import { envelope } from '../shared/http-error.ts';
-import { badRequest, HttpError, unavailable } from './errors.ts';
+import { badRequest, HttpError } from './errors.ts';
 import type { CachedHub } from './hub-cache.ts';
 import type { Pools } from './pools.ts';
 
@@ -39,7 +39,7 @@ async function envProblem(hub: CachedHub, pools: Pools, project: string, env: st
   return (await databaseAnswers(pools, main.db_url)) ? undefined : "project database unreachable on connection 'main'";
 }
 
-export function registerHealthRoutes<E extends { Variables: { requestId: string } }>(app: Hono<E>, hub: CachedHub, pools: Pools): void {
+export function registerHealthRoutes<E extends { Variables: { requestId: string } }>(app: Hono<E>, hub: CachedHub, pools: Pools, log: (line: string) => void = () => undefined): void {
   const ok = (c: Context) => c.json({ ok: true });
   app.get('/health', ok);
   app.get('/healthz', ok);
@@ -51,6 +51,7 @@ export function registerHealthRoutes<E extends { Variables: { requestId: string 
       ? ((await hub.ready()) ? undefined : 'hub unreachable and no usable cached release')
       : await envProblem(hub, pools, project, env);
     if (problem === undefined) return c.json({ ok: true });
-    return c.json({ ok: false, ...envelope(unavailable(problem), c.get('requestId')) }, 503);
+    log(`readyz: ${problem} id=${c.get('requestId')}`);
+    return c.json({ ok: false }, 503);
   });
 }

@@ -157,8 +157,7 @@ describe('bridge over HTTP against a contract-shaped Hub', () => {
       const ready = await fetch(`${base}/readyz?project=shop&env=dev`);
       assert.deepEqual([ready.status, await ready.json()], [200, { ok: true }]);
       const unknown = await fetch(`${base}/readyz?project=nosuch&env=dev`);
-      const unknownBody = (await unknown.json()) as { ok: boolean; error: { code: string } };
-      assert.deepEqual([unknown.status, unknownBody.ok, unknownBody.error.code], [503, false, 'SERVICE_UNAVAILABLE']);
+      assert.deepEqual([unknown.status, await unknown.json()], [503, { ok: false }]);
       state.mode = 'down';
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       assert.equal((await call({}, key)).status, 503, 'API-key verdicts are never served stale');

@@ -48,13 +48,14 @@ function checkedValues(table: Table, values: Record<string, unknown>): Map<strin
   return bound;
 }
 
-/** What the insert answers with: the caller's readable columns, or only the primary key without a select rule. */
-function returnedColumns(ctx: CrudContext, table: Table): string[] {
+/** What an insert or update answers with: the caller's readable columns, or only the primary key without a select rule. */
+export function returnedColumns(ctx: CrudContext, table: Table): string[] {
   const readRule = matchingRule(ctx.release, table, 'select', ctx.caller);
   return readRule ? ruleColumns(readRule, table) : [table.id.name];
 }
 
-export async function insert(ctx: CrudContext, table: Table, params: unknown): Promise<Row> {
+/** The inserted row in an array (CRUD-001: `{"data": [<row>]}`). */
+export async function insert(ctx: CrudContext, table: Table, params: unknown): Promise<Row[]> {
   const rule = pickRule(ctx.release, table, 'insert', ctx.caller);
   const values = valuesOf(params);
   for (const name of Object.keys(values)) if (!table.columns.has(name)) throw unknownColumn(name);
@@ -73,6 +74,5 @@ export async function insert(ctx: CrudContext, table: Table, params: unknown): P
   const text = names.length === 0
     ? `INSERT INTO ${quote(table.name)} DEFAULT VALUES RETURNING ${returning}`
     : `INSERT INTO ${quote(table.name)} (${names.map(quote).join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING ${returning}`;
-  const row = (await run(poolFor(ctx, table), text, sql.values)).rows[0];
-  return row ? readRow(table, row) : {};
+  return (await run(poolFor(ctx, table), text, sql.values)).rows.map((row) => readRow(table, row));
 }

@@ -49,7 +49,12 @@ function readFront(yaml: string): Omit<LogicFile, 'sql'> {
     throw new InvalidLogicFile('front-matter is not valid YAML');
   }
   if (!isObject(front)) throw new InvalidLogicFile('front-matter must be a mapping');
-  const { auth = 'authenticated', roles, params = {}, condition } = front;
+  const { auth: rawAuth = 'authenticated', roles: topRoles, params = {}, condition } = front;
+  // `auth: { roles: [...] }` (the release-snapshot form of LOGICS-006) means authenticated with a roles guard.
+  const nested = isObject(rawAuth) ? rawAuth.roles : undefined;
+  const auth = isObject(rawAuth) ? 'authenticated' : rawAuth;
+  const roles = topRoles ?? nested;
+  if (isObject(rawAuth) && Object.keys(rawAuth).some((key) => key !== 'roles')) throw new InvalidLogicFile('auth as a mapping may only hold roles');
   if (auth !== 'public' && auth !== 'authenticated') throw new InvalidLogicFile('auth must be public or authenticated');
   if (roles !== undefined && (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string'))) throw new InvalidLogicFile('roles must be a list of role names');
   if (!isObject(params)) throw new InvalidLogicFile('params must be a mapping');

@@ -18,6 +18,9 @@ const LOGICS: Record<string, string> = {
   typed: logic('params:\n  f: { type: float, default: 1.5 }\n  b: { type: bool, default: false }', 'SELECT :f * 2 AS double, NOT :b AS flipped'),
   admin_only: logic('roles: [admin]', 'SELECT COUNT(*)::int AS total FROM items'),
   public_admin: logic('auth: public\nroles: [admin]', 'SELECT 1 AS one'),
+  admin_mapping: logic('auth:\n  roles: [admin]', 'SELECT 1 AS one'),
+  condition_malformed: logic(`params:\n  owner_id: { type: string, required: true }\ncondition: request.params.owner_id = request.auth.sub`, 'SELECT :owner_id AS owner_id'),
+  condition_roles_equal: logic('condition: request.auth.roles == "authenticated"', 'SELECT 1 AS one'),
   condition_owner_echo: logic(`params:\n  owner_id: { type: string, required: true }\n${OWNER}`, 'SELECT :owner_id AS owner_id'),
   condition_owner_insert: logic(`params:\n  owner_id: { type: string, required: true }\n  name: { type: string, required: true }\n${OWNER}`, 'INSERT INTO items (name, owner_id) VALUES (:name, :owner_id)'),
   condition_role_echo: logic('condition: \'"authenticated" in request.auth.roles\'', 'SELECT :auth.sub AS sub'),
@@ -80,11 +83,11 @@ describe('logics on a real PostgreSQL', () => {
     expectError(await h.call('logics/who_am_i', {}, A), 404, 'NOT_FOUND', /^logic not found: who_am_i$/);
   });
 
-  test('LOGICS-002 public logics answer every caller alike; anonymous callers need hints', async () => {
+  test('LOGICS-002 public logics answer every caller alike; without a credential and without hints the caller is unknown (401)', async () => {
     const expected = { data: [{ greeting: 'hello' }] };
     for (const [headers, params] of [[HINTS, undefined], [ADMIN, {}], [A, null]] as const) assert.deepEqual((await h.call('logics/public_hello', params, headers)).body, expected);
     assert.deepEqual(rows(await h.call('logics/admin/stats', {}, HINTS)), [{ answer: 42 }]);
-    expectError(await h.call('logics/public_hello', {}), 400, 'BAD_REQUEST', /missing project\/env context/);
+    expectError(await h.call('logics/public_hello', {}), 401, 'UNAUTHORIZED', /no credential/);
     expectError(await h.call('logics/public_hello', {}, { 'x-santokit-project': 'nosuch', 'x-santokit-env': 'dev' }), 404, 'NOT_FOUND');
     expectError(await h.call('logics/public_nothing', {}, HINTS), 404, 'NOT_FOUND');
     expectError(await h.call('logics/public_hello', {}, { authorization: 'Bearer garbage', ...HINTS }), 401, 'UNAUTHORIZED');
@@ -201,5 +204,13 @@ describe('logics on a real PostgreSQL', () => {
     expectError(await h.call('logics/condition_not_bool', {}, A), 400, 'BAD_REQUEST');
     expectError(await h.call('logics/condition_absent_param', {}, A), 400, 'BAD_REQUEST');
     expectError(await h.call('logics/condition_role_echo', {}, ADMIN), 403, 'FORBIDDEN');
+    expectError(await h.call('logics/condition_malformed', { owner_id: 'sub-a' }, A), 400, 'BAD_REQUEST', /not valid CEL/);
+    expectError(await h.call('logics/condition_roles_equal', {}, A), 400, 'BAD_REQUEST', /type-check/);
+  });
+
+  test('LOGICS-006 the release-snapshot form auth: { roles: [...] } guards like roles:', async () => {
+    assert.deepEqual(rows(await h.call('logics/admin_mapping', {}, ADMIN)), [{ one: 1 }]);
+    expectError(await h.call('logics/admin_mapping', {}, A), 403, 'FORBIDDEN');
+    expectError(await h.call('logics/admin_mapping', {}, HINTS), 401, 'UNAUTHORIZED');
   });
 });

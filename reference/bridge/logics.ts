@@ -6,7 +6,7 @@
  */
 import type { ReleasePayload } from '../shared/contract.ts';
 import type { Caller } from './credentials.ts';
-import { checkLogicCondition } from './conditions.ts';
+import { checkLogicCondition } from './logic-condition.ts';
 import { run, type Row } from './crud-kit.ts';
 import { forbidden, HttpError, notFound, unauthorized, unavailable } from './errors.ts';
 import { InvalidLogicFile, parseLogicFile, type LogicFile } from './logic-file.ts';

@@ -2,16 +2,19 @@
  * `db/<table>/update` and `db/<table>/delete` (CRUD-002). The permission
  * rule comes first, then the where safety gate: a missing, non-object or
  * empty `where` is 400 and no SQL runs. The rule's row filter is ANDed into
- * the statement, so `affected` counts only rows the caller may touch.
+ * the statement, so only rows the caller may touch change. Update answers
+ * the changed rows as they now are (the caller's readable columns), delete
+ * `{ affected }`.
  */
 import { conditionSql } from './conditions.ts';
-import { arg, argsOf, poolFor, run, type Args, type CrudContext } from './crud-kit.ts';
+import { arg, argsOf, poolFor, run, type Args, type CrudContext, type Row } from './crud-kit.ts';
+import { returnedColumns } from './insert.ts';
 import { badRequest, unknownColumn } from './errors.ts';
 import { quote, type Rule, type Table } from './model.ts';
 import { matchingRule, pickRule, requireWritable, ruleColumns } from './rules.ts';
 import { Params } from './sql.ts';
 import { fileCascade } from './storage-cascade.ts';
-import { castOf, checkValue } from './values.ts';
+import { castOf, checkValue, readRow } from './values.ts';
 import { compileWhere, isPlainObject } from './where.ts';
 
 function assignments(table: Table, rule: Rule, args: Args, sql: Params): string {
@@ -29,7 +32,7 @@ function assignments(table: Table, rule: Rule, args: Args, sql: Params): string 
     .join(', ');
 }
 
-export async function mutate(ctx: CrudContext, table: Table, op: 'update' | 'delete', params: unknown): Promise<{ affected: number }> {
+export async function mutate(ctx: CrudContext, table: Table, op: 'update' | 'delete', params: unknown): Promise<Row[] | { affected: number }> {
   const rule = pickRule(ctx.release, table, op, ctx.caller);
   const args = argsOf(params);
   const where = arg(args, 'where');
@@ -42,9 +45,10 @@ export async function mutate(ctx: CrudContext, table: Table, op: 'update' | 'del
   filters.push(...conditionSql(rule, table, ctx.caller, sql));
   const cascade = op === 'delete' ? fileCascade(ctx.cascade, ctx.release, ctx.caller, table) : undefined;
   const text = op === 'update'
-    ? `UPDATE ${quote(table.name)} SET ${set} WHERE ${filters.join(' AND ')}`
+    ? `UPDATE ${quote(table.name)} SET ${set} WHERE ${filters.join(' AND ')} RETURNING ${returnedColumns(ctx, table).map(quote).join(', ')}`
     : `DELETE FROM ${quote(table.name)} WHERE ${filters.join(' AND ')}${cascade ? ` RETURNING ${cascade.returning}` : ''}`;
   const result = await run(poolFor(ctx, table), text, sql.values);
+  if (op === 'update') return result.rows.map((row) => readRow(table, row));
   // The statement has committed: the objects of the deleted rows go in the background (STORAGE-005).
   cascade?.start(result.rows);
   return { affected: result.rowCount ?? 0 };

@@ -5,6 +5,14 @@
  */
 import pg from 'pg';
 
+// `timestamp` columns hold UTC wall-clock time without a zone (the Hub maps the declared type to
+// PostgreSQL's `timestamp`): sessions run in UTC, and such values are read back as UTC instants.
+const TIMESTAMP_WITHOUT_ZONE = 1114;
+pg.types.setTypeParser(TIMESTAMP_WITHOUT_ZONE, (text) => {
+  const instant = new Date(`${text.replace(' ', 'T')}Z`);
+  return Number.isNaN(instant.getTime()) ? text : instant;
+});
+
 export interface PoolOptions {
   /** Connections per database (default 10). */
   readonly max?: number;
@@ -40,6 +48,7 @@ export function createPools(options: PoolOptions = {}): Pools {
           idleTimeoutMillis: 10_000,
           connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
           statement_timeout: options.statementTimeoutMs ?? 30_000,
+          options: '-c TimeZone=UTC',
         });
         // An idle client losing its connection must not crash the process; the next query reconnects.
         pool.on('error', () => undefined);

@@ -91,7 +91,7 @@ describe('security suite', () => {
         ['db/notes/select', { columns: ['id', payload] }],
         [`db/${payload}/select`, {}],
         [`db/notes/${payload}`, { where: { id: 'n1' } }],
-        ['db/notes/update', { where: { id: payload }, data: { body: payload } }, (data) => JSON.stringify(data) === '{"affected":0}'],
+        ['db/notes/update', { where: { id: payload }, data: { body: payload } }, (data) => JSON.stringify(data) === '[]'],
         ['db/notes/update', { where: { id: 'n1' }, data: { [payload]: 'x' } }],
         ['db/notes/delete', { where: { owner: payload } }, (data) => JSON.stringify(data) === '{"affected":0}'],
         ['db/notes/delete', { where: { [payload]: 'x' } }],
@@ -106,7 +106,7 @@ describe('security suite', () => {
       }
       const written = await h.call('db/scratch/insert', { values: { body: payload } }, ADMIN);
       if (payload.includes('\u0000')) assert.equal(written.body.error?.code, 'BAD_REQUEST', 'PostgreSQL text cannot hold NUL');
-      else assert.deepEqual(await h.sql('SELECT body FROM scratch WHERE id = $1', [(written.body.data as { id: string }).id]), [{ body: payload }], 'stored verbatim');
+      else assert.deepEqual(await h.sql('SELECT body FROM scratch WHERE id = $1', [(written.body.data as { id: string }[])[0]?.id]), [{ body: payload }], 'stored verbatim');
       if (!/[\u0000\u202e]/.test(payload)) {
         const hinted = await h.call('logics/echo', { v: 'x' }, { 'x-santokit-project': payload, 'x-santokit-env': 'dev' });
         assert.equal(hinted.status, 404, hinted.text);
@@ -137,7 +137,7 @@ describe('security suite', () => {
     const otherSecret = parsePasetoKeys('k1:someone-elses-secret-0001');
     const cases: [string, Record<string, string>, number][] = [
       ['no credential on a non-public op', HINTS, 401],
-      ['no credential and no hints', {}, 400],
+      ['no credential and no hints', {}, 401],
       ['one hint header only', { 'x-santokit-project': 'shop' }, 400],
       ['token of another project with forged hints', { authorization: `Bearer ${endUserToken('other', 'alice')}`, ...HINTS }, 403],
       ['token of another env with forged hints', { authorization: `Bearer ${endUserToken('shop', 'alice', { env: 'prod' })}`, ...HINTS }, 403],

@@ -6,7 +6,7 @@ import { connectionsOf, type ConnectionRow } from './routes/lookup.ts';
 import { introspect, introspectUniques, withDatabase } from './schema/introspect.ts';
 import type { ParsedSchema, SchemaModel } from './schema/model.ts';
 import { invalid } from './schema/parse-schema.ts';
-import { destructiveLabel, planConnection, type PlanItem } from './schema/plan-ddl.ts';
+import { destructiveLabel, planConnection, ULID_FUNCTION_SQL, type PlanItem } from './schema/plan-ddl.ts';
 
 export interface ConnectionPlan {
   readonly connection: string;
@@ -64,6 +64,7 @@ export async function runPlans(plans: readonly ConnectionPlan[]): Promise<void> 
       await withDatabase(plan.url, async (client) => {
         await client.query('BEGIN');
         try {
+          if (plan.items.some((item) => item.sql.includes('stk_ulid()'))) await client.query(ULID_FUNCTION_SQL);
           for (const item of plan.items) await client.query(item.sql);
           await client.query('COMMIT');
         } catch (error) {

@@ -3,6 +3,7 @@ import type { HubDeps } from './deps.ts';
 import { badRequest, HttpError } from '../shared/http-error.ts';
 import { connectionsOf } from './routes/lookup.ts';
 import { diffSchemas, introspect, withDatabase, type LiveSchema } from './schema/introspect.ts';
+import { idColumnType, sqlType, type SchemaModel } from './schema/model.ts';
 
 export interface ConnectionDrift {
   readonly connection: string;
@@ -63,4 +64,43 @@ export async function assertNoDrift(deps: HubDeps, project: string, env: string,
   if (drifted.length === 0) return;
   const message = `schema drift detected${drifted.map((entry) => ` on connection ${entry.connection}: ${entry.issues.join(', ')}`).join(';')}`;
   throw new HttpError('SCHEMA_DRIFT', message, { project, env, drift: drifted });
+}
+
+/** What the env's database lacks for the release's schema: missing tables, missing columns, other types. */
+function incompatibilities(schema: SchemaModel, connection: string, live: LiveSchema): string[] {
+  const issues: string[] = [];
+  for (const [name, table] of Object.entries(schema.tables)) {
+    if (table.connection !== connection) continue;
+    const columns = live[name];
+    if (!columns) {
+      issues.push(`missing table ${name}`);
+      continue;
+    }
+    const expected: [string, string][] = [[table.id.name, idColumnType(table)], ...Object.entries(table.columns).map(([column, def]): [string, string] => [column, sqlType(def)])];
+    for (const [column, type] of expected) {
+      const found = columns[column];
+      if (!found) issues.push(`missing column ${name}.${column}`);
+      else if (found.type !== type) issues.push(`type changed ${name}.${column}: ${type} -> ${found.type}`);
+    }
+  }
+  return issues;
+}
+
+/**
+ * Promote's compatibility rule (OPERATOR-005, final.md §4.4.1): every connection the release's schema uses
+ * must exist in the target env, and its database must already hold the release's tables and columns with
+ * their declared types (promotion runs no DDL). Otherwise 409 SCHEMA_DRIFT naming what is missing.
+ */
+export async function assertCompatible(deps: HubDeps, project: string, env: string, schema: SchemaModel): Promise<void> {
+  const connections = await connectionsOf(deps.store, project, env);
+  const used = [...new Set(Object.values(schema.tables).map((table) => table.connection))].sort();
+  const found: ConnectionDrift[] = [];
+  for (const name of used) {
+    const row = connections.find((candidate) => candidate.name === name);
+    const issues = row ? incompatibilities(schema, name, await introspectConnection(deps, name, row.sealed_url)) : [`connection ${name} does not exist in env ${env}`];
+    if (issues.length > 0) found.push({ connection: name, issues });
+  }
+  if (found.length === 0) return;
+  const message = `target database does not match the release${found.map((entry) => ` on connection ${entry.connection}: ${entry.issues.join(', ')}`).join(';')}`;
+  throw new HttpError('SCHEMA_DRIFT', message, { project, env, drift: found });
 }

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { unauthorized } from '../shared/http-error.ts';
+import { discover } from './oidc-discovery.ts';
 
 const TOKEN_DEADLINE_MS = 5_000;
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'];
@@ -56,10 +57,15 @@ function keySetOf(jwksUri: string): ReturnType<typeof createRemoteJWKSet> {
   return keys;
 }
 
+/** The provider's JWKS URL: as registered, or from its discovery document when it was registered with explicit endpoints only. */
+async function jwksUriOf(provider: ProviderSettings): Promise<string> {
+  return provider.jwks_uri !== '' ? provider.jwks_uri : (await discover(provider.issuer)).jwks_uri;
+}
+
 /** The verified provider subject, or 401 `invalid id token`. */
 export async function verifyIdToken(provider: ProviderSettings, idToken: string, nonce: string): Promise<string> {
   try {
-    const { payload } = await jwtVerify(idToken, keySetOf(provider.jwks_uri), {
+    const { payload } = await jwtVerify(idToken, keySetOf(await jwksUriOf(provider)), {
       issuer: provider.issuer,
       audience: provider.client_id,
       algorithms: ALGORITHMS,

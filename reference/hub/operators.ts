@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { deriveAccessKeys, issueAccessToken, verifyAccessToken } from '../shared/tokens.ts';
 import type { HubConfig } from './config.ts';
-import { badRequest, forbidden, unauthorized } from '../shared/http-error.ts';
+import { forbidden, invalidRole, unauthorized } from '../shared/http-error.ts';
 import type { Store } from './store.ts';
 
 const OPERATOR_CONTEXT = ['__operators__', '__hub__'] as const;
@@ -57,6 +57,7 @@ export async function requireOrgAdmin(store: Store, email: string): Promise<stri
 
 /** A role of the scope's list, else 400 `invalid org role` / `invalid project role`. */
 export function checkRole<T extends string>(value: string, roles: readonly T[], scope: 'org' | 'project'): T {
-  if (!(roles as readonly string[]).includes(value)) throw badRequest(`invalid ${scope} role`);
+  // OPERATOR-006: a role not valid for the scope is 422.
+  if (!(roles as readonly string[]).includes(value)) throw invalidRole(`invalid ${scope} role`);
   return value as T;
 }

@@ -42,7 +42,7 @@ describe('Hub security', () => {
     ]) {
       expectError(await apply({ schema: [{ file: 'schema/evil.yaml', content }] }), 400, 'SCHEMA_VALIDATION_FAILED');
     }
-    expectError(await apply({ permissions: `tables:\n  users:\n    select: { roles: [admin], columns: ['${evil}'] }\n` }), 400, 'SCHEMA_VALIDATION_FAILED');
+    expectError(await apply({ permissions: `tables:\n  users:\n    select: { roles: [admin], columns: ['${evil}'] }\n` }), 422, 'INVALID_PERMISSIONS');
     expectError(await apply({ logics: { [evil]: 'SELECT 1' } }), 400, 'SCHEMA_VALIDATION_FAILED');
     const ref = `r1'); DELETE FROM hub_releases; --`;
     const withDefault = USERS_V1.content.replace('name: { type: string, nullable: true }', `name: { type: string, nullable: true, default: "x'); DROP TABLE users; --" }`);

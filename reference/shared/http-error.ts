@@ -8,6 +8,9 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'SCHEMA_DRIFT'
+  | 'INVALID_PERMISSIONS'
+  | 'INVALID_ROLE'
+  | 'TOO_MANY_REQUESTS'
   | 'INTERNAL_ERROR'
   | 'SERVICE_UNAVAILABLE';
 
@@ -19,6 +22,9 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   SCHEMA_DRIFT: 409,
+  INVALID_PERMISSIONS: 422,
+  INVALID_ROLE: 422,
+  TOO_MANY_REQUESTS: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
 };
@@ -41,6 +47,8 @@ export const notFound = (message: string) => new HttpError('NOT_FOUND', message)
 export const conflict = (message: string, details?: Record<string, unknown>) => new HttpError('CONFLICT', message, details);
 export const unauthorized = (message: string) => new HttpError('UNAUTHORIZED', message);
 export const forbidden = (message = 'insufficient role') => new HttpError('FORBIDDEN', message);
+/** 422: a role name that is not valid for its scope (an API key's reserved role, a membership role). */
+export const invalidRole = (message: string) => new HttpError('INVALID_ROLE', message);
 
 export function envelope(error: HttpError, requestId: string): { error: Record<string, unknown> } {
   return { error: { code: error.code, message: error.message, requestId, ...(error.details ? { details: error.details } : {}) } };

@@ -121,6 +121,10 @@ describe('stk against the Hub process', () => {
     expectExit(blocked, 1);
     assert.equal(blocked.stderr, 'Error: request failed: 409 Conflict (schema drift detected on connection main: extra table audit_tmp)\n');
     await alter(postgres.url('shop_prod'), 'DROP TABLE audit_tmp');
+    const incompatible = await run(['release', 'promote', '--project', 'shop', '--release-id', id, '--to', 'prod']);
+    expectExit(incompatible, 1);
+    assert.equal(incompatible.stderr, 'Error: request failed: 409 Conflict (target database does not match the release on connection main: missing table users)\n');
+    expectExit(await run(['apply', '--project', 'shop', '--env', 'prod', '--ref', 'r1', '--only', 'schema']), 0);
     assert.equal((await run(['release', 'promote', '--project', 'shop', '--release-id', id, '--to', 'prod'])).stdout, `Release promoted to prod: ${id}\n`);
     assert.equal((await run(['release', 'rollback', '--project', 'shop', '--env', 'prod', '--to-release-id', id])).stdout, `Rollback complete: ${id}\n`);
     expectExit(await run(['project', 'invite', 'ci@example.com', '--project', 'shop', '--role', 'deployer']), 0);

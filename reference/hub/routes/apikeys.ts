@@ -1,7 +1,7 @@
 /** Project API keys `<key_id>.<secret>`: secrets hashed, ids opaque, names unique per project/env, revocation immediate. */
 import { hashRandomSecret, randomToken } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
-import { badRequest, conflict, notFound } from '../../shared/http-error.ts';
+import { badRequest, conflict, invalidRole, notFound } from '../../shared/http-error.ts';
 import { name, str } from '../http.ts';
 import { scopedBody, scopedQuery } from './scope.ts';
 import { requireEnv } from './lookup.ts';
@@ -13,10 +13,11 @@ function roles(value: unknown): string[] {
   const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
   if (!list) throw badRequest("field 'roles' is required");
   const clean = list.map((role) => String(role).trim()).filter(Boolean);
-  if (clean.length === 0) throw badRequest("field 'roles' must name at least one role");
+  // OPERATOR-002: role bindings not valid for the project scope are 422.
+  if (clean.length === 0) throw invalidRole("field 'roles' must name at least one role");
   for (const role of clean) {
-    if (!ROLE.test(role)) throw badRequest(`invalid role '${role.slice(0, 64)}'`);
-    if (RESERVED.includes(role)) throw badRequest(`role '${role}' is reserved and cannot be given to an API key`);
+    if (!ROLE.test(role)) throw invalidRole(`invalid role '${role.slice(0, 64)}'`);
+    if (RESERVED.includes(role)) throw invalidRole(`role '${role}' is reserved and cannot be given to an API key`);
   }
   return clean;
 }

@@ -160,19 +160,20 @@ describe('apply', () => {
       [{ permissions: 'tables:\n  users:\n    select: { roles: [admin], columns: ["*", email] }\n' }, 'config/permissions.yaml', 'tables.users.select.columns'],
       [{ permissions: 'tables:\n  users:\n    select: { roles: [] }\n' }, 'config/permissions.yaml', 'tables.users.select.roles'],
       [{ permissions: 'tables:\n  users:\n    select: [{ roles: [admin], when: x }]\n' }, 'config/permissions.yaml', 'tables.users.select[0].when'],
-      [{ permissions: 'tables:\n  users:\n    update: { roles: [a], condition: "resource.id = request.auth.sub" }\n' }, 'config/permissions.yaml', 'tables.users.update.condition'],
-      [{ permissions: 'tables:\n  users:\n    update: { roles: [a], condition: "resource.nosuch == \'x\'" }\n' }, 'config/permissions.yaml', 'tables.users.update.condition'],
+      [{ permissions: 'tables:\n  users:\n    update: { roles: [a], condition: 5 }\n' }, 'config/permissions.yaml', 'tables.users.update.condition'],
       [{ logics: { whoami: '---\nauth: everyone\n---\nSELECT 1' } }, 'logics/whoami.sql', 'auth'],
       [{ logics: { 'Bad Name': 'SELECT 1' } }, 'logics/Bad Name.sql', '(name)'],
       [{ logics: { items: '---\nparams:\n  n: { type: decimal }\n---\nSELECT :n' } }, 'logics/items.sql', 'params.n.type'],
       [{ logics: { items: '---\nparams:\n  n: { type: int, default: "x" }\n---\nSELECT :n' } }, 'logics/items.sql', 'params.n.default'],
       [{ logics: { items: '---\nparams:\n  n: { type: int }\n---\nSELECT :n, :m' } }, 'logics/items.sql', '(sql)'],
-      [{ logics: { items: '---\ncondition: "a = b"\n---\nSELECT 1' } }, 'logics/items.sql', 'condition'],
+      [{ logics: { items: '---\ncondition: 5\n---\nSELECT 1' } }, 'logics/items.sql', 'condition'],
       [{ logics: { items: '---\nroles: admin: x\n---\nSELECT 1' } }, 'logics/items.sql', '(front-matter)'],
     ];
     for (const [extra, file, path] of cases) {
       const reply = await apply(project, 'bad', extra);
-      expectError(reply, 400, 'SCHEMA_VALIDATION_FAILED');
+      // OPERATOR-004: a permissions document apply refuses is 422; schema and logic files are 400.
+      if (file === 'config/permissions.yaml') expectError(reply, 422, 'INVALID_PERMISSIONS');
+      else expectError(reply, 400, 'SCHEMA_VALIDATION_FAILED');
       assert.deepEqual(reply.json?.error?.details, { file, path }, reply.text);
       assert.ok(String(reply.json?.error?.message).startsWith(`${file}: ${path}: `), reply.text);
     }
@@ -181,6 +182,12 @@ describe('apply', () => {
     expectError(await hub.call('GET', `/api/releases/current?project=${project}&env=dev`, undefined, { token: hub.owner }), 404, 'NOT_FOUND');
     const fine = { logics: { whoami: "---\nauth: authenticated\nparams:\n  n: { type: int, default: 3 }\n---\n-- :ignored in a comment\nSELECT :auth.sub AS sub, :n::int AS n, ':not' AS s" } };
     expectOk(await apply(project, 'good', fine));
+    // Conditions are evaluated by the Bridge when called (LOGICS-008, SECURITY-003): apply takes them as written.
+    const later = {
+      logics: { malformed: '---\ncondition: request.params.owner_id = request.auth.sub\n---\nSELECT 1', guarded: '---\nauth:\n  roles: [admin]\n---\nSELECT 1' },
+      permissions: 'tables:\n  users:\n    update: { roles: [a], condition: "resource.nosuch = \'x\'" }\n',
+    };
+    expectOk(await apply(project, 'later', later));
   });
 
   test('environment problems: no main connection is a schema error, an unreachable database a 400, unknown env a 404', async () => {

@@ -28,7 +28,8 @@ describe('credentials', () => {
     expectOk(await create({ env: 'prod' }), 'the same name in another env is independent');
     const other = await createProject(hub);
     const otherKey = String(expectOk(await hub.call('POST', '/api/apikeys/create', { project: other.project, env: 'dev', name: 'server', roles: ['reader'] }, owner())).api_key);
-    for (const roles of [['public'], ['authenticated'], [], ' , ', ['Bad Role']]) expectError(await create({ name: 'other', roles }), 400, 'BAD_REQUEST');
+    // OPERATOR-002: role bindings not valid for the project scope are 422.
+    for (const roles of [['public'], ['authenticated'], [], ' , ', ['Bad Role']]) expectError(await create({ name: 'other', roles }), 422, 'INVALID_ROLE');
     expectError(await create({ name: 'Bad Name' }), 400, 'BAD_REQUEST');
     expectOk(await create({ name: 'split', roles: ' admin, ,reader ' }));
     const listed = await hub.call('GET', `/api/apikeys/list?project=${project}&env=dev`, undefined, owner());
@@ -82,7 +83,8 @@ describe('credentials', () => {
     expectError(missing, 404, 'NOT_FOUND');
     assert.equal(missing.headers.get('set-cookie'), null);
     expectError(await hub.call('POST', '/api/endusers/signup', { ...body, email: 'not-an-email' }), 400, 'BAD_REQUEST');
-    expectError(await hub.call('POST', '/api/endusers/signup', { ...body, email: 'b@example.com', password: 'seven77' }), 400, 'BAD_REQUEST');
+    expectError(await hub.call('POST', '/api/endusers/signup', { ...body, email: 'b@example.com', password: '' }), 400, 'BAD_REQUEST');
+    expectOk(await hub.call('POST', '/api/endusers/signup', { ...body, email: 'short@example.com', password: 'pw' }), 'no length rule beyond non-empty');
     const secure = await hub.call('POST', '/api/endusers/login', body, { headers: { 'x-forwarded-proto': 'https' } });
     assert.match(secure.headers.get('set-cookie') ?? '', /; Secure$/);
     assert.deepEqual(expectOk(await hub.call('POST', '/internal/tokens/verify', { token }, service)), {

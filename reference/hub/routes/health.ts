@@ -1,5 +1,4 @@
 import type { HubApp, HubDeps } from '../deps.ts';
-import { envelope, HttpError } from '../../shared/http-error.ts';
 
 const READY_DEADLINE_MS = 2_000;
 
@@ -11,7 +10,10 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
-/** Liveness never consults a dependency; readiness asks the state store, within 2 seconds. */
+/**
+ * Liveness never consults a dependency; readiness asks the state store, within 2 seconds.
+ * Not ready is `503 {"ok": false}` (OPERATOR-007), a probe's answer rather than an API error.
+ */
 export function registerHealthRoutes(app: HubApp, deps: HubDeps): void {
   const live = { ok: true };
   app.get('/health', (c) => c.json(live));
@@ -21,8 +23,8 @@ export function registerHealthRoutes(app: HubApp, deps: HubDeps): void {
       await withDeadline(deps.store.ping(), READY_DEADLINE_MS);
       return c.json({ ok: true });
     } catch {
-      const failure = new HttpError('SERVICE_UNAVAILABLE', 'state store unreachable');
-      return c.json({ ok: false, ...envelope(failure, c.get('requestId')) }, 503);
+      deps.log(`readyz: state store unreachable id=${c.get('requestId')}`);
+      return c.json({ ok: false }, 503);
     }
   });
 }

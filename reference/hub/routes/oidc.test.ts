@@ -36,7 +36,7 @@ describe('OIDC providers', () => {
     const created = await hub.call('POST', '/api/oidc/providers', body, { token: hub.owner });
     assert.equal(created.status, 201, created.text);
     assert.deepEqual({ ...created.json, created_at: undefined }, {
-      name: 'idp', project, env: 'dev', issuer, client_id: 'santokit-test', redirect_uris: ['https://app.example.test/cb'],
+      id: 'idp', name: 'idp', project, env: 'dev', issuer, client_id: 'santokit-test', redirect_uris: ['https://app.example.test/cb'],
       authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks`, created_at: undefined,
     });
     const listed = await hub.call('GET', `/api/oidc/providers?project=${project}&env=dev`, undefined, { token: hub.owner });
@@ -72,6 +72,11 @@ describe('OIDC providers', () => {
     expectError(await create({}, deployer.token), 403, 'FORBIDDEN', /^insufficient role$/);
     const explicit = { issuer: 'https://idp.example.test', authorization_endpoint: 'https://idp.example.test/a', token_endpoint: 'https://idp.example.test/t', jwks_uri: 'https://idp.example.test/k' };
     assert.equal((await create({ ...explicit, name: 'explicit' })).status, 201, 'explicit endpoints skip discovery');
+    // AUTH-002's own field names, no discovery (the issuer is unreachable here), JWKS looked up when a token must be verified.
+    const named = await create({ name: 'named', issuer: 'https://accounts.example.invalid', auth_url: 'https://accounts.example.invalid/auth', token_url: 'https://accounts.example.invalid/token', userinfo_url: 'https://accounts.example.invalid/userinfo' });
+    assert.equal(named.status, 201, named.text);
+    assert.deepEqual([named.json?.id, named.json?.authorization_endpoint, named.json?.token_endpoint, named.json?.jwks_uri], ['named', 'https://accounts.example.invalid/auth', 'https://accounts.example.invalid/token', '']);
+    expectError(await create({ name: 'half', issuer: 'https://accounts.example.invalid', auth_url: 'https://accounts.example.invalid/auth' }), 400, 'BAD_REQUEST', /token_url/);
     const strict = createHubApp({ ...hub.deps, config: { ...hub.deps.config, testMode: false } });
     const outsideTestMode = await strict.request('/api/oidc/providers', {
       method: 'POST',

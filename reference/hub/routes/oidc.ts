@@ -4,20 +4,32 @@
  * never returned. The login/link flow (AUTH-004) is routes/oidc-flow.ts.
  */
 import type { HubApp, HubDeps } from '../deps.ts';
-import { conflict, notFound } from '../../shared/http-error.ts';
+import { badRequest, conflict, notFound } from '../../shared/http-error.ts';
 import { name, optionalStr, str, type Body } from '../http.ts';
-import { checkEndpoint, checkIssuer, checkRedirectUris, discover, ENDPOINT_FIELDS, type Endpoints } from '../oidc-discovery.ts';
+import { checkEndpoint, checkIssuer, checkRedirectUris, discover, type Endpoints } from '../oidc-discovery.ts';
 import { requireEnv } from './lookup.ts';
 import { scopedBody, scopedQuery } from './scope.ts';
 
-const COLUMNS = `name, project, env, issuer, client_id, redirect_uris, authorization_endpoint, token_endpoint, jwks_uri, created_at`;
+// `id` is the provider's name: AUTH-002 answers with the registered provider's id or name.
+const COLUMNS = `name AS id, name, project, env, issuer, client_id, redirect_uris, authorization_endpoint, token_endpoint, jwks_uri, created_at`;
 
-/** The three endpoints when the request gives all of them (discovery is then skipped), else undefined. */
+/**
+ * The endpoints the request names: `auth_url` / `token_url` (AUTH-002's names) or
+ * `authorization_endpoint` / `token_endpoint` (discovery's), and optionally `jwks_uri`.
+ * With both endpoints given no discovery runs; a missing `jwks_uri` is then looked up
+ * from the issuer when an ID token must be verified. With neither, undefined.
+ */
 function givenEndpoints(body: Body): Endpoints | undefined {
-  const values = ENDPOINT_FIELDS.map((field) => optionalStr(body, field));
-  if (values.some((value) => value === undefined)) return undefined;
-  const [authorization, token, jwks] = ENDPOINT_FIELDS.map((field, index) => checkEndpoint(field, values[index] ?? ''));
-  return { authorization_endpoint: authorization ?? '', token_endpoint: token ?? '', jwks_uri: jwks ?? '' };
+  const authorization = optionalStr(body, 'authorization_endpoint') ?? optionalStr(body, 'auth_url');
+  const token = optionalStr(body, 'token_endpoint') ?? optionalStr(body, 'token_url');
+  const jwks = optionalStr(body, 'jwks_uri');
+  if (authorization === undefined && token === undefined && jwks === undefined) return undefined;
+  if (authorization === undefined || token === undefined) throw badRequest('give both auth_url and token_url (or neither, to use discovery)');
+  return {
+    authorization_endpoint: checkEndpoint('auth_url', authorization),
+    token_endpoint: checkEndpoint('token_url', token),
+    jwks_uri: jwks === undefined ? '' : checkEndpoint('jwks_uri', jwks),
+  };
 }
 
 export function registerOidcRoutes(app: HubApp, deps: HubDeps): void {

@@ -118,8 +118,8 @@ describe('operator RBAC', () => {
   test('role names are checked after the caller, per scope; org owner rules', async () => {
     const { project } = await createProject(hub);
     const owner = { token: hub.owner };
-    expectError(await hub.call('POST', '/api/project/invite', { project, email: 'w@example.com', role: 'owner' }, owner), 400, 'BAD_REQUEST', /^invalid project role$/);
-    expectError(await hub.call('POST', '/api/org/invite', { email: 'w@example.com', role: 'deployer' }, owner), 400, 'BAD_REQUEST', /^invalid org role$/);
+    expectError(await hub.call('POST', '/api/project/invite', { project, email: 'w@example.com', role: 'owner' }, owner), 422, 'INVALID_ROLE', /^invalid project role$/);
+    expectError(await hub.call('POST', '/api/org/invite', { email: 'w@example.com', role: 'deployer' }, owner), 422, 'INVALID_ROLE', /^invalid org role$/);
     const viewer = await operatorWithRole(hub, project, 'viewer');
     expectError(await hub.call('POST', '/api/project/invite', { project, email: 'w@example.com', role: 'owner' }, { token: viewer.token }), 403, 'FORBIDDEN');
     expectError(await hub.call('POST', '/api/project/invite', { project: 'nosuch', email: 'w@example.com', role: 'viewer' }, { token: viewer.token }), 403, 'FORBIDDEN', /^insufficient role$/);

@@ -63,13 +63,18 @@ describe('releases and the drift gate', () => {
     const r1 = String(expectOk(await apply(project, 'dev', 'r1')).release_id);
     const r2 = String(expectOk(await apply(project, 'dev', 'r2')).release_id);
     expectError(await promote({ project, from: 'prod', to: 'dev' }), 404, 'NOT_FOUND', /^no current release$/);
+    // OPERATOR-005: promote runs no DDL, so a target database without the release's tables is refused.
+    expectError(await promote({ project, from: 'dev', to: 'prod' }), 409, 'SCHEMA_DRIFT', /^target database does not match the release on connection main: missing table users$/);
+    expectOk(await apply(project, 'prod', 'r1', { only: 'schema' }));
+    const tables = `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`;
+    const prodTables = await sql(urls.prod ?? '', tables);
     assert.deepEqual(expectOk(await promote({ project, from: 'dev', to: 'prod' })), { ok: true, project, env: 'prod', release_id: r2 });
     assert.equal(await currentId(project, 'prod'), r2);
     expectOk(await promote({ project, release_id: r1, to: 'prod' }));
     assert.equal(await currentId(project, 'prod'), r1);
     const prodList = items(await hub.call('GET', `/api/releases?project=${project}&env=prod`, undefined, owner()));
     assert.deepEqual(prodList.map((row) => [row.id, row.current]), [[r2, false], [r1, true]]);
-    assert.deepEqual(await sql(urls.prod ?? '', `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`), [], 'promote runs no DDL');
+    assert.deepEqual(await sql(urls.prod ?? '', tables), prodTables, 'promote runs no DDL');
     expectError(await promote({ project, from: 'dev', release_id: r1, to: 'prod' }), 400, 'BAD_REQUEST');
     expectError(await promote({ project, to: 'prod' }), 400, 'BAD_REQUEST');
     expectError(await promote({ project, release_id: 'nosuch', to: 'prod' }), 404, 'NOT_FOUND');
@@ -137,7 +142,8 @@ describe('releases and the drift gate', () => {
     await sql(urls.dev ?? '', 'ALTER TABLE users ADD COLUMN c text');
     expectOk(await promote({ project, from: 'dev', to: 'prod' }), 'drift in the source does not matter');
     await sql(urls.staging ?? '', 'CREATE TABLE handmade (id int)');
-    expectOk(await promote({ project, from: 'dev', to: 'staging' }), 'no baseline, no drift');
+    await sql(urls.staging ?? '', 'CREATE TABLE users (id text PRIMARY KEY, email text, name text, created_at timestamp, c text)');
+    expectOk(await promote({ project, from: 'dev', to: 'staging' }), 'no baseline, no drift; the tables the release needs are there');
   });
 
   test('every kind of drift is named; snapshot failures keep the old baseline', async () => {

@@ -1,6 +1,7 @@
 /** Release listing and pointer moves: current, history, list, show, promote (drift-gated), rollback. */
 import type { HubApp, HubDeps } from '../deps.ts';
-import { assertNoDrift } from '../drift.ts';
+import { assertCompatible, assertNoDrift } from '../drift.ts';
+import type { SchemaModel } from '../schema/model.ts';
 import { badRequest, notFound } from '../../shared/http-error.ts';
 import { name, optionalStr, queryParam, readBody } from '../http.ts';
 import { scopedBody, scopedQuery } from './scope.ts';
@@ -101,6 +102,7 @@ export function registerReleaseRoutes(app: HubApp, deps: HubDeps): void {
       if (!release || release.project !== project) throw notFound('release not found');
     }
     await assertNoDrift(deps, project, to);
+    await assertCompatible(deps, project, to, release.body.schema as SchemaModel);
     await movePointer(store, project, to, release.id, 'promote', operator);
     await deps.events?.publish({ scope: 'release', project, env: to });
     return c.json({ ok: true, project, env: to, release_id: release.id });

@@ -54,7 +54,8 @@ export function defaultSql(column: ColumnDef): string {
   }
   switch (column.type) {
     case 'timestamp':
-      return value === 'now' ? 'now()' : `${quoted(String(value))}::timestamptz`;
+      // `timestamp` columns hold UTC wall-clock time without a zone (as Santokit maps them).
+      return value === 'now' ? "(now() AT TIME ZONE 'UTC')" : `(${quoted(String(value))}::timestamptz AT TIME ZONE 'UTC')`;
     case 'json':
       return `${quoted(JSON.stringify(value))}::jsonb`;
     case 'boolean':

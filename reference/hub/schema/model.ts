@@ -11,7 +11,7 @@ export const SCALAR_TYPES: Readonly<Record<string, string>> = {
   decimal: 'numeric',
   boolean: 'boolean',
   json: 'jsonb',
-  timestamp: 'timestamp with time zone',
+  timestamp: 'timestamp without time zone',
   bytes: 'bytea',
   file: 'text',
 };

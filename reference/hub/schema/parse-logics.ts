@@ -1,10 +1,12 @@
 /**
- * Validation of `logics/**\/*.sql` at apply: names, front-matter shape, CEL
- * syntax of the condition, and that every `:placeholder` names a declared
- * param or `auth.sub` / `auth.roles`. The Bridge interprets the rest.
+ * Validation of `logics/**\/*.sql` at apply: names, front-matter shape, and
+ * that every `:placeholder` names a declared param or `auth.sub` /
+ * `auth.roles`. A `condition` is only required to be text: the Bridge
+ * parses and evaluates it when the logic is called (LOGICS-008), so a
+ * malformed one fails its own calls with 400 and nothing else.
  */
 import { parse as parseYaml } from 'yaml';
-import { checkCel, ROLE } from './parse-bundle.ts';
+import { ROLE } from './parse-bundle.ts';
 import { invalid, shown } from './parse-schema.ts';
 
 const LOGIC_NAME = /^[a-z0-9_-]+(\/[a-z0-9_-]+)*$/;
@@ -62,11 +64,14 @@ function checkFrontMatter(front: string, file: string): string[] {
   if (parsed === null || parsed === undefined) return [];
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid(file, '(front-matter)', 'must be a mapping');
   const { auth, roles, params, condition } = parsed as Record<string, unknown>;
-  if (auth !== undefined && auth !== 'public' && auth !== 'authenticated') throw invalid(file, 'auth', 'must be public or authenticated');
-  if (roles !== undefined && !(Array.isArray(roles) && roles.every((role) => typeof role === 'string' && ROLE.test(role)))) {
-    throw invalid(file, 'roles', 'must be a list of role names');
-  }
-  if (condition !== undefined) checkCel(condition, file, 'condition');
+  const isRoles = (value: unknown) => Array.isArray(value) && value.every((role) => typeof role === 'string' && ROLE.test(role));
+  if (auth !== null && typeof auth === 'object' && !Array.isArray(auth)) {
+    // The release-snapshot form `auth: { roles: [...] }` (LOGICS-006): authenticated, guarded by roles.
+    const keys = Object.keys(auth);
+    if (keys.some((key) => key !== 'roles') || !isRoles((auth as Record<string, unknown>).roles)) throw invalid(file, 'auth', 'as a mapping must be { roles: [role, …] }');
+  } else if (auth !== undefined && auth !== 'public' && auth !== 'authenticated') throw invalid(file, 'auth', 'must be public, authenticated or { roles: [...] }');
+  if (roles !== undefined && !isRoles(roles)) throw invalid(file, 'roles', 'must be a list of role names');
+  if (condition !== undefined && (typeof condition !== 'string' || condition.trim() === '')) throw invalid(file, 'condition', 'must be a CEL expression (text)');
   return checkParams(params, file);
 }
 
