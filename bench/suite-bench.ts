@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { costOfCommand, ms, type CommandCost } from './measure.ts';
+import { cpuBreakdown } from './cpu-breakdown.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(ROOT, 'bin/santokit-it.js');
@@ -67,6 +68,12 @@ function compare(label: string, selection: readonly string[]): { lines: string[]
   };
 }
 
+/** CPU seconds each scenario costs on this machine, stack start and teardown included. */
+function cpuPerScenario(run: Run): string[] {
+  if (run.cpuMs === undefined) return [];
+  return [`CPU per scenario (whole suite, default jobs, cold): ${seconds(run.cpuMs)} over ${run.scenarios} scenarios = ${(run.cpuMs / 1000 / run.scenarios).toFixed(2)} s`];
+}
+
 export async function suiteBench(): Promise<string[]> {
   const domains = compare('--domain operator --domain auth', ['--domain', 'operator', '--domain', 'auth', '--status', 'implemented']);
   const suite = compare('--from-plan --status implemented', ['--from-plan', '--status', 'implemented']);
@@ -77,5 +84,7 @@ export async function suiteBench(): Promise<string[]> {
     `whole suite cold at the default jobs: ${ms(wall)} (target < ${ms(SUITE_TARGET_MS)}: ${wall < SUITE_TARGET_MS ? 'met' : 'NOT met'})`,
     `speed-up of the default jobs over --jobs 1: ${suite.speedUp.toFixed(2)}× (target ≥ ${SPEED_UP_TARGET}×: ${suite.speedUp >= SPEED_UP_TARGET ? 'met' : 'NOT met'})`,
     `stack start share of that run: ${ms(suite.parallel.stackMs)} (${((100 * suite.parallel.stackMs) / wall).toFixed(1)} %)`,
+    ...cpuPerScenario(suite.parallel),
+    ...cpuBreakdown(ROOT, ['--from-plan', '--status', 'implemented']),
   ];
 }
