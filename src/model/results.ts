@@ -20,7 +20,8 @@ export interface ScenarioError {
   readonly timedOut?: boolean;
 }
 
-export interface ScenarioResult {
+/** What every result carries, whatever its outcome (runner/scenario-result.ts makes it, once). */
+export interface ScenarioMeta {
   readonly id: string;
   readonly file: string;
   readonly name: string;
@@ -29,21 +30,48 @@ export interface ScenarioResult {
   readonly domain: string;
   /** `implemented` when the capability is missing from the catalog: a failure is then a failure. */
   readonly capabilityStatus: CapabilityStatus;
-  readonly outcome: Outcome;
-  /** Whether the scenario's own last attempt passed, before status-awareness. */
-  readonly passed: boolean;
-  readonly attempts: number;
-  readonly durationMs: number;
-  readonly error?: ScenarioError;
   /** The known-failure baseline entry that applied (`--expectations`): it made a failure expected, or a pass unexpected. */
   readonly expectation?: { readonly expect: 'fail' | 'skip'; readonly reason: string; readonly file: string; readonly line: number };
+}
+
+interface ScenarioRun extends ScenarioMeta {
+  /** Attempts made (0 for a scenario that never started). */
+  readonly attempts: number;
+  readonly durationMs: number;
   readonly transcript: readonly TranscriptEntry[];
   /** The service log lines of the last attempt (by its request ids, else its time window). */
   readonly logTails: readonly LogTail[];
-  readonly skipReason?: string;
   /** A retried scenario's attempts before the last one, oldest first; the last one is the result itself. */
   readonly earlierAttempts?: readonly AttemptRecord[];
 }
+
+/** The scenario's own last attempt passed; the outcome says what that means for its capability. */
+export interface PassedResult extends ScenarioRun {
+  readonly outcome: 'passed' | 'flaky' | 'unexpected-pass';
+  readonly passed: true;
+  readonly error?: never;
+  readonly skipReason?: never;
+}
+
+/** The scenario's own last attempt failed; `expected-failure` when its capability is not implemented yet. */
+export interface FailedResult extends ScenarioRun {
+  readonly outcome: 'failed' | 'expected-failure';
+  readonly passed: false;
+  readonly error?: ScenarioError;
+  readonly skipReason?: never;
+}
+
+/** Never ran to an end: interrupted, bailed, the stack failed, a baseline `skip`, or skipped by the test itself. */
+export interface SkippedResult extends ScenarioRun {
+  readonly outcome: 'skipped';
+  /** Kept in results.json (schema 1) for readers that test it; always false. */
+  readonly passed: false;
+  readonly error?: never;
+  readonly skipReason: string;
+}
+
+/** One scenario's result: a union on `outcome` (and on `passed`). */
+export type ScenarioResult = PassedResult | FailedResult | SkippedResult;
 
 /** One attempt of a retried scenario, as it ended. */
 export interface AttemptRecord {

@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import type { RunnableScenario } from './import-scenarios.ts';
 import type { ScenarioContext } from '../scenarios/kit/context.ts';
 import type { LogTail } from '../model/stack.ts';
-import { outcomeOf } from './outcome.ts';
+import { endedResult, skippedResult } from './scenario-result.ts';
 import type { AttemptRecord, ScenarioError, ScenarioResult } from '../model/results.ts';
 import { Transcript, type TranscriptEntry } from '../model/transcript.ts';
 
@@ -36,32 +36,17 @@ export async function executeScenario(scenario: RunnableScenario, options: Execu
     if (attempt.passed) break;
   }
   const attempt = done.at(-1);
-  const attempts = done.length;
-  const status = scenario.document?.status?.value;
-  const capabilityStatus = status === 'planned' || status === 'in_progress' ? status : 'implemented';
-  const base = {
-    id: scenario.id,
-    file: scenario.file,
-    name: scenario.name,
-    line: scenario.line,
-    capability: scenario.capability,
-    domain: scenario.document?.domain?.value ?? scenario.file.split('/').at(-2) ?? '',
-    capabilityStatus,
-    attempts,
-    durationMs: Math.round(performance.now() - started),
-  } as const;
-  if (attempt === undefined) {
-    return { ...base, outcome: 'skipped', passed: false, transcript: [], logTails: [], skipReason: 'interrupted' };
-  }
-  return {
-    ...base,
-    outcome: outcomeOf(capabilityStatus, attempt.passed, attempts),
+  const durationMs = Math.round(performance.now() - started);
+  if (attempt === undefined) return skippedResult(scenario, 'interrupted', { durationMs });
+  return endedResult(scenario, {
     passed: attempt.passed,
+    attempts: done.length,
+    durationMs,
     ...(attempt.error ? { error: attempt.error } : {}),
     transcript: attempt.transcript,
     logTails: attempt.logTails,
-    ...(attempts > 1 ? { earlierAttempts: done.slice(0, -1).map(record) } : {}),
-  };
+    earlierAttempts: done.slice(0, -1).map(record),
+  });
 }
 
 function record(attempt: Attempt, index: number): AttemptRecord {

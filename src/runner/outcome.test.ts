@@ -5,10 +5,10 @@ import type { Outcome, ScenarioResult } from '../model/results.ts';
 import type { CapabilityStatus } from '../model/capability.ts';
 
 function result(capability: string, status: CapabilityStatus, outcome: Outcome): ScenarioResult {
-  return {
-    id: `${capability}-${outcome}`, file: 'f.ts', name: outcome, line: 1, capability, domain: 'crud', capabilityStatus: status,
-    outcome, passed: outcome !== 'failed' && outcome !== 'expected-failure', attempts: 1, durationMs: 5, transcript: [], logTails: [],
-  };
+  const base = { id: `${capability}-${outcome}`, file: 'f.ts', name: outcome, line: 1, capability, domain: 'crud', capabilityStatus: status, attempts: 1, durationMs: 5, transcript: [], logTails: [] };
+  if (outcome === 'skipped') return { ...base, outcome, passed: false, skipReason: 'not run' };
+  if (outcome === 'failed' || outcome === 'expected-failure') return { ...base, outcome, passed: false };
+  return { ...base, outcome, passed: true };
 }
 
 describe('outcomes', () => {

@@ -2,8 +2,11 @@
 import type { CapabilityStatus } from '../model/capability.ts';
 import type { CapabilityDocument } from '../plan/types.ts';
 import { ExitCode } from '../errors.ts';
-import { OUTCOMES, type CapabilitySummary, type Outcome, type ScenarioResult } from '../model/results.ts';
+import { OUTCOMES, type CapabilitySummary, type FailedResult, type Outcome, type PassedResult, type ScenarioResult } from '../model/results.ts';
 
+export function outcomeOf(status: CapabilityStatus, passed: true, attempts: number): PassedResult['outcome'];
+export function outcomeOf(status: CapabilityStatus, passed: false, attempts: number): FailedResult['outcome'];
+export function outcomeOf(status: CapabilityStatus, passed: boolean, attempts: number): Outcome;
 export function outcomeOf(status: CapabilityStatus, passed: boolean, attempts: number): Outcome {
   if (status !== 'implemented') return passed ? 'unexpected-pass' : 'expected-failure';
   if (!passed) return 'failed';

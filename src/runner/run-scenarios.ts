@@ -1,5 +1,4 @@
 /** The scenario phase of a run: a bounded parallel pool, bail, and skipped results for what never ran. */
-import type { SelectedScenario } from '../plan/select.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { createScenarioContext } from '../scenarios/kit/context.ts';
 import type { StackHandles } from '../stack/types.ts';
@@ -11,6 +10,7 @@ import { executePytest } from './pytest/execute-pytest.ts';
 import type { PytestSession } from './pytest/pytest-session.ts';
 import type { ScenarioResult } from '../model/results.ts';
 import { collectScenarioLogs } from './scenario-logs.ts';
+import { skippedResult } from './scenario-result.ts';
 import { runPool } from './scheduler.ts';
 import { longestFirst, readTimings } from './timings.ts';
 
@@ -79,22 +79,4 @@ function logsOf(stack: StackHandles): ExecuteOptions['logs'] {
   return (transcript, from, to) => collectScenarioLogs(linesSince, transcript, from, to);
 }
 
-export function skippedResult(scenario: SelectedScenario, reason: string): ScenarioResult {
-  const status = scenario.document?.status?.value;
-  return {
-    id: scenario.id,
-    file: scenario.file,
-    name: scenario.name,
-    line: scenario.line,
-    capability: scenario.capability,
-    domain: scenario.document?.domain?.value ?? '',
-    capabilityStatus: status === 'planned' || status === 'in_progress' ? status : 'implemented',
-    outcome: 'skipped',
-    passed: false,
-    attempts: 0,
-    durationMs: 0,
-    transcript: [],
-    logTails: [],
-    skipReason: reason,
-  };
-}
+export { skippedResult };

@@ -7,7 +7,10 @@ import type { ScenarioResult } from '../model/results.ts';
 import { longestFirst, readTimings, writeTimings } from './timings.ts';
 
 function result(id: string, durationMs: number, outcome: ScenarioResult['outcome'] = 'passed'): ScenarioResult {
-  return { id, file: 'f.ts', name: id, line: 1, capability: 'X-001', domain: 'crud', capabilityStatus: 'implemented', outcome, passed: true, attempts: outcome === 'skipped' ? 0 : 1, durationMs, transcript: [], logTails: [] };
+  const base = { id, file: 'f.ts', name: id, line: 1, capability: 'X-001', domain: 'crud', capabilityStatus: 'implemented', durationMs, transcript: [], logTails: [] } as const;
+  if (outcome === 'skipped') return { ...base, outcome, passed: false, attempts: 0, skipReason: 'not run' };
+  if (outcome === 'failed' || outcome === 'expected-failure') return { ...base, outcome, passed: false, attempts: 1 };
+  return { ...base, outcome, passed: true, attempts: 1 };
 }
 
 describe('timings', () => {

@@ -9,7 +9,7 @@ import type { ScenarioResult } from '../../model/results.ts';
 import type { LogTail } from '../../model/stack.ts';
 import type { TranscriptEntry } from '../../model/transcript.ts';
 import type { SelectedScenario } from '../../plan/select.ts';
-import { outcomeOf } from '../outcome.ts';
+import { endedResult, skippedResult } from '../scenario-result.ts';
 import { readAttempt, type PytestAttempt } from './pytest-attempt.ts';
 import { runPytestProcess } from './pytest-process.ts';
 import type { PytestSession } from './pytest-session.ts';
@@ -37,34 +37,18 @@ export async function executePytest(test: SelectedScenario, options: PytestExecu
     span.to = Date.now();
     if (attempt.status !== 'failed') break;
   }
-  const status = test.document?.status?.value;
-  const capabilityStatus = status === 'planned' || status === 'in_progress' ? status : 'implemented';
-  const base = {
-    id: test.id,
-    file: test.file,
-    name: test.name,
-    line: test.line,
-    capability: test.capability,
-    domain: test.document?.domain?.value ?? test.file.split('/').at(-2) ?? '',
-    capabilityStatus,
-    attempts,
-    durationMs: Math.round(performance.now() - started),
-  } as const;
-  if (attempt === undefined || options.signal.aborted) {
-    return { ...base, outcome: 'skipped', passed: false, transcript: attempt?.transcript ?? [], logTails: [], skipReason: 'interrupted' };
-  }
-  if (attempt.status === 'skipped') {
-    return { ...base, outcome: 'skipped', passed: false, transcript: attempt.transcript, logTails: [], skipReason: attempt.skipReason ?? 'skipped by pytest' };
-  }
+  const durationMs = Math.round(performance.now() - started);
+  if (attempt === undefined || options.signal.aborted) return skippedResult(test, 'interrupted', { attempts, durationMs, transcript: attempt?.transcript ?? [] });
+  if (attempt.status === 'skipped') return skippedResult(test, attempt.skipReason ?? 'skipped by pytest', { attempts, durationMs, transcript: attempt.transcript });
   const passed = attempt.status === 'passed';
-  return {
-    ...base,
-    outcome: outcomeOf(capabilityStatus, passed, attempts),
+  return endedResult(test, {
     passed,
+    attempts,
+    durationMs,
     ...(attempt.error ? { error: attempt.error } : {}),
     transcript: attempt.transcript,
     logTails: passed ? [] : await options.logs(attempt.transcript, span.from, span.to),
-  };
+  });
 }
 
 async function runAttempt(test: SelectedScenario, options: PytestExecuteOptions): Promise<PytestAttempt> {
