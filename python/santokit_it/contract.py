@@ -34,7 +34,9 @@ class StackContract:
         self.repo_root = data["repoRoot"]
         self.scratch_dir = data["scratchDir"]
         self.fixture = data.get("fixture", "compose_env")
-        self.sql = dict(data["sql"])
+        # The runner's helper endpoint: POST <url>/sql, and <url>/stk when stk runs in a container.
+        self.runner = dict(data["runner"])
+        self.stk_via = data.get("stkVia", "local")
         # Longest prefix first, so /workspace/tests wins over /workspace.
         self.mounts = sorted(data.get("mounts", {}).items(), key=lambda item: -len(item[0]))
 

@@ -91,7 +91,7 @@ class StackHarness:
 
     def sql(self, database, text, values=None):
         """Runs SQL in ``database`` of the stack's PostgreSQL as its admin role; returns per-statement results."""
-        return run_sql(self._contract.sql, database, text, values, self._record)
+        return run_sql(self._contract.runner, database, text, values, self._record)
 
     def database_url(self, database):
         """URL of ``database`` as the Hub and Bridge reach it."""

@@ -125,7 +125,7 @@ def main(argv):
     database = options.database or os.environ.get("PGDATABASE") or "postgres"
     for batch in options.batches:
         try:
-            results = run_sql(contract.sql, database, batch)
+            results = run_sql(contract.runner, database, batch)
         except SqlError as error:
             print(f"ERROR:  {error}", file=sys.stderr)
             return 1

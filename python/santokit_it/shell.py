@@ -2,7 +2,8 @@
 
 The Santokit harness runs ``stk`` and ``psql`` inside its compose
 containers. Here both run on this machine: a folder of two small launchers
-goes first on PATH. ``stk`` starts the stack's own ``stk``; ``psql`` is
+goes first on PATH. ``stk`` starts the stack's own ``stk`` (or, when that
+runs in a container, asks the runner to: stk_remote.py); ``psql`` is
 ``python -m santokit_it.psql``, which sends SQL through the runner's SQL
 endpoint as the stack's admin role (see psql.py for what it understands).
 """
@@ -22,8 +23,11 @@ class Shell:
         self._contract = contract
         self._recorder = recorder
         self._bin = tempfile.mkdtemp(prefix="bin-", dir=contract.scratch_dir)
-        self._write_launcher("stk", " ".join(shlex.quote(part) for part in contract.stk) + ' "$@"')
         python = shlex.quote(sys.executable)
+        if contract.stk_via == "runner":
+            self._write_launcher("stk", f'{python} -m santokit_it.stk_remote "$@"')
+        else:
+            self._write_launcher("stk", " ".join(shlex.quote(part) for part in contract.stk) + ' "$@"')
         self._write_launcher("psql", f'{python} -m santokit_it.psql "$@"')
 
     def _write_launcher(self, name, command):

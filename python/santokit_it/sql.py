@@ -1,4 +1,4 @@
-"""SQL on the stack's PostgreSQL through the runner's loopback SQL endpoint.
+"""SQL on the stack's PostgreSQL through the runner's loopback helper endpoint.
 
 The standard library has no PostgreSQL driver, so the runner (which has one)
 serves ``POST /sql`` on 127.0.0.1 for the length of the run, behind a bearer
@@ -20,16 +20,16 @@ class SqlError(RuntimeError):
         self.code = code
 
 
-def run_sql(endpoint, database, text, values=None, recorder=None):
+def run_sql(runner, database, text, values=None, recorder=None):
     """Runs ``text`` (several statements allowed without ``values``) in ``database``; returns the result list."""
     payload = {"database": database, "text": text}
     if values is not None:
         payload["values"] = list(values)
     request = urllib.request.Request(
-        endpoint["url"],
+        runner["url"] + "/sql",
         data=json.dumps(payload).encode("utf-8"),
         method="POST",
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {endpoint['token']}"},
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {runner['token']}"},
     )
     started = now_ms()
     try:

@@ -12,7 +12,9 @@ import type { PytestSettings } from '../../plan/config.ts';
 import type { PytestIndex } from '../../plan/pytest/load-pytest.ts';
 import { createTempDir } from '../../stack/temp-dir.ts';
 import type { StackHandles, TeardownRegistry } from '../../stack/types.ts';
-import { startSqlEndpoint } from './sql-endpoint.ts';
+import { startHelperEndpoint } from './helper-endpoint.ts';
+import { createSqlRoute } from './sql-route.ts';
+import { createStkRoute } from './stk-route.ts';
 
 export interface PytestSession {
   readonly scratchDir: string;
@@ -40,8 +42,13 @@ export const PLUGIN_PATH = join(PACKAGE_ROOT, 'python');
 export async function startPytestSession(options: PytestSessionOptions): Promise<PytestSession> {
   const { root, settings, stack } = options;
   const scratchDir = await createTempDir('santokit-it-pytest-', options.teardowns);
-  const sql = await startSqlEndpoint((name) => stack.runnerDatabaseUrl(name));
-  options.teardowns.defer('stop the SQL endpoint of pytest tests', () => sql.close());
+  // stk in a container (compose) is run by the runner, which maps or copies the working folder.
+  const stkInContainer = stack.kind === 'compose';
+  const helper = await startHelperEndpoint({
+    '/sql': createSqlRoute((name) => stack.runnerDatabaseUrl(name)),
+    ...(stkInContainer ? { '/stk': createStkRoute(stack) } : {}),
+  });
+  options.teardowns.defer('stop the helper endpoint of pytest tests', () => helper.close());
   const contractFile = join(scratchDir, 'stack.json');
   const contract = {
     version: 1,
@@ -51,7 +58,8 @@ export async function startPytestSession(options: PytestSessionOptions): Promise
     adminDatabaseUrl: stack.adminDatabaseUrl,
     serviceDatabaseUrl: stack.serviceDatabaseUrl('postgres'),
     stk: stack.stk.argv,
-    stkEnv: stack.kind === 'compose' ? {} : { STK_HUB_URL: stack.hubUrl },
+    stkVia: stkInContainer ? 'runner' : 'local',
+    stkEnv: stkInContainer ? {} : { STK_HUB_URL: stack.hubUrl },
     stkEnvUnset: ['NODE_EXTRA_CA_CERTS'],
     operator: stack.operator,
     ...(stack.idp ? { idp: { url: stack.idp.url, issuer: stack.idp.issuer } } : {}),
@@ -59,7 +67,7 @@ export async function startPytestSession(options: PytestSessionOptions): Promise
     scratchDir,
     fixture: settings.fixture,
     mounts: Object.fromEntries(Object.entries(settings.mounts).map(([prefix, target]) => [prefix, resolve(root, target)])),
-    sql: { url: sql.url, token: sql.token },
+    runner: { url: helper.url, token: helper.token },
   };
   await writeFile(contractFile, `${JSON.stringify(contract, null, 1)}\n`, { mode: 0o600 });
   await chmod(contractFile, 0o600);
