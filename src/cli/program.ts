@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { PACKAGE_ROOT } from '../package-root.ts';
+import { REPORTER_NAMES } from '../report/reporter-names.ts';
 import type { Screen } from '../report/screen.ts';
 import type { CliIo } from './io.ts';
 import { addFilterOptions, collect, defaultJobs, parseCount, parseDuration, parseJobs } from './options.ts';
@@ -46,7 +47,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, sc
     .option('--retries <n>', 'retry a failing scenario n times; a pass on retry is reported flaky', parseCount, 0)
     .option('--bail', 'stop starting scenarios after the first failure')
     .option('--strict', 'an unexpected pass (a planned capability passing) fails the run')
-    .option('--reporter <name>', 'list, dot, json, junit, github, html (repeatable, or comma list)', collect)
+    .option('--reporter <name>', `${REPORTER_NAMES.join(', ')} (repeatable, or comma list)`, collect)
     .option('--output-dir <dir>', 'where the json, junit and html reports and the service logs go', '.santokit-it')
     .option('--no-validate', 'skip the catalog validation before running')
     .option('--relaxed-status', 'skip the STATUS_* cardinality rules')
