@@ -11,7 +11,7 @@ function stack(idp?: StackHandles['idp']): StackHandles {
     adminDatabaseUrl: 'postgres://u:p@127.0.0.1:3/postgres',
     runnerDatabaseUrl: (name) => name,
     serviceDatabaseUrl: (name) => name,
-    stk: { argv: ['node', '/x/stk.js'], run: () => Promise.reject(new Error('unused')) },
+    stk: { argv: ['node', '/x/stk.js'], run: () => Promise.reject(new Error('unused')), command: () => { throw new Error('unused'); } },
     operator: { email: 'owner@example.com', password: 'password' },
     logTails: () => [],
     ...(idp ? { idp } : {}),
