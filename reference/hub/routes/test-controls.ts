@@ -9,15 +9,27 @@ import { str } from '../http.ts';
 import { createOrReuseRelease, currentRelease, movePointer, type ReleaseBody } from '../releases.ts';
 import { scopedBody } from './scope.ts';
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The body with `tables[table].columns[column]` set to `definition`, everything else shared. */
-function withColumn(body: ReleaseBody, table: string, column: string, definition: Record<string, unknown>): ReleaseBody {
+function withColumn(
+  body: ReleaseBody,
+  table: string,
+  column: string,
+  definition: Record<string, unknown>,
+): ReleaseBody {
   const tables = body.schema.tables;
   const target = tables[table];
   if (!isRecord(target) || !Object.hasOwn(tables, table)) throw notFound(`table not found: ${table.slice(0, 64)}`);
   const columns = isRecord(target.columns) ? target.columns : {};
-  return { ...body, schema: { ...body.schema, tables: { ...tables, [table]: { ...target, columns: { ...columns, [column]: definition } } } } };
+  return {
+    ...body,
+    schema: {
+      ...body.schema,
+      tables: { ...tables, [table]: { ...target, columns: { ...columns, [column]: definition } } },
+    },
+  };
 }
 
 export function registerTestControls(app: HubApp, deps: HubDeps): void {

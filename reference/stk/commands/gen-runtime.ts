@@ -101,9 +101,14 @@ export class TableApi<TRow extends object, TInsert extends object> {
     return inserted;
   }
 
-  /** Updates the matching rows, then reads them back (so it also needs the select permission). */
+  /**
+   * The rows as updated, from the Bridge's answer. A Bridge that answers only
+   * a count has them read back with a select (which then needs the select permission).
+   */
   async update(where: Partial<TRow>, data: Partial<TInsert>): Promise<TRow[]> {
-    const affected = affectedOf(await this.#call('db/' + this.table + '/update', { where, data }));
+    const body = await this.#call('db/' + this.table + '/update', { where, data });
+    if (Array.isArray(dataOf(body))) return rowsOf<TRow>(body);
+    const affected = affectedOf(body);
     if (affected === 0) return [];
     return this.select({ where: afterUpdate(where, data) as Partial<TRow>, limit: Math.min(affected, 1000) });
   }

@@ -50,7 +50,8 @@ export interface ClientModel {
 
 type Json = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function pascalCase(name: string): string {
@@ -112,11 +113,20 @@ function idOf(table: string, raw: Json): { field: FieldModel; generated: boolean
 function tableModel(name: string, raw: unknown): TableModel {
   if (!isRecord(raw)) throw new GenError(`table '${name}' is not a mapping`);
   const pascal = pascalCase(name);
-  if (!/^[A-Za-z_$][\w$]*$/.test(pascal)) throw new GenError(`table name '${name.slice(0, 64)}' gives no TypeScript type name`);
+  if (!/^[A-Za-z_$][\w$]*$/.test(pascal))
+    throw new GenError(`table name '${name.slice(0, 64)}' gives no TypeScript type name`);
   const { field: id, generated } = idOf(name, raw);
   const declared = isRecord(raw.columns) ? raw.columns : {};
-  const columns = Object.keys(declared).sort(byName).map((column) => columnField(name, column, declared[column]));
-  return { name, pascal, camel: camelCase(name), row: [id, ...columns], insert: generated ? columns : [id, ...columns] };
+  const columns = Object.keys(declared)
+    .sort(byName)
+    .map((column) => columnField(name, column, declared[column]));
+  return {
+    name,
+    pascal,
+    camel: camelCase(name),
+    row: [id, ...columns],
+    insert: generated ? columns : [id, ...columns],
+  };
 }
 
 /** Two tables whose generated names or accessors would be the same cannot share one file. */
@@ -126,7 +136,8 @@ function checkDistinct(tables: readonly TableModel[]): void {
     const names = new Set([`type ${table.pascal}`, `key ${table.camel}`, `key ${table.name}`]);
     for (const name of names) {
       const other = seen.get(name);
-      if (other !== undefined) throw new GenError(`tables '${other}' and '${table.name}' both generate ${name.replace(/^\w+ /, '')}`);
+      if (other !== undefined)
+        throw new GenError(`tables '${other}' and '${table.name}' both generate ${name.replace(/^\w+ /, '')}`);
       seen.set(name, table.name);
     }
   }
@@ -137,7 +148,9 @@ export function clientModel(release: unknown): ClientModel {
   const tables = isRecord(release) && isRecord(release.schema) ? release.schema.tables : undefined;
   if (!isRecord(tables)) throw new GenError('release schema.tables is missing');
   const releaseId = isRecord(release) && typeof release.release_id === 'string' ? release.release_id : 'unknown';
-  const models = Object.keys(tables).sort(byName).map((name) => tableModel(name, tables[name]));
+  const models = Object.keys(tables)
+    .sort(byName)
+    .map((name) => tableModel(name, tables[name]));
   checkDistinct(models);
   return { releaseId, tables: models };
 }

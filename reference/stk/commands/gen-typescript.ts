@@ -69,7 +69,10 @@ function clientEntry(tables: readonly TableModel[]): string[] {
     // Without tables there is nothing to call, but the options are still checked.
     members.length === 0 ? '    callOf(options);' : '    const call = callOf(options);',
     '    this.db = {',
-    ...members.map(({ name, table }) => `      ${key(name)}: new TableApi<${table.pascal}Row, ${table.pascal}Insert>(call, ${JSON.stringify(table.name)}),`),
+    ...members.map(
+      ({ name, table }) =>
+        `      ${key(name)}: new TableApi<${table.pascal}Row, ${table.pascal}Insert>(call, ${JSON.stringify(table.name)}),`,
+    ),
     '    };',
     '  }',
     '}',
@@ -81,6 +84,11 @@ function clientEntry(tables: readonly TableModel[]): string[] {
 }
 
 export function renderTypeScriptClient(model: ClientModel): string {
-  const lines = [...header(model.releaseId), ...model.tables.flatMap(tableTypes), RUNTIME, ...clientEntry(model.tables)];
+  const lines = [
+    ...header(model.releaseId),
+    ...model.tables.flatMap(tableTypes),
+    RUNTIME,
+    ...clientEntry(model.tables),
+  ];
   return `${lines.join('\n')}\n`;
 }

@@ -25,7 +25,10 @@ async function loadCurrentRelease(client: HubClient, project: string, env: strin
     return await client.request('GET', '/api/releases/current', undefined, { project, env, include: 'schema' });
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
-    throw new CliError(`failed to load current release for ${project}/${env}: ${error.message.replace(/^request failed: /, '')}`, error.body);
+    throw new CliError(
+      `failed to load current release for ${project}/${env}: ${error.message.replace(/^request failed: /, '')}`,
+      error.body,
+    );
   }
 }
 
@@ -61,7 +64,10 @@ function writeOutput(path: string, shown: string, content: string): void {
 
 export function registerGenCommands(program: Command, io: Io): void {
   const gen = program.command('gen').description('generate code from the current release');
-  const client = gen.command('client').description('a typed client of the Bridge').option('--lang <lang>', LANGUAGES.join(' | '));
+  const client = gen
+    .command('client')
+    .description('a typed client of the Bridge')
+    .option('--lang <lang>', LANGUAGES.join(' | '));
   client.option('--output <path>').option('--project <project>').option('--env <env>', 'default: STK_ENV, else dev');
   define(client, io, async (hub, flags) => {
     const lang = need(flags, 'lang', io);

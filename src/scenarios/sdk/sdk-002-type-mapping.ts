@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootstrapProject, createApiKey, defineScenario, expectExit, expectStatus, readProjectFolder } from '../kit/index.ts';
+import {
+  bootstrapProject,
+  createApiKey,
+  defineScenario,
+  expectExit,
+  expectStatus,
+  readProjectFolder,
+} from '../kit/index.ts';
 import { compileStrict, generateClient, genClient, loadClient, sdkFolder } from './sdk-client.ts';
 
 /** Compiles only when A and B are the same type (optional and readonly modifiers included). */
@@ -20,7 +27,8 @@ const TYPES_CHECK = [
   '}> = true;',
 ].join('\n');
 
-const VALID = "{ title: 't', count: 1, big: '1', ratio: 0.5, amount: '1.5', enabled: true, payload: null, happened_at: 'x', blob: '', avatar: 'k', tags: [], matrix: [] }";
+const VALID =
+  "{ title: 't', count: 1, big: '1', ratio: 0.5, amount: '1.5', enabled: true, payload: null, happened_at: 'x', blob: '', avatar: 'k', tags: [], matrix: [] }";
 
 /** One planted error per line (line numbers count from 1); every other file must compile clean. */
 const WRONG: readonly [string, string][] = [
@@ -31,7 +39,10 @@ const WRONG: readonly [string, string][] = [
   ['export const bigintAsNumber: SamplesInsert = { ...valid, big: 2 };', 'TS2322'],
   ['export const dateObject: SamplesInsert = { ...valid, happened_at: new Date() };', 'TS2322'],
   ["export const generatedId: SamplesInsert = { ...valid, id: '7' };", 'TS2353'],
-  ["export const missingTitle: SamplesInsert = { count: 1, big: '1', ratio: 0.5, amount: '1.5', enabled: true, payload: null, happened_at: 'x', blob: '', avatar: 'k', tags: [], matrix: [] };", 'TS2741'],
+  [
+    "export const missingTitle: SamplesInsert = { count: 1, big: '1', ratio: 0.5, amount: '1.5', enabled: true, payload: null, happened_at: 'x', blob: '', avatar: 'k', tags: [], matrix: [] };",
+    'TS2741',
+  ],
 ];
 
 export const documentedMapping = defineScenario(
@@ -43,20 +54,44 @@ export const documentedMapping = defineScenario(
     const files = { 'types-check.ts': TYPES_CHECK, 'wrong.ts': WRONG.map(([line]) => line).join('\n') };
     const compiled = await compileStrict(ctx, generated.dir, files, ['client.ts', 'types-check.ts', 'wrong.ts']);
     const expected = WRONG.flatMap(([, code], index) => (code === '' ? [] : [`wrong.ts:${index + 1} ${code}`]));
-    assert.deepEqual(compiled.errors.map((error) => `${error.file}:${error.line} ${error.code}`), expected, 'exactly the planted errors; client.ts and types-check.ts compile clean');
+    assert.deepEqual(
+      compiled.errors.map((error) => `${error.file}:${error.line} ${error.code}`),
+      expected,
+      'exactly the planted errors; client.ts and types-check.ts compile clean',
+    );
 
     const sdk = await loadClient(compiled);
     const client = sdk.createClient({ bridgeUrl: ctx.stack.bridgeUrl, apiKey: await createApiKey(ctx, project, env) });
     const values = {
-      title: 'every type', count: 42, big: '9007199254740993', ratio: 0.25, amount: '12345678901234567890.125', enabled: true,
-      payload: { nested: [1, 'two', null], ok: false }, happened_at: '2026-01-02T03:04:05.678Z', blob: Buffer.from([0, 1, 2, 255]).toString('base64'),
-      avatar: 'avatars/u1.png', tags: ['a', 'b'], matrix: [1, 2, 3],
+      title: 'every type',
+      count: 42,
+      big: '9007199254740993',
+      ratio: 0.25,
+      amount: '12345678901234567890.125',
+      enabled: true,
+      payload: { nested: [1, 'two', null], ok: false },
+      happened_at: '2026-01-02T03:04:05.678Z',
+      blob: Buffer.from([0, 1, 2, 255]).toString('base64'),
+      avatar: 'avatars/u1.png',
+      tags: ['a', 'b'],
+      matrix: [1, 2, 3],
     };
-    const [row] = await client.db.samples?.insert(values) ?? [];
-    assert.deepEqual(row, { id: '1', ...values, optional_amount: null, note: 'none' }, 'the wire forms of the types: strings for bigint, decimal, timestamp, bytes and file');
+    const [row] = (await client.db.samples?.insert(values)) ?? [];
+    assert.deepEqual(
+      row,
+      { id: '1', ...values, optional_amount: null, note: 'none' },
+      'the wire forms of the types: strings for bigint, decimal, timestamp, bytes and file',
+    );
     assert.deepEqual(await client.db.samples?.select({ where: { id: '1' } }), [row]);
-    const stored = await ctx.db.query(database.name, `SELECT big::text AS big, amount::text AS amount, encode(blob, 'base64') AS blob FROM samples`);
-    assert.deepEqual(stored, [{ big: values.big, amount: values.amount, blob: values.blob }], 'no precision lost on the way in');
+    const stored = await ctx.db.query(
+      database.name,
+      `SELECT big::text AS big, amount::text AS amount, encode(blob, 'base64') AS blob FROM samples`,
+    );
+    assert.deepEqual(
+      stored,
+      [{ big: values.big, amount: values.amount, blob: values.blob }],
+      'no precision lost on the way in',
+    );
   },
 );
 
@@ -66,7 +101,11 @@ export const unknownTypeStops = defineScenario(
   async (ctx) => {
     const { project, env } = await bootstrapProject(ctx, 'basic');
     const token = await ctx.operatorToken();
-    const refused = await ctx.hub.post('/api/apply', { project, env, ref: 'unknown', ...readProjectFolder(ctx.fixture('sdk_type_mapping_unknown')) }, { token });
+    const refused = await ctx.hub.post(
+      '/api/apply',
+      { project, env, ref: 'unknown', ...readProjectFolder(ctx.fixture('sdk_type_mapping_unknown')) },
+      { token },
+    );
     expectStatus(refused, 400, 'apply of a uuidish column');
     assert.match(refused.text, /SCHEMA_VALIDATION_FAILED/);
     assert.match(refused.text, /tables\.broken\.columns\.mystery\.type: unknown type 'uuidish'/);
@@ -74,7 +113,11 @@ export const unknownTypeStops = defineScenario(
     const dir = sdkFolder(ctx);
     writeFileSync(join(dir, 'client.ts'), '// an earlier client\n');
     const column = async (definition: Record<string, unknown>) => {
-      const made = await ctx.hub.post('/api/test/releases/column', { project, env, table: 'users', column: 'mystery', definition }, { token });
+      const made = await ctx.hub.post(
+        '/api/test/releases/column',
+        { project, env, table: 'users', column: 'mystery', definition },
+        { token },
+      );
       expectStatus(made, 200, 'a release holding the column as given (Hub test mode)');
       return genClient(ctx, dir, project, env);
     };
@@ -84,6 +127,10 @@ export const unknownTypeStops = defineScenario(
     const noItems = await column({ type: 'array', nullable: false });
     expectExit(noItems, 1);
     assert.equal(noItems.stderr, "Error: array column 'mystery' of table 'users' is missing items\n");
-    assert.equal(readFileSync(join(dir, 'client.ts'), 'utf8'), '// an earlier client\n', 'the existing file is untouched');
+    assert.equal(
+      readFileSync(join(dir, 'client.ts'), 'utf8'),
+      '// an earlier client\n',
+      'the existing file is untouched',
+    );
   },
 );

@@ -52,9 +52,24 @@ export interface GenOptions {
 }
 
 /** `stk gen client --lang typescript --output <output> --project P --env E` in `dir`; never asserts. */
-export async function genClient(ctx: ScenarioContext, dir: string, project: string, env: string, options: GenOptions = {}): Promise<StkResult> {
+export async function genClient(
+  ctx: ScenarioContext,
+  dir: string,
+  project: string,
+  env: string,
+  options: GenOptions = {},
+): Promise<StkResult> {
   await ctx.operatorToken();
-  const args = ['gen', 'client', '--lang', 'typescript', '--output', options.output ?? 'client.ts', '--project', project];
+  const args = [
+    'gen',
+    'client',
+    '--lang',
+    'typescript',
+    '--output',
+    options.output ?? 'client.ts',
+    '--project',
+    project,
+  ];
   if (!options.noEnvFlag) args.push('--env', env);
   return ctx.stk([...args, ...(options.extra ?? [])], { cwd: dir, ...(options.stkEnv ? { env: options.stkEnv } : {}) });
 }
@@ -97,24 +112,48 @@ const ERROR_LINE = /^(.+?)\((\d+),\d+\): error (TS\d+): (.*)$/;
  * `tsc -p` over `files` (names in `dir`) with STRICT_OPTIONS, as an ES module
  * package; extra source files (usage, planted errors) are written first.
  */
-export async function compileStrict(ctx: ScenarioContext, dir: string, files: Readonly<Record<string, string>>, entries: readonly string[]): Promise<Compiled> {
+export async function compileStrict(
+  ctx: ScenarioContext,
+  dir: string,
+  files: Readonly<Record<string, string>>,
+  entries: readonly string[],
+): Promise<Compiled> {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: STRICT_OPTIONS, files: entries }, null, 2));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: STRICT_OPTIONS, files: entries }, null, 2),
+  );
   const argv = [TSC, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'];
   const begin = performance.now();
   const run = await execa(process.execPath, argv, { reject: false, cancelSignal: ctx.signal, cwd: dir });
   const durationMs = Math.round(performance.now() - begin);
-  ctx.transcript.record({ kind: 'cli', at: Date.now(), argv: ['tsc', ...argv.slice(1)], cwd: dir, exitCode: run.exitCode ?? -1, stdout: run.stdout, stderr: run.stderr, durationMs });
+  ctx.transcript.record({
+    kind: 'cli',
+    at: Date.now(),
+    argv: ['tsc', ...argv.slice(1)],
+    cwd: dir,
+    exitCode: run.exitCode ?? -1,
+    stdout: run.stdout,
+    stderr: run.stderr,
+    durationMs,
+  });
   const errors = run.stdout.split('\n').flatMap((line) => {
     const match = ERROR_LINE.exec(line.trim());
-    return match ? [{ file: match[1] ?? '', line: Number(match[2]), code: match[3] ?? '', message: match[4] ?? '' }] : [];
+    return match
+      ? [{ file: match[1] ?? '', line: Number(match[2]), code: match[3] ?? '', message: match[4] ?? '' }]
+      : [];
   });
   return { exitCode: run.exitCode ?? -1, errors, outDir: join(dir, 'out') };
 }
 
 /** Compiles `entries` and expects no error at all. */
-export async function compileClean(ctx: ScenarioContext, dir: string, files: Readonly<Record<string, string>>, entries: readonly string[]): Promise<Compiled> {
+export async function compileClean(
+  ctx: ScenarioContext,
+  dir: string,
+  files: Readonly<Record<string, string>>,
+  entries: readonly string[],
+): Promise<Compiled> {
   const compiled = await compileStrict(ctx, dir, files, entries);
   assert.deepEqual(compiled.errors, [], 'tsc reports no error');
   assert.equal(compiled.exitCode, 0, 'tsc exits 0');
@@ -158,7 +197,12 @@ export async function loadClient(compiled: Compiled): Promise<SdkModule> {
 }
 
 /** Generate, compile (with `files` beside it), load: the usual start of a runtime scenario. */
-export async function buildClient(ctx: ScenarioContext, project: string, env: string, files: Readonly<Record<string, string>> = {}): Promise<SdkModule & { readonly generated: Generated }> {
+export async function buildClient(
+  ctx: ScenarioContext,
+  project: string,
+  env: string,
+  files: Readonly<Record<string, string>> = {},
+): Promise<SdkModule & { readonly generated: Generated }> {
   const generated = await generateClient(ctx, project, env);
   const compiled = await compileClean(ctx, generated.dir, files, ['client.ts', ...Object.keys(files)]);
   return { ...(await loadClient(compiled)), generated };

@@ -42,13 +42,28 @@ export function recordingFetch(ctx: ScenarioContext): RecordingFetch {
     response.headers.forEach((value, name) => void (responseHeaders[name] = value));
     const method = init?.method ?? 'GET';
     ctx.transcript.record({
-      kind: 'http', at: Date.now(), method, url, requestHeaders: headers, requestBody: body,
-      status: response.status, responseHeaders, responseBody: text, durationMs: Math.round(performance.now() - begin),
+      kind: 'http',
+      at: Date.now(),
+      method,
+      url,
+      requestHeaders: headers,
+      requestBody: body,
+      status: response.status,
+      responseHeaders,
+      responseBody: text,
+      durationMs: Math.round(performance.now() - begin),
     });
-    sent.push({ url, method, headers, body: body === '' ? {} : (JSON.parse(body) as Sent['body']), status: response.status, requestId: response.headers.get('x-request-id') });
+    sent.push({
+      url,
+      method,
+      headers,
+      body: body === '' ? {} : (JSON.parse(body) as Sent['body']),
+      status: response.status,
+      requestId: response.headers.get('x-request-id'),
+    });
     return response;
   };
-  return { fetch: recorder as typeof fetch, sent };
+  return { fetch: recorder, sent };
 }
 
 /** Runs `action`, expects it to reject with the module's SantokitError, and returns that error. */
@@ -60,7 +75,7 @@ export async function expectSdkError(sdk: SdkModule, action: () => Promise<unkno
     caught = error;
   }
   assert.ok(caught instanceof sdk.SantokitError, `rejects with SantokitError, got: ${String(caught)}`);
-  const error = caught as SdkError;
+  const error = caught;
   assert.equal(error.code, code, `code of: ${error.message}`);
   assert.equal(error.name, 'SantokitError');
   return error;
@@ -71,6 +86,10 @@ export function expectFromLastExchange(error: SdkError, recorded: RecordingFetch
   const last = recorded.sent.at(-1);
   assert.ok(last, 'a request was sent');
   assert.equal(last.status, status, 'HTTP status of the exchange');
-  assert.match(error.requestId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'requestId is the server\'s UUID');
+  assert.match(
+    error.requestId,
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    "requestId is the server's UUID",
+  );
   assert.equal(error.requestId, last.requestId, 'requestId equals the X-Request-Id the Bridge answered with');
 }
