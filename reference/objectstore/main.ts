@@ -10,7 +10,7 @@
  * Prints `objectstore listening on <port>` once it accepts connections;
  * SIGTERM or SIGINT closes it and exits 0.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,13 +37,17 @@ for (const bucket of buckets) if (!BUCKET.test(bucket)) fail(`OBJECTSTORE_BUCKET
 const ownDirectory = !process.env.OBJECTSTORE_DIR;
 const directory = process.env.OBJECTSTORE_DIR || mkdtempSync(join(tmpdir(), 'santokit-objectstore-'));
 
+try {
+  mkdirSync(directory, { recursive: true });
+  accessSync(directory, constants.W_OK);
+} catch (error) {
+  fail(`OBJECTSTORE_DIR '${directory}' is not a writable folder: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+// Buckets are created with the first signed request (store.ts loads s3rver then).
 const store = createObjectStore({ directory, credentials, region: process.env.OBJECTSTORE_REGION || 'us-east-1', buckets, log: (line) => console.log(line) });
 const server = createServer(store.handle);
-
-store
-  .prepare()
-  .then(() => server.listen(port, process.env.OBJECTSTORE_HOST || '0.0.0.0', () => console.log(`objectstore listening on ${port} buckets=${buckets.join(',')}`)))
-  .catch((error: unknown) => fail(`cannot prepare ${directory}: ${error instanceof Error ? error.message : String(error)}`));
+server.listen(port, process.env.OBJECTSTORE_HOST || '0.0.0.0', () => console.log(`objectstore listening on ${port} buckets=${buckets.join(',')}`));
 
 function stop(): void {
   server.close(() => {

@@ -7,7 +7,7 @@
  */
 import { createHash, createHmac, timingSafeEqual, type BinaryLike } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 
 export interface StoreCredentials {
   readonly accessKeyId: string;
@@ -78,8 +78,12 @@ function checkScope(credential: string, longDate: string, credentials: StoreCred
   return undefined;
 }
 
-function signerFor(credentials: StoreCredentials, region: string): SignatureV4 {
-  return new SignatureV4({ credentials, region, service: 's3', sha256: NodeSha256, uriEscapePath: false, applyChecksum: false });
+// Loaded on the first signed request, not at start (about 200 ms of CPU while the whole stack starts).
+let library: Promise<typeof import('@smithy/signature-v4')> | undefined;
+
+async function signerFor(credentials: StoreCredentials, region: string): Promise<SignatureV4> {
+  const { SignatureV4: Signer } = await (library ??= import('@smithy/signature-v4'));
+  return new Signer({ credentials, region, service: 's3', sha256: NodeSha256, uriEscapePath: false, applyChecksum: false });
 }
 
 function queryRecord(query: URLSearchParams, without: readonly string[]): Record<string, string | string[]> {
@@ -127,7 +131,7 @@ async function verifyPresigned(request: SignedRequest, credentials: StoreCredent
   const hashParam = [...q.keys()].find((name) => name.toLowerCase() === 'x-amz-content-sha256');
   const query = queryRecord(q, ['X-Amz-Signature', ...(hashParam ? [hashParam] : [])]);
   const payload = hashParam ? { [hashParam]: q.get(hashParam) ?? '' } : { 'x-amz-content-sha256': UNSIGNED_PAYLOAD };
-  const expected = await signerFor(credentials, region).presign(httpRequestOf(request, query, { ...headers, ...payload }), {
+  const expected = await (await signerFor(credentials, region)).presign(httpRequestOf(request, query, { ...headers, ...payload }), {
     signingDate: signedAt,
     expiresIn,
     signableHeaders: new Set(names),
@@ -165,7 +169,7 @@ async function verifyHeader(request: SignedRequest, credentials: StoreCredential
   const names = (fields.SignedHeaders ?? '').split(';');
   const headers = names.includes('host') && names.includes('x-amz-content-sha256') ? signedHeaderValues(request.headers, names) : undefined;
   if (!headers) return refuse(403, 'SignatureDoesNotMatch', 'host and x-amz-content-sha256 must be signed and present.');
-  const signed = await signerFor(credentials, region).sign(httpRequestOf(request, queryRecord(request.query, []), headers), { signingDate: signedAt, signableHeaders: new Set(names) });
+  const signed = await (await signerFor(credentials, region)).sign(httpRequestOf(request, queryRecord(request.query, []), headers), { signingDate: signedAt, signableHeaders: new Set(names) });
   const expected = parseAuthorization(String(signed.headers.authorization ?? ''));
   if (!expected || expected.SignedHeaders !== fields.SignedHeaders || !sameText(expected.Signature ?? '', fields.Signature ?? '')) {
     return refuse(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');

@@ -31,7 +31,7 @@ export interface ObjectStoreOptions {
 }
 
 export interface ObjectStore {
-  /** Creates the configured buckets; call before serving. */
+  /** Loads s3rver and creates the configured buckets; the first signed request does it too if this was not called. */
   prepare(): Promise<void>;
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
 }
@@ -114,13 +114,26 @@ function forS3rver(req: IncomingMessage, query: URLSearchParams, rawPath: string
   return Object.assign(replay, { headers: req.headers, rawHeaders: req.rawHeaders, method: req.method, url: req.url, httpVersion: req.httpVersion, httpVersionMajor: req.httpVersionMajor, httpVersionMinor: req.httpVersionMinor, socket: req.socket });
 }
 
+interface Engine {
+  readonly s3rver: S3rverInstance;
+  readonly pass: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
 export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
-  const S3rver = createRequire(import.meta.url)('s3rver') as S3rverClass;
-  // Path-style only: with virtual hosts on, s3rver would read the Host (objectstore:4200 under compose) as a bucket.
-  const s3rver = new S3rver({ directory: options.directory, silent: true, vhostBuckets: false, configureBuckets: options.buckets.map((name) => ({ name })) });
-  const pass = s3rver.callback();
+  // s3rver (Koa, winston, lodash…) loads on the first request that needs it, so the store is ready at once
+  // and a run whose scenarios never store a file never pays for it.
+  let engine: Promise<Engine> | undefined;
+  const load = () =>
+    (engine ??= (async () => {
+      const S3rver = createRequire(import.meta.url)('s3rver') as S3rverClass;
+      // Path-style only: with virtual hosts on, s3rver would read the Host (objectstore:4200 under compose) as a bucket.
+      const s3rver = new S3rver({ directory: options.directory, silent: true, vhostBuckets: false, configureBuckets: options.buckets.map((name) => ({ name })) });
+      await s3rver.configureBuckets();
+      return { s3rver, pass: s3rver.callback() };
+    })());
 
   async function multipart(req: IncomingMessage, res: ServerResponse, target: Target, query: URLSearchParams, body: Buffer | undefined): Promise<boolean> {
+    const { s3rver } = await load();
     const uploadId = query.get('uploadId');
     if (uploadId === null) return false;
     const dir = await findUpload(s3rver.store, target.bucket, target.key, uploadId);
@@ -155,11 +168,11 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
     const body = verdict.via === 'header' ? await checkedBody(req, verdict.payloadHash) : undefined;
     if (body !== undefined && !Buffer.isBuffer(body)) return sendError(res, body);
     if (await multipart(req, res, target, query, body)) return;
-    pass(forS3rver(req, query, rawPath, body), res);
+    (await load()).pass(forS3rver(req, query, rawPath, body), res);
   }
 
   return {
-    prepare: () => s3rver.configureBuckets(),
+    prepare: async () => void (await load()),
     handle(req, res) {
       const started = performance.now();
       res.on('finish', () => options.log?.(`${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode} ${Math.round(performance.now() - started)}ms`));
