@@ -22,7 +22,7 @@ export interface StkProcess {
   readonly exited: Promise<number>;
   /** Resolves with the first stdout line matching `pattern`; rejects when the process ends first or after `timeoutMs`. */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  /** SIGTERM (inside the container under compose), SIGKILL after 3 s; the exit code. Idempotent. */
+  /** SIGTERM (inside the container under compose), SIGKILL (there too) after 3 s; the exit code. Idempotent. */
   stop(): Promise<number>;
 }
 
@@ -70,7 +70,10 @@ function track(ctx: ScenarioContext, child: ChildProcess, args: readonly string[
     if (child.exitCode !== null || child.signalCode !== null) return exited;
     stopping ??= (async () => {
       kill('SIGTERM', err);
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      const timer = setTimeout(() => {
+        kill('SIGKILL', err);
+        child.kill('SIGKILL');
+      }, STOP_GRACE_MS);
       const code = await exited;
       clearTimeout(timer);
       return code;
@@ -109,7 +112,8 @@ function signalInContainer(ctx: ScenarioContext, child: ChildProcess, signal: No
     child.kill(signal);
     return;
   }
-  spawn('docker', ['exec', container, 'kill', `-${signal.replace(/^SIG/, '')}`, reported[1] ?? ''], { stdio: 'ignore' }).once('error', () => child.kill(signal));
+  // The image may have no kill binary: the shell's builtin does it. The pid is digits only (PID_LINE).
+  spawn('docker', ['exec', container, 'sh', '-c', `kill -${signal.replace(/^SIG/, '')} ${reported[1] ?? ''}`], { stdio: 'ignore' }).once('error', () => child.kill(signal));
 }
 
 /** The cli container of a compose stack: `stack.stk.argv` is `docker exec -i <container> stk`. */
