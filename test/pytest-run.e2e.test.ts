@@ -92,6 +92,9 @@ describe('pytest tests against one shared embedded stack', () => {
     assert.equal(flaky.outcome, 'flaky');
     assert.equal(flaky.attempts, 2);
     assert.equal(flaky.passed, true);
+    const earlier = 'earlierAttempts' in flaky ? flaky.earlierAttempts : undefined;
+    assert.equal(earlier?.length, 1);
+    assert.match(earlier?.[0]?.error?.message ?? '', /first attempt fails on purpose/);
   });
 
   it('a hung test is killed at --timeout with its whole process group, and reports what it did', async () => {

@@ -66,42 +66,51 @@ function statementsOf(source: string): Statement[] {
   return statements;
 }
 
+interface ScanState {
+  readonly module: Frame;
+  readonly stack: Frame[];
+  readonly definitions: Map<string, number>;
+  readonly pending: PendingTest[];
+  decorators: string[];
+}
+
 export function scanPythonModule(file: string, source: string): ScannedPythonModule {
   const module: Frame = { kind: 'module', indent: -1, path: '', marks: [], testable: true, hasInit: false };
-  const stack: Frame[] = [module];
-  const definitions = new Map<string, number>();
-  const pending: PendingTest[] = [];
-  let decorators: string[] = [];
-  for (const statement of statementsOf(source)) {
-    while (stack.length > 1 && statement.indent <= (stack.at(-1)?.indent ?? -1)) stack.pop();
-    const top = stack.at(-1) ?? module;
-    if (top.kind === 'def') continue;
-    const text = statement.text;
-    const def = DEF.exec(text);
-    const cls = CLASS.exec(text);
-    if (text.startsWith('@')) {
-      decorators.push(text);
-      continue;
-    }
-    if (def?.[1]) {
-      const name = def[1];
-      const qualified = `${top.path}${name}`;
-      definitions.set(qualified, statement.line);
-      if (name === '__init__') top.hasInit = true;
-      if (name.startsWith('test') && top.testable) {
-        const scopes = stack.filter((frame) => frame.kind === 'class').reverse();
-        pending.push({ qualified, line: statement.line, own: capabilityMarks(decorators.join('\n')), scopes, parametrized: decorators.some((line) => /\bmark\.parametrize\b/.test(line)) });
-      }
-      stack.push({ kind: 'def', indent: statement.indent, path: '', marks: [], testable: false, hasInit: false });
-    } else if (cls?.[1]) {
-      const testable = top.testable && cls[1].startsWith('Test');
-      stack.push({ kind: 'class', indent: statement.indent, path: `${top.path}${cls[1]}::`, marks: capabilityMarks(decorators.join('\n')), testable, hasInit: false });
-    } else if (PYTESTMARK.test(text)) {
-      top.marks.push(...capabilityMarks(text));
-    }
-    decorators = [];
+  const state: ScanState = { module, stack: [module], definitions: new Map(), pending: [], decorators: [] };
+  for (const statement of statementsOf(source)) visit(state, statement);
+  const tests = state.pending.filter((test) => !test.scopes.some((scope) => scope.hasInit)).map((test) => resolveTest(test, module));
+  return { file, tests, definitions: state.definitions };
+}
+
+/** One statement: a decorator waits for its def or class; a def inside a function body is not collected. */
+function visit(state: ScanState, statement: Statement): void {
+  const { stack } = state;
+  while (stack.length > 1 && statement.indent <= (stack.at(-1)?.indent ?? -1)) stack.pop();
+  const top = stack.at(-1) ?? state.module;
+  if (top.kind === 'def') return;
+  const text = statement.text;
+  if (text.startsWith('@')) {
+    state.decorators.push(text);
+    return;
   }
-  return { file, tests: pending.filter((test) => !test.scopes.some((scope) => scope.hasInit)).map((test) => resolveTest(test, module)), definitions };
+  const def = DEF.exec(text)?.[1];
+  const cls = CLASS.exec(text)?.[1];
+  if (def) visitDef(state, top, def, statement);
+  else if (cls) stack.push({ kind: 'class', indent: statement.indent, path: `${top.path}${cls}::`, marks: capabilityMarks(state.decorators.join('\n')), testable: top.testable && cls.startsWith('Test'), hasInit: false });
+  else if (PYTESTMARK.test(text)) top.marks.push(...capabilityMarks(text));
+  state.decorators = [];
+}
+
+function visitDef(state: ScanState, top: Frame, name: string, statement: Statement): void {
+  const qualified = `${top.path}${name}`;
+  state.definitions.set(qualified, statement.line);
+  if (name === '__init__') top.hasInit = true;
+  if (name.startsWith('test') && top.testable) {
+    const scopes = state.stack.filter((frame) => frame.kind === 'class').reverse();
+    const decorators = state.decorators;
+    state.pending.push({ qualified, line: statement.line, own: capabilityMarks(decorators.join('\n')), scopes, parametrized: decorators.some((line) => /\bmark\.parametrize\b/.test(line)) });
+  }
+  state.stack.push({ kind: 'def', indent: statement.indent, path: '', marks: [], testable: false, hasInit: false });
 }
 
 function resolveTest(test: PendingTest, module: Frame): PythonTest {

@@ -5,7 +5,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ScenarioResult } from '../../model/results.ts';
+import type { AttemptRecord, ScenarioResult } from '../../model/results.ts';
 import type { LogTail } from '../../model/stack.ts';
 import type { TranscriptEntry } from '../../model/transcript.ts';
 import type { SelectedScenario } from '../../plan/select.ts';
@@ -25,30 +25,47 @@ export interface PytestExecuteOptions {
 
 let attemptCounter = 0;
 
+interface Timed {
+  readonly attempt: PytestAttempt;
+  readonly from: number;
+  readonly to: number;
+  readonly durationMs: number;
+}
+
 export async function executePytest(test: SelectedScenario, options: PytestExecuteOptions): Promise<ScenarioResult> {
   const started = performance.now();
-  let attempt: PytestAttempt | undefined;
-  let attempts = 0;
-  let span = { from: Date.now(), to: Date.now() };
-  while (attempts <= options.retries && !options.signal.aborted) {
-    attempts += 1;
-    span = { from: Date.now(), to: Date.now() };
-    attempt = await runAttempt(test, options);
-    span.to = Date.now();
+  const done: Timed[] = [];
+  while (done.length <= options.retries && !options.signal.aborted) {
+    const from = Date.now();
+    const begin = performance.now();
+    const attempt = await runAttempt(test, options);
+    done.push({ attempt, from, to: Date.now(), durationMs: Math.round(performance.now() - begin) });
     if (attempt.status !== 'failed') break;
   }
   const durationMs = Math.round(performance.now() - started);
-  if (attempt === undefined || options.signal.aborted) return skippedResult(test, 'interrupted', { attempts, durationMs, transcript: attempt?.transcript ?? [] });
+  const attempts = done.length;
+  const last = done.at(-1);
+  if (last === undefined || options.signal.aborted) return skippedResult(test, 'interrupted', { attempts, durationMs, transcript: last?.attempt.transcript ?? [] });
+  const { attempt } = last;
   if (attempt.status === 'skipped') return skippedResult(test, attempt.skipReason ?? 'skipped by pytest', { attempts, durationMs, transcript: attempt.transcript });
   const passed = attempt.status === 'passed';
+  const earlier = await Promise.all(done.slice(0, -1).map((timed, index) => recordOf(timed, index, options)));
   return endedResult(test, {
     passed,
     attempts,
     durationMs,
     ...(attempt.error ? { error: attempt.error } : {}),
     transcript: attempt.transcript,
-    logTails: passed ? [] : await options.logs(attempt.transcript, span.from, span.to),
+    logTails: passed ? [] : await options.logs(attempt.transcript, last.from, last.to),
+    ...(earlier.length > 0 ? { earlierAttempts: earlier } : {}),
   });
+}
+
+/** A failed attempt before the last one, with its own log lines. */
+async function recordOf(timed: Timed, index: number, options: PytestExecuteOptions): Promise<AttemptRecord> {
+  const { attempt } = timed;
+  const logTails = await options.logs(attempt.transcript, timed.from, timed.to);
+  return { attempt: index + 1, passed: false, durationMs: timed.durationMs, ...(attempt.error ? { error: attempt.error } : {}), transcript: attempt.transcript, logTails };
 }
 
 async function runAttempt(test: SelectedScenario, options: PytestExecuteOptions): Promise<PytestAttempt> {

@@ -15,7 +15,7 @@ test('a failing test: its assertion, where it failed, its traceback, its transcr
   const attempt = readAttempt(text, exited, 't.py::test_a', 1000);
   assert.equal(attempt.status, 'failed');
   assert.equal(attempt.error?.message, 'assert 1 == 2\n  at t.py:4');
-  assert.match(attempt.error?.stack ?? '', /^pytest traceback\n>   assert 1 == 2/);
+  assert.match(attempt.error?.stack ?? '', /^pytest traceback\n> {3}assert 1 == 2/);
   assert.deepEqual(attempt.transcript.map((entry) => entry.kind), ['http', 'note']);
   assert.match(attempt.transcript[1]?.kind === 'note' ? attempt.transcript[1].text : '', /captured stdout of t\.py::test_a:\nhello/);
 });

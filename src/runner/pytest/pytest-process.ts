@@ -5,7 +5,8 @@
  * whatever is left of its tree (a hung test, a server the test started) is
  * killed.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { processStartTime, terminateTree } from '../../stack/process-group.ts';
 import { own } from '../../stack/resources.ts';
 
@@ -31,27 +32,16 @@ const CLOSE_WAIT_MS = 2_000;
 
 export async function runPytestProcess(argv: readonly string[], options: PytestProcessOptions): Promise<PytestProcessOutcome> {
   const [command = 'python3', ...args] = argv;
-  const stops: (() => Promise<void>)[] = [];
-  let pid: number | undefined;
-  const group = own({ defer: (_name, stop) => void stops.push(stop) }, `pytest ${args.at(-1) ?? ''}`, () => endTree(pid));
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
-  };
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  pid = child.pid;
-  if (pid !== undefined) group.bind({ kind: 'group', pgid: pid, start: processStartTime(pid) ?? '' });
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  let timedOut = false;
-  let interrupted = false;
+  const owned = spawnOwned(command, args, options);
+  const { child, end } = owned;
+  const ending = { timedOut: false, interrupted: false };
   const timer = setTimeout(() => {
-    timedOut = true;
-    void endTree(pid);
+    ending.timedOut = true;
+    void end();
   }, options.timeoutMs);
   const onAbort = () => {
-    interrupted = true;
-    void endTree(pid);
+    ending.interrupted = true;
+    void end();
   };
   options.signal.addEventListener('abort', onAbort, { once: true });
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -62,10 +52,45 @@ export async function runPytestProcess(argv: readonly string[], options: PytestP
   });
   clearTimeout(timer);
   options.signal.removeEventListener('abort', onAbort);
-  for (const stop of stops) await stop();
+  await owned.release();
   // The pipes drain once nothing of the tree holds them any more.
   await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS))]);
-  return { exitCode: ended.code, timedOut, interrupted, output, ...(ended.error ? { spawnError: `cannot start ${command}: ${ended.error}` } : {}) };
+  return { exitCode: ended.code, ...ending, output: owned.output(), ...(ended.error ? { spawnError: `cannot start ${command}: ${ended.error}` } : {}) };
+}
+
+interface OwnedProcess {
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  /** Kills what is left of the tree now. */
+  end(): Promise<void>;
+  /** Kills what is left and leaves the run's registry of owned resources. */
+  release(): Promise<void>;
+  /** The last OUTPUT_LIMIT characters of standard output and error. */
+  output(): string;
+}
+
+/** Spawns the process as the leader of its own group, registered before it starts, its output kept. */
+function spawnOwned(command: string, args: readonly string[], options: PytestProcessOptions): OwnedProcess {
+  const stops: (() => Promise<void>)[] = [];
+  let pid: number | undefined;
+  const end = () => endTree(pid);
+  const group = own({ defer: (_name, stop) => void stops.push(stop) }, `pytest ${args.at(-1) ?? ''}`, end);
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  pid = child.pid;
+  if (pid !== undefined) group.bind({ kind: 'group', pgid: pid, start: processStartTime(pid) ?? '' });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  return {
+    child,
+    end,
+    release: async () => {
+      for (const stop of stops) await stop();
+    },
+    output: () => output,
+  };
 }
 
 async function endTree(pid: number | undefined): Promise<void> {
