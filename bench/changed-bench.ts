@@ -1,6 +1,6 @@
 /**
  * `bench changed`: the inner loop. In a copy of this checkout (its own git
- * repository, the same node_modules and a fresh dist/): the full cold run a
+ * repository, the same node_modules, built there): the full cold run a
  * pre-merge check does today, then a warm stack (`stack up --detach`), then
  * `santokit-it --changed --reuse-stack` after a one-line change — first in a
  * scenario module (the warm stack is reused), then in
@@ -26,12 +26,14 @@ interface Timed {
 }
 
 function git(cwd: string, ...args: string[]): string {
-  const result = spawnSync('git', ['-C', cwd, '-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], { encoding: 'utf8' });
+  const result = spawnSync('git', ['-C', cwd, '-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], {
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
   return result.stdout;
 }
 
-/** Tracked and untracked (not ignored) files of this checkout, plus dist/, copied with their times (dist/ stays fresh). */
+/** Tracked and untracked (not ignored) files of this checkout, built there (a dist/ of exactly these sources). */
 function copyCheckout(target: string): void {
   rmSync(target, { recursive: true, force: true });
   const files = git(ROOT, 'ls-files', '-co', '--exclude-standard', '-z').split('\0').filter(Boolean);
@@ -40,18 +42,28 @@ function copyCheckout(target: string): void {
     mkdirSync(dirname(join(target, file)), { recursive: true });
     cpSync(join(ROOT, file), join(target, file), { preserveTimestamps: true });
   }
-  cpSync(join(ROOT, 'dist'), join(target, 'dist'), { recursive: true, preserveTimestamps: true });
   symlinkSync(join(ROOT, 'node_modules'), join(target, 'node_modules'));
-  if (existsSync(join(ROOT, 'reference/node_modules'))) symlinkSync(join(ROOT, 'reference/node_modules'), join(target, 'reference/node_modules'));
+  if (existsSync(join(ROOT, 'reference/node_modules')))
+    symlinkSync(join(ROOT, 'reference/node_modules'), join(target, 'reference/node_modules'));
+  const build = spawnSync(process.execPath, [join(target, 'scripts/build.js')], { cwd: target, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`build of the copy failed: ${build.stdout}${build.stderr}`);
   spawnSync('git', ['init', '--quiet', '--initial-branch=main', target]);
   git(target, 'add', '-A');
   git(target, 'commit', '--quiet', '--no-verify', '-m', 'bench base');
 }
 
 function santokit(repo: string, args: readonly string[], outputDir?: string): Timed {
-  const argv = [join(repo, 'bin/santokit-it.js'), ...args, ...(outputDir ? ['--reporter', 'list,json', '--output-dir', outputDir] : [])];
+  const argv = [
+    join(repo, 'bin/santokit-it.js'),
+    ...args,
+    ...(outputDir ? ['--reporter', 'list,json', '--output-dir', outputDir] : []),
+  ];
   const started = performance.now();
-  const result = spawnSync(process.execPath, argv, { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, argv, {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const wallMs = performance.now() - started;
   const file = outputDir ? join(outputDir, 'results.json') : undefined;
   const report = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Timed['report']) : undefined;
@@ -85,7 +97,9 @@ export async function changedBench(): Promise<string[]> {
     const bridge = santokit(repo, ['--changed', '--reuse-stack'], join(work, 'bridge'));
     lines.push(line(`one line in ${BRIDGE_FILE}, --changed --reuse-stack`, bridge));
     const met = bridge.wallMs <= TARGET_MS ? 'met' : 'NOT met';
-    lines.push(`${BRIDGE_FILE}: ${ms(bridge.wallMs)} beside ${ms(cold.wallMs)} for the full cold run (target ≤ ${ms(TARGET_MS)}: ${met})`);
+    lines.push(
+      `${BRIDGE_FILE}: ${ms(bridge.wallMs)} beside ${ms(cold.wallMs)} for the full cold run (target ≤ ${ms(TARGET_MS)}: ${met})`,
+    );
   } finally {
     santokit(repo, ['stack', 'down']);
     rmSync(work, { recursive: true, force: true });

@@ -41,7 +41,12 @@ function groupCpuMs(pgid: number): number {
 function serviceOf(pgid: number): string {
   try {
     const command = readFileSync(`/proc/${pgid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    return SERVICES.find((service) => command.includes(`/${service}/`) || command.includes(`${service} `) || command.includes(`/${service}`)) ?? command.slice(0, 40);
+    return (
+      SERVICES.find(
+        (service) =>
+          command.includes(`/${service}/`) || command.includes(`${service} `) || command.includes(`/${service}`),
+      ) ?? command.slice(0, 40)
+    );
   } catch {
     return `group ${pgid}`;
   }
@@ -51,27 +56,54 @@ function serviceOf(pgid: number): string {
 function ownerGroups(ownerPid: number): Group[] {
   const file = join(tmpdir(), `santokit-it-runs-${process.getuid?.() ?? 'user'}`, `${ownerPid}.json`);
   const ledger = JSON.parse(readFileSync(file, 'utf8')) as { resources: { kind: string; pgid?: number }[] };
-  return ledger.resources.flatMap((resource) => (resource.kind === 'group' && resource.pgid !== undefined ? [{ pgid: resource.pgid, service: serviceOf(resource.pgid) }] : []));
+  return ledger.resources.flatMap((resource) =>
+    resource.kind === 'group' && resource.pgid !== undefined
+      ? [{ pgid: resource.pgid, service: serviceOf(resource.pgid) }]
+      : [],
+  );
 }
 
 export function cpuBreakdown(root: string, selection: readonly string[]): string[] {
   const bin = join(root, 'bin/santokit-it.js');
   // A warm stack the developer keeps here is measured as it is, and left up.
   const kept = existsSync(join(root, '.santokit-it/stack.json'));
-  const up = spawnSync(process.execPath, [bin, 'stack', 'up', '--detach', '--root', root, '--output-dir', join(root, 'bench/.tmp/cpu')], { encoding: 'utf8' });
-  if (up.status !== 0) return [`where the CPU goes: the warm stack did not start (${up.stderr.trim().split('\n').pop()})`];
+  const up = spawnSync(
+    process.execPath,
+    [bin, 'stack', 'up', '--detach', '--root', root, '--output-dir', join(root, 'bench/.tmp/cpu')],
+    { encoding: 'utf8' },
+  );
+  if (up.status !== 0)
+    return [`where the CPU goes: the warm stack did not start (${up.stderr.trim().split('\n').pop()})`];
   try {
-    const owner = (JSON.parse(readFileSync(join(root, '.santokit-it/stack.json'), 'utf8')) as { owner: { pid: number } }).owner.pid;
+    const owner = (
+      JSON.parse(readFileSync(join(root, '.santokit-it/stack.json'), 'utf8')) as { owner: { pid: number } }
+    ).owner.pid;
     // The owner's own group pipes the services' output to their log files.
     const groups = [...ownerGroups(owner), { pgid: owner, service: 'stack owner' }];
     const before = groups.map((group) => groupCpuMs(group.pgid));
     const outputDir = join(root, 'bench/.tmp/cpu/run');
-    const run = costOfCommand([process.execPath, bin, ...selection, '--reuse-stack', '--root', root, '--reporter', 'json', '--output-dir', outputDir]);
-    const scenarios = (JSON.parse(readFileSync(join(outputDir, 'results.json'), 'utf8')) as { scenarios: unknown[] }).scenarios.length;
+    const run = costOfCommand([
+      process.execPath,
+      bin,
+      ...selection,
+      '--reuse-stack',
+      '--root',
+      root,
+      '--reporter',
+      'json',
+      '--output-dir',
+      outputDir,
+    ]);
+    const scenarios = (JSON.parse(readFileSync(join(outputDir, 'results.json'), 'utf8')) as { scenarios: unknown[] })
+      .scenarios.length;
     const used = new Map<string, number>([['runner and its stk processes', run.cpuMs ?? 0]]);
-    groups.forEach((group, index) => used.set(group.service, (used.get(group.service) ?? 0) + groupCpuMs(group.pgid) - (before[index] ?? 0)));
+    groups.forEach((group, index) =>
+      used.set(group.service, (used.get(group.service) ?? 0) + groupCpuMs(group.pgid) - (before[index] ?? 0)),
+    );
     const total = [...used.values()].reduce((sum, value) => sum + value, 0);
-    const parts = [...used].sort(([, a], [, b]) => b - a).map(([name, value]) => `${name} ${(value / 1000).toFixed(1)} s (${((100 * value) / total).toFixed(0)} %)`);
+    const parts = [...used]
+      .sort(([, a], [, b]) => b - a)
+      .map(([name, value]) => `${name} ${(value / 1000).toFixed(1)} s (${((100 * value) / total).toFixed(0)} %)`);
     return [
       `where the CPU goes (${selection.join(' ')} on a warm stack, ${scenarios} scenarios, ${(total / 1000).toFixed(1)} s CPU, ${(total / 1000 / scenarios).toFixed(2)} s per scenario):`,
       `  ${parts.join(', ')}`,

@@ -33,13 +33,28 @@ function tree(): Record<string, string> {
   ])}`;
   files['src/scenarios/kit/helper.ts'] = "import { inner } from './inner.ts';\nexport const helper = () => inner();\n";
   files['src/scenarios/kit/inner.ts'] = 'export const inner = () => undefined;\n';
-  files['src/scenarios/operator/operator-001-bootstrap.ts'] = scenarioModule([{ capability: 'OPERATOR-001', name: 'bootstrap creates a release', body: "void context; void 'basic';" }]);
+  files['src/scenarios/operator/operator-001-bootstrap.ts'] = scenarioModule([
+    { capability: 'OPERATOR-001', name: 'bootstrap creates a release', body: "void context; void 'basic';" },
+  ]);
   files['src/scenarios/fixtures/basic/schema/users.yaml'] = 'version: 1\n';
   files['src/scenarios/fixtures/unused/schema/users.yaml'] = 'version: 1\n';
-  files['plan/capabilities/crud/CRUD-001-insert.md'] = capability({ id: 'CRUD-001', domain: 'crud', codeRefs: ['code/bridge/'], testRefs: ['src/scenarios/crud/crud-001-insert.ts::insert returns the row'] });
-  files['src/scenarios/crud/crud-001-insert.ts'] = scenarioModule([{ capability: 'CRUD-001', name: 'insert returns the row' }]);
+  files['plan/capabilities/crud/CRUD-001-insert.md'] = capability({
+    id: 'CRUD-001',
+    domain: 'crud',
+    codeRefs: ['code/bridge/'],
+    testRefs: ['src/scenarios/crud/crud-001-insert.ts::insert returns the row'],
+  });
+  files['src/scenarios/crud/crud-001-insert.ts'] = scenarioModule([
+    { capability: 'CRUD-001', name: 'insert returns the row' },
+  ]);
   files['code/bridge/where.ts'] = 'export {};\n';
-  files['plan/capabilities/security/SECURITY-001-gate.md'] = capability({ id: 'SECURITY-001', domain: 'security', depends: ['CRUD-001'], codeRefs: ['code/hub.ts'], testRefs: [`${PY_TEST}::test_gate`] });
+  files['plan/capabilities/security/SECURITY-001-gate.md'] = capability({
+    id: 'SECURITY-001',
+    domain: 'security',
+    depends: ['CRUD-001'],
+    codeRefs: ['code/hub.ts'],
+    testRefs: [`${PY_TEST}::test_gate`],
+  });
   files['tests/py/pyproject.toml'] = '[tool.pytest.ini_options]\n';
   files['tests/py/conftest.py'] = 'import pytest\n';
   files['tests/py/tests/__init__.py'] = '';
@@ -66,7 +81,21 @@ describe('--changed', () => {
   let remove: () => Promise<void> = async () => undefined;
   // Always this repository's own .git: never one found further up.
   const git = (...args: string[]) =>
-    execFileSync('git', ['--git-dir', join(root, '.git'), '--work-tree', root, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8', cwd: root });
+    execFileSync(
+      'git',
+      [
+        '--git-dir',
+        join(root, '.git'),
+        '--work-tree',
+        root,
+        '-c',
+        'user.name=t',
+        '-c',
+        'user.email=t@example.com',
+        ...args,
+      ],
+      { encoding: 'utf8', cwd: root },
+    );
 
   before(async () => {
     ({ root, remove } = await writeTree(tree()));
@@ -86,7 +115,8 @@ describe('--changed', () => {
     assert.equal(result.code, 0, result.stderr);
     return JSON.parse(result.stdout) as ChangedJson;
   };
-  const chosen = (json: ChangedJson) => Object.fromEntries(json.changed.capabilities.map((entry) => [entry.id, entry.why]));
+  const chosen = (json: ChangedJson) =>
+    Object.fromEntries(json.changed.capabilities.map((entry) => [entry.id, entry.why]));
   const touch = (file: string) => appendFile(join(root, file), '\n// touched\n');
 
   test('nothing changed: nothing selected, exit 0, and run starts no stack', async () => {
@@ -94,10 +124,17 @@ describe('--changed', () => {
     assert.deepEqual(json.scenarios, []);
     assert.deepEqual(json.changed.files, []);
     assert.equal(json.changed.base, 'main');
-    const run = await runCli(['--root', root, '--changed', '--reporter', 'list,json', '--output-dir', join(root, 'out')], { cwd: root });
+    const run = await runCli(
+      ['--root', root, '--changed', '--reporter', 'list,json', '--output-dir', join(root, 'out')],
+      { cwd: root },
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /--changed \(against main, [0-9a-f]+\): 0 changed files: nothing to run/);
-    const report = JSON.parse(await readFile(join(root, 'out/results.json'), 'utf8')) as { status: string; scenarios: unknown[]; stack?: unknown };
+    const report = JSON.parse(await readFile(join(root, 'out/results.json'), 'utf8')) as {
+      status: string;
+      scenarios: unknown[];
+      stack?: unknown;
+    };
     assert.deepEqual([report.status, report.scenarios.length, report.stack], ['passed', 0, undefined]);
   });
 
@@ -123,14 +160,21 @@ describe('--changed', () => {
     await touch('src/scenarios/fixtures/basic/schema/users.yaml');
     await appendFile(join(root, 'plan/capabilities/auth/AUTH-002-oidc.md'), '\nMore words.\n');
     const json = await list();
-    assert.deepEqual(chosen(json)['OPERATOR-001'], ["src/scenarios/operator/operator-001-bootstrap.ts uses fixture 'basic' (src/scenarios/fixtures/basic/schema/users.yaml)"]);
+    assert.deepEqual(chosen(json)['OPERATOR-001'], [
+      "src/scenarios/operator/operator-001-bootstrap.ts uses fixture 'basic' (src/scenarios/fixtures/basic/schema/users.yaml)",
+    ]);
     assert.deepEqual(chosen(json)['AUTH-002'], ['its document plan/capabilities/auth/AUTH-002-oidc.md changed']);
     assert.deepEqual(chosen(json)['AUTH-001'], ['depends on OPERATOR-001']);
     assert.equal(json.changed.everything, false);
   });
 
   test('pytest references: the test file, its helper imports, conftest.py above it, and its fixtures', async () => {
-    for (const file of [PY_TEST, 'tests/py/helpers/checks.py', 'tests/py/conftest.py', 'tests/py/fixtures/cel/config/permissions.yaml']) {
+    for (const file of [
+      PY_TEST,
+      'tests/py/helpers/checks.py',
+      'tests/py/conftest.py',
+      'tests/py/fixtures/cel/config/permissions.yaml',
+    ]) {
       await appendFile(join(root, file), '\n# touched\n');
       const json = await list();
       assert.deepEqual(Object.keys(chosen(json)), ['SECURITY-001'], file);
@@ -148,7 +192,10 @@ describe('--changed', () => {
     assert.deepEqual(json.changed.unattributed, ['package.json', 'src/scenarios/fixtures/unused/schema/users.yaml']);
     assert.deepEqual(json.changed.ignored, [{ file: 'README.md', why: 'documentation' }]);
     assert.equal(json.scenarios.length, 5);
-    assert.match(json.notes.join('\n'), /no capability claims package\.json, src\/scenarios\/fixtures\/unused\/schema\/users\.yaml: running everything selected/);
+    assert.match(
+      json.notes.join('\n'),
+      /no capability claims package\.json, src\/scenarios\/fixtures\/unused\/schema\/users\.yaml: running everything selected/,
+    );
   });
 
   test('the base: committed work on a branch counts against the default branch; an explicit base; an unknown one is exit 2', async () => {
@@ -167,7 +214,10 @@ describe('--changed', () => {
     await touch('code/bridge/where.ts');
     const result = await runCli(['list', '--root', root, '--changed'], { cwd: root });
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /^CRUD-001\n {2}why: code_refs names code\/bridge\/, which holds code\/bridge\/where\.ts$/m);
+    assert.match(
+      result.stdout,
+      /^CRUD-001\n {2}why: code_refs names code\/bridge\/, which holds code\/bridge\/where\.ts$/m,
+    );
     assert.match(result.stdout, /^SECURITY-001\n {2}why: depends on CRUD-001$/m);
   });
 });

@@ -49,17 +49,30 @@ describe('warm stack', () => {
   let remove: () => Promise<void> = async () => undefined;
   const cli = (args: readonly string[]) => runCli([...args, '--root', root], { cwd: root, timeoutMs: 240_000 });
   const run = async (name: string, ...args: string[]) => {
-    const result = await runCli(['--root', root, '--reporter', 'list,json', '--output-dir', join(root, name), ...args], { cwd: root, timeoutMs: 240_000 });
+    const result = await runCli(
+      ['--root', root, '--reporter', 'list,json', '--output-dir', join(root, name), ...args],
+      { cwd: root, timeoutMs: 240_000 },
+    );
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-    return { ...result, report: JSON.parse(readFileSync(join(root, name, 'results.json'), 'utf8')) as { stack: { hubUrl: string } } };
+    return {
+      ...result,
+      report: JSON.parse(readFileSync(join(root, name, 'results.json'), 'utf8')) as { stack: { hubUrl: string } },
+    };
   };
   const record = () => JSON.parse(readFileSync(join(root, '.santokit-it/stack.json'), 'utf8')) as StackJson;
 
   before(async () => {
     ({ root, remove } = await writeTree({
       'code/hub.ts': 'export {};\n',
-      'plan/capabilities/operator/OPERATOR-001-warm.md': capability({ id: 'OPERATOR-001', domain: 'operator', codeRefs: ['code/hub.ts'], testRefs: [`${SCENARIOS}::the warm hub answers and takes a database`] }),
-      [SCENARIOS]: scenarioModule([{ capability: 'OPERATOR-001', name: 'the warm hub answers and takes a database', body: BODY }]),
+      'plan/capabilities/operator/OPERATOR-001-warm.md': capability({
+        id: 'OPERATOR-001',
+        domain: 'operator',
+        codeRefs: ['code/hub.ts'],
+        testRefs: [`${SCENARIOS}::the warm hub answers and takes a database`],
+      }),
+      [SCENARIOS]: scenarioModule([
+        { capability: 'OPERATOR-001', name: 'the warm hub answers and takes a database', body: BODY },
+      ]),
     }));
   });
   after(async () => {
@@ -73,12 +86,19 @@ describe('warm stack', () => {
     const printed = JSON.parse(up.stdout) as { hubUrl: string };
     const warm = record();
     assert.equal(printed.hubUrl, warm.stack.hubUrl);
-    assert.equal(statSync(join(root, '.santokit-it/stack.json')).mode & 0o077, 0, 'stack.json holds secrets: this user only');
+    assert.equal(
+      statSync(join(root, '.santokit-it/stack.json')).mode & 0o077,
+      0,
+      'stack.json holds secrets: this user only',
+    );
     assert.ok(alive(warm.owner.pid), 'the owner runs on after stack up returned');
 
     const reused = await run('reused', '--reuse-stack');
     assert.equal(reused.report.stack.hubUrl, warm.stack.hubUrl);
-    assert.match(reused.stderr, new RegExp(`--reuse-stack: running on the warm embedded stack \\(pid ${warm.owner.pid}, up since`));
+    assert.match(
+      reused.stderr,
+      new RegExp(`--reuse-stack: running on the warm embedded stack \\(pid ${warm.owner.pid}, up since`),
+    );
 
     const fresh = await run('fresh');
     assert.notEqual(fresh.report.stack.hubUrl, warm.stack.hubUrl);
@@ -106,13 +126,19 @@ describe('warm stack', () => {
     writeFileSync(file, JSON.stringify(tampered), { mode: 0o600 });
     const stale = await run('stale', '--reuse-stack');
     assert.notEqual(stale.report.stack.hubUrl, warm.stack.hubUrl);
-    assert.match(stale.stderr, /--reuse-stack: the warm stack \(pid \d+\) was started from other sources \(reference\/bridge[^)]* changed since\); starting a fresh stack for this run/);
+    assert.match(
+      stale.stderr,
+      /--reuse-stack: the warm stack \(pid \d+\) was started from other sources \(reference\/bridge[^)]* changed since\); starting a fresh stack for this run/,
+    );
     writeFileSync(file, original, { mode: 0o600 });
 
     process.kill(warm.owner.pid, 'SIGKILL');
     const orphaned = await run('orphaned', '--reuse-stack');
     assert.notEqual(orphaned.report.stack.hubUrl, warm.stack.hubUrl);
-    assert.match(orphaned.stderr, new RegExp(`--reuse-stack: the warm stack's owner \\(pid ${warm.owner.pid}\\) is gone; starting a fresh stack`));
+    assert.match(
+      orphaned.stderr,
+      new RegExp(`--reuse-stack: the warm stack's owner \\(pid ${warm.owner.pid}\\) is gone; starting a fresh stack`),
+    );
     assert.equal(await answers(`${warm.stack.hubUrl}/healthz`), false, 'what the killed owner left is swept');
   });
 });

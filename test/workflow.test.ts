@@ -31,7 +31,9 @@ interface Job {
   readonly steps: readonly Step[];
 }
 
-const workflow = parse(readFileSync(join(PACKAGE_ROOT, '.github/workflows/integration.yml'), 'utf8')) as { jobs: Record<string, Job> };
+const workflow = parse(readFileSync(join(PACKAGE_ROOT, '.github/workflows/integration.yml'), 'utf8')) as {
+  jobs: Record<string, Job>;
+};
 
 /** Words of a shell command line: whitespace-separated, quotes kept together, `\` line continuations joined. */
 function shellWords(line: string): string[] {
@@ -41,8 +43,13 @@ function shellWords(line: string): string[] {
 /** `${{ matrix.x }}` → each value of the job's matrix; other expressions → a placeholder word. */
 function expand(text: string, matrix: Record<string, readonly (string | number)[]>): string[] {
   const keys = Object.keys(matrix);
-  const rows = keys.length === 0 ? [{}] : (matrix[keys[0] ?? ''] ?? []).map((value) => ({ [keys[0] ?? '']: String(value) }));
-  return rows.map((row: Record<string, string>) => text.replace(/\$\{\{\s*matrix\.(\w+)\s*\}\}/g, (_, key: string) => row[key] ?? 'x').replace(/\$\{\{[^}]*\}\}/g, 'x'));
+  const rows =
+    keys.length === 0 ? [{}] : (matrix[keys[0] ?? ''] ?? []).map((value) => ({ [keys[0] ?? '']: String(value) }));
+  return rows.map((row: Record<string, string>) =>
+    text
+      .replace(/\$\{\{\s*matrix\.(\w+)\s*\}\}/g, (_, key: string) => row[key] ?? 'x')
+      .replace(/\$\{\{[^}]*\}\}/g, 'x'),
+  );
 }
 
 interface Invocation {
@@ -91,22 +98,35 @@ test('every santokit-it command of the workflow parses with the real CLI, with f
   const invocations = santokitInvocations();
   assert.deepEqual([...new Set(invocations.map((invocation) => invocation.job))].sort(), ['merge', 'shard']);
   for (const { argv } of invocations) {
-    const { command, args } = await parseWithProgram(argv).catch((error: unknown) => assert.fail(`santokit-it ${argv.join(' ')}: ${String(error)}`));
+    const { command, args } = await parseWithProgram(argv).catch((error: unknown) =>
+      assert.fail(`santokit-it ${argv.join(' ')}: ${String(error)}`),
+    );
     const names = ['run', 'merge-reports'];
     assert.ok(names.includes(command), `santokit-it ${argv.join(' ')} runs '${command}'`);
     // The default command takes scenario paths: a misspelt command would arrive here as one.
-    if (command === 'run') for (const path of (args[0] as string[] | undefined) ?? []) assert.ok(existsSync(join(PACKAGE_ROOT, path)), `run path '${path}' exists`);
+    if (command === 'run')
+      for (const path of (args[0] as string[] | undefined) ?? [])
+        assert.ok(existsSync(join(PACKAGE_ROOT, path)), `run path '${path}' exists`);
   }
 });
 
 test('the shard matrix and --shard agree, every shard uploads its results, the merge publishes JUnit, HTML and the summary', () => {
   const shard = workflow.jobs.shard as Job;
   const values = shard.strategy?.matrix?.shard ?? [];
-  assert.deepEqual(values, Array.from({ length: values.length }, (_, index) => index + 1));
+  assert.deepEqual(
+    values,
+    Array.from({ length: values.length }, (_, index) => index + 1),
+  );
   const run = santokitInvocations().filter((invocation) => invocation.job === 'shard');
-  assert.deepEqual(run.map((invocation) => invocation.argv[invocation.argv.indexOf('--shard') + 1]), values.map((value) => `${value}/${values.length}`));
+  assert.deepEqual(
+    run.map((invocation) => invocation.argv[invocation.argv.indexOf('--shard') + 1]),
+    values.map((value) => `${value}/${values.length}`),
+  );
   const outputDirs = run.map((invocation) => invocation.argv[invocation.argv.indexOf('--output-dir') + 1]);
-  assert.ok(run.every((invocation) => invocation.argv.join(' ').match(/--reporter \S*json/)), 'each shard writes results.json');
+  assert.ok(
+    run.every((invocation) => invocation.argv.join(' ').match(/--reporter \S*json/)),
+    'each shard writes results.json',
+  );
   const upload = shard.steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'));
   assert.equal(upload?.if, 'always()', 'a failing shard still uploads');
   assert.deepEqual(expand(String(upload?.with?.path), shard.strategy?.matrix ?? {}), outputDirs);
@@ -119,9 +139,17 @@ test('the shard matrix and --shard agree, every shard uploads its results, the m
   const mergedDir = merged[merged.indexOf('--output-dir') + 1];
   const download = merge.steps.find((step) => step.uses?.startsWith('actions/download-artifact@'));
   assert.ok(merged.includes(String(download?.with?.path)), 'merge-reports reads what was downloaded');
-  const publishes = merge.steps.filter((step) => step.if === 'always()').map((step) => `${step.uses} ${JSON.stringify(step.with)}`);
-  assert.ok(publishes.some((line) => line.includes(`${mergedDir}/junit.xml`)), 'JUnit is published');
-  assert.ok(publishes.some((line) => line.startsWith('actions/upload-artifact@') && line.includes(`"path":"${mergedDir}"`)), 'the merged folder (report/index.html) is uploaded');
+  const publishes = merge.steps
+    .filter((step) => step.if === 'always()')
+    .map((step) => `${step.uses} ${JSON.stringify(step.with)}`);
+  assert.ok(
+    publishes.some((line) => line.includes(`${mergedDir}/junit.xml`)),
+    'JUnit is published',
+  );
+  assert.ok(
+    publishes.some((line) => line.startsWith('actions/upload-artifact@') && line.includes(`"path":"${mergedDir}"`)),
+    'the merged folder (report/index.html) is uploaded',
+  );
   // The step summary needs no step: merge-reports appends it to $GITHUB_STEP_SUMMARY, which every GitHub job sets.
   assert.ok(!merged.includes('--reporter'), 'the default merge reporters (json, junit, html) are kept');
 });

@@ -15,7 +15,16 @@ import type { StackHandles, StackProvider, TeardownRegistry } from '../stack/typ
 import { describeSweep, sweepLeftovers } from '../stack/leftovers.ts';
 import { processStartTime } from '../stack/process-group.ts';
 import { changedParts, referenceSourceParts, type SourceParts } from '../stack/reference-sources.ts';
-import { canDetach, describeWarmStack, ownerAlive, readWarmStack, removeWarmStack, WARM_STACK_FILE, writeWarmStack, type WarmStackRecord } from '../stack/warm-stack.ts';
+import {
+  canDetach,
+  describeWarmStack,
+  ownerAlive,
+  readWarmStack,
+  removeWarmStack,
+  WARM_STACK_FILE,
+  writeWarmStack,
+  type WarmStackRecord,
+} from '../stack/warm-stack.ts';
 import type { CliIo } from './io.ts';
 import { resolveFrom } from './options.ts';
 import { stackProviderFactory, type StackFlags } from './stack-flags.ts';
@@ -26,29 +35,60 @@ const READY_DEADLINE_MS = 180_000;
 const STOP_DEADLINE_MS = 60_000;
 
 function sourcesOf(flags: StackFlags, cwd: string): SourceParts {
-  const binaries = [flags.hubBin, flags.bridgeBin, flags.stkBin].filter((value): value is string => value !== undefined).map((path) => resolveFrom(cwd, path));
+  const binaries = [flags.hubBin, flags.bridgeBin, flags.stkBin]
+    .filter((value): value is string => value !== undefined)
+    .map((path) => resolveFrom(cwd, path));
   return referenceSourceParts(PACKAGE_ROOT, binaries);
 }
 
 /** `run --reuse-stack`: the warm stack when it can be used, else the stack the flags describe. */
 export function reusingStackFactory(flags: StackFlags, io: CliIo, root: string): () => Promise<StackProvider> {
   const fresh = stackProviderFactory(flags, io.env);
-  return async () => (await import('../stack/reuse-provider.ts')).createReusingProvider(root, sourcesOf(flags, io.cwd), readWarmStack(root)?.stack.kind ?? flags.stack, fresh);
+  return async () =>
+    (await import('../stack/reuse-provider.ts')).createReusingProvider(
+      root,
+      sourcesOf(flags, io.cwd),
+      readWarmStack(root)?.stack.kind ?? flags.stack,
+      fresh,
+    );
 }
 
 /** Owner side: a redactor that also remembers every secret the stack registers, for the record. */
-export function rememberingSecrets(redactor: Redactor): { redactor: Redactor; secrets: { value: string; kind: string }[] } {
+export function rememberingSecrets(redactor: Redactor): {
+  redactor: Redactor;
+  secrets: { value: string; kind: string }[];
+} {
   const secrets: { value: string; kind: string }[] = [];
   return {
     secrets,
-    redactor: { text: (text) => redactor.text(text), value: (value) => redactor.value(value), addSecret: (value, kind) => (secrets.push({ value, kind }), redactor.addSecret(value, kind)) },
+    redactor: {
+      text: (text) => redactor.text(text),
+      value: (value) => redactor.value(value),
+      addSecret: (value, kind) => (secrets.push({ value, kind }), redactor.addSecret(value, kind)),
+    },
   };
 }
 
 /** Owner side, once the stack is ready: record it; at teardown, before anything stops, forget it. */
-export function recordWarmStack(root: string, handles: StackHandles, flags: StackFlags & { readonly outputDir: string }, io: CliIo, teardowns: TeardownRegistry, secrets: WarmStackRecord['secrets']): void {
+export function recordWarmStack(
+  root: string,
+  handles: StackHandles,
+  flags: StackFlags & { readonly outputDir: string },
+  io: CliIo,
+  teardowns: TeardownRegistry,
+  secrets: WarmStackRecord['secrets'],
+): void {
   const owner = { pid: process.pid, start: processStartTime(process.pid) ?? '' };
-  writeWarmStack(root, describeWarmStack(handles, owner, sourcesOf(flags, io.cwd), join(resolveFrom(io.cwd, flags.outputDir), 'logs'), secrets));
+  writeWarmStack(
+    root,
+    describeWarmStack(
+      handles,
+      owner,
+      sourcesOf(flags, io.cwd),
+      join(resolveFrom(io.cwd, flags.outputDir), 'logs'),
+      secrets,
+    ),
+  );
   teardowns.defer('forget the warm stack', async () => removeWarmStack(root, process.pid));
 }
 
@@ -71,10 +111,18 @@ function logTail(file: string): string {
  * to `<output-dir>/warm-stack/logs/`). A usable warm stack already up is kept; a stale one is
  * stopped first.
  */
-export async function detachStack(flags: DetachFlags, io: CliIo, print: (stack: WarmStackRecord) => void): Promise<number> {
+export async function detachStack(
+  flags: DetachFlags,
+  io: CliIo,
+  print: (stack: WarmStackRecord) => void,
+): Promise<number> {
   const screen = io.screen(undefined);
   const root = resolveFrom(io.cwd, flags.root);
-  if (!canDetach(flags.stack)) throw new UsageError(`--detach does not support --stack ${flags.stack}`, 'Detach an embedded, process or external stack; a compose stack runs its stk in a container only its starter can reach.');
+  if (!canDetach(flags.stack))
+    throw new UsageError(
+      `--detach does not support --stack ${flags.stack}`,
+      'Detach an embedded, process or external stack; a compose stack runs its stk in a container only its starter can reach.',
+    );
   const current = readWarmStack(root);
   if (current && ownerAlive(current)) {
     const changed = changedParts(current.sources, sourcesOf(flags, io.cwd));
@@ -83,7 +131,9 @@ export async function detachStack(flags: DetachFlags, io: CliIo, print: (stack: 
       print(current);
       return ExitCode.passed;
     }
-    screen.err(`the warm stack (pid ${current.owner.pid}) was started from other sources (${changed.join(', ')} changed): replacing it\n`);
+    screen.err(
+      `the warm stack (pid ${current.owner.pid}) was started from other sources (${changed.join(', ')} changed): replacing it\n`,
+    );
     await stopOwner(current, io);
   }
   // Its own folder: runs on fresh stacks write their service logs under --output-dir too.
@@ -92,19 +142,30 @@ export async function detachStack(flags: DetachFlags, io: CliIo, print: (stack: 
   const log = join(outputDir, 'logs', 'owner.log');
   const fd = openSync(log, 'a');
   const env = { ...io.env, [OWNER_FLAGS_ENV]: JSON.stringify({ ...flags, root, outputDir }) };
-  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/santokit-it.js'), 'stack', 'up', '--warm-owner'], { cwd: io.cwd, env, detached: true, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin/santokit-it.js'), 'stack', 'up', '--warm-owner'], {
+    cwd: io.cwd,
+    env,
+    detached: true,
+    stdio: ['ignore', fd, fd],
+  });
   closeSync(fd);
   const record = await waitForRecord(root, child, io.signal);
   child.unref();
   if (record === undefined) {
-    screen.err(`the warm stack did not start (exit code ${child.exitCode ?? 'none'}); the last lines of ${log}:\n${logTail(log)}\n`);
+    screen.err(
+      `the warm stack did not start (exit code ${child.exitCode ?? 'none'}); the last lines of ${log}:\n${logTail(log)}\n`,
+    );
     return io.signal.aborted ? ExitCode.interrupted : ExitCode.stackFailed;
   }
   print(record);
   return ExitCode.passed;
 }
 
-async function waitForRecord(root: string, child: ReturnType<typeof spawn>, signal: AbortSignal): Promise<WarmStackRecord | undefined> {
+async function waitForRecord(
+  root: string,
+  child: ReturnType<typeof spawn>,
+  signal: AbortSignal,
+): Promise<WarmStackRecord | undefined> {
   let exited = false;
   child.once('exit', () => void (exited = true));
   const deadline = Date.now() + READY_DEADLINE_MS;
@@ -115,7 +176,9 @@ async function waitForRecord(root: string, child: ReturnType<typeof spawn>, sign
   }
   // Interrupted or too slow: the owner tears its stack down on SIGTERM.
   if (!exited) child.kill('SIGTERM');
-  await new Promise<void>((resolve) => (exited || child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+  await new Promise<void>((resolve) =>
+    exited || child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
   return undefined;
 }
 
@@ -130,7 +193,9 @@ async function stopOwner(record: WarmStackRecord, io: CliIo): Promise<void> {
   const deadline = Date.now() + STOP_DEADLINE_MS;
   while (ownerAlive(record) && Date.now() < deadline) await sleep(100);
   if (ownerAlive(record)) {
-    screen.err(`the warm stack's owner (pid ${record.owner.pid}) did not stop in ${STOP_DEADLINE_MS / 1000} s: killing it\n`);
+    screen.err(
+      `the warm stack's owner (pid ${record.owner.pid}) did not stop in ${STOP_DEADLINE_MS / 1000} s: killing it\n`,
+    );
     process.kill(record.owner.pid, 'SIGKILL');
     while (ownerAlive(record)) await sleep(50);
   }
@@ -139,7 +204,10 @@ async function stopOwner(record: WarmStackRecord, io: CliIo): Promise<void> {
 }
 
 /** `stack down`: stops the warm stack at --root, if there is one; exits 0 either way. */
-export async function stackDownCommand(flags: { readonly root: string; readonly color?: boolean }, io: CliIo): Promise<number> {
+export async function stackDownCommand(
+  flags: { readonly root: string; readonly color?: boolean },
+  io: CliIo,
+): Promise<number> {
   const screen = io.screen(flags.color);
   const root = resolveFrom(io.cwd, flags.root);
   const record = readWarmStack(root);
@@ -150,13 +218,18 @@ export async function stackDownCommand(flags: { readonly root: string; readonly 
   const alive = ownerAlive(record);
   await stopOwner(record, io);
   removeWarmStack(root, record.owner.pid);
-  screen.out(alive ? `stopped the warm stack (pid ${record.owner.pid})\n` : `the warm stack's owner (pid ${record.owner.pid}) was already gone; its record is removed\n`);
+  screen.out(
+    alive
+      ? `stopped the warm stack (pid ${record.owner.pid})\n`
+      : `the warm stack's owner (pid ${record.owner.pid}) was already gone; its record is removed\n`,
+  );
   return ExitCode.passed;
 }
 
 /** The owner process runs with the flags `stack up --detach` was given (they travel in the environment, not in argv). */
 export function ownerFlags<T extends object>(given: T, env: NodeJS.ProcessEnv): T {
   const passed = env[OWNER_FLAGS_ENV];
-  if (passed === undefined) throw new UsageError('--warm-owner is internal to stack up --detach', 'Run santokit-it stack up --detach.');
+  if (passed === undefined)
+    throw new UsageError('--warm-owner is internal to stack up --detach', 'Run santokit-it stack up --detach.');
   return { ...given, ...(JSON.parse(passed) as Partial<T>), detach: false };
 }

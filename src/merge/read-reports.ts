@@ -48,10 +48,15 @@ export function findReportFiles(inputs: readonly string[]): string[] {
   const files = inputs.flatMap((input) => {
     if (isDirectory(input)) {
       const found = reportsIn(input);
-      if (found.length === 0) throw new UsageError(`no ${RESULTS_FILE} in '${input}'`, 'Give the output folder of each shard (run with --reporter json), or their results.json files.');
+      if (found.length === 0)
+        throw new UsageError(
+          `no ${RESULTS_FILE} in '${input}'`,
+          'Give the output folder of each shard (run with --reporter json), or their results.json files.',
+        );
       return found;
     }
-    if (!statSafe(input)) throw new UsageError(`no such report '${input}'`, 'Give results.json files, or folders holding them.');
+    if (!statSafe(input))
+      throw new UsageError(`no such report '${input}'`, 'Give results.json files, or folders holding them.');
     return [input];
   });
   return [...new Set(files)];
@@ -63,11 +68,22 @@ export function readReport(file: string, cwd: string): LoadedReport {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(`cannot read '${shown}': ${error instanceof Error ? error.message : String(error)}`, 'Give results.json files written by santokit-it --reporter json.');
+    throw new UsageError(
+      `cannot read '${shown}': ${error instanceof Error ? error.message : String(error)}`,
+      'Give results.json files written by santokit-it --reporter json.',
+    );
   }
   const report = parsed as Partial<RunReport>;
-  if (report.tool !== 'santokit-it' || report.schemaVersion !== REPORT_SCHEMA_VERSION || !Array.isArray(report.scenarios) || !Array.isArray(report.capabilities)) {
-    throw new UsageError(`'${shown}' is not a santokit-it results file (schemaVersion ${REPORT_SCHEMA_VERSION})`, 'Give results.json files written by santokit-it --reporter json.');
+  if (
+    report.tool !== 'santokit-it' ||
+    report.schemaVersion !== REPORT_SCHEMA_VERSION ||
+    !Array.isArray(report.scenarios) ||
+    !Array.isArray(report.capabilities)
+  ) {
+    throw new UsageError(
+      `'${shown}' is not a santokit-it results file (schemaVersion ${REPORT_SCHEMA_VERSION})`,
+      'Give results.json files written by santokit-it --reporter json.',
+    );
   }
   return { path: shown, report: parsed as RunReport };
 }

@@ -45,7 +45,8 @@ export interface Narrowed {
 }
 
 function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+  if (count === 1) return `${count} ${word}`;
+  return `${count} ${word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 }
 
 function changedNote(impact: Impact, changed: ChangedFiles, kept: number): string {

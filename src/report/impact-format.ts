@@ -11,7 +11,9 @@ export function describeReason(reason: ImpactReason): string {
       return `its document ${reason.file} changed`;
     case 'code_refs':
     case 'spec_refs':
-      return reason.ref.replace(/\/+$/, '') === reason.file ? `${reason.kind} names ${reason.file}` : `${reason.kind} names ${reason.ref}, which holds ${reason.file}`;
+      return reason.ref.replace(/\/+$/, '') === reason.file
+        ? `${reason.kind} names ${reason.file}`
+        : `${reason.kind} names ${reason.ref}, which holds ${reason.file}`;
     case 'test-file':
       return `its test file ${reason.file} changed`;
     case 'import':
@@ -24,12 +26,22 @@ export function describeReason(reason: ImpactReason): string {
 }
 
 export function formatImpactText(impact: SelectionImpact, colors: Colors): string[] {
-  const lines = [colors.bold(`--changed against ${impact.base} (${impact.mergeBase.slice(0, 10)}): ${impact.files.length} changed files`)];
+  const lines = [
+    colors.bold(
+      `--changed against ${impact.base} (${impact.mergeBase.slice(0, 10)}): ${impact.files.length} changed files`,
+    ),
+  ];
   if (impact.everything) {
-    lines.push(colors.yellow('everything is selected: no capability claims'), ...impact.unattributed.map((file) => `  ${file}`));
+    lines.push(
+      colors.yellow('everything is selected: no capability claims'),
+      ...impact.unattributed.map((file) => `  ${file}`),
+    );
   }
   for (const [id, reasons] of impact.capabilities) {
-    lines.push(`${colors.cyan(id)}`, ...[...new Set(reasons.map(describeReason))].map((why) => `  ${colors.dim('why:')} ${why}`));
+    lines.push(
+      `${colors.cyan(id)}`,
+      ...[...new Set(reasons.map(describeReason))].map((why) => `  ${colors.dim('why:')} ${why}`),
+    );
   }
   for (const { file, why } of impact.ignored) lines.push(colors.dim(`ignored: ${file} (${why})`));
   return lines;
@@ -43,6 +55,10 @@ export function impactJson(impact: SelectionImpact): unknown {
     everything: impact.everything,
     unattributed: impact.unattributed,
     ignored: impact.ignored,
-    capabilities: [...impact.capabilities].map(([id, reasons]) => ({ id, why: [...new Set(reasons.map(describeReason))], reasons })),
+    capabilities: [...impact.capabilities].map(([id, reasons]) => ({
+      id,
+      why: [...new Set(reasons.map(describeReason))],
+      reasons,
+    })),
   };
 }

@@ -19,7 +19,13 @@ const ICONS: Readonly<Record<Outcome, string>> = {
 const MAX_FAILURES = 30;
 
 function cell(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('|', '\\|').replace(/\s*\n\s*/g, ' ').trim();
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('|', '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }
 
 function seconds(ms: number): string {
@@ -29,21 +35,35 @@ function seconds(ms: number): string {
 function heading(report: RunReport): string[] {
   const icon = report.status === 'passed' ? '✅' : '❌';
   const capabilities = report.capabilities.length;
-  const lines = [`## ${icon} santokit-it: ${report.status} — ${report.scenarios.length} scenarios of ${capabilities} capabilities in ${seconds(report.durationMs)}`, ''];
+  const lines = [
+    `## ${icon} santokit-it: ${report.status} — ${report.scenarios.length} scenarios of ${capabilities} capabilities in ${seconds(report.durationMs)}`,
+    '',
+  ];
   const merged = report.merged;
   if (merged) {
-    const shards = merged.sources.map((source) => (source.shard ? `${source.shard.index}/${source.shard.total}` : source.path)).join(', ');
-    lines.push(`Merged from ${merged.sources.length} reports (${shards})${merged.missingShards.length ? `; **missing shards: ${merged.missingShards.join(', ')}**` : ''}.`, '');
+    const shards = merged.sources
+      .map((source) => (source.shard ? `${source.shard.index}/${source.shard.total}` : source.path))
+      .join(', ');
+    lines.push(
+      `Merged from ${merged.sources.length} reports (${shards})${merged.missingShards.length ? `; **missing shards: ${merged.missingShards.join(', ')}**` : ''}.`,
+      '',
+    );
   } else if (report.shard) {
     lines.push(`Shard ${report.shard.index}/${report.shard.total}.`, '');
   }
-  if (report.error) lines.push(`**${cell(report.error.message)}**${report.error.hint ? ` — ${cell(report.error.hint)}` : ''}`, '');
+  if (report.error)
+    lines.push(`**${cell(report.error.message)}**${report.error.hint ? ` — ${cell(report.error.hint)}` : ''}`, '');
   return lines;
 }
 
 function countsTable(report: RunReport): string[] {
   const outcomes = Object.keys(ICONS) as Outcome[];
-  return [`| ${outcomes.map((outcome) => `${ICONS[outcome]} ${outcome}`).join(' | ')} |`, `|${outcomes.map(() => '---:').join('|')}|`, `| ${outcomes.map((outcome) => report.counts[outcome]).join(' | ')} |`, ''];
+  return [
+    `| ${outcomes.map((outcome) => `${ICONS[outcome]} ${outcome}`).join(' | ')} |`,
+    `|${outcomes.map(() => '---:').join('|')}|`,
+    `| ${outcomes.map((outcome) => report.counts[outcome]).join(' | ')} |`,
+    '',
+  ];
 }
 
 function capabilityTable(report: RunReport): string[] {
@@ -60,13 +80,19 @@ function capabilityTable(report: RunReport): string[] {
 }
 
 function failureList(report: RunReport): string[] {
-  const failures = report.scenarios.filter((result) => result.outcome === 'failed' || (report.strict && result.outcome === 'unexpected-pass'));
+  const failures = report.scenarios.filter(
+    (result) => result.outcome === 'failed' || (report.strict && result.outcome === 'unexpected-pass'),
+  );
   if (failures.length === 0) return [];
   const shown = failures.slice(0, MAX_FAILURES).map((result) => {
-    const message = result.error?.message.split('\n')[0] ?? `passed although ${result.capability} is ${result.capabilityStatus}`;
+    const message =
+      result.error?.message.split('\n')[0] ?? `passed although ${result.capability} is ${result.capabilityStatus}`;
     return `- ${ICONS[result.outcome]} **${cell(result.capability)}** › ${cell(result.name)} (\`${cell(result.file)}:${result.line}\`): ${cell(message)}`;
   });
-  const more = failures.length > MAX_FAILURES ? [`- … and ${failures.length - MAX_FAILURES} more (see the JUnit or HTML report)`] : [];
+  const more =
+    failures.length > MAX_FAILURES
+      ? [`- … and ${failures.length - MAX_FAILURES} more (see the JUnit or HTML report)`]
+      : [];
   return ['### Failures', '', ...shown, ...more, ''];
 }
 

@@ -50,7 +50,11 @@ export function writeLastFailed(root: string, report: RunReport): void {
     else scenarios.delete(result.id);
   }
   const path = join(root, FILE);
-  const record: FailedRecord = { version: VERSION, updatedAt: new Date(Date.parse(report.startedAt) + report.durationMs).toISOString(), scenarios: Object.fromEntries([...scenarios].sort()) };
+  const record: FailedRecord = {
+    version: VERSION,
+    updatedAt: new Date(Date.parse(report.startedAt) + report.durationMs).toISOString(),
+    scenarios: Object.fromEntries([...scenarios].sort()),
+  };
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 1)}\n`);

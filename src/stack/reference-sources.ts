@@ -25,7 +25,11 @@ function sourceFiles(dir: string): string[] {
     return [];
   }
   return entries
-    .filter((entry) => !entry.split('/').some((part) => part === 'node_modules' || part.startsWith('.')) && !/\.test\.[cm]?[jt]s$/.test(entry))
+    .filter(
+      (entry) =>
+        !entry.split('/').some((part) => part === 'node_modules' || part.startsWith('.')) &&
+        !/\.test\.[cm]?[jt]s$/.test(entry),
+    )
     .filter((entry) => statSync(join(dir, entry)).isFile())
     .sort();
 }
@@ -55,7 +59,12 @@ export function referenceSourceParts(repoRoot: string, binaries: readonly string
   for (const folder of folders) {
     const dir = join(reference, folder);
     parts[`reference/${folder}`] = digest((hash) => {
-      for (const file of sourceFiles(dir)) hash.update(file).update('\0').update(readFileSync(join(dir, file))).update('\0');
+      for (const file of sourceFiles(dir))
+        hash
+          .update(file)
+          .update('\0')
+          .update(readFileSync(join(dir, file)))
+          .update('\0');
     });
   }
   parts['package-lock.json'] = digest((hash) => hash.update(safeRead(join(repoRoot, 'package-lock.json'))));
@@ -73,5 +82,7 @@ function safeRead(path: string): Buffer | string {
 
 /** Parts that differ between two fingerprints (added, removed or changed), sorted. */
 export function changedParts(before: SourceParts, now: SourceParts): string[] {
-  return [...new Set([...Object.keys(before), ...Object.keys(now)])].filter((part) => before[part] !== now[part]).sort();
+  return [...new Set([...Object.keys(before), ...Object.keys(now)])]
+    .filter((part) => before[part] !== now[part])
+    .sort();
 }

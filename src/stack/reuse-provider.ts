@@ -8,7 +8,12 @@ import type { SourceParts } from './reference-sources.ts';
 import type { StackProvider } from './types.ts';
 import { checkWarmStack, ownerAlive, removeWarmStack, warmStackHandles } from './warm-stack.ts';
 
-export function createReusingProvider(root: string, sources: SourceParts, kind: StackKind, fresh: () => Promise<StackProvider>): StackProvider {
+export function createReusingProvider(
+  root: string,
+  sources: SourceParts,
+  kind: StackKind,
+  fresh: () => Promise<StackProvider>,
+): StackProvider {
   return {
     kind,
     async start(context) {
@@ -16,7 +21,9 @@ export function createReusingProvider(root: string, sources: SourceParts, kind: 
       if (check.usable) {
         const { record } = check;
         for (const secret of record.secrets) context.redactor?.addSecret(secret.value, secret.kind);
-        context.onNotice?.(`--reuse-stack: running on the warm ${record.stack.kind} stack (pid ${record.owner.pid}, up since ${record.startedAt})`);
+        context.onNotice?.(
+          `--reuse-stack: running on the warm ${record.stack.kind} stack (pid ${record.owner.pid}, up since ${record.startedAt})`,
+        );
         return warmStackHandles(record);
       }
       if (check.record && !ownerAlive(check.record)) {

@@ -51,7 +51,13 @@ export function canDetach(kind: StackKind): boolean {
   return kind !== 'compose';
 }
 
-export function describeWarmStack(handles: StackHandles, owner: WarmStackRecord['owner'], sources: SourceParts, logDir: string, secrets: WarmStackRecord['secrets']): WarmStackRecord {
+export function describeWarmStack(
+  handles: StackHandles,
+  owner: WarmStackRecord['owner'],
+  sources: SourceParts,
+  logDir: string,
+  secrets: WarmStackRecord['secrets'],
+): WarmStackRecord {
   return {
     version: VERSION,
     owner,
@@ -90,7 +96,9 @@ export function readWarmStack(root: string): WarmStackRecord | undefined {
     const uid = process.getuid?.();
     if (uid !== undefined && statSync(file).uid !== uid) return undefined;
     const record = JSON.parse(readFileSync(file, 'utf8')) as Partial<WarmStackRecord>;
-    return record.version === VERSION && record.owner && record.stack && record.sources ? (record as WarmStackRecord) : undefined;
+    return record.version === VERSION && record.owner && record.stack && record.sources
+      ? (record as WarmStackRecord)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -115,26 +123,50 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-export type WarmCheck = { readonly usable: true; readonly record: WarmStackRecord } | { readonly usable: false; readonly reason: string; readonly record?: WarmStackRecord };
+export type WarmCheck =
+  | { readonly usable: true; readonly record: WarmStackRecord }
+  | { readonly usable: false; readonly reason: string; readonly record?: WarmStackRecord };
 
 /** Whether a run may use the warm stack at `root`, and if not, why (in words for the user). */
 export async function checkWarmStack(root: string, sources: SourceParts): Promise<WarmCheck> {
   const record = readWarmStack(root);
-  if (!record) return { usable: false, reason: `no warm stack recorded (${WARM_STACK_FILE}); start one with \`santokit-it stack up --detach\`` };
+  if (!record)
+    return {
+      usable: false,
+      reason: `no warm stack recorded (${WARM_STACK_FILE}); start one with \`santokit-it stack up --detach\``,
+    };
   const owner = `pid ${record.owner.pid}`;
   if (!ownerAlive(record)) return { usable: false, reason: `the warm stack's owner (${owner}) is gone`, record };
   const changed = changedParts(record.sources, sources);
-  if (changed.length > 0) return { usable: false, reason: `the warm stack (${owner}) was started from other sources (${changed.join(', ')} changed since)`, record };
-  const [hub, bridge] = await Promise.all([answers(`${record.stack.hubUrl}/healthz`), answers(`${record.stack.bridgeUrl}/healthz`)]);
-  if (!hub || !bridge) return { usable: false, reason: `the warm stack (${owner}) does not answer (${[!hub && 'hub', !bridge && 'bridge'].filter(Boolean).join(', ')})`, record };
+  if (changed.length > 0)
+    return {
+      usable: false,
+      reason: `the warm stack (${owner}) was started from other sources (${changed.join(', ')} changed since)`,
+      record,
+    };
+  const [hub, bridge] = await Promise.all([
+    answers(`${record.stack.hubUrl}/healthz`),
+    answers(`${record.stack.bridgeUrl}/healthz`),
+  ]);
+  if (!hub || !bridge)
+    return {
+      usable: false,
+      reason: `the warm stack (${owner}) does not answer (${[!hub && 'hub', !bridge && 'bridge'].filter(Boolean).join(', ')})`,
+      record,
+    };
   return { usable: true, record };
 }
 
 /** The last `count` lines of a log file (its last 256 KiB: a warm stack's logs grow with every run). */
 function tailOf(file: string, count: number): string[] {
   try {
-    const text = readFileSync(file).subarray(-256 * 1024).toString('utf8');
-    return text.split('\n').filter((line) => line !== '').slice(-count);
+    const text = readFileSync(file)
+      .subarray(-256 * 1024)
+      .toString('utf8');
+    return text
+      .split('\n')
+      .filter((line) => line !== '')
+      .slice(-count);
   } catch {
     return [];
   }
@@ -142,7 +174,9 @@ function tailOf(file: string, count: number): string[] {
 
 function logFiles(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((name) => name.endsWith('.log')).sort();
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.log'))
+      .sort();
   } catch {
     return [];
   }
@@ -151,7 +185,8 @@ function logFiles(dir: string): string[] {
 /** Handles on the warm stack for a run in another process: URLs, `stk` and log files; nothing of it is this run's to stop. */
 export function warmStackHandles(record: WarmStackRecord): StackHandles {
   const { stack } = record;
-  const stkEnv = stack.kind === 'external' ? { STK_HUB_URL: stack.hubUrl } : { STK_HUB_URL: stack.hubUrl, ...LOOPBACK_ONLY_ENV };
+  const stkEnv =
+    stack.kind === 'external' ? { STK_HUB_URL: stack.hubUrl } : { STK_HUB_URL: stack.hubUrl, ...LOOPBACK_ONLY_ENV };
   return {
     kind: stack.kind,
     hubUrl: stack.hubUrl,

@@ -31,21 +31,32 @@ export interface MergeReportsFlags {
  * the durations and failures they recorded, so the next split and
  * `--last-failed` know them. Exits as the merged run would have.
  */
-export async function mergeReportsCommand(inputs: readonly string[], flags: MergeReportsFlags, io: CliIo): Promise<number> {
+export async function mergeReportsCommand(
+  inputs: readonly string[],
+  flags: MergeReportsFlags,
+  io: CliIo,
+): Promise<number> {
   const screen = io.screen(flags.color);
   const root = resolveFrom(io.cwd, flags.root);
   const catalog = await loadCatalog(root);
-  const loaded = findReportFiles(inputs.map((input) => resolveFrom(io.cwd, input))).map((file) => readReport(file, io.cwd));
+  const loaded = findReportFiles(inputs.map((input) => resolveFrom(io.cwd, input))).map((file) =>
+    readReport(file, io.cwd),
+  );
   const merged = mergeReports(loaded, catalog.documents, catalogHash(catalog));
   const outputDir = resolveFrom(io.cwd, flags.outputDir);
   const summary = io.env.GITHUB_STEP_SUMMARY;
-  const reporters: Reporter[] = [...createReporters(flags.reporter ?? MERGE_REPORTERS, screen, outputDir, { cwd: io.cwd }), ...(summary ? [createStepSummaryReporter(summary)] : [])];
+  const reporters: Reporter[] = [
+    ...createReporters(flags.reporter ?? MERGE_REPORTERS, screen, outputDir, { cwd: io.cwd }),
+    ...(summary ? [createStepSummaryReporter(summary)] : []),
+  ];
   await redactReporter(multiplexReporters(reporters), createRedactor()).onRunEnd(merged);
   await mkdir(outputDir, { recursive: true });
   await writeFile(join(outputDir, MATRIX_FILE), renderCoverageMatrix(catalog.documents, merged));
   writeTimings(root, merged.scenarios);
   writeLastFailed(root, merged);
   const shown = relative(io.cwd, outputDir) || '.';
-  screen.err(`merged ${loaded.length} reports (${merged.scenarios.length} scenarios) into ${shown.startsWith('..') ? outputDir : shown}\n`);
+  screen.err(
+    `merged ${loaded.length} reports (${merged.scenarios.length} scenarios) into ${shown.startsWith('..') ? outputDir : shown}\n`,
+  );
   return merged.exitCode;
 }
