@@ -31,7 +31,13 @@ export interface ObjectResponse extends HttpResponse {
 const RECORDED_BODY_BYTES = 1024;
 
 /** `POST /call` with `storage/<bucket>/<op>`. */
-export function storageCall(ctx: ScenarioContext, op: string, params: unknown, credentials?: Credentials, bucket = 'main'): Promise<HttpResponse> {
+export function storageCall(
+  ctx: ScenarioContext,
+  op: string,
+  params: unknown,
+  credentials?: Credentials,
+  bucket = 'main',
+): Promise<HttpResponse> {
   return ctx.bridge.call(`storage/${bucket}/${op}`, params, credentials);
 }
 
@@ -41,7 +47,7 @@ export function expectSigned(response: HttpResponse, method: 'PUT' | 'GET'): Sig
   const data = (response.json as { data?: Partial<SignedUrl> } | undefined)?.data;
   assert.equal(data?.method, method, `data.method: ${response.text.slice(0, 300)}`);
   assert.equal(typeof data?.url, 'string', `data.url: ${response.text.slice(0, 300)}`);
-  return { url: data.url as string, method, headers: (data.headers ?? {}) as Record<string, string> };
+  return { url: data.url as string, method, headers: data.headers ?? {} };
 }
 
 /** Seconds a signed URL says it lives (`X-Amz-Expires`). */
@@ -66,14 +72,29 @@ function describeBody(body: string | Buffer | undefined): string | undefined {
 }
 
 /** A request with a signed URL (or a deliberately altered one) at the object store. */
-export async function fetchSigned(ctx: ScenarioContext, method: string, url: string, options: { body?: string | Buffer; headers?: Readonly<Record<string, string>> } = {}): Promise<ObjectResponse> {
+export async function fetchSigned(
+  ctx: ScenarioContext,
+  method: string,
+  url: string,
+  options: { body?: string | Buffer; headers?: Readonly<Record<string, string>> } = {},
+): Promise<ObjectResponse> {
   const to = target(ctx, url);
   const headers: Record<string, string> = { ...options.headers, ...(to.host ? { host: to.host } : {}) };
   const started = performance.now();
-  const response = await request(to.url, { method: method as 'GET', headers, ...(options.body !== undefined ? { body: options.body } : {}), signal: ctx.signal });
+  const response = await request(to.url, {
+    method: method as 'GET',
+    headers,
+    ...(options.body !== undefined ? { body: options.body } : {}),
+    signal: ctx.signal,
+  });
   const bytes = Buffer.from(await response.body.arrayBuffer());
   const text = bytes.toString('utf8');
-  const flat = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]));
+  const flat = Object.fromEntries(
+    Object.entries(response.headers).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value.join(', ') : String(value),
+    ]),
+  );
   ctx.transcript.record({
     kind: 'http',
     at: Date.now(),
@@ -86,24 +107,48 @@ export async function fetchSigned(ctx: ScenarioContext, method: string, url: str
     responseBody: describeBody(bytes.length > RECORDED_BODY_BYTES ? bytes : text) ?? '',
     durationMs: Math.round(performance.now() - started),
   });
-  return { status: response.statusCode, headers: flat, text, json: undefined, code: /<Code>([^<]+)<\/Code>/.exec(text)?.[1] };
+  return {
+    status: response.statusCode,
+    headers: flat,
+    text,
+    json: undefined,
+    code: /<Code>([^<]+)<\/Code>/.exec(text)?.[1],
+  };
 }
 
 /** Signs an upload of `body` and PUTs it; both must succeed. */
-export async function uploadObject(ctx: ScenarioContext, credentials: Credentials, key: string, body: string | Buffer, contentType: string): Promise<void> {
-  const signed = expectSigned(await storageCall(ctx, 'upload_sign', { key, contentType, contentLength: Buffer.byteLength(body) }, credentials), 'PUT');
+export async function uploadObject(
+  ctx: ScenarioContext,
+  credentials: Credentials,
+  key: string,
+  body: string | Buffer,
+  contentType: string,
+): Promise<void> {
+  const signed = expectSigned(
+    await storageCall(ctx, 'upload_sign', { key, contentType, contentLength: Buffer.byteLength(body) }, credentials),
+    'PUT',
+  );
   const put = await fetchSigned(ctx, 'PUT', signed.url, { body, headers: signed.headers });
   assert.equal(put.status, 200, `PUT ${key} to the object store: ${put.status} ${put.text.slice(0, 300)}`);
 }
 
 /** Signs a download of `key` and GETs it (the store's answer, whatever it is). */
-export async function downloadObject(ctx: ScenarioContext, credentials: Credentials, key: string): Promise<ObjectResponse> {
+export async function downloadObject(
+  ctx: ScenarioContext,
+  credentials: Credentials,
+  key: string,
+): Promise<ObjectResponse> {
   const signed = expectSigned(await storageCall(ctx, 'download_sign', { key }, credentials), 'GET');
   return fetchSigned(ctx, 'GET', signed.url);
 }
 
 /** The store holds exactly `body` under `key` (as the given caller may download it). */
-export async function expectObject(ctx: ScenarioContext, credentials: Credentials, key: string, body: string): Promise<void> {
+export async function expectObject(
+  ctx: ScenarioContext,
+  credentials: Credentials,
+  key: string,
+  body: string,
+): Promise<void> {
   const got = await downloadObject(ctx, credentials, key);
   assert.equal(got.status, 200, `GET ${key}: ${got.status} ${got.text.slice(0, 300)}`);
   assert.equal(got.text, body, `the stored bytes of ${key}`);
@@ -112,7 +157,11 @@ export async function expectObject(ctx: ScenarioContext, credentials: Credential
 /** The store has no object under `key`: a signed GET answers 404 NoSuchKey. */
 export async function expectNoObject(ctx: ScenarioContext, credentials: Credentials, key: string): Promise<void> {
   const got = await downloadObject(ctx, credentials, key);
-  assert.deepEqual([got.status, got.code], [404, 'NoSuchKey'], `GET ${key} after it was deleted: ${got.text.slice(0, 300)}`);
+  assert.deepEqual(
+    [got.status, got.code],
+    [404, 'NoSuchKey'],
+    `GET ${key} after it was deleted: ${got.text.slice(0, 300)}`,
+  );
 }
 
 export interface StorageProject {
@@ -143,7 +192,10 @@ export async function storageProject(ctx: ScenarioContext, prefix = 'storage'): 
     asOwner: { bearer: owner.accessToken, ...hints },
     asOther: { bearer: other.accessToken, ...hints },
     anonymous: hints,
-    apiKey: async (roles) => ({ apiKey: await createApiKey(ctx, project, env, roles, `${roles.replace(/[^a-z]/g, '')}-${(keys += 1)}`), ...hints }),
+    apiKey: async (roles) => ({
+      apiKey: await createApiKey(ctx, project, env, roles, `${roles.replace(/[^a-z]/g, '')}-${(keys += 1)}`),
+      ...hints,
+    }),
   };
 }
 
@@ -151,8 +203,16 @@ export async function storageProject(ctx: ScenarioContext, prefix = 'storage'): 
  * The Bridge's own log lines (not its request line) carrying `requestId`,
  * waited for up to `timeoutMs`; undefined when the stack keeps no Bridge log.
  */
-export async function bridgeLogLines(ctx: ScenarioContext, requestId: string, timeoutMs = 3_000): Promise<string[] | undefined> {
-  const read = () => ctx.stack.logTails(400).find((tail) => tail.service === 'bridge')?.lines.filter((line) => line.includes(requestId) && !/\b(GET|POST) \/call\b/.test(line));
+export async function bridgeLogLines(
+  ctx: ScenarioContext,
+  requestId: string,
+  timeoutMs = 3_000,
+): Promise<string[] | undefined> {
+  const read = () =>
+    ctx.stack
+      .logTails(400)
+      .find((tail) => tail.service === 'bridge')
+      ?.lines.filter((line) => line.includes(requestId) && !/\b(GET|POST) \/call\b/.test(line));
   if (read() === undefined) return undefined;
   return eventually(async () => {
     const lines = read() ?? [];
