@@ -48,61 +48,87 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function createReader(text: string, data: Record<string, unknown>, start: number, prefix: string, problems: JsonProblem[], allowed: readonly string[]): JsonObjectReader {
-  const offsetOf = (key: string) => {
-    const found = text.indexOf(JSON.stringify(key), start);
-    return found < 0 ? start : found;
-  };
-  const problem = (key: string, message: string, hint: string) => problems.push({ line: lineAt(text, offsetOf(key)), message: `${prefix}${key}: ${message}`, hint });
-  for (const key of Object.keys(data)) {
-    if (!allowed.includes(key)) problem(key, 'unknown field', `Known fields here: ${allowed.join(', ')}.`);
+  return new ObjectReader({ text, data, start, prefix, problems }, allowed);
+}
+
+interface ReaderScope {
+  readonly text: string;
+  readonly data: Record<string, unknown>;
+  /** Offset of the object's own key in the text; its keys are searched from there. */
+  readonly start: number;
+  /** `pytest.` for the fields of `pytest`. */
+  readonly prefix: string;
+  readonly problems: JsonProblem[];
+}
+
+class ObjectReader implements JsonObjectReader {
+  readonly #scope: ReaderScope;
+
+  constructor(scope: ReaderScope, allowed: readonly string[]) {
+    this.#scope = scope;
+    for (const key of Object.keys(scope.data)) {
+      if (!allowed.includes(key)) this.#problem(key, 'unknown field', `Known fields here: ${allowed.join(', ')}.`);
+    }
   }
-  const strings = (key: string): string[] | undefined => {
-    const value = data[key];
+
+  object(key: string, allowed: readonly string[]): JsonObjectReader | undefined {
+    const value = this.#scope.data[key];
+    if (value === undefined) return undefined;
+    if (isObject(value)) return new ObjectReader({ ...this.#scope, data: value, start: this.#offsetOf(key), prefix: `${this.#scope.prefix}${key}.` }, allowed);
+    this.#problem(key, 'expected an object', `Write "${key}": { … }.`);
+    return undefined;
+  }
+
+  string(key: string): string | undefined {
+    const value = this.#scope.data[key];
+    if (value === undefined || (typeof value === 'string' && value !== '')) return value;
+    this.#problem(key, 'expected a non-empty string', `Write "${key}": "…".`);
+    return undefined;
+  }
+
+  strings(key: string): string[] | undefined {
+    const value = this.#scope.data[key];
     if (value === undefined) return undefined;
     if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
-    problem(key, 'expected a list of strings', `Write e.g. "${key}": ["…"].`);
+    this.#problem(key, 'expected a list of strings', `Write e.g. "${key}": ["…"].`);
     return undefined;
-  };
-  const checkPath = (key: string, path: string): boolean => {
+  }
+
+  stringOrList(key: string): string[] | undefined {
+    const value = this.#scope.data[key];
+    return typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : this.strings(key);
+  }
+
+  path(key: string): string | undefined {
+    const value = this.string(key);
+    return value !== undefined && this.#isRelative(key, value) ? value.replace(/\/+$/, '') : undefined;
+  }
+
+  paths(key: string): string[] | undefined {
+    const values = this.strings(key);
+    return values?.every((value) => this.#isRelative(key, value)) ? values.map((value) => value.replace(/\/+$/, '')) : undefined;
+  }
+
+  stringMap(key: string): Record<string, string> | undefined {
+    const value = this.#scope.data[key];
+    if (value === undefined) return undefined;
+    if (isObject(value) && Object.values(value).every((item) => typeof item === 'string')) return value as Record<string, string>;
+    this.#problem(key, 'expected an object of strings', `Write "${key}": { "/workspace": "." }.`);
+    return undefined;
+  }
+
+  #isRelative(key: string, path: string): boolean {
     if (path !== '' && !path.startsWith('/') && !path.split('/').includes('..')) return true;
-    problem(key, `'${path}' is not a repository-relative path`, 'Write paths relative to the repository root, without a leading / or ..');
+    this.#problem(key, `'${path}' is not a repository-relative path`, 'Write paths relative to the repository root, without a leading / or ..');
     return false;
-  };
-  const reader: JsonObjectReader = {
-    object(key, keys) {
-      const value = data[key];
-      if (value === undefined) return undefined;
-      if (isObject(value)) return createReader(text, value, offsetOf(key), `${prefix}${key}.`, problems, keys);
-      problem(key, 'expected an object', `Write "${key}": { … }.`);
-      return undefined;
-    },
-    string(key) {
-      const value = data[key];
-      if (value === undefined || (typeof value === 'string' && value !== '')) return value;
-      problem(key, 'expected a non-empty string', `Write "${key}": "…".`);
-      return undefined;
-    },
-    strings,
-    stringOrList(key) {
-      const value = data[key];
-      if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
-      return strings(key);
-    },
-    path(key) {
-      const value = reader.string(key);
-      return value !== undefined && checkPath(key, value) ? value.replace(/\/+$/, '') : undefined;
-    },
-    paths(key) {
-      const values = strings(key);
-      return values?.every((value) => checkPath(key, value)) ? values.map((value) => value.replace(/\/+$/, '')) : undefined;
-    },
-    stringMap(key) {
-      const value = data[key];
-      if (value === undefined) return undefined;
-      if (isObject(value) && Object.values(value).every((item) => typeof item === 'string')) return value as Record<string, string>;
-      problem(key, 'expected an object of strings', `Write "${key}": { "/workspace": "." }.`);
-      return undefined;
-    },
-  };
-  return reader;
+  }
+
+  #offsetOf(key: string): number {
+    const found = this.#scope.text.indexOf(JSON.stringify(key), this.#scope.start);
+    return found < 0 ? this.#scope.start : found;
+  }
+
+  #problem(key: string, message: string, hint: string): void {
+    this.#scope.problems.push({ line: lineAt(this.#scope.text, this.#offsetOf(key)), message: `${this.#scope.prefix}${key}: ${message}`, hint });
+  }
 }
