@@ -45,7 +45,13 @@ function cascadingColumns(release: ReleasePayload, table: Table): FileColumn[] {
     .map(([name, column]) => ({ name, bucket: typeof column.bucket === 'string' ? column.bucket : 'main' }));
 }
 
-async function deleteOne(deps: CascadeDeps, release: ReleasePayload, caller: Caller, column: FileColumn, value: string): Promise<string> {
+async function deleteOne(
+  deps: CascadeDeps,
+  release: ReleasePayload,
+  caller: Caller,
+  column: FileColumn,
+  value: string,
+): Promise<string> {
   let key: string;
   try {
     ({ key } = authorize(release, caller, 'delete', { key: value }));
@@ -61,7 +67,12 @@ async function deleteOne(deps: CascadeDeps, release: ReleasePayload, caller: Cal
   }
 }
 
-export function fileCascade(deps: CascadeDeps | undefined, release: ReleasePayload, caller: Caller, table: Table): Cascade | undefined {
+export function fileCascade(
+  deps: CascadeDeps | undefined,
+  release: ReleasePayload,
+  caller: Caller,
+  table: Table,
+): Cascade | undefined {
   const columns = cascadingColumns(release, table);
   if (!deps || columns.length === 0) return undefined;
   return {
@@ -72,7 +83,9 @@ export function fileCascade(deps: CascadeDeps | undefined, release: ReleasePaylo
           const value = row[column.name];
           if (typeof value !== 'string' || value.trim() === '') continue;
           void deleteOne(deps, release, caller, column, value).then((outcome) =>
-            deps.log(`storage cascade ${outcome}: ${table.name}.${column.name} bucket=${column.bucket} key=${JSON.stringify(value.slice(0, 200))} id=${deps.requestId}`),
+            deps.log(
+              `storage cascade ${outcome}: ${table.name}.${column.name} bucket=${column.bucket} key=${JSON.stringify(value.slice(0, 200))} id=${deps.requestId}`,
+            ),
           );
         }
       }

@@ -35,7 +35,8 @@ function check(text: string): Checked {
   }
   const types = program.check();
   if (!types.valid) return { ok: false, reason: `storage condition does not type-check: ${firstLine(types.error)}` };
-  if (types.type !== 'bool' && types.type !== 'dyn') return { ok: false, reason: `storage condition must be a boolean, not ${types.type ?? 'unknown'}` };
+  if (types.type !== 'bool' && types.type !== 'dyn')
+    return { ok: false, reason: `storage condition must be a boolean, not ${types.type ?? 'unknown'}` };
   return { ok: true, program };
 }
 
@@ -61,7 +62,10 @@ export function checkStorageCondition(text: string, input: StorageConditionInput
   if (!result.ok) throw badRequest(result.reason);
   let value: unknown;
   try {
-    value = result.program({ request: { auth: { sub: input.caller.sub, roles: [...input.caller.roles] }, params: { ...input.params } }, path: { ...input.path } });
+    value = result.program({
+      request: { auth: { sub: input.caller.sub, roles: [...input.caller.roles] }, params: { ...input.params } },
+      path: { ...input.path },
+    });
   } catch (error) {
     throw badRequest(`storage condition could not be evaluated: ${firstLine(error)}`);
   }

@@ -7,7 +7,15 @@
 import type { ReleasePayload } from '../shared/contract.ts';
 import { badRequest } from './errors.ts';
 
-export const STORAGE_OPS = ['upload_sign', 'download_sign', 'delete', 'multipart_create', 'multipart_sign_part', 'multipart_complete', 'multipart_abort'] as const;
+export const STORAGE_OPS = [
+  'upload_sign',
+  'download_sign',
+  'delete',
+  'multipart_create',
+  'multipart_sign_part',
+  'multipart_complete',
+  'multipart_abort',
+] as const;
 export type StorageOp = (typeof STORAGE_OPS)[number];
 export type RuleName = 'upload_sign' | 'download_sign' | 'delete';
 
@@ -44,14 +52,21 @@ export function normalizeKey(raw: unknown): string {
   if (typeof raw !== 'string') throw badRequest('key is required and must be a string');
   const key = raw.trim();
   const problem =
-    key === '' ? 'it is empty'
-    : Buffer.byteLength(key) > MAX_KEY_BYTES ? `it is longer than ${MAX_KEY_BYTES} bytes`
-    : /[\u0000-\u001f\u007f]/.test(key) ? 'it contains control characters'
-    : key.startsWith('/') ? 'it starts with /'
-    : key.includes('//') ? 'it contains //'
-    : key.includes('..') ? 'it contains ..'
-    : key.endsWith('/') || key.split('/').includes('.') ? 'it has an empty or "." segment'
-    : undefined;
+    key === ''
+      ? 'it is empty'
+      : Buffer.byteLength(key) > MAX_KEY_BYTES
+        ? `it is longer than ${MAX_KEY_BYTES} bytes`
+        : /[\u0000-\u001f\u007f]/.test(key)
+          ? 'it contains control characters'
+          : key.startsWith('/')
+            ? 'it starts with /'
+            : key.includes('//')
+              ? 'it contains //'
+              : key.includes('..')
+                ? 'it contains ..'
+                : key.endsWith('/') || key.split('/').includes('.')
+                  ? 'it has an empty or "." segment'
+                  : undefined;
   if (problem) throw badRequest(`invalid storage key: ${problem}`);
   return key;
 }
@@ -66,7 +81,10 @@ export function parseSize(value: unknown): number | undefined {
 }
 
 function globSegment(segment: string, text: string): boolean {
-  const pattern = segment.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const pattern = segment
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${pattern}$`, 's').test(text);
 }
 
@@ -92,7 +110,8 @@ function record(value: unknown): Record<string, unknown> {
 function readRule(raw: unknown): StorageRule | undefined {
   if (raw === undefined) return undefined;
   const rule = record(raw);
-  const strings = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined);
+  const strings = (value: unknown) =>
+    Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
   const maxSize = rule.maxSize === undefined ? undefined : parseSize(rule.maxSize);
   if (rule.maxSize !== undefined && maxSize === undefined) throw badRequest('the storage rule has an invalid maxSize');
   const allowedTypes = strings(rule.allowedTypes);
@@ -106,7 +125,9 @@ function readRule(raw: unknown): StorageRule | undefined {
 
 /** Patterns in file order: the Hub sends `policyOrder` because the stored release does not keep key order. */
 function patternsOf(storage: Record<string, unknown>, policies: Record<string, unknown>): string[] {
-  const order = Array.isArray(storage.policyOrder) ? storage.policyOrder.filter((name): name is string => typeof name === 'string' && Object.hasOwn(policies, name)) : [];
+  const order = Array.isArray(storage.policyOrder)
+    ? storage.policyOrder.filter((name): name is string => typeof name === 'string' && Object.hasOwn(policies, name))
+    : [];
   return [...order, ...Object.keys(policies).filter((name) => !order.includes(name))];
 }
 

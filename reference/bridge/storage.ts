@@ -17,7 +17,14 @@ import { arg, argsOf, type Args } from './crud-kit.ts';
 import { badRequest, forbidden, notFound, unauthorized, unavailable } from './errors.ts';
 import { roleMatches } from './rules.ts';
 import { checkStorageCondition } from './storage-condition.ts';
-import { isStorageOp, matchPolicy, normalizeKey, ruleNameOf, type StorageOp, type StorageRule } from './storage-policy.ts';
+import {
+  isStorageOp,
+  matchPolicy,
+  normalizeKey,
+  ruleNameOf,
+  type StorageOp,
+  type StorageRule,
+} from './storage-policy.ts';
 import type { ObjectRef, StorageBackend, UploadPart } from './storage-s3.ts';
 
 export interface StorageContext {
@@ -39,23 +46,35 @@ export interface Authorized {
 function optionalLength(args: Args): number | undefined {
   const value = arg(args, 'contentLength');
   if (value === undefined) return undefined;
-  if (!Number.isSafeInteger(value) || (value as number) < 0) throw badRequest('contentLength must be a non-negative integer (bytes)');
+  if (!Number.isSafeInteger(value) || (value as number) < 0)
+    throw badRequest('contentLength must be a non-negative integer (bytes)');
   return value as number;
 }
 
 function optionalType(args: Args): string | undefined {
   const value = arg(args, 'contentType');
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '' || /[\r\n]/.test(value)) throw badRequest('contentType must be a MIME type string');
+  if (typeof value !== 'string' || value.trim() === '' || /[\r\n]/.test(value))
+    throw badRequest('contentType must be a MIME type string');
   return value.trim();
 }
 
 /** The rule's condition; `path.<name>` holds the pattern's variables, `request.params` what was sent. */
-function checkCondition(rule: StorageRule, caller: Caller, key: string, args: Args, path: Readonly<Record<string, string>>): void {
+function checkCondition(
+  rule: StorageRule,
+  caller: Caller,
+  key: string,
+  args: Args,
+  path: Readonly<Record<string, string>>,
+): void {
   if (rule.condition === undefined) return;
   const length = optionalLength(args);
   const type = optionalType(args);
-  const params = { key, ...(length === undefined ? {} : { contentLength: BigInt(length) }), ...(type === undefined ? {} : { contentType: type }) };
+  const params = {
+    key,
+    ...(length === undefined ? {} : { contentLength: BigInt(length) }),
+    ...(type === undefined ? {} : { contentType: type }),
+  };
   checkStorageCondition(rule.condition, { caller, params, path });
 }
 
@@ -68,7 +87,8 @@ export function authorize(release: ReleasePayload, caller: Caller, op: StorageOp
   const { rule } = match;
   if (!rule) throw forbidden(`the storage policy '${match.pattern}' has no ${ruleName} rule`);
   if (!rule.roles.some((role) => roleMatches(role, caller))) {
-    if (caller.kind === 'anonymous') throw unauthorized(`authentication required for ${ruleName} on '${match.pattern}'`);
+    if (caller.kind === 'anonymous')
+      throw unauthorized(`authentication required for ${ruleName} on '${match.pattern}'`);
     throw forbidden(`no role of the caller is allowed to ${ruleName} on '${match.pattern}'`);
   }
   checkCondition(rule, caller, key, args, match.path);
@@ -85,37 +105,44 @@ function checkUploadLimits(rule: StorageRule, args: Args): void {
   const type = optionalType(args);
   if (rule.allowedTypes !== undefined) {
     if (type === undefined) throw badRequest('contentType is required: the storage rule sets allowedTypes');
-    if (!rule.allowedTypes.some((allowed) => allowed.toLowerCase() === type.toLowerCase())) throw badRequest(`contentType '${type.slice(0, 100)}' is not allowed`);
+    if (!rule.allowedTypes.some((allowed) => allowed.toLowerCase() === type.toLowerCase()))
+      throw badRequest(`contentType '${type.slice(0, 100)}' is not allowed`);
   }
 }
 
 function expiresIn(args: Args, limits: { default: number; max: number }): number {
   const value = arg(args, 'expiresIn');
   if (value === undefined) return limits.default;
-  if (!Number.isSafeInteger(value) || (value as number) < 1 || (value as number) > limits.max) throw badRequest(`expiresIn must be an integer from 1 to ${limits.max} (seconds)`);
+  if (!Number.isSafeInteger(value) || (value as number) < 1 || (value as number) > limits.max)
+    throw badRequest(`expiresIn must be an integer from 1 to ${limits.max} (seconds)`);
   return value as number;
 }
 
 function uploadIdOf(args: Args): string {
   const value = arg(args, 'uploadId');
-  if (typeof value !== 'string' || value === '' || value.length > 1024) throw badRequest('uploadId is required and must be a string');
+  if (typeof value !== 'string' || value === '' || value.length > 1024)
+    throw badRequest('uploadId is required and must be a string');
   return value;
 }
 
 function partNumberOf(value: unknown, what = 'partNumber'): number {
-  if (!Number.isSafeInteger(value) || (value as number) < 1 || (value as number) > MAX_PARTS) throw badRequest(`${what} must be an integer from 1 to ${MAX_PARTS}`);
+  if (!Number.isSafeInteger(value) || (value as number) < 1 || (value as number) > MAX_PARTS)
+    throw badRequest(`${what} must be an integer from 1 to ${MAX_PARTS}`);
   return value as number;
 }
 
 function partsOf(args: Args): UploadPart[] {
   const value = arg(args, 'parts');
-  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_PARTS) throw badRequest('parts is required: a non-empty list of {partNumber, etag}');
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_PARTS)
+    throw badRequest('parts is required: a non-empty list of {partNumber, etag}');
   const parts = value.map((item: unknown, index) => {
     const part = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
-    if (typeof part.etag !== 'string' || part.etag.trim() === '') throw badRequest(`parts[${index}].etag must be a non-empty string`);
+    if (typeof part.etag !== 'string' || part.etag.trim() === '')
+      throw badRequest(`parts[${index}].etag must be a non-empty string`);
     return { partNumber: partNumberOf(part.partNumber, `parts[${index}].partNumber`), etag: part.etag };
   });
-  if (parts.some((part, index) => index > 0 && part.partNumber <= (parts[index - 1]?.partNumber ?? 0))) throw badRequest('parts must be in ascending partNumber order');
+  if (parts.some((part, index) => index > 0 && part.partNumber <= (parts[index - 1]?.partNumber ?? 0)))
+    throw badRequest('parts must be in ascending partNumber order');
   return parts;
 }
 
@@ -126,10 +153,15 @@ export function objectRef(caller: Caller, bucket: string, key: string): ObjectRe
 async function perform(backend: StorageBackend, ref: ObjectRef, op: StorageOp, args: Args): Promise<unknown> {
   if (op === 'upload_sign') {
     const contentType = optionalType(args);
-    const url = await backend.presignPut(ref, { contentType, contentLength: optionalLength(args), expiresIn: expiresIn(args, TTL.upload) });
+    const url = await backend.presignPut(ref, {
+      contentType,
+      contentLength: optionalLength(args),
+      expiresIn: expiresIn(args, TTL.upload),
+    });
     return { url, method: 'PUT', headers: contentType === undefined ? {} : { 'Content-Type': contentType } };
   }
-  if (op === 'download_sign') return { url: await backend.presignGet(ref, expiresIn(args, TTL.download)), method: 'GET' };
+  if (op === 'download_sign')
+    return { url: await backend.presignGet(ref, expiresIn(args, TTL.download)), method: 'GET' };
   if (op === 'delete') return (await backend.deleteObject(ref), {});
   if (op === 'multipart_create') return { uploadId: await backend.createUpload(ref, optionalType(args)) };
   const uploadId = uploadIdOf(args);
@@ -137,7 +169,13 @@ async function perform(backend: StorageBackend, ref: ObjectRef, op: StorageOp, a
     const partNumber = partNumberOf(arg(args, 'partNumber'));
     const ttl = expiresIn(args, TTL.upload);
     await backend.requireUpload(ref, uploadId);
-    return { url: await backend.presignPart(ref, uploadId, partNumber, { contentLength: optionalLength(args), expiresIn: ttl }), method: 'PUT' };
+    return {
+      url: await backend.presignPart(ref, uploadId, partNumber, {
+        contentLength: optionalLength(args),
+        expiresIn: ttl,
+      }),
+      method: 'PUT',
+    };
   }
   if (op === 'multipart_complete') return (await backend.completeUpload(ref, uploadId, partsOf(args)), {});
   return (await backend.abortUpload(ref, uploadId), {});

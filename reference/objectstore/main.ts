@@ -30,10 +30,19 @@ function required(name: string, minLength = 1): string {
 }
 
 const port = Number(process.env.OBJECTSTORE_PORT || '4200');
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`OBJECTSTORE_PORT '${process.env.OBJECTSTORE_PORT}' is not a port number`);
-const credentials = { accessKeyId: required('OBJECTSTORE_ACCESS_KEY_ID'), secretAccessKey: required('OBJECTSTORE_SECRET_ACCESS_KEY', 16) };
-const buckets = (process.env.OBJECTSTORE_BUCKETS || 'main').split(',').map((name) => name.trim()).filter(Boolean);
-for (const bucket of buckets) if (!BUCKET.test(bucket)) fail(`OBJECTSTORE_BUCKETS: '${bucket.slice(0, 64)}' is not a bucket name (3-63 of a-z, 0-9, '.', '-')`);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  fail(`OBJECTSTORE_PORT '${process.env.OBJECTSTORE_PORT}' is not a port number`);
+const credentials = {
+  accessKeyId: required('OBJECTSTORE_ACCESS_KEY_ID'),
+  secretAccessKey: required('OBJECTSTORE_SECRET_ACCESS_KEY', 16),
+};
+const buckets = (process.env.OBJECTSTORE_BUCKETS || 'main')
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+for (const bucket of buckets)
+  if (!BUCKET.test(bucket))
+    fail(`OBJECTSTORE_BUCKETS: '${bucket.slice(0, 64)}' is not a bucket name (3-63 of a-z, 0-9, '.', '-')`);
 const ownDirectory = !process.env.OBJECTSTORE_DIR;
 const directory = process.env.OBJECTSTORE_DIR || mkdtempSync(join(tmpdir(), 'santokit-objectstore-'));
 
@@ -41,13 +50,23 @@ try {
   mkdirSync(directory, { recursive: true });
   accessSync(directory, constants.W_OK);
 } catch (error) {
-  fail(`OBJECTSTORE_DIR '${directory}' is not a writable folder: ${error instanceof Error ? error.message : String(error)}`);
+  fail(
+    `OBJECTSTORE_DIR '${directory}' is not a writable folder: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }
 
 // Buckets are created with the first signed request (store.ts loads s3rver then).
-const store = createObjectStore({ directory, credentials, region: process.env.OBJECTSTORE_REGION || 'us-east-1', buckets, log: (line) => console.log(line) });
+const store = createObjectStore({
+  directory,
+  credentials,
+  region: process.env.OBJECTSTORE_REGION || 'us-east-1',
+  buckets,
+  log: (line) => console.log(line),
+});
 const server = createServer(store.handle);
-server.listen(port, process.env.OBJECTSTORE_HOST || '0.0.0.0', () => console.log(`objectstore listening on ${port} buckets=${buckets.join(',')}`));
+server.listen(port, process.env.OBJECTSTORE_HOST || '0.0.0.0', () =>
+  console.log(`objectstore listening on ${port} buckets=${buckets.join(',')}`),
+);
 
 function stop(): void {
   server.close(() => {

@@ -12,7 +12,11 @@ import { join } from 'node:path';
 /** What the store needs from s3rver's filesystem store (s3rver 3.x). */
 export interface S3rverFiles {
   getResourcePath(bucket: string, key: string | undefined, resource: string): string;
-  putObjectMultipart(bucket: string, uploadId: string, parts: { number: number; etag: string }[]): Promise<{ md5: string; size: number }>;
+  putObjectMultipart(
+    bucket: string,
+    uploadId: string,
+    parts: { number: number; etag: string }[],
+  ): Promise<{ md5: string; size: number }>;
 }
 
 export interface S3Failure {
@@ -31,10 +35,20 @@ export const MIN_PART_BYTES = 5 * 1024 * 1024;
 const MAX_PART_NUMBER = 10_000;
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
 
-export const noSuchUpload: S3Failure = { status: 404, code: 'NoSuchUpload', message: 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.' };
+export const noSuchUpload: S3Failure = {
+  status: 404,
+  code: 'NoSuchUpload',
+  message:
+    'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+};
 
 /** The upload's folder when `uploadId` names an open upload of exactly this bucket and key. */
-export async function findUpload(files: S3rverFiles, bucket: string, key: string, uploadId: string): Promise<string | undefined> {
+export async function findUpload(
+  files: S3rverFiles,
+  bucket: string,
+  key: string,
+  uploadId: string,
+): Promise<string | undefined> {
   if (!UPLOAD_ID.test(uploadId)) return undefined;
   const dir = join(files.getResourcePath(bucket, undefined, 'uploads'), uploadId);
   if (!existsSync(join(dir, 'key'))) return undefined;
@@ -44,13 +58,21 @@ export async function findUpload(files: S3rverFiles, bucket: string, key: string
 export function partNumberProblem(text: string | null): S3Failure | undefined {
   const number = Number(text);
   if (text !== null && /^\d+$/.test(text) && number >= 1 && number <= MAX_PART_NUMBER) return undefined;
-  return { status: 400, code: 'InvalidArgument', message: `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive` };
+  return {
+    status: 400,
+    code: 'InvalidArgument',
+    message: `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive`,
+  };
 }
 
 export async function storedParts(dir: string): Promise<StoredPart[]> {
   const names = (await readdir(dir)).filter((name) => /^\d+$/.test(name));
   const parts = await Promise.all(
-    names.map(async (name) => ({ number: Number(name), etag: (await readFile(join(dir, `${name}.md5`), 'utf8')).trim(), size: (await stat(join(dir, name))).size })),
+    names.map(async (name) => ({
+      number: Number(name),
+      etag: (await readFile(join(dir, `${name}.md5`), 'utf8')).trim(),
+      size: (await stat(join(dir, name))).size,
+    })),
   );
   return parts.sort((a, b) => a.number - b.number);
 }
@@ -60,11 +82,21 @@ function xmlText(text: string): string {
 }
 
 function unescapeXml(text: string): string {
-  return text.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 export function listPartsXml(bucket: string, key: string, uploadId: string, parts: readonly StoredPart[]): string {
-  const items = parts.map((part) => `<Part><PartNumber>${part.number}</PartNumber><ETag>"${part.etag}"</ETag><Size>${part.size}</Size></Part>`).join('');
+  const items = parts
+    .map(
+      (part) =>
+        `<Part><PartNumber>${part.number}</PartNumber><ETag>"${part.etag}"</ETag><Size>${part.size}</Size></Part>`,
+    )
+    .join('');
   return `<ListPartsResult><Bucket>${xmlText(bucket)}</Bucket><Key>${xmlText(key)}</Key><UploadId>${uploadId}</UploadId><IsTruncated>false</IsTruncated>${items}</ListPartsResult>`;
 }
 
@@ -82,19 +114,34 @@ export function parseCompleteBody(xml: string): { number: number; etag: string }
 }
 
 /** The S3 rules a completion must meet against the parts actually stored. */
-export function completionProblem(requested: readonly { number: number; etag: string }[], stored: readonly StoredPart[]): S3Failure | undefined {
+export function completionProblem(
+  requested: readonly { number: number; etag: string }[],
+  stored: readonly StoredPart[],
+): S3Failure | undefined {
   for (let index = 1; index < requested.length; index += 1) {
     if ((requested[index]?.number ?? 0) <= (requested[index - 1]?.number ?? 0)) {
-      return { status: 400, code: 'InvalidPartOrder', message: 'The list of parts was not in ascending order. Parts must be ordered by part number.' };
+      return {
+        status: 400,
+        code: 'InvalidPartOrder',
+        message: 'The list of parts was not in ascending order. Parts must be ordered by part number.',
+      };
     }
   }
   for (const [index, part] of requested.entries()) {
     const found = stored.find((candidate) => candidate.number === part.number);
     if (!found || found.etag !== part.etag) {
-      return { status: 400, code: 'InvalidPart', message: `Part ${part.number} could not be found, or its ETag does not match.` };
+      return {
+        status: 400,
+        code: 'InvalidPart',
+        message: `Part ${part.number} could not be found, or its ETag does not match.`,
+      };
     }
     if (index < requested.length - 1 && found.size < MIN_PART_BYTES) {
-      return { status: 400, code: 'EntityTooSmall', message: `Part ${part.number} is smaller than the minimum allowed size (5 MiB); only the last part may be smaller.` };
+      return {
+        status: 400,
+        code: 'EntityTooSmall',
+        message: `Part ${part.number} is smaller than the minimum allowed size (5 MiB); only the last part may be smaller.`,
+      };
     }
   }
   return undefined;

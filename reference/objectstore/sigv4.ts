@@ -68,13 +68,24 @@ function sameText(a: string, b: string): boolean {
 }
 
 /** `<access key>/<yyyymmdd>/<region>/s3/aws4_request`, checked against ours and the request date. */
-function checkScope(credential: string, longDate: string, credentials: StoreCredentials, region: string): Verdict | undefined {
+function checkScope(
+  credential: string,
+  longDate: string,
+  credentials: StoreCredentials,
+  region: string,
+): Verdict | undefined {
   const [accessKeyId, day, scopeRegion, service, terminator, ...rest] = credential.split('/');
-  if (accessKeyId !== credentials.accessKeyId) return refuse(403, 'InvalidAccessKeyId', 'The AWS access key id you provided does not exist in our records.');
+  if (accessKeyId !== credentials.accessKeyId)
+    return refuse(403, 'InvalidAccessKeyId', 'The AWS access key id you provided does not exist in our records.');
   if (rest.length > 0 || terminator !== 'aws4_request' || service !== 's3' || day !== longDate.slice(0, 8)) {
     return refuse(400, 'AuthorizationQueryParametersError', 'The credential scope is malformed.');
   }
-  if (scopeRegion !== region) return refuse(400, 'AuthorizationQueryParametersError', `The credential scope names region '${scopeRegion}'; this store is '${region}'.`);
+  if (scopeRegion !== region)
+    return refuse(
+      400,
+      'AuthorizationQueryParametersError',
+      `The credential scope names region '${scopeRegion}'; this store is '${region}'.`,
+    );
   return undefined;
 }
 
@@ -83,7 +94,14 @@ let library: Promise<typeof import('@smithy/signature-v4')> | undefined;
 
 async function signerFor(credentials: StoreCredentials, region: string): Promise<SignatureV4> {
   const { SignatureV4: Signer } = await (library ??= import('@smithy/signature-v4'));
-  return new Signer({ credentials, region, service: 's3', sha256: NodeSha256, uriEscapePath: false, applyChecksum: false });
+  return new Signer({
+    credentials,
+    region,
+    service: 's3',
+    sha256: NodeSha256,
+    uriEscapePath: false,
+    applyChecksum: false,
+  });
 }
 
 function queryRecord(query: URLSearchParams, without: readonly string[]): Record<string, string | string[]> {
@@ -96,7 +114,10 @@ function queryRecord(query: URLSearchParams, without: readonly string[]): Record
   return record;
 }
 
-function signedHeaderValues(headers: IncomingHttpHeaders, names: readonly string[]): Record<string, string> | undefined {
+function signedHeaderValues(
+  headers: IncomingHttpHeaders,
+  names: readonly string[],
+): Record<string, string> | undefined {
   const picked: Record<string, string> = {};
   for (const name of names) {
     const value = headers[name];
@@ -106,18 +127,52 @@ function signedHeaderValues(headers: IncomingHttpHeaders, names: readonly string
   return picked;
 }
 
-function httpRequestOf(request: SignedRequest, query: Record<string, string | string[]>, headers: Record<string, string>) {
-  return { method: request.method, protocol: 'http:', hostname: String(request.headers.host ?? ''), path: request.rawPath, query, headers };
+function httpRequestOf(
+  request: SignedRequest,
+  query: Record<string, string | string[]>,
+  headers: Record<string, string>,
+) {
+  return {
+    method: request.method,
+    protocol: 'http:',
+    hostname: String(request.headers.host ?? ''),
+    path: request.rawPath,
+    query,
+    headers,
+  };
 }
 
-async function verifyPresigned(request: SignedRequest, credentials: StoreCredentials, region: string, now: Date): Promise<Verdict> {
+async function verifyPresigned(
+  request: SignedRequest,
+  credentials: StoreCredentials,
+  region: string,
+  now: Date,
+): Promise<Verdict> {
   const q = request.query;
-  if (q.get('X-Amz-Algorithm') !== ALGORITHM) return refuse(400, 'AuthorizationQueryParametersError', `X-Amz-Algorithm only supports "${ALGORITHM}".`);
-  const [credential, longDate, expires, signedList, signature] = ['X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'].map((name) => q.get(name) ?? '');
+  if (q.get('X-Amz-Algorithm') !== ALGORITHM)
+    return refuse(400, 'AuthorizationQueryParametersError', `X-Amz-Algorithm only supports "${ALGORITHM}".`);
+  const [credential, longDate, expires, signedList, signature] = [
+    'X-Amz-Credential',
+    'X-Amz-Date',
+    'X-Amz-Expires',
+    'X-Amz-SignedHeaders',
+    'X-Amz-Signature',
+  ].map((name) => q.get(name) ?? '');
   const signedAt = parseLongDate(longDate);
   const expiresIn = Number(expires);
-  if (!signedAt || !signature || !signedList || !Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_S) {
-    return refuse(400, 'AuthorizationQueryParametersError', 'Query-string authentication needs X-Amz-Credential, X-Amz-Date, X-Amz-Expires (1 to 604800), X-Amz-SignedHeaders and X-Amz-Signature.');
+  if (
+    !signedAt ||
+    !signature ||
+    !signedList ||
+    !Number.isInteger(expiresIn) ||
+    expiresIn < 1 ||
+    expiresIn > MAX_EXPIRES_S
+  ) {
+    return refuse(
+      400,
+      'AuthorizationQueryParametersError',
+      'Query-string authentication needs X-Amz-Credential, X-Amz-Date, X-Amz-Expires (1 to 604800), X-Amz-SignedHeaders and X-Amz-Signature.',
+    );
   }
   const scope = checkScope(credential ?? '', longDate ?? '', credentials, region);
   if (scope) return scope;
@@ -131,16 +186,29 @@ async function verifyPresigned(request: SignedRequest, credentials: StoreCredent
   const hashParam = [...q.keys()].find((name) => name.toLowerCase() === 'x-amz-content-sha256');
   const query = queryRecord(q, ['X-Amz-Signature', ...(hashParam ? [hashParam] : [])]);
   const payload = hashParam ? { [hashParam]: q.get(hashParam) ?? '' } : { 'x-amz-content-sha256': UNSIGNED_PAYLOAD };
-  const expected = await (await signerFor(credentials, region)).presign(httpRequestOf(request, query, { ...headers, ...payload }), {
+  const expected = await (
+    await signerFor(credentials, region)
+  ).presign(httpRequestOf(request, query, { ...headers, ...payload }), {
     signingDate: signedAt,
     expiresIn,
     signableHeaders: new Set(names),
     unsignableHeaders: new Set(hashParam ? [] : ['x-amz-content-sha256']),
-    unhoistableHeaders: new Set([...names.filter((name) => name.startsWith('x-amz-')), ...(hashParam ? [] : ['x-amz-content-sha256'])]),
+    unhoistableHeaders: new Set([
+      ...names.filter((name) => name.startsWith('x-amz-')),
+      ...(hashParam ? [] : ['x-amz-content-sha256']),
+    ]),
   });
   const computed = expected.query?.['X-Amz-Signature'];
-  if (expected.query?.['X-Amz-SignedHeaders'] !== signedList || typeof computed !== 'string' || !sameText(computed, signature ?? '')) {
-    return refuse(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+  if (
+    expected.query?.['X-Amz-SignedHeaders'] !== signedList ||
+    typeof computed !== 'string' ||
+    !sameText(computed, signature ?? '')
+  ) {
+    return refuse(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided.',
+    );
   }
   return { ok: true, via: 'presigned', payloadHash: UNSIGNED_PAYLOAD };
 }
@@ -155,33 +223,78 @@ function parseAuthorization(value: string): Record<string, string> | undefined {
   return fields.Credential && fields.SignedHeaders && fields.Signature ? fields : undefined;
 }
 
-async function verifyHeader(request: SignedRequest, credentials: StoreCredentials, region: string, now: Date): Promise<Verdict> {
+async function verifyHeader(
+  request: SignedRequest,
+  credentials: StoreCredentials,
+  region: string,
+  now: Date,
+): Promise<Verdict> {
   const fields = parseAuthorization(String(request.headers.authorization));
-  if (!fields) return refuse(400, 'AuthorizationHeaderMalformed', `The authorization header must be ${ALGORITHM} with Credential, SignedHeaders and Signature.`);
+  if (!fields)
+    return refuse(
+      400,
+      'AuthorizationHeaderMalformed',
+      `The authorization header must be ${ALGORITHM} with Credential, SignedHeaders and Signature.`,
+    );
   const longDate = String(request.headers['x-amz-date'] ?? '');
   const signedAt = parseLongDate(longDate);
   if (!signedAt) return refuse(403, 'AccessDenied', 'AWS authentication requires a valid x-amz-date header');
   const scope = checkScope(fields.Credential ?? '', longDate, credentials, region);
   if (scope) return scope;
-  if (Math.abs(now.getTime() - signedAt.getTime()) > MAX_SKEW_MS) return refuse(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.');
+  if (Math.abs(now.getTime() - signedAt.getTime()) > MAX_SKEW_MS)
+    return refuse(
+      403,
+      'RequestTimeTooSkewed',
+      'The difference between the request time and the current time is too large.',
+    );
   const payloadHash = request.headers['x-amz-content-sha256'];
-  if (typeof payloadHash !== 'string') return refuse(400, 'InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
+  if (typeof payloadHash !== 'string')
+    return refuse(400, 'InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
   const names = (fields.SignedHeaders ?? '').split(';');
-  const headers = names.includes('host') && names.includes('x-amz-content-sha256') ? signedHeaderValues(request.headers, names) : undefined;
-  if (!headers) return refuse(403, 'SignatureDoesNotMatch', 'host and x-amz-content-sha256 must be signed and present.');
-  const signed = await (await signerFor(credentials, region)).sign(httpRequestOf(request, queryRecord(request.query, []), headers), { signingDate: signedAt, signableHeaders: new Set(names) });
+  const headers =
+    names.includes('host') && names.includes('x-amz-content-sha256')
+      ? signedHeaderValues(request.headers, names)
+      : undefined;
+  if (!headers)
+    return refuse(403, 'SignatureDoesNotMatch', 'host and x-amz-content-sha256 must be signed and present.');
+  const signed = await (
+    await signerFor(credentials, region)
+  ).sign(httpRequestOf(request, queryRecord(request.query, []), headers), {
+    signingDate: signedAt,
+    signableHeaders: new Set(names),
+  });
   const expected = parseAuthorization(String(signed.headers.authorization ?? ''));
-  if (!expected || expected.SignedHeaders !== fields.SignedHeaders || !sameText(expected.Signature ?? '', fields.Signature ?? '')) {
-    return refuse(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+  if (
+    !expected ||
+    expected.SignedHeaders !== fields.SignedHeaders ||
+    !sameText(expected.Signature ?? '', fields.Signature ?? '')
+  ) {
+    return refuse(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided.',
+    );
   }
   return { ok: true, via: 'header', payloadHash };
 }
 
 /** Every request but the health check must carry exactly one SigV4 signature that verifies. */
-export function verifySignature(request: SignedRequest, credentials: StoreCredentials, region: string, now = new Date()): Promise<Verdict> {
+export function verifySignature(
+  request: SignedRequest,
+  credentials: StoreCredentials,
+  region: string,
+  now = new Date(),
+): Promise<Verdict> {
   const presigned = request.query.has('X-Amz-Algorithm') || request.query.has('X-Amz-Signature');
   const header = request.headers.authorization !== undefined;
-  if (presigned && header) return Promise.resolve(refuse(400, 'InvalidArgument', 'Only one auth mechanism allowed: the X-Amz-* query parameters or the Authorization header.'));
+  if (presigned && header)
+    return Promise.resolve(
+      refuse(
+        400,
+        'InvalidArgument',
+        'Only one auth mechanism allowed: the X-Amz-* query parameters or the Authorization header.',
+      ),
+    );
   if (presigned) return verifyPresigned(request, credentials, region, now);
   if (header) return verifyHeader(request, credentials, region, now);
   return Promise.resolve(refuse(403, 'AccessDenied', 'Anonymous access is not allowed: sign the request (SigV4).'));
