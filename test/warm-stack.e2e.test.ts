@@ -2,11 +2,12 @@
  * The warm stack through the real CLI on the embedded stack: `stack up
  * --detach` records it, `--reuse-stack` runs on it (a scenario makes its own
  * database there), a normal run's leftover sweep leaves it alone, a stack
+ * whose service sources changed restarts those services and stays warm, one
  * from other sources or with a dead owner is not reused (a fresh one is, and
  * the run says why), and `stack down` stops it.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { capability, scenarioModule, writeTree } from './helpers/catalog-fixture.ts';
@@ -41,6 +42,33 @@ function alive(pid: number): boolean {
     return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
   } catch {
     return false;
+  }
+}
+
+/** The pid of the process listening on the URL's port (from /proc/net/tcp and the sockets each process holds). */
+function bridgeProcess(url: string): number | undefined {
+  const port = Number(new URL(url).port).toString(16).toUpperCase().padStart(4, '0');
+  const line = readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .find((row) => row.trim().split(/\s+/)[1]?.endsWith(`:${port}`) && row.trim().split(/\s+/)[3] === '0A');
+  const inode = line?.trim().split(/\s+/)[9];
+  if (!inode) return undefined;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readdirSync(`/proc/${pid}/fd`).some((fd) => readlinkSafe(`/proc/${pid}/fd/${fd}`) === `socket:[${inode}]`))
+        return Number(pid);
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return undefined;
+}
+
+function readlinkSafe(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
   }
 }
 
@@ -115,22 +143,47 @@ describe('warm stack', () => {
     assert.match(again.stderr, /no warm stack is up here/);
   });
 
-  test('a warm stack from other sources, or whose owner was killed, is not reused: a fresh one is, and the run says why', async () => {
+  test('changed service sources: the owner restarts those services and the run stays warm; other changes and a dead owner get a fresh stack', async () => {
     const up = await cli(['stack', 'up', '--detach']);
     assert.equal(up.code, 0, up.stderr);
     const warm = record();
     const file = join(root, '.santokit-it/stack.json');
-    const original = readFileSync(file, 'utf8');
-    const tampered = JSON.parse(original) as { sources: Record<string, string> };
-    tampered.sources['reference/bridge'] = '0000000000000000';
-    writeFileSync(file, JSON.stringify(tampered), { mode: 0o600 });
+    const tamper = (part: string) => {
+      const changed = JSON.parse(readFileSync(file, 'utf8')) as { sources: Record<string, string> };
+      changed.sources[part] = '0000000000000000';
+      writeFileSync(file, JSON.stringify(changed), { mode: 0o600 });
+    };
+    const bridgePid = () => bridgeProcess(warm.stack.bridgeUrl);
+    const before = bridgePid();
+    assert.ok(before, 'the bridge is found by its port');
+
+    // As if reference/bridge had been edited since the stack started.
+    tamper('reference/bridge');
+    const followed = await run('followed', '--reuse-stack');
+    assert.equal(followed.report.stack.hubUrl, warm.stack.hubUrl);
+    assert.match(
+      followed.stderr,
+      new RegExp(
+        // Others editing reference/ at the same time may add parts and services to the line.
+        `--reuse-stack: [^\\n]*reference/bridge[^\\n]* changed: restarted [^(]*bridge[^(]* \\([\\d.]+ s\\) on the warm embedded stack \\(pid ${warm.owner.pid},`,
+      ),
+    );
+    assert.notEqual(bridgePid(), before, 'a new bridge process');
+    assert.equal(record().owner.pid, warm.owner.pid);
+    assert.notEqual(
+      (JSON.parse(readFileSync(file, 'utf8')) as { sources: Record<string, string> }).sources['reference/bridge'],
+      '0000000000000000',
+      'recorded again',
+    );
+
+    // The lockfile stands for node_modules: no restart follows it.
+    tamper('package-lock.json');
     const stale = await run('stale', '--reuse-stack');
     assert.notEqual(stale.report.stack.hubUrl, warm.stack.hubUrl);
     assert.match(
       stale.stderr,
-      /--reuse-stack: the warm stack \(pid \d+\) was started from other sources \(reference\/bridge[^)]* changed since\); starting a fresh stack for this run/,
+      /--reuse-stack: the warm stack \(pid \d+\) was started from other sources \([^)]*package-lock\.json[^)]* changed since\); starting a fresh stack for this run/,
     );
-    writeFileSync(file, original, { mode: 0o600 });
 
     process.kill(warm.owner.pid, 'SIGKILL');
     const orphaned = await run('orphaned', '--reuse-stack');

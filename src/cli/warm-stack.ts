@@ -14,6 +14,7 @@ import { PACKAGE_ROOT } from '../package-root.ts';
 import type { StackHandles, StackProvider, TeardownRegistry } from '../stack/types.ts';
 import { describeSweep, sweepLeftovers } from '../stack/leftovers.ts';
 import { processStartTime } from '../stack/process-group.ts';
+import { servicesForParts, startWarmControl, type WarmControl } from '../stack/warm-control.ts';
 import { changedParts, referenceSourceParts, type SourceParts } from '../stack/reference-sources.ts';
 import {
   canDetach,
@@ -69,26 +70,50 @@ export function rememberingSecrets(redactor: Redactor): {
   };
 }
 
-/** Owner side, once the stack is ready: record it; at teardown, before anything stops, forget it. */
-export function recordWarmStack(
+/** The stk a run should start now: the reference one follows dist/'s freshness, as a fresh stack's would. */
+async function currentStk(flags: StackFlags, recorded: readonly string[]): Promise<readonly string[]> {
+  if (flags.stack !== 'embedded' || flags.stkBin) return recorded;
+  return (await import('../stack/providers/embedded.ts')).referenceStk(PACKAGE_ROOT);
+}
+
+/**
+ * Owner side, once the stack is ready: record it, and take refresh requests
+ * (restart the services whose sources changed, record it again); at
+ * teardown, before anything stops, forget it.
+ */
+export async function recordWarmStack(
   root: string,
   handles: StackHandles,
   flags: StackFlags & { readonly outputDir: string },
   io: CliIo,
   teardowns: TeardownRegistry,
   secrets: WarmStackRecord['secrets'],
-): void {
+): Promise<void> {
   const owner = { pid: process.pid, start: processStartTime(process.pid) ?? '' };
-  writeWarmStack(
-    root,
-    describeWarmStack(
-      handles,
-      owner,
-      sourcesOf(flags, io.cwd),
-      join(resolveFrom(io.cwd, flags.outputDir), 'logs'),
-      secrets,
-    ),
-  );
+  const logDir = join(resolveFrom(io.cwd, flags.outputDir), 'logs');
+  let stkArgv = handles.stk.argv;
+  let control: WarmControl | undefined;
+  const record = () =>
+    writeWarmStack(
+      root,
+      describeWarmStack(handles, owner, sourcesOf(flags, io.cwd), logDir, secrets, {
+        stkArgv,
+        ...(control ? { control } : {}),
+      }),
+    );
+  if (handles.restart) {
+    const started = await startWarmControl(async (parts) => {
+      const services = servicesForParts(parts);
+      if (services === undefined) throw new Error(`no restart follows a change to ${parts.join(', ')}`);
+      await handles.restart?.(services);
+      stkArgv = await currentStk(flags, stkArgv);
+      record();
+      return services;
+    });
+    control = { url: started.url, token: started.token };
+    teardowns.defer('close the warm stack control', () => started.close());
+  }
+  record();
   teardowns.defer('forget the warm stack', async () => removeWarmStack(root, process.pid));
 }
 

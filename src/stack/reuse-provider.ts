@@ -1,12 +1,48 @@
 /**
- * `--reuse-stack`: run on the warm stack when it can be used, otherwise start
- * a fresh stack as the flags say, and tell the user which happened and why.
+ * `--reuse-stack`: run on the warm stack when it can be used; when only
+ * reference sources its services load have changed, have its owner restart
+ * those services first (warm-control.ts); otherwise start a fresh stack as
+ * the flags say. Each time the user is told which happened and why.
  */
 import type { StackKind } from '../model/stack.ts';
 import { describeSweep, sweepLeftovers } from './leftovers.ts';
 import type { SourceParts } from './reference-sources.ts';
-import type { StackProvider } from './types.ts';
-import { checkWarmStack, ownerAlive, removeWarmStack, warmStackHandles } from './warm-stack.ts';
+import type { StackHandles, StackProvider, StackStartContext } from './types.ts';
+import { requestRefresh, servicesForParts } from './warm-control.ts';
+import { checkWarmStack, ownerAlive, removeWarmStack, warmStackHandles, type WarmCheck } from './warm-stack.ts';
+
+function onWarmStack(check: WarmCheck & { usable: true }, context: StackStartContext, how: string): StackHandles {
+  const { record } = check;
+  for (const secret of record.secrets) context.redactor?.addSecret(secret.value, secret.kind);
+  context.onNotice?.(
+    `--reuse-stack: ${how} the warm ${record.stack.kind} stack (pid ${record.owner.pid}, up since ${record.startedAt})`,
+  );
+  return warmStackHandles(record);
+}
+
+/** The owner restarts what the changed parts need; then the stack is checked again. Undefined: it could not. */
+async function refreshed(
+  root: string,
+  sources: SourceParts,
+  check: WarmCheck,
+  context: StackStartContext,
+): Promise<StackHandles | undefined> {
+  if (check.usable || !check.record?.control || !check.changed || servicesForParts(check.changed) === undefined)
+    return undefined;
+  try {
+    const { restarted, ms } = await requestRefresh(check.record.control, check.changed);
+    const again = await checkWarmStack(root, sources);
+    if (!again.usable) return undefined;
+    const what =
+      restarted.length > 0 ? `restarted ${restarted.join(', ')} (${(ms / 1000).toFixed(1)} s) on` : 'running on';
+    return onWarmStack(again, context, `${check.changed.join(', ')} changed: ${what}`);
+  } catch (error) {
+    context.onNotice?.(
+      `--reuse-stack: the warm stack could not restart its services (${error instanceof Error ? error.message : String(error)})`,
+    );
+    return undefined;
+  }
+}
 
 export function createReusingProvider(
   root: string,
@@ -18,14 +54,9 @@ export function createReusingProvider(
     kind,
     async start(context) {
       const check = await checkWarmStack(root, sources);
-      if (check.usable) {
-        const { record } = check;
-        for (const secret of record.secrets) context.redactor?.addSecret(secret.value, secret.kind);
-        context.onNotice?.(
-          `--reuse-stack: running on the warm ${record.stack.kind} stack (pid ${record.owner.pid}, up since ${record.startedAt})`,
-        );
-        return warmStackHandles(record);
-      }
+      if (check.usable) return onWarmStack(check, context, 'running on');
+      const warm = await refreshed(root, sources, check, context);
+      if (warm) return warm;
       if (check.record && !ownerAlive(check.record)) {
         // Its owner was killed: what it left is swept now, and its record goes with it.
         removeWarmStack(root, check.record.owner.pid);

@@ -100,6 +100,13 @@ export interface StackHandles {
    * them. Absent when the stack keeps no service output (external).
    */
   logLinesSince?(from: number): readonly ServiceLines[];
+  /**
+   * Stops these services (`hub`, `bridge`, `idp`, `objectstore`) and starts
+   * them again from what their sources are now, on the same ports with the
+   * same settings and database: a warm stack following source edits. Absent
+   * where a stack cannot (compose, external).
+   */
+  restart?(services: readonly string[]): Promise<void>;
 }
 
 /** A line of service output and when the runner received it (ms since the epoch). */

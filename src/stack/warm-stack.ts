@@ -16,6 +16,7 @@ import { changedParts, type SourceParts } from './reference-sources.ts';
 import { createLocalStk } from './stk.ts';
 import type { IdpHandle, ObjectStoreHandle, StackHandles } from './types.ts';
 import type { StackKind } from '../model/stack.ts';
+import type { WarmControl } from './warm-control.ts';
 
 export const WARM_STACK_FILE = '.santokit-it/stack.json';
 const VERSION = 1;
@@ -44,6 +45,8 @@ export interface WarmStackRecord {
   };
   /** Secrets the stack made or was given: a reusing run's redactor learns them. */
   readonly secrets: readonly { readonly value: string; readonly kind: string }[];
+  /** Where the owner takes refresh requests (warm-control.ts); absent when its stack cannot restart services. */
+  readonly control?: WarmControl;
 }
 
 /** Only stacks whose `stk` runs on this machine can be picked up by another process. */
@@ -57,6 +60,7 @@ export function describeWarmStack(
   sources: SourceParts,
   logDir: string,
   secrets: WarmStackRecord['secrets'],
+  now: { readonly control?: WarmControl; readonly stkArgv?: readonly string[] } = {},
 ): WarmStackRecord {
   return {
     version: VERSION,
@@ -71,13 +75,14 @@ export function describeWarmStack(
       adminDatabaseUrl: handles.adminDatabaseUrl,
       runnerDatabaseUrl: handles.runnerDatabaseUrl(DATABASE),
       serviceDatabaseUrl: handles.serviceDatabaseUrl(DATABASE),
-      stkArgv: handles.stk.argv,
+      stkArgv: now.stkArgv ?? handles.stk.argv,
       ...(handles.idp ? { idp: handles.idp } : {}),
       ...(handles.objectStore ? { objectStore: handles.objectStore } : {}),
       ...(handles.workDir ? { workDir: handles.workDir } : {}),
       operator: handles.operator,
     },
     secrets,
+    ...(now.control ? { control: now.control } : {}),
   };
 }
 
@@ -125,7 +130,12 @@ async function answers(url: string): Promise<boolean> {
 
 export type WarmCheck =
   | { readonly usable: true; readonly record: WarmStackRecord }
-  | { readonly usable: false; readonly reason: string; readonly record?: WarmStackRecord };
+  | {
+      readonly usable: false;
+      readonly reason: string;
+      readonly record?: WarmStackRecord;
+      readonly changed?: readonly string[];
+    };
 
 /** Whether a run may use the warm stack at `root`, and if not, why (in words for the user). */
 export async function checkWarmStack(root: string, sources: SourceParts): Promise<WarmCheck> {
@@ -143,6 +153,7 @@ export async function checkWarmStack(root: string, sources: SourceParts): Promis
       usable: false,
       reason: `the warm stack (${owner}) was started from other sources (${changed.join(', ')} changed since)`,
       record,
+      changed,
     };
   const [hub, bridge] = await Promise.all([
     answers(`${record.stack.hubUrl}/healthz`),

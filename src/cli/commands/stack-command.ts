@@ -45,7 +45,7 @@ export async function stackUpCommand(given: StackUpFlags, io: CliIo): Promise<nu
           // The log files stay free of the stack's secrets; the info printed below is what the user asked for.
           redactor: kept.redactor,
         });
-        if (flags.warmOwner) recordWarmStack(resolveFrom(io.cwd, flags.root), current.stack, flags, io, context, kept.secrets);
+        if (flags.warmOwner) await recordWarmStack(resolveFrom(io.cwd, flags.root), current.stack, flags, io, context, kept.secrets);
         screen.out(format(current.stack));
       },
     },

@@ -52,6 +52,7 @@ export function createEmbeddedProvider(options: StackOptions): StackProvider {
           bridge: options.services?.bridge ?? (await referenceCommand(options.repoRoot, 'bridge')),
           idp: await referenceCommand(options.repoRoot, 'idp'),
           objectStore: await referenceCommand(options.repoRoot, 'objectstore'),
+          currentCommand: async (service) => (service === 'hub' || service === 'bridge' ? options.services?.[service] : undefined) ?? referenceCommand(options.repoRoot, service),
           stk: stk ? [stk.command, ...stk.args] : await referenceStk(options.repoRoot),
           cwd: options.repoRoot,
           db: options.db ?? 'embedded',

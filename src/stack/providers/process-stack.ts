@@ -36,7 +36,12 @@ export interface ProcessStackPlan {
   readonly operator: Operator;
   readonly startTimeoutMs: number;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** How a service runs now, for `StackHandles.restart` (a warm stack following source edits); default: as at the start. */
+  readonly currentCommand?: (service: HttpService) => Promise<CommandLine>;
 }
+
+type HttpService = 'hub' | 'bridge' | 'idp' | 'objectstore';
+const PLAN_COMMAND = { hub: 'hub', bridge: 'bridge', idp: 'idp', objectstore: 'objectStore' } as const;
 
 export const HEALTH_PATH = '/healthz';
 
@@ -52,26 +57,32 @@ export async function startProcessStack(plan: ProcessStackPlan, context: StackSt
   const bridgeUrl = `http://127.0.0.1:${bridgePort}`;
   const idpUrl = `http://127.0.0.1:${idpPort}`;
   const storeUrl = `http://127.0.0.1:${storePort}`;
+  // Each HTTP service as it was started, so `restart` can start it again on its port with its settings.
+  const started = new Map<string, { name: HttpService; env: Readonly<Record<string, string | undefined>>; healthUrl: string }>();
+  const serve = async (name: HttpService, command: CommandLine, env: Readonly<Record<string, string | undefined>>, healthUrl: string, signal: AbortSignal) => {
+    started.set(name, { name, env, healthUrl });
+    services.push(await startHttpService(name, command, env, healthUrl, plan, { ...base, signal }));
+  };
   const startHub = async (signal: AbortSignal) => {
     const postgres = await startPostgres(plan, { ...base, signal });
     registerDatabaseUrl(context.redactor, postgres.adminUrl);
     if (postgres.service) services.unshift(postgres.service);
     const hubDatabase = await hubDatabaseOf(plan, postgres, base);
     const env = { ...hubEnv(secrets, hubPort, postgres.serviceUrl(hubDatabase), plan.operator), ...plan.hub.env };
-    services.push(await startHttpService('hub', plan.hub, env, `${hubUrl}${HEALTH_PATH}`, plan, { ...base, signal }));
+    await serve('hub', plan.hub, env, `${hubUrl}${HEALTH_PATH}`, signal);
     return postgres;
   };
   const startBridge = async (signal: AbortSignal) => {
     const env = { ...bridgeEnv(secrets, bridgePort, hubUrl, storeUrl), ...plan.bridge.env };
-    services.push(await startHttpService('bridge', plan.bridge, env, `${bridgeUrl}${HEALTH_PATH}`, plan, { ...base, signal }));
+    await serve('bridge', plan.bridge, env, `${bridgeUrl}${HEALTH_PATH}`, signal);
   };
   const startIdp = async (signal: AbortSignal) => {
-    services.push(await startHttpService('idp', plan.idp, { ...idpEnv(idpPort), ...plan.idp.env }, `${idpUrl}${HEALTH_PATH}`, plan, { ...base, signal }));
+    await serve('idp', plan.idp, { ...idpEnv(idpPort), ...plan.idp.env }, `${idpUrl}${HEALTH_PATH}`, signal);
   };
   const startObjectStore = async (signal: AbortSignal) => {
     const dataDir = await createTempDir('santokit-it-objects-', context.teardowns);
     const env = { ...objectStoreEnv(secrets, storePort, dataDir), ...plan.objectStore.env };
-    services.push(await startHttpService('objectstore', plan.objectStore, env, `${storeUrl}${HEALTH_PATH}`, plan, { ...base, signal }));
+    await serve('objectstore', plan.objectStore, env, `${storeUrl}${HEALTH_PATH}`, signal);
   };
   const [postgres] = await startTogether<[StackPostgres, void, void, void]>(context.signal, [startHub, startBridge, startIdp, startObjectStore]);
   const workDir = await createTempDir('santokit-it-work-', context.teardowns);
@@ -89,6 +100,16 @@ export async function startProcessStack(plan: ProcessStackPlan, context: StackSt
     workDir,
     logTails: (lines = 50) => tailsOf(services, lines),
     logLinesSince: (from) => linesSince(services, from),
+    async restart(names) {
+      for (const name of names) {
+        const settings = started.get(name);
+        const index = services.findIndex((service) => service.name === name);
+        if (!settings || index < 0) continue;
+        await services[index]?.stop();
+        const command = (await plan.currentCommand?.(settings.name)) ?? plan[PLAN_COMMAND[settings.name]];
+        services[index] = await startHttpService(name, command, settings.env, settings.healthUrl, plan, { ...base, signal: context.signal });
+      }
+    },
   };
 }
 
