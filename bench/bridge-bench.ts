@@ -21,7 +21,7 @@ async function prepare(root: string, stack: StackHandles, signal: AbortSignal) {
   const headers = { 'x-santokit-api-key': key, 'x-santokit-project': project, 'x-santokit-env': env };
   const inserted = await ctx.bridge.call('db/users/insert', { values: { email: 'bench@example.com' } }, { apiKey: key, project, env });
   expectStatus(inserted, 200, 'bench row insert');
-  const id = (inserted.json as { data: { id: string } }).data.id;
+  const id = (inserted.json as { data: { id: string }[] }).data[0]?.id ?? '';
   return { headers, pgUrl: database.runnerUrl, where: { id } };
 }
 

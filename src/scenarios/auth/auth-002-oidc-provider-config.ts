@@ -130,3 +130,23 @@ async function operatorWithRole(ctx: ScenarioContext, project: string, role: str
   expectStatus(login, 200, 'operator login');
   return String((login.json as { token?: unknown }).token);
 }
+
+export const providerFromExplicitEndpoints = defineScenario('AUTH-002', "a provider registered with AUTH-002's auth_url and token_url needs no discovery and its flow starts at that auth_url", async (ctx) => {
+  const project = await bareProject(ctx, 'oidcx');
+  const issuer = 'https://accounts.example.invalid';
+  const body = {
+    project, env: 'dev', name: 'explicit', issuer, client_id: 'fake-client-id', client_secret: SECRET, redirect_uris: [APP],
+    auth_url: `${issuer}/o/oauth2/auth`, token_url: `${issuer}/token`, userinfo_url: `${issuer}/userinfo`,
+  };
+  const created = await ctx.hub.post('/api/oidc/providers', body, { token: await ctx.operatorToken() });
+  expectStatus(created, 201, 'registration with explicit endpoints (the issuer is not reachable, so no discovery may run)');
+  const provider = created.json as ProviderBody & { id: string };
+  assert.deepEqual([provider.id, provider.name, provider.authorization_endpoint, provider.token_endpoint], ['explicit', 'explicit', body.auth_url, body.token_url]);
+  assert.ok(!created.text.includes(SECRET), 'the secret is never shown');
+  expectError(await ctx.hub.post('/api/oidc/providers', body, { token: await ctx.operatorToken() }), 409, 'CONFLICT');
+  const start = await ctx.hub.get('/oidc/explicit/start', { query: { mode: 'login', project, env: 'dev', redirect_uri: APP } });
+  expectStatus(start, 302, 'the flow starts');
+  assert.ok(String(start.headers.location ?? '').startsWith(`${body.auth_url}?`), `redirects to the registered auth_url: ${String(start.headers.location)}`);
+  expectError(await ctx.hub.post('/api/oidc/providers', { ...body, name: 'half', token_url: undefined }, { token: await ctx.operatorToken() }), 400, 'BAD_REQUEST');
+  expectError(await ctx.hub.post('/api/oidc/providers', { ...body, name: 'plain', issuer: 'http://invalid.local' }, { token: await ctx.operatorToken() }), 400, 'BAD_REQUEST');
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  bootstrapProject, createApiKey, defineScenario, expectAffected, expectError, expectInvalidColumn, expectNoData, expectRow, expectRows,
+  bootstrapProject, createApiKey, defineScenario, expectAffected, expectError, expectInvalidColumn, expectNoData, expectRow, expectRows, expectUpdated,
 } from '../kit/index.ts';
 import type { BootstrappedProject, Credentials, ScenarioContext } from '../kit/index.ts';
 
@@ -31,9 +31,8 @@ export const updateRows = defineScenario('CRUD-002', 'update reports the rows it
   const seeded = await seed(ctx);
   const { admin, ids: [u1, u2, u3] } = seeded;
   const update = (params: unknown) => ctx.bridge.call('db/users/update', params, admin);
-  const named = await update({ where: { id: u1 }, data: { name: 'Una' } });
-  expectAffected(named, 1);
-  assert.deepEqual(named.json, { data: { affected: 1 } });
+  const named = expectUpdated<Stored>(await update({ where: { id: u1 }, data: { name: 'Una' } }), 1);
+  assert.deepEqual(named.map((row) => [row.id, row.email, row.name]), [[u1, 'u1@x.io', 'Una']], 'the changed row as it now is');
   const selected = expectRows<Stored>(await ctx.bridge.call('db/users/select', { where: { id: u1 } }, admin));
   assert.equal(selected[0]?.name, 'Una');
   assert.deepEqual(await storedRows(ctx, seeded), [
@@ -43,11 +42,11 @@ export const updateRows = defineScenario('CRUD-002', 'update reports the rows it
   ]);
 
   const nothing = await update({ where: { email: 'nobody@x.io' }, data: { name: 'x' } });
-  expectAffected(nothing, 0);
-  assert.deepEqual(nothing.json, { data: { affected: 0 } });
-  expectAffected(await update({ where: { name: null }, data: { name: 'n' } }), 2);
+  expectUpdated(nothing, 0);
+  assert.deepEqual(nothing.json, { data: [] });
+  expectUpdated(await update({ where: { name: null }, data: { name: 'n' } }), 2);
   assert.deepEqual((await storedRows(ctx, seeded)).map((row) => row.name), ['Una', 'n', 'n']);
-  expectAffected(await update({ where: { email: { $ne: 'u1@x.io' } }, data: { name: 'others' } }), 2);
+  expectUpdated(await update({ where: { email: { $ne: 'u1@x.io' } }, data: { name: 'others' } }), 2);
   assert.deepEqual((await storedRows(ctx, seeded)).map((row) => row.name), ['Una', 'others', 'others']);
 });
 

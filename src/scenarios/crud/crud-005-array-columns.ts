@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  bootstrapProject, createApiKey, defineScenario, expectAffected, expectInvalidColumn, expectNoData, expectRow, expectRows,
+  bootstrapProject, createApiKey, defineScenario, expectUpdated, expectInvalidColumn, expectNoData, expectRow, expectRows,
 } from '../kit/index.ts';
 import type { BootstrappedProject, Credentials, ScenarioContext } from '../kit/index.ts';
 
@@ -43,8 +43,8 @@ export const arraysRoundTrip = defineScenario('CRUD-005', 'valid arrays are stor
     FROM pg_attribute a WHERE a.attrelid = 'users'::regclass AND a.attname = 'scores'`, [row.id]);
   assert.deepEqual(stored, [{ type: 'bigint[]', scores: '{1,2,3}' }]);
 
-  const updated = await ctx.bridge.call('db/users/update', { where: { id: row.id }, data: { scores: [4] } }, admin);
-  expectAffected(updated, 1);
+  const [updated] = expectUpdated<ArrayUser>(await ctx.bridge.call('db/users/update', { where: { id: row.id }, data: { scores: [4] } }, admin), 1);
+  assert.deepEqual(updated?.scores, [4], 'update answers the row as it now is');
   assert.deepEqual((await selectOne(row.id))?.scores, [4]);
 
   const empty = expectRow<ArrayUser>(await insert({ email: 'empty@x.io', tags: [], flags: [true, false] }));
@@ -55,7 +55,7 @@ export const arraysRoundTrip = defineScenario('CRUD-005', 'valid arrays are stor
   const nulled = expectRow<ArrayUser>(await insert({ email: 'null@x.io', tags: null }));
   assert.equal(nulled.tags, null);
   assert.equal((await selectOne(nulled.id))?.tags, null);
-  expectAffected(await ctx.bridge.call('db/users/update', { where: { id: row.id }, data: { tags: null } }, admin), 1);
+  expectUpdated(await ctx.bridge.call('db/users/update', { where: { id: row.id }, data: { tags: null } }, admin), 1);
   assert.equal((await selectOne(row.id))?.tags, null);
   assert.deepEqual(await ctx.db.query(database.name, 'SELECT tags IS NULL AS is_null FROM users WHERE id = $1', [row.id]), [{ is_null: true }]);
 });

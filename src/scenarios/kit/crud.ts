@@ -1,6 +1,6 @@
 /**
- * Assertions shared by the CRUD scenarios: the single-row insert shape and
- * the schema-validation error that names a column.
+ * Assertions shared by the CRUD scenarios: the row shapes of insert and
+ * update, and the schema-validation error that names a column.
  */
 import assert from 'node:assert/strict';
 import { expectError, type ErrorBody } from './assertions.ts';
@@ -11,11 +11,19 @@ function shown(response: HttpResponse): string {
   return `${response.status} ${response.text.slice(0, 500)}`;
 }
 
-/** `200 {"data": {…}}`: one row object (not an array), nothing beside `data`. */
+/** Insert (CRUD-001): `200 {"data": [<row>]}`, an array holding exactly the stored row, nothing beside `data`. */
 export function expectRow<Row = Record<string, unknown>>(response: HttpResponse): Row {
-  const data = expectDataOnly(response, 'one row');
-  assert.ok(typeof data === 'object' && data !== null && !Array.isArray(data), `data must be one row object: ${shown(response)}`);
-  return data as Row;
+  const [row] = expectUpdated<Row>(response, 1);
+  return row as Row;
+}
+
+/** Update (CRUD-002): `200 {"data": [<row>…]}`, the changed rows as they now are; `count` of them. */
+export function expectUpdated<Row = Record<string, unknown>>(response: HttpResponse, count: number): Row[] {
+  const data = expectDataOnly(response, 'written rows');
+  assert.ok(Array.isArray(data), `data must be an array of rows: ${shown(response)}`);
+  assert.ok(data.every((row) => typeof row === 'object' && row !== null && !Array.isArray(row)), `every item is a row object: ${shown(response)}`);
+  assert.equal(data.length, count, `rows written: ${shown(response)}`);
+  return data as Row[];
 }
 
 export interface ColumnErrorBody extends ErrorBody {

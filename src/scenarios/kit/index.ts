@@ -5,7 +5,7 @@ export type { Credentials } from './bridge.ts';
 export type { HttpClient, HttpResponse } from './http.ts';
 export { eventually, expectAffected, expectError, expectExit, expectRows, expectStatus } from './assertions.ts';
 export { addEnv, bareProject, bootstrapProject, createApiKey, signupAndLogin, type BootstrappedProject, type EndUserSession } from './project.ts';
-export { expectInvalidColumn, expectNoData, expectRow, type ColumnErrorBody } from './crud.ts';
+export { expectInvalidColumn, expectNoData, expectRow, expectUpdated, type ColumnErrorBody } from './crud.ts';
 export { CODE_STATUS, expectEnvelope, type EnvelopeCheck } from './envelope.ts';
 export { expectDataOnly } from './shapes.ts';
 export { applyFolder, readProjectFolder, type ApplyBody } from './apply.ts';

@@ -24,7 +24,7 @@ export const publicRefusals = defineScenario('LOGICS-002', 'a public logic still
   const { project, env } = await bootstrapProject(ctx, 'logics_call', { prefix: 'public' });
   const bare = await bareProject(ctx, 'norelease');
   const cases = [
-    ['no hints', ctx.bridge.call('logics/public_hello'), 400, 'BAD_REQUEST'],
+    ['no credential and no hints: never another project\'s release', ctx.bridge.call('logics/public_hello'), 401, 'UNAUTHORIZED'],
     ['hints of no project', ctx.bridge.call('logics/public_hello', undefined, { project: ctx.uniqueName('nosuch'), env }), 404, 'NOT_FOUND'],
     ['a project with no release', ctx.bridge.call('logics/public_hello', undefined, { project: bare, env: 'dev' }), 404, 'NOT_FOUND'],
     ['unknown logic', ctx.bridge.call('logics/public_nothing', undefined, { project, env }), 404, 'NOT_FOUND'],

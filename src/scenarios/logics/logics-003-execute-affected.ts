@@ -10,10 +10,13 @@ async function setup(ctx: ScenarioContext) {
 }
 
 export const executeCounts = defineScenario('LOGICS-003', 'statements without a result set answer { affected }, RETURNING answers rows', async (ctx) => {
-  const { project, env, admin, rows } = await setup(ctx);
+  const { project, env, admin, rows, database } = await setup(ctx);
   const inserted = expectDataOnly(await ctx.bridge.call('logics/insert_item', { name: 'Test Item', owner_id: 'owner-123' }, admin), 'insert_item');
   assert.deepEqual(inserted, { affected: 1 });
   assert.deepEqual(await rows(), [{ name: 'Test Item', owner_id: 'owner-123' }], 'the row is in the database');
+  // The logic's INSERT names no id: the database made one, a ULID (the table's id policy, generate: ulid).
+  const ids = await ctx.db.query<{ id: string }>(database.name, 'SELECT id FROM items');
+  assert.match(ids[0]?.id ?? '', /^[0-9A-HJKMNP-TV-Z]{26}$/, 'a database-made ULID');
   assert.deepEqual(expectRows(await ctx.bridge.call('db/items/select', { columns: ['name', 'owner_id'] }, admin)), [{ name: 'Test Item', owner_id: 'owner-123' }]);
 
   const user = await signupAndLogin(ctx, project, env);

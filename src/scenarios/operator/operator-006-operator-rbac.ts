@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { bootstrapProject, defineScenario, expectEnvelope, expectExit, signUpOperator } from '../kit/index.ts';
+import { addEnv, bootstrapProject, defineScenario, expectEnvelope, expectExit, signUpOperator } from '../kit/index.ts';
 import type { ProjectOperator, ScenarioContext } from '../kit/index.ts';
 
 const DENIED = /403 Forbidden \(insufficient role\)/;
@@ -31,7 +31,9 @@ export const projectRoles = defineScenario('OPERATOR-006', 'project roles: pendi
 
   await stk(ctx, undefined, ['project', 'members', 'set-role', x.email, '--project', project, '--role', 'deployer'], 0);
   await stk(ctx, x, ['apply', ...scope, '--ref', 'x2'], 0, undefined, dir);
-  await stk(ctx, undefined, ['env', 'create', '--project', project, 'prod'], 0);
+  // A prod env whose database already holds the release's tables (promote runs no DDL, OPERATOR-005).
+  const prod = await addEnv(ctx, project, 'prod');
+  await ctx.db.query(prod.name, 'CREATE TABLE users (id text PRIMARY KEY, email text NOT NULL UNIQUE, name text, created_at timestamp NOT NULL DEFAULT now())');
   await stk(ctx, x, ['release', 'promote', '--project', project, '--from', 'dev', '--to', 'prod'], 0);
   await stk(ctx, x, ['apikey', 'create', ...scope, '--name', 'nope', '--roles', 'admin'], 1, DENIED);
   await stk(ctx, undefined, ['project', 'members', 'set-role', x.email, '--project', project, '--role', 'admin'], 0);
@@ -70,9 +72,9 @@ export const rbacRefusals = defineScenario('OPERATOR-006', 'bad role names, dupl
   await stk(ctx, undefined, ['project', 'invite', admin.email, '--project', project, '--role', 'admin'], 0);
   await stk(ctx, admin, ['project', 'accept', '--project', project], 0);
   const x = await signUpOperator(ctx, 'x');
-  await stk(ctx, admin, ['project', 'invite', x.email, '--project', project, '--role', 'owner'], 1, /400 Bad Request \(invalid project role\)/);
+  await stk(ctx, admin, ['project', 'invite', x.email, '--project', project, '--role', 'owner'], 1, /422 Unprocessable Entity \(invalid project role\)/);
   assert.ok(!(await stk(ctx, undefined, ['project', 'members', 'list', '--project', project], 0)).includes(x.email));
-  await stk(ctx, undefined, ['org', 'invite', x.email, '--role', 'deployer'], 1, /400 Bad Request \(invalid org role\)/);
+  await stk(ctx, undefined, ['org', 'invite', x.email, '--role', 'deployer'], 1, /422 Unprocessable Entity \(invalid org role\)/);
 
   const viewer = await signUpOperator(ctx, 'viewer');
   await stk(ctx, undefined, ['project', 'invite', viewer.email, '--project', project, '--role', 'viewer'], 0);

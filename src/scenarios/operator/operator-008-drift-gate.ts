@@ -105,6 +105,8 @@ export const sourceAndUnbaselined = defineScenario('OPERATOR-008', 'drift in the
 
   const staging = await addEnv(ctx, project, 'staging');
   await ctx.db.query(staging.name, 'CREATE TABLE handmade (id int)');
+  // No baseline, so no drift; the tables the release needs are there (promote runs no DDL, OPERATOR-005).
+  await ctx.db.query(staging.name, 'CREATE TABLE users (id text PRIMARY KEY, email text NOT NULL UNIQUE, name text, created_at timestamp NOT NULL DEFAULT now())');
   expectExit(await ctx.stk(['release', 'promote', '--project', project, '--from', 'dev', '--to', 'staging']), 0);
 });
 

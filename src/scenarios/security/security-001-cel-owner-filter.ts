@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { bootstrapProject, createApiKey, defineScenario, expectAffected, expectError, expectNoData, expectRow, expectRows, expectStatus } from '../kit/index.ts';
+import { bootstrapProject, createApiKey, defineScenario, expectUpdated, expectError, expectNoData, expectRow, expectRows, expectStatus } from '../kit/index.ts';
 import type { BootstrappedProject, Credentials, ScenarioContext } from '../kit/index.ts';
 
 interface Owner {
@@ -53,11 +53,11 @@ export const ownerRows = defineScenario('SECURITY-001', 'end users read and upda
   assert.deepEqual(injected.json, { data: [] }, 'the where value is bound, not spliced');
 
   const hacked = await ctx.bridge.call('db/users/update', { where: { id: b.sub }, data: { name: 'hacked' } }, a.as);
-  assert.deepEqual(hacked.json, { data: { affected: 0 } }, "A's update of B's row touches nothing");
+  assert.deepEqual(hacked.json, { data: [] }, "A's update of B's row touches nothing");
   expectStatus(hacked, 200);
   const widened = await ctx.bridge.call('db/users/update', { where: { email: { $ne: 'nobody' } }, data: { name: 'hacked' } }, a.as);
-  expectAffected(widened, 1);
-  expectAffected(await ctx.bridge.call('db/users/update', { where: { id: a.sub }, data: { name: 'A again' } }, a.as), 1);
+  assert.deepEqual(expectUpdated<{ id: string }>(widened, 1).map((row) => row.id), [a.sub], 'a wider where still changes only A\'s row');
+  expectUpdated(await ctx.bridge.call('db/users/update', { where: { id: a.sub }, data: { name: 'A again' } }, a.as), 1);
   assert.deepEqual(await storedUsers(ctx, seeded), [
     { id: a.sub, email: 'a@x.io', name: 'A again' },
     { id: b.sub, email: 'b@x.io', name: 'User B' },

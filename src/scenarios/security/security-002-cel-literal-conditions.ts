@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { bootstrapProject, createApiKey, defineScenario, expectAffected, expectError, expectNoData, expectRow, expectRows, signupAndLogin } from '../kit/index.ts';
+import { bootstrapProject, createApiKey, defineScenario, expectUpdated, expectError, expectNoData, expectRow, expectRows, signupAndLogin } from '../kit/index.ts';
 import type { BootstrappedProject, Credentials, ScenarioContext } from '../kit/index.ts';
 
 interface Callers extends BootstrappedProject {
@@ -25,7 +25,7 @@ async function storedUsers(ctx: ScenarioContext, seeded: Callers): Promise<UserR
   return ctx.db.query<UserRow>(seeded.database.name, 'SELECT id, email, name FROM users ORDER BY id');
 }
 
-const FIXTURE_TABLES = ['items', 'mismatch', 'quoted', 'users'];
+const FIXTURE_TABLES = ['items', 'mismatch', 'quoted', 'toggles', 'users'];
 const USERS = [{ id: 'u1', email: 'u1@x.io', name: 'Allowed' }, { id: 'u2', email: 'u2@x.io', name: 'Denied' }];
 
 export const literalFilters = defineScenario('SECURITY-002', 'string, integer and boolean literals filter rows in SQL', async (ctx) => {
@@ -36,18 +36,22 @@ export const literalFilters = defineScenario('SECURITY-002', 'string, integer an
   assert.deepEqual(expectRows<UserRow>(await select('users', {})), [USERS[0]], 'only the Allowed row is visible');
   assert.deepEqual(expectRows(await select('users', { where: { name: 'Denied' } })), [], 'where can only narrow the filter');
 
-  expectAffected(await ctx.bridge.call('db/users/update', { where: { id: 'u2' }, data: { email: 'changed@x.io' } }, user), 0);
-  expectAffected(await ctx.bridge.call('db/users/update', { where: { id: { $in: ['u1', 'u2'] } }, data: { email: 'both@x.io' } }, user), 1);
+  expectUpdated(await ctx.bridge.call('db/users/update', { where: { id: 'u2' }, data: { email: 'changed@x.io' } }, user), 0);
+  expectUpdated(await ctx.bridge.call('db/users/update', { where: { id: { $in: ['u1', 'u2'] } }, data: { email: 'both@x.io' } }, user), 1);
   assert.deepEqual(await storedUsers(ctx, seeded), [{ ...USERS[0], email: 'both@x.io' }, USERS[1]], 'u2 is unchanged in the database');
   const everyone = expectRows<UserRow>(await select('users', { orderBy: { id: 'asc' } }, admin));
   assert.deepEqual(everyone.map((row) => row.id), ['u1', 'u2'], 'the admin rule has no condition');
 
-  await insertAll(ctx, 'items', [{ level: 3, active: true }, { level: 3, active: false }, { level: 2, active: true }], user);
-  const items = expectRows<{ level: number; active: boolean }>(await select('items', {}));
-  assert.deepEqual(items.map((row) => [row.level, row.active]), [[3, true]], 'both terms of && apply');
+  const rows = [{ level: 3, active: true }, { level: 3, active: false }, { level: 2, active: true }];
+  await insertAll(ctx, 'items', rows, user);
+  const items = expectRows<{ level: number; active: boolean }>(await select('items', { orderBy: { active: 'desc' } }));
+  assert.deepEqual(items.map((row) => [row.level, row.active]), [[3, true], [3, false]], 'an integer literal filters');
   assert.equal(expectRows(await select('items', {}, admin)).length, 3);
-  expectAffected(await ctx.bridge.call('db/items/update', { where: { level: 2 }, data: { active: false } }, user), 1);
-  assert.deepEqual(expectRows(await select('items', { where: { level: 2 } })), [], 'items (2, false) stays hidden');
+  await insertAll(ctx, 'toggles', rows, user);
+  const toggles = expectRows<{ level: number; active: boolean }>(await select('toggles', { orderBy: { level: 'desc' } }));
+  assert.deepEqual(toggles.map((row) => [row.level, row.active]), [[3, true], [2, true]], 'a boolean literal filters');
+  expectUpdated(await ctx.bridge.call('db/toggles/update', { where: { level: 2 }, data: { active: false } }, user), 1);
+  assert.deepEqual(expectRows(await select('toggles', { where: { level: 2 } })), [], 'toggles (2, false) is now hidden');
 });
 
 export const literalEdges = defineScenario('SECURITY-002', 'quoted literals, type mismatches and refused callers', async (ctx) => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { bootstrapProject, createApiKey, defineScenario, expectAffected, expectError, expectNoData, expectRow, expectRows } from '../kit/index.ts';
+import { bootstrapProject, createApiKey, defineScenario, expectUpdated, expectError, expectNoData, expectRow, expectRows } from '../kit/index.ts';
 import type { BootstrappedProject, Credentials, HttpResponse, ScenarioContext } from '../kit/index.ts';
 
 type Stored = { id: string; name: string | null; email: string | null; avatar_url: string | null; bio: string | null; c_ssn: string | null };
@@ -36,8 +36,8 @@ async function refusedApply(ctx: ScenarioContext, keys: Keys): Promise<void> {
   assert.ok(release, 'a current release exists');
   const applied = await ctx.stk(['apply', '--project', project, '--env', env, '--ref', 'unknown-column', '--json'], { cwd: ctx.fixture('column_permissions_unknown') });
   assert.equal(applied.exitCode, 1, 'stk apply exits 1');
-  assert.match(applied.stderr, /^Error: request failed: 400 Bad Request \(config\/permissions\.yaml: .*shoe_size/m);
-  assert.equal((JSON.parse(applied.stdout) as { error: { code: string } }).error.code, 'SCHEMA_VALIDATION_FAILED');
+  assert.match(applied.stderr, /^Error: request failed: 422 Unprocessable Entity \(config\/permissions\.yaml: .*shoe_size/m);
+  assert.equal((JSON.parse(applied.stdout) as { error: { code: string } }).error.code, 'INVALID_PERMISSIONS');
   assert.equal(await current(), release, 'the current release is unchanged');
   assert.equal(expectRows(await ctx.bridge.call('db/users/select', {}, basic)).length, 1, 'the old rules still serve');
 }
@@ -56,8 +56,8 @@ export const listedColumns = defineScenario('SECURITY-005', 'each role reads and
   assert.deepEqual(Object.keys(inserted).sort(), BASIC_COLUMNS, "the insert answers with basic's readable columns");
   assert.deepEqual([inserted.name, inserted.bio, inserted.avatar_url], ['Basic', 'hi', null]);
 
-  expectAffected(await ctx.bridge.call('db/users/update', { where: { id }, data: { name: 'Renamed' } }, admin), 1);
-  expectAffected(await ctx.bridge.call('db/users/update', { where: { id }, data: { bio: 'new bio' } }, basic), 1);
+  expectUpdated(await ctx.bridge.call('db/users/update', { where: { id }, data: { name: 'Renamed' } }, admin), 1);
+  expectUpdated(await ctx.bridge.call('db/users/update', { where: { id }, data: { bio: 'new bio' } }, basic), 1);
   const rows = await stored(ctx, keys);
   assert.deepEqual(rows.find((row) => row.id === id), { id, name: 'Renamed', email: 'test@col.com', avatar_url: null, bio: 'new bio', c_ssn: null });
   assert.deepEqual(rows.filter((row) => row.id !== id).map((row) => [row.id, row.name, row.bio, row.email]), [[inserted.id, 'Basic', 'hi', null]]);

@@ -1,6 +1,6 @@
 /** plan/spec/conventions.md: update and delete need a non-empty where; a refused write changes nothing. */
 import assert from 'node:assert/strict';
-import { bootstrapProject, createApiKey, defineScenario, expectAffected, expectEnvelope, expectStatus, signupAndLogin } from '../kit/index.ts';
+import { bootstrapProject, createApiKey, defineScenario, expectAffected, expectUpdated, expectEnvelope, expectStatus, signupAndLogin } from '../kit/index.ts';
 
 export const whereGate = defineScenario('CRUD-002', 'update and delete without a non-empty where are refused and write nothing', async (ctx) => {
   const { project, env, database } = await bootstrapProject(ctx, 'spec_contracts', { prefix: 'specwhere' });
@@ -28,7 +28,7 @@ export const whereGate = defineScenario('CRUD-002', 'update and delete without a
   assert.ok([400, 403].includes(asUser.status), `an end user's empty delete is refused: ${asUser.status}`);
   assert.deepEqual(await snapshot(), before, 'no row changed or vanished');
 
-  expectAffected(await ctx.bridge.call('db/users/update', { where: { email: 'one@example.com' }, data: { name: 'after' } }, admin), 1);
+  expectUpdated(await ctx.bridge.call('db/users/update', { where: { email: 'one@example.com' }, data: { name: 'after' } }, admin), 1);
   expectAffected(await ctx.bridge.call('db/users/delete', { where: { email: 'two@example.com' } }, admin), 1);
   const after = await snapshot();
   assert.deepEqual(after.map((row) => [row.email, row.name]), [['one@example.com', 'after']], 'a scoped update and delete touch exactly their rows');
