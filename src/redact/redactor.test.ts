@@ -84,6 +84,15 @@ test('URL userinfo passwords, query and form parameters, Bearer tokens, PASETO a
   assert.match(out, /Authorization: Bearer \[redacted:/);
 });
 
+test('presigned S3 URLs lose their signature; the store secret goes by name', () => {
+  const redactor = createRedactor({ fingerprintKey: KEY });
+  const signature = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
+  const out = redactor.text(`PUT http://127.0.0.1:4200/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=60&X-Amz-Signature=${signature}\nAWS_SECRET_ACCESS_KEY=sk-1234567890abcdef`);
+  assert.equal(out.includes(signature), false);
+  assert.equal(out.includes('sk-1234567890abcdef'), false);
+  assert.match(out, /X-Amz-Expires=60&X-Amz-Signature=\[redacted:/);
+});
+
 test('headers: credentials keep their scheme, cookies keep their names, other headers stay', () => {
   const redactor = createRedactor({ fingerprintKey: KEY });
   const headers = redactor.value({

@@ -6,7 +6,7 @@
 
 const EXACT = new Set(['password', 'passwd', 'pwd', 'secret', 'token', 'apikey', 'authorization', 'cookie', 'setcookie', 'codeverifier', 'credentials']);
 
-const SUFFIXES = ['password', 'passwd', 'secret', 'token', 'apikey', 'privatekey', 'secretkey', 'signingkey', 'pasetokeys', 'authorization', 'sessionid'];
+const SUFFIXES = ['password', 'passwd', 'secret', 'token', 'apikey', 'privatekey', 'secretkey', 'signingkey', 'pasetokeys', 'authorization', 'sessionid', 'secretaccesskey', 'signature'];
 
 export function normalizeName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
