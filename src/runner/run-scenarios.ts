@@ -30,15 +30,16 @@ export interface PoolRunOptions {
 const LOG_TAIL_LINES = 50;
 
 /**
- * Fills `results[index]` as each scenario ends, so an interrupted run still
- * reports what finished; never-started entries stay empty (see `skippedResult`).
+ * Hands each result to `collect` with its selection index as the scenario
+ * ends, so an interrupted run still reports what finished; the run makes
+ * skipped results for the rest (see `skippedResult`).
  */
 export async function runScenarioPool(
   scenarios: readonly RunnableTest[],
   stack: StackHandles,
   options: PoolRunOptions,
   signal: AbortSignal,
-  results: (ScenarioResult | undefined)[],
+  collect: (index: number, result: ScenarioResult) => void,
 ): Promise<{ bailed: boolean }> {
   let bailed = false;
   const order = options.jobs > 1 ? longestFirst(scenarios.map((scenario) => scenario.id), readTimings(options.root)) : scenarios.map((_, index) => index);
@@ -51,7 +52,7 @@ export async function runScenarioPool(
       if (result.outcome === 'failed' && options.bail) bailed = true;
       // A scenario still running when the run is interrupted is reported skipped, not failed.
       if (signal.aborted) return;
-      results[index] = result;
+      collect(index, result);
       options.reporter.onScenarioEnd(result);
     },
     { jobs: options.jobs, shouldStop: () => bailed || signal.aborted },

@@ -134,6 +134,24 @@ describe('runScenarios', () => {
     assert.deepEqual(log, []);
   });
 
+  test('reporters hear onRunStart before onRunEnd on every path, an invalid catalog and nothing selected included', async () => {
+    const files = validTree();
+    files['plan/capabilities/auth/AUTH-002-oidc.md'] = (files['plan/capabilities/auth/AUTH-002-oidc.md'] ?? '').replace('status: planned', 'status: nope');
+    for (const [tree, overrides] of [
+      [files, {}],
+      [validTree(), { filters: { grep: 'nothing matches this' } }],
+      [validTree(), {}],
+    ] as const) {
+      const hooks: string[] = [];
+      const reporter = multiplexReporters([
+        { onRunStart: (info) => void hooks.push(`start ${info.scenarios.length}`), onStackReady: () => void hooks.push('ready'), onRunEnd: (report) => void hooks.push(`end ${report.status}`) },
+      ]);
+      await run(tree, { ...overrides, reporter });
+      assert.equal(hooks[0]?.startsWith('start '), true, hooks.join(', '));
+      assert.equal(hooks.at(-1)?.startsWith('end '), true, hooks.join(', '));
+    }
+  });
+
   test('a stack that fails to start: exit 3, the failure and log tail in the report, teardown ran', async () => {
     const log: string[] = [];
     const failure = new StackStartError('hub did not become ready', { service: 'hub', waitedFor: 'GET /healthz → 200', exitCode: 1, logTail: ['boom: port in use'] });

@@ -1,40 +1,31 @@
 /**
- * `santokit-it run`: load catalog → validate → select → start stack → run
- * scenarios, as named tasks; teardown and the final report happen on every path.
+ * `santokit-it run` in phases. Planning (load the catalog, validate, select)
+ * is plain calls ahead of anything that starts; reporters hear `onRunStart`
+ * right after it, whatever it found. Only the two steps that start things are
+ * tasks, each registering its teardowns first: start the stack (while the
+ * scenario modules load), run the scenarios. The report is built from what
+ * each phase left, on every path, and `onRunEnd` follows.
  */
 import { performance } from 'node:perf_hooks';
-import { InterruptedError, SantokitItError, StackStartError, UsageError, ExitCode } from '../errors.ts';
-import { blockingIssues } from '../plan/blocking.ts';
-import type { Catalog } from '../plan/catalog.ts';
-import { loadCatalog } from '../plan/load-catalog.ts';
-import { selectScenarios, type Selection, type SelectionFilters } from '../plan/select.ts';
-import { validateCatalog, type ValidationReport } from '../plan/validate.ts';
-import type { Reporter } from '../report/reporter.ts';
+import type { RunReport, ScenarioResult, StackReport } from '../model/results.ts';
+import type { Redactor } from '../redact/redactor.ts';
+import type { Reporter, RunStartInfo } from '../report/reporter.ts';
 import type { StackHandles, StackKind, StackProvider } from '../stack/types.ts';
-import { countOutcomes, exitCodeFor, summariseCapabilities } from './outcome.ts';
-import { REPORT_SCHEMA_VERSION, type RunReport, type RunStatus, type ScenarioResult, type StackReport } from '../model/results.ts';
 import { importSelected, isPytestTest, type RunnableTest } from './import-scenarios.ts';
+import { writeLastFailed } from './last-failed.ts';
+import { planRun, type Planning, type PlanOptions } from './plan-run.ts';
 import { startPytestSession } from './pytest/pytest-session.ts';
-import { runScenarioPool, skippedResult } from './run-scenarios.ts';
+import { runScenarioPool } from './run-scenarios.ts';
+import { buildReport } from './run-report.ts';
 import { runTasks, type Task, type TaskContext, type TaskRunResult } from './tasks.ts';
 import { writeTimings } from './timings.ts';
-import { writeLastFailed } from './last-failed.ts';
-import { catalogHash } from '../plan/catalog-hash.ts';
 
-export interface RunOptions {
-  readonly root: string;
-  readonly cwd: string;
-  readonly filters: SelectionFilters;
-  readonly validate: boolean;
-  readonly relaxedStatus: boolean;
+export interface RunOptions extends PlanOptions {
   readonly jobs: number;
-  /** Absolute path of the known-failure baseline (`--expectations`); the config's otherwise. */
-  readonly expectations?: string;
   readonly timeoutMs: number;
   readonly retries: number;
   readonly bail: boolean;
   readonly strict: boolean;
-  readonly passWithNoScenarios: boolean;
   readonly outputDir: string;
   readonly stackKind: StackKind;
   readonly createStack: () => Promise<StackProvider>;
@@ -42,148 +33,139 @@ export interface RunOptions {
   readonly holdStack?: (stack: StackHandles) => Promise<void>;
   readonly verbose: boolean;
   readonly reporter: Required<Reporter>;
+  /** The run's redactor: the stack registers its secrets with it and its service output passes through it. */
+  readonly redactor?: Redactor;
   readonly signal: AbortSignal;
 }
 
-interface RunState {
-  catalog?: Catalog;
-  validation?: ValidationReport;
-  selection?: Selection;
-  /** The selected scenarios' modules, loading while the stack starts. */
-  importing?: Promise<readonly RunnableTest[]>;
-  runnable?: readonly RunnableTest[];
-  stack?: StackHandles;
-  stackReport?: StackReport;
-  /** By selection index; holes are scenarios that never finished. */
-  results: (ScenarioResult | undefined)[];
-  bailed: boolean;
+type Planned = Extract<Planning, { phase: 'planned' }>;
+
+/** How far the tasks got; each task moves it on by one phase. */
+type Progress =
+  | { readonly phase: 'planned' }
+  | { readonly phase: 'starting'; readonly stackReport: StackReport }
+  | {
+      readonly phase: 'ready';
+      readonly stackReport: StackReport;
+      readonly stack: StackHandles;
+      readonly runnable: readonly RunnableTest[];
+    }
+  | { readonly phase: 'ran'; readonly stackReport: StackReport; readonly bailed: boolean };
+
+interface Execution {
+  progress: Progress;
+  /** Results by selection index, collected as each scenario ends (an interrupted pool keeps what finished). */
+  readonly results: Map<number, ScenarioResult>;
 }
 
-function createTasks(options: RunOptions): Task<RunState>[] {
+function executionTasks(options: RunOptions, planned: Planned): Task<Execution>[] {
   return [
-    { name: 'load catalog', run: async (state) => void (state.catalog = await loadCatalog(options.root, options.expectations ? { expectations: options.expectations } : {})) },
-    {
-      name: 'validate catalog',
-      run: async (state) => {
-        if (!options.validate || !state.catalog) return;
-        state.validation = validateCatalog(state.catalog, { relaxedStatus: options.relaxedStatus });
-        if (state.validation.ok) return;
-        if (blockingIssues(state.catalog, state.validation.issues).length > 0) throw new UsageError('the capability catalog is invalid', 'Fix the issues above (santokit-it validate lists them), or pass --no-validate.');
-        options.reporter.onNotice(`the catalog has ${state.validation.summary.errors} error(s) in spec_refs/code_refs paths only: running anyway (santokit-it validate fails on them)`);
-      },
-    },
-    {
-      name: 'select scenarios',
-      run: async (state) => {
-        if (!state.catalog) return;
-        state.selection = selectScenarios(state.catalog, options.filters, options.cwd);
-        if (state.selection.scenarios.length === 0 && !options.passWithNoScenarios && !state.selection.emptyIsAnswer) {
-          throw new UsageError('no scenarios selected', 'Widen the filters (santokit-it list shows what they select), or pass --pass-with-no-scenarios.');
-        }
-        state.importing = importSelected(options.root, state.selection.scenarios);
-        // Settled in 'start stack'; until then a failure must not count as unhandled.
-        state.importing.catch(() => undefined);
-        options.reporter.onRunStart({ root: options.root, scenarios: state.selection.scenarios, capabilities: new Set(state.selection.scenarios.map((s) => s.capability)).size, jobs: options.jobs, stack: options.stackKind });
-        for (const note of state.selection.notes ?? []) options.reporter.onNotice(note);
-      },
-    },
     {
       name: 'start stack',
-      run: async (state, context) => {
-        if (!state.selection || state.selection.scenarios.length === 0 || !state.importing) return;
+      run: async (execution, context) => {
+        const importing = importSelected(options.root, planned.selection.scenarios);
         // Both settle before either failure counts: a stack still starting is never left to the teardown half-made.
-        const [stack, runnable] = await Promise.allSettled([startStack(state, options, context), state.importing]);
+        const [stack, runnable] = await Promise.allSettled([startStack(execution, options, context), importing]);
         if (runnable.status === 'rejected') throw runnable.reason;
         if (stack.status === 'rejected') throw stack.reason;
-        state.runnable = runnable.value;
+        execution.progress = { ...stack.value, phase: 'ready', runnable: runnable.value };
       },
     },
     {
       name: 'run scenarios',
-      run: async (state, context) => {
-        if (!state.stack || !state.runnable || !state.catalog) return;
-        const { catalog, stack } = state;
+      run: async (execution, context) => {
+        const { progress } = execution;
+        if (progress.phase !== 'ready')
+          throw new Error(`internal error: scenarios cannot run from phase ${progress.phase}`);
+        const { catalog } = planned;
         // pytest processes need the stack description and SQL endpoint; only made when pytest tests are selected.
-        const pytest = state.runnable.some(isPytestTest)
-          ? await startPytestSession({ root: options.root, settings: catalog.config.pytest, index: catalog.pytest, stack, teardowns: context })
+        const pytest = progress.runnable.some(isPytestTest)
+          ? await startPytestSession({
+              root: options.root,
+              settings: catalog.config.pytest,
+              index: catalog.pytest,
+              stack: progress.stack,
+              teardowns: context,
+            })
           : undefined;
         const pool = { ...options, expectations: catalog.expectations, ...(pytest ? { pytest } : {}) };
-        state.bailed = (await runScenarioPool(state.runnable, stack, pool, context.signal, state.results)).bailed;
-        if (options.holdStack) await options.holdStack(state.stack);
+        const collect = (index: number, result: ScenarioResult) => void execution.results.set(index, result);
+        const { bailed } = await runScenarioPool(progress.runnable, progress.stack, pool, context.signal, collect);
+        execution.progress = { phase: 'ran', stackReport: progress.stackReport, bailed };
+        if (options.holdStack) await options.holdStack(progress.stack);
       },
     },
   ];
 }
 
-async function startStack(state: RunState, options: RunOptions, context: TaskContext): Promise<void> {
+async function startStack(
+  execution: Execution,
+  options: RunOptions,
+  context: TaskContext,
+): Promise<{ stack: StackHandles; stackReport: StackReport }> {
   const started = performance.now();
-  state.stackReport = { kind: options.stackKind };
-  const stack = await (await options.createStack()).start({
+  execution.progress = { phase: 'starting', stackReport: { kind: options.stackKind } };
+  const stack = await (
+    await options.createStack()
+  ).start({
     teardowns: context,
     signal: context.signal,
     outputDir: options.outputDir,
     ...(options.verbose ? { onServiceLine: options.reporter.onServiceLine } : {}),
     onNotice: options.reporter.onNotice,
+    ...(options.redactor ? { redactor: options.redactor } : {}),
   });
-  state.stack = stack;
-  state.stackReport = { kind: stack.kind, hubUrl: stack.hubUrl, bridgeUrl: stack.bridgeUrl, startMs: Math.round(performance.now() - started) };
-  options.reporter.onStackReady(state.stackReport);
+  const stackReport = {
+    kind: stack.kind,
+    hubUrl: stack.hubUrl,
+    bridgeUrl: stack.bridgeUrl,
+    startMs: Math.round(performance.now() - started),
+  };
+  // Up, though the scenario modules may still fail to load: the report shows the stack as far as it got.
+  execution.progress = { phase: 'starting', stackReport };
+  options.reporter.onStackReady(stackReport);
+  return { stack, stackReport };
+}
+
+function startInfo(options: RunOptions, planning: Planning): RunStartInfo {
+  const scenarios = planning.phase === 'planned' ? planning.selection.scenarios : [];
+  return {
+    root: options.root,
+    scenarios,
+    capabilities: new Set(scenarios.map((s) => s.capability)).size,
+    jobs: options.jobs,
+    stack: options.stackKind,
+  };
 }
 
 export async function runScenarios(options: RunOptions): Promise<RunReport> {
   const startedAt = new Date();
   const started = performance.now();
-  const state: RunState = { results: [], bailed: false };
-  const outcome = await runTasks(createTasks(options), state, options.signal);
-  const report = buildReport(options, state, outcome, startedAt, Math.round(performance.now() - started));
+  const planning = await planRun(options);
+  options.reporter.onRunStart(startInfo(options, planning));
+  const execution: Execution = { progress: { phase: 'planned' }, results: new Map() };
+  let outcome: TaskRunResult = { teardownFailures: [] };
+  if (planning.phase === 'planned') {
+    for (const notice of planning.notices) options.reporter.onNotice(notice);
+    if (planning.selection.scenarios.length > 0)
+      outcome = await runTasks(executionTasks(options, planning), execution, options.signal);
+  }
+  const { progress } = execution;
+  const report = buildReport({
+    planning,
+    ...(progress.phase === 'planned' ? {} : { stackReport: progress.stackReport }),
+    results: execution.results,
+    bailed: progress.phase === 'ran' && progress.bailed,
+    error: planning.phase === 'refused' ? planning.error : outcome.failed?.error,
+    teardownFailures: outcome.teardownFailures,
+    signal: options.signal,
+    strict: options.strict,
+    startedAt,
+    durationMs: Math.round(performance.now() - started),
+  });
   // A shard leaves timings.json alone: every shard of a split must read the same one (merge-reports updates it).
   if (!options.signal.aborted && !report.shard) writeTimings(options.root, report.scenarios);
   writeLastFailed(options.root, report);
   await options.reporter.onRunEnd(report);
   return report;
-}
-
-/** Every selected scenario gets a result; those that never finished are skipped, with the reason. */
-function completeResults(state: RunState, signal: AbortSignal, error: unknown): ScenarioResult[] {
-  const reason = signal.aborted ? 'interrupted' : error instanceof StackStartError ? 'stack failed to start' : state.bailed ? 'bail' : 'not run';
-  return (state.selection?.scenarios ?? []).map((scenario, index) => state.results[index] ?? skippedResult(scenario, reason));
-}
-
-function buildReport(options: RunOptions, state: RunState, outcome: TaskRunResult, startedAt: Date, durationMs: number): RunReport {
-  const results = completeResults(state, options.signal, outcome.failed?.error);
-  const failure = classify(outcome.failed?.error, options.signal, results, options.strict);
-  const stack = failure.error instanceof StackStartError ? { ...(state.stackReport ?? { kind: options.stackKind }), failure: failure.error.failure } : state.stackReport;
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: 'santokit-it',
-    startedAt: startedAt.toISOString(),
-    durationMs,
-    status: failure.status,
-    exitCode: failure.exitCode,
-    strict: options.strict,
-    ...(state.catalog ? { catalogHash: catalogHash(state.catalog) } : {}),
-    ...(state.selection?.shard ? { shard: state.selection.shard } : {}),
-    ...(stack ? { stack } : {}),
-    counts: countOutcomes(results),
-    capabilities: summariseCapabilities(results, state.catalog?.documents ?? []),
-    scenarios: results,
-    ...(state.validation ? { validation: state.validation } : {}),
-    ...(failure.error ? { error: describe(failure.error) } : {}),
-    ...(outcome.teardownFailures.length > 0 ? { teardownFailures: outcome.teardownFailures } : {}),
-  };
-}
-
-function classify(error: unknown, signal: AbortSignal, results: readonly ScenarioResult[], strict: boolean): { status: RunStatus; exitCode: number; error?: unknown } {
-  if (error instanceof InterruptedError || (signal.aborted && error === undefined)) return { status: 'interrupted', exitCode: ExitCode.interrupted, error };
-  if (error instanceof StackStartError) return { status: 'stack-failed', exitCode: ExitCode.stackFailed, error };
-  if (error instanceof UsageError) return { status: 'invalid', exitCode: ExitCode.invalidInput, error };
-  if (error !== undefined) return { status: 'failed', exitCode: error instanceof SantokitItError ? error.exitCode : ExitCode.failed, error };
-  const exitCode = exitCodeFor(results, strict);
-  return { status: exitCode === ExitCode.passed ? 'passed' : 'failed', exitCode };
-}
-
-function describe(error: unknown): { message: string; hint?: string } {
-  if (error instanceof SantokitItError) return { message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
-  if (error instanceof Error) return { message: `internal error: ${error.stack ?? error.message}` };
-  return { message: `internal error: ${String(error)}` };
 }
