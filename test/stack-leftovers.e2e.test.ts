@@ -106,7 +106,7 @@ describe('a SIGKILLed run', () => {
     const ledger = readLedger(ledgerFile);
     // initdb may be recorded too (no template cache in a fresh TMPDIR); it has exited by now.
     const live = ledger.groups.filter((group) => isProcessAlive(group.pgid));
-    assert.equal(live.length, 4, 'postgres, hub, bridge and idp are recorded');
+    assert.equal(live.length, 5, 'postgres, hub, bridge, idp and the object store are recorded');
     assert.ok(ledger.dirs.filter(existsSync).length >= 2, 'the cluster and work dirs are recorded');
     const pids = new Set(live.flatMap((group) => treeMembers(group.pgid)));
     const urls = [first.info.hubUrl, first.info.bridgeUrl, first.info.idp.url];
@@ -119,7 +119,7 @@ describe('a SIGKILLed run', () => {
 
     const second = await stackUp();
     // A service that wrote to its closed stdout may have ended on its own meanwhile: at least PostgreSQL is left to stop.
-    assert.match(second.stderr(), new RegExp(`cleaned up after a killed run \\(pid ${first.child.pid}\\): [1-4] process group\\(s\\) stopped, ${ledger.dirs.length} temp dir\\(s\\) removed`));
+    assert.match(second.stderr(), new RegExp(`cleaned up after a killed run \\(pid ${first.child.pid}\\): [1-5] process group\\(s\\) stopped, ${ledger.dirs.length} temp dir\\(s\\) removed`));
     assert.deepEqual([...pids].filter(isProcessAlive), [], 'no process of the killed run is alive');
     assert.deepEqual(ledger.dirs.filter(existsSync), [], 'its temp dirs are gone');
     assert.equal(existsSync(ledgerFile), false, 'its ledger is gone');
