@@ -22,12 +22,14 @@ export function readRepoContext(cwd: string): RepoContext {
   } catch (error) {
     throw new CliError(`invalid .stk/context.json\n  caused by: ${(error as Error).message}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CliError('invalid .stk/context.json\n  caused by: not a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new CliError('invalid .stk/context.json\n  caused by: not a JSON object');
   const context: RepoContext = {};
   for (const key of CONTEXT_KEYS) {
     const value = (parsed as Record<string, unknown>)[key];
     if (value === undefined || value === null) continue;
-    if (typeof value !== 'string') throw new CliError(`invalid .stk/context.json\n  caused by: '${key}' must be a string`);
+    if (typeof value !== 'string')
+      throw new CliError(`invalid .stk/context.json\n  caused by: '${key}' must be a string`);
     context[key] = value;
   }
   return context;

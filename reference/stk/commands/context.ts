@@ -2,16 +2,29 @@
 import type { Command } from 'commander';
 import { CliError } from '../client.ts';
 import { define, type Io } from '../command-kit.ts';
-import { clearRepoContext, CONTEXT_KEYS, readRepoContext, writeRepoContext, type RepoContext } from '../context-file.ts';
+import {
+  clearRepoContext,
+  CONTEXT_KEYS,
+  readRepoContext,
+  writeRepoContext,
+  type RepoContext,
+} from '../context-file.ts';
 
 export function registerContextCommands(program: Command, io: Io): void {
   const context = program.command('context').description('the repository context (.stk/context.json)');
-  const set = context.command('set').option('--hub <url>').option('--project <project>').option('--env <env>').option('--connection <name>');
+  const set = context
+    .command('set')
+    .option('--hub <url>')
+    .option('--project <project>')
+    .option('--env <env>')
+    .option('--connection <name>');
   define(set, io, async (_client, flags) => {
     const changes: RepoContext = {};
     if (typeof flags.hub === 'string') changes.hubUrl = flags.hub;
-    for (const key of ['project', 'env', 'connection'] as const) if (typeof flags[key] === 'string') changes[key] = flags[key];
-    if (Object.keys(changes).length === 0) throw new CliError('nothing to set: give --hub, --project, --env or --connection');
+    for (const key of ['project', 'env', 'connection'] as const)
+      if (typeof flags[key] === 'string') changes[key] = flags[key];
+    if (Object.keys(changes).length === 0)
+      throw new CliError('nothing to set: give --hub, --project, --env or --connection');
     const saved = writeRepoContext(io.cwd, changes);
     if (flags.json) io.out(JSON.stringify(saved));
   });

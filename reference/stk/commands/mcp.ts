@@ -10,8 +10,11 @@ type Flags = Readonly<Record<string, unknown>>;
 
 export function registerMcpCommands(program: Command, io: Io): void {
   const mcp = program.command('mcp').description('Model Context Protocol server over the current release (read-only)');
-  const scoped = (command: Command) => command.option('--project <project>').option('--env <env>').option('--hub <url>');
-  scoped(mcp.command('run').description('serve MCP on stdin/stdout')).action(async (flags: Flags) => (await import('../mcp/serve.ts')).runStdio(flags, io));
+  const scoped = (command: Command) =>
+    command.option('--project <project>').option('--env <env>').option('--hub <url>');
+  scoped(mcp.command('run').description('serve MCP on stdin/stdout')).action(async (flags: Flags) =>
+    (await import('../mcp/serve.ts')).runStdio(flags, io),
+  );
   scoped(mcp.command('start').description(`serve MCP over HTTP (SSE at http://${MCP_HOST}:<port>/sse)`))
     .option('--port <port>', `port on ${MCP_HOST} (default ${DEFAULT_MCP_PORT}; 0 picks a free one)`)
     .action(async (flags: Flags) => (await import('../mcp/serve.ts')).runHttp(flags, io));

@@ -43,7 +43,9 @@ export class LineTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.#closed) return;
-    await new Promise<void>((resolve) => (this.#output.write(`${JSON.stringify(message)}\n`) ? resolve() : this.#output.once('drain', resolve)));
+    await new Promise<void>((resolve) =>
+      this.#output.write(`${JSON.stringify(message)}\n`) ? resolve() : this.#output.once('drain', resolve),
+    );
     if ('id' in message && !('method' in message) && message.id !== undefined) this.#pending.delete(message.id);
     this.#closeWhenIdle();
   }
@@ -61,15 +63,24 @@ export class LineTransport implements Transport {
     try {
       value = JSON.parse(line);
     } catch {
-      void this.send({ jsonrpc: '2.0', id: null, error: { code: RPC.parseError, message: 'Parse error' } } as unknown as JSONRPCMessage);
+      void this.send({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: RPC.parseError, message: 'Parse error' },
+      } as unknown as JSONRPCMessage);
       return;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
     const message = normalise(value as Loose);
     const parsed = JSONRPCMessageSchema.safeParse(message);
     if (!parsed.success) {
-      const id = (message as Loose).id;
-      if (typeof id === 'string' || typeof id === 'number' || id === null) void this.send({ jsonrpc: '2.0', id, error: { code: RPC.invalidRequest, message: 'Invalid Request' } } as unknown as JSONRPCMessage);
+      const id = message.id;
+      if (typeof id === 'string' || typeof id === 'number' || id === null)
+        void this.send({
+          jsonrpc: '2.0',
+          id,
+          error: { code: RPC.invalidRequest, message: 'Invalid Request' },
+        } as unknown as JSONRPCMessage);
       return;
     }
     this.#track(parsed.data);
@@ -80,7 +91,7 @@ export class LineTransport implements Transport {
   #track(message: JSONRPCMessage): void {
     if ('method' in message && 'id' in message) this.#pending.add(message.id);
     if ('method' in message && message.method === 'notifications/cancelled') {
-      const id = (message.params as Loose | undefined)?.requestId;
+      const id = message.params?.requestId;
       if (typeof id === 'string' || typeof id === 'number') this.#pending.delete(id);
     }
   }
@@ -96,6 +107,11 @@ function normalise(message: Loose): Loose {
   const params = message.params !== null && typeof message.params === 'object' ? (message.params as Loose) : {};
   return {
     ...message,
-    params: { protocolVersion: OLDEST_FULL_PROTOCOL, capabilities: {}, clientInfo: { name: 'unnamed client', version: '0' }, ...params },
+    params: {
+      protocolVersion: OLDEST_FULL_PROTOCOL,
+      capabilities: {},
+      clientInfo: { name: 'unnamed client', version: '0' },
+      ...params,
+    },
   };
 }

@@ -10,7 +10,13 @@ function splitLogic(text: string): { front: string; sql: string } {
   const lines = text.split(/\r?\n/);
   const end = lines[0]?.trim() === '---' ? lines.findIndex((line, index) => index > 0 && line.trim() === '---') : -1;
   if (end < 0) return { front: '', sql: text.trimEnd() };
-  return { front: lines.slice(1, end).join('\n'), sql: lines.slice(end + 1).join('\n').trimEnd() };
+  return {
+    front: lines.slice(1, end).join('\n'),
+    sql: lines
+      .slice(end + 1)
+      .join('\n')
+      .trimEnd(),
+  };
 }
 
 function frontMatter(name: string, front: string): Row {
@@ -32,7 +38,10 @@ export function logicGet(release: ReleaseSnapshot, name: string) {
   if (typeof text !== 'string') throw notFound(`logic '${name.slice(0, 64)}' not found`);
   const { front, sql } = splitLogic(text);
   const meta = frontMatter(name, front);
-  const declared = meta.params !== null && typeof meta.params === 'object' && !Array.isArray(meta.params) ? (meta.params as Record<string, Row | null>) : {};
+  const declared =
+    meta.params !== null && typeof meta.params === 'object' && !Array.isArray(meta.params)
+      ? (meta.params as Record<string, Row | null>)
+      : {};
   const params = Object.entries(declared).map(([param, spec]) => ({
     name: param,
     type: typeof spec?.type === 'string' ? spec.type : 'string',

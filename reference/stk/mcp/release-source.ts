@@ -27,7 +27,9 @@ export interface ReleaseSnapshot {
 }
 
 /** What the start-up check learned: a release, or that this token may not read one (the tools will refuse). */
-export type Probe = { readonly kind: 'release'; readonly release: ReleaseSnapshot } | { readonly kind: 'refused'; readonly status: number };
+export type Probe =
+  | { readonly kind: 'release'; readonly release: ReleaseSnapshot }
+  | { readonly kind: 'refused'; readonly status: number };
 
 export interface ReleaseSource {
   current(signal?: AbortSignal): Promise<ReleaseSnapshot>;
@@ -45,7 +47,10 @@ export function createReleaseSource(scope: McpScope): ReleaseSource {
   const agent = new Agent({ keepAlive: true });
   let cached: ReleaseSnapshot | undefined;
 
-  const get = async (include: boolean, signal?: AbortSignal): Promise<{ status: number; body: Row | undefined; text: string }> => {
+  const get = async (
+    include: boolean,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; body: Row | undefined; text: string }> => {
     const url = new URL(`${scope.hubUrl.replace(/\/+$/, '')}/api/releases/current`);
     url.searchParams.set('project', scope.project);
     url.searchParams.set('env', scope.env);
@@ -105,8 +110,13 @@ function parseObject(text: string): Row | undefined {
 function failure(status: number, body: Row | undefined, scope: McpScope): Error {
   if (status === 401 || status === 403) return Object.assign(forbidden(), { status });
   const message = (body?.error as Row | undefined)?.message;
-  if (status === 404) return notFound(`no current release for ${scope.project}/${scope.env}${typeof message === 'string' ? ` (${message})` : ''}`);
-  return internal(`the hub answered ${status} for the current release${typeof message === 'string' ? ` (${message})` : ''}`);
+  if (status === 404)
+    return notFound(
+      `no current release for ${scope.project}/${scope.env}${typeof message === 'string' ? ` (${message})` : ''}`,
+    );
+  return internal(
+    `the hub answered ${status} for the current release${typeof message === 'string' ? ` (${message})` : ''}`,
+  );
 }
 
 function snapshotOf(body: Row): ReleaseSnapshot {

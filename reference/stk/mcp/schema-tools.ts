@@ -29,7 +29,11 @@ function idType(table: Row): string {
 
 export function schemaListTables(release: ReleaseSnapshot) {
   const tables = tablesOf(release);
-  return { tables: Object.keys(tables).sort().map((name) => ({ name, connection: connectionOf(tables[name] ?? {}) })) };
+  return {
+    tables: Object.keys(tables)
+      .sort()
+      .map((name) => ({ name, connection: connectionOf(tables[name] ?? {}) })),
+  };
 }
 
 export function schemaGetTable(release: ReleaseSnapshot, name: string) {
@@ -38,7 +42,11 @@ export function schemaGetTable(release: ReleaseSnapshot, name: string) {
   const names = Object.keys(declared).sort();
   const columns = [
     { name: idName(table), type: idType(table), nullable: false },
-    ...names.map((column) => ({ name: column, type: String(declared[column]?.type ?? 'string'), nullable: declared[column]?.nullable === true })),
+    ...names.map((column) => ({
+      name: column,
+      type: String(declared[column]?.type ?? 'string'),
+      nullable: declared[column]?.nullable === true,
+    })),
   ];
   const foreignKeys = names.flatMap((column) => {
     const references = declared[column]?.references as Row | undefined;
@@ -47,7 +55,13 @@ export function schemaGetTable(release: ReleaseSnapshot, name: string) {
     const targetColumn = typeof references.column === 'string' ? references.column : target ? idName(target) : 'id';
     return [{ column, references: { table: references.table, column: targetColumn } }];
   });
-  return { name, connection: connectionOf(table), primaryKey: { name: idName(table), type: idType(table) }, columns, foreignKeys };
+  return {
+    name,
+    connection: connectionOf(table),
+    primaryKey: { name: idName(table), type: idType(table) },
+    columns,
+    foreignKeys,
+  };
 }
 
 /** A rule as the permissions file gives it (one object or a list), in file order, with `allow: true`. */
@@ -57,7 +71,9 @@ function rulesOf(raw: unknown): Row[] {
     roles: Array.isArray(rule.roles) ? rule.roles.filter((role): role is string => typeof role === 'string') : [],
     allow: true,
     ...(typeof rule.condition === 'string' ? { condition: rule.condition } : {}),
-    ...(Array.isArray(rule.columns) ? { columns: rule.columns.filter((column): column is string => typeof column === 'string') } : {}),
+    ...(Array.isArray(rule.columns)
+      ? { columns: rule.columns.filter((column): column is string => typeof column === 'string') }
+      : {}),
   }));
 }
 

@@ -24,7 +24,8 @@ const given = (value: unknown): string | undefined => (typeof value === 'string'
 export function resolveScope(flags: Flags, io: Io): McpScope {
   const file = readRepoContext(io.cwd);
   const project = given(flags.project) ?? given(io.env.STK_PROJECT) ?? given(file.project);
-  if (project === undefined) throw new CliError('context not set: project (give --project, STK_PROJECT or stk context set --project)');
+  if (project === undefined)
+    throw new CliError('context not set: project (give --project, STK_PROJECT or stk context set --project)');
   const env = given(flags.env) ?? given(io.env.STK_ENV) ?? given(file.env);
   if (env === undefined) throw new CliError('context not set: env (give --env, STK_ENV or stk context set --env)');
   const hubUrl = given(flags.hub) ?? given(io.env.STK_HUB_URL) ?? given(file.hubUrl) ?? 'http://hub:4000';
@@ -34,7 +35,8 @@ export function resolveScope(flags: Flags, io: Io): McpScope {
 function parsePort(raw: unknown): number {
   if (raw === undefined) return DEFAULT_MCP_PORT;
   const text = String(raw);
-  if (!/^\d{1,5}$/.test(text) || Number(text) > 65_535) throw new CliError(`invalid --port: '${text.slice(0, 32)}' is not a port number (0-65535)`);
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65_535)
+    throw new CliError(`invalid --port: '${text.slice(0, 32)}' is not a port number (0-65535)`);
   return Number(text);
 }
 
@@ -45,7 +47,9 @@ async function prepare(flags: Flags, io: Io): Promise<ServerDeps> {
   try {
     const probe = await source.probe();
     if (probe.kind === 'refused') {
-      process.stderr.write(`stk mcp: the Hub refused this operator for ${scope.project}/${scope.env} (HTTP ${probe.status}); every tool call will answer FORBIDDEN\n`);
+      process.stderr.write(
+        `stk mcp: the Hub refused this operator for ${scope.project}/${scope.env} (HTTP ${probe.status}); every tool call will answer FORBIDDEN\n`,
+      );
     }
   } catch (error) {
     source.close();
@@ -54,7 +58,13 @@ async function prepare(flags: Flags, io: Io): Promise<ServerDeps> {
   }
   const delay = Number(io.env.STK_MCP_TEST_DELAY_MS ?? '0');
   const redactor = createRedactor(scope.token === undefined ? [] : [scope.token]);
-  return { scope, source, redactor, delayMs: Number.isSafeInteger(delay) && delay > 0 ? delay : 0, timeLimitMs: TOOL_TIME_LIMIT_MS };
+  return {
+    scope,
+    source,
+    redactor,
+    delayMs: Number.isSafeInteger(delay) && delay > 0 ? delay : 0,
+    timeLimitMs: TOOL_TIME_LIMIT_MS,
+  };
 }
 
 export async function runStdio(flags: Flags, io: Io): Promise<void> {

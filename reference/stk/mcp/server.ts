@@ -28,7 +28,9 @@ export function createMcpServer(deps: ServerDeps): Server {
   const instructions = `Read-only description of the Santokit release that ${deps.scope.project}/${deps.scope.env} currently serves.`;
   const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, instructions });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listedTools() }));
-  server.setRequestHandler(CallToolRequestSchema, (request) => callTool(deps, request.params.name, request.params.arguments ?? {}));
+  server.setRequestHandler(CallToolRequestSchema, (request) =>
+    callTool(deps, request.params.name, request.params.arguments ?? {}),
+  );
   return server;
 }
 

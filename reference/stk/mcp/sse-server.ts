@@ -47,7 +47,12 @@ export async function startSseServer(port: number, createSession: () => Server):
   };
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, sessions: Map<string, SSEServerTransport>, createSession: () => Server): Promise<void> {
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  sessions: Map<string, SSEServerTransport>,
+  createSession: () => Server,
+): Promise<void> {
   if (!loopbackHost(req)) return plain(res, 403, 'forbidden: the Host header must name a loopback address');
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname === '/sse' && req.method === 'GET') return openSession(res, sessions, createSession);
@@ -59,7 +64,11 @@ async function route(req: IncomingMessage, res: ServerResponse, sessions: Map<st
   plain(res, 404, 'not found: the MCP endpoint is GET /sse');
 }
 
-async function openSession(res: ServerResponse, sessions: Map<string, SSEServerTransport>, createSession: () => Server): Promise<void> {
+async function openSession(
+  res: ServerResponse,
+  sessions: Map<string, SSEServerTransport>,
+  createSession: () => Server,
+): Promise<void> {
   const transport = new SSEServerTransport('/messages', res);
   sessions.set(transport.sessionId, transport);
   // Comment frames keep proxies and clients from timing out an idle stream.

@@ -31,7 +31,9 @@ export class ToolError extends Error {
 export const forbidden = () => new ToolError(RPC.forbidden, 'insufficient role: project:viewer required', 'FORBIDDEN');
 export const notFound = (message: string) => new ToolError(RPC.notFound, message, 'NOT_FOUND');
 export const invalidParams = (message: string) => new ToolError(RPC.invalidParams, `Invalid params: ${message}`);
-export const unknownTool = (name: string) => new ToolError(RPC.methodNotFound, `Method not found: unknown tool '${name.slice(0, 64)}'`);
-export const timedOut = (limitMs: number) => new ToolError(RPC.timeout, `tool execution exceeded ${limitMs / 1000}s limit`, 'TIMEOUT');
+export const unknownTool = (name: string) =>
+  new ToolError(RPC.methodNotFound, `Method not found: unknown tool '${name.slice(0, 64)}'`);
+export const timedOut = (limitMs: number) =>
+  new ToolError(RPC.timeout, `tool execution exceeded ${limitMs / 1000}s limit`, 'TIMEOUT');
 export const unavailable = (message: string) => new ToolError(RPC.serverError, message, 'SERVICE_UNAVAILABLE');
 export const internal = (message: string) => new ToolError(RPC.serverError, message, 'INTERNAL_ERROR');

@@ -17,7 +17,11 @@ export interface ToolSpec {
 const text = (args: Args, key: string) => args[key] as string;
 
 export const TOOLS: readonly ToolSpec[] = [
-  { name: 'schema_list_tables', description: 'List the tables of the current release with their connection.', run: (release) => schemaListTables(release) },
+  {
+    name: 'schema_list_tables',
+    description: 'List the tables of the current release with their connection.',
+    run: (release) => schemaListTables(release),
+  },
   {
     name: 'schema_get_table',
     description: 'Describe one table of the current release: primary key, columns (type, nullable) and foreign keys.',
@@ -26,7 +30,8 @@ export const TOOLS: readonly ToolSpec[] = [
   },
   {
     name: 'permissions_get_table',
-    description: 'The permission rules of one table per operation (select, insert, update, delete): roles, condition, columns.',
+    description:
+      'The permission rules of one table per operation (select, insert, update, delete): roles, condition, columns.',
     argument: 'table',
     run: (release, args) => permissionsGetTable(release, text(args, 'table')),
   },
@@ -35,7 +40,11 @@ export const TOOLS: readonly ToolSpec[] = [
     description: 'The release the project/env currently serves: releaseId, project, env.',
     run: (release, _args, scope) => ({ releaseId: release.releaseId, project: scope.project, env: scope.env }),
   },
-  { name: 'logic_list', description: 'List the names of the custom SQL logics of the current release.', run: (release) => logicList(release) },
+  {
+    name: 'logic_list',
+    description: 'List the names of the custom SQL logics of the current release.',
+    run: (release) => logicList(release),
+  },
   {
     name: 'logic_get',
     description: 'One logic of the current release: its SQL, params (name, type, required) and auth (required, roles).',
@@ -66,5 +75,6 @@ export function findTool(name: string): ToolSpec | undefined {
 export function checkArguments(tool: ToolSpec, args: Args): void {
   const extra = Object.keys(args).find((key) => key !== tool.argument);
   if (extra !== undefined) throw invalidParams(`unknown argument '${extra.slice(0, 64)}' for ${tool.name}`);
-  if (tool.argument && (typeof args[tool.argument] !== 'string' || args[tool.argument] === '')) throw invalidParams(`${tool.argument} is required`);
+  if (tool.argument && (typeof args[tool.argument] !== 'string' || args[tool.argument] === ''))
+    throw invalidParams(`${tool.argument} is required`);
 }

@@ -6,7 +6,11 @@
 import type { ScenarioContext } from './context.ts';
 import { startStk, type StkProcess, type StkProcessOptions } from './stk-process.ts';
 
-export type RpcMessage = Readonly<Record<string, unknown>> & { readonly id?: unknown; readonly result?: unknown; readonly error?: { readonly code: number; readonly message: string; readonly data?: unknown } };
+export type RpcMessage = Readonly<Record<string, unknown>> & {
+  readonly id?: unknown;
+  readonly result?: unknown;
+  readonly error?: { readonly code: number; readonly message: string; readonly data?: unknown };
+};
 
 export interface RawStdio {
   readonly process: StkProcess;
@@ -39,17 +43,22 @@ export function startRawStdio(ctx: ScenarioContext, options: StkProcessOptions =
     let ended = false;
     void stk.exited.then(() => (ended = true));
     for (;;) {
-      const found = lines().find((message) => 'id' in message && message.id === id && ('result' in message || 'error' in message));
+      const found = lines().find(
+        (message) => 'id' in message && message.id === id && ('result' in message || 'error' in message),
+      );
       if (found) return found;
       if (ended || Date.now() > deadline) {
-        throw new Error(`no answer with id ${JSON.stringify(id)} ${ended ? 'before stk ended' : `within ${timeoutMs} ms`}\nstdout: ${stk.stdout().slice(-800)}\nstderr: ${stk.stderr().slice(-500)}`);
+        throw new Error(
+          `no answer with id ${JSON.stringify(id)} ${ended ? 'before stk ended' : `within ${timeoutMs} ms`}\nstdout: ${stk.stdout().slice(-800)}\nstderr: ${stk.stderr().slice(-500)}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   };
   return {
     process: stk,
-    send: (message) => void stk.child.stdin?.write(`${typeof message === 'string' ? message : JSON.stringify(message)}\n`),
+    send: (message) =>
+      void stk.child.stdin?.write(`${typeof message === 'string' ? message : JSON.stringify(message)}\n`),
     answer,
     lines,
     async endInput(timeoutMs = 10_000) {

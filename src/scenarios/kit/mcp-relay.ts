@@ -24,7 +24,9 @@ export interface Relay {
 export async function startContainerRelay(container: string, containerPort: number): Promise<Relay> {
   const pipes = new Set<ChildProcess>();
   const server = createServer((socket) => {
-    const pipe = spawn('docker', ['exec', '-i', container, 'node', '-e', PIPE_TO_PORT, String(containerPort)], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const pipe = spawn('docker', ['exec', '-i', container, 'node', '-e', PIPE_TO_PORT, String(containerPort)], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
     pipes.add(pipe);
     pipe.stdin?.on('error', () => undefined);
     socket.on('error', () => pipe.kill());

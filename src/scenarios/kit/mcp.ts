@@ -32,7 +32,12 @@ function note(ctx: ScenarioContext, text: string): void {
   ctx.transcript.note(text.length > NOTE_LIMIT ? `${text.slice(0, NOTE_LIMIT)}…` : text);
 }
 
-async function open(ctx: ScenarioContext, label: string, transport: Transport, onClose: () => Promise<void>): Promise<McpSession> {
+async function open(
+  ctx: ScenarioContext,
+  label: string,
+  transport: Transport,
+  onClose: () => Promise<void>,
+): Promise<McpSession> {
   const client = new Client(CLIENT_INFO);
   const onAbort = () => void client.close();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -53,7 +58,10 @@ async function open(ctx: ScenarioContext, label: string, transport: Transport, o
   const call = async (name: string, args: Readonly<Record<string, unknown>> = {}): Promise<ToolAnswer> => {
     note(ctx, `mcp ${label} → tools/call ${name} ${JSON.stringify(args)}`);
     const answer = await toolAnswer(() => client.callTool({ name, arguments: { ...args } }));
-    note(ctx, `mcp ${label} ← ${JSON.stringify(answer.ok ? answer.result : { code: answer.code, message: answer.message })}`);
+    note(
+      ctx,
+      `mcp ${label} ← ${JSON.stringify(answer.ok ? answer.result : { code: answer.code, message: answer.message })}`,
+    );
     return answer;
   };
   return { client, call, close };
@@ -70,12 +78,24 @@ async function toolAnswer(run: () => Promise<unknown>): Promise<ToolAnswer> {
 }
 
 /** `stk mcp run` spawned by the SDK's stdio client transport. */
-export async function connectStdio(ctx: ScenarioContext, options: StkProcessOptions = {}, flags: readonly string[] = []): Promise<McpSession> {
+export async function connectStdio(
+  ctx: ScenarioContext,
+  options: StkProcessOptions = {},
+  flags: readonly string[] = [],
+): Promise<McpSession> {
   const line = ctx.stack.stk.command(['mcp', 'run', ...flags], options);
   const env = Object.fromEntries(
-    Object.entries(line.extendEnv ? { ...process.env, ...line.env } : { ...line.env }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    Object.entries(line.extendEnv ? { ...process.env, ...line.env } : { ...line.env }).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
   );
-  const transport = new StdioClientTransport({ command: line.file, args: [...line.args], env, ...(line.cwd ? { cwd: line.cwd } : {}), stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: line.file,
+    args: [...line.args],
+    env,
+    ...(line.cwd ? { cwd: line.cwd } : {}),
+    stderr: 'pipe',
+  });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return open(ctx, 'stdio', transport, async () => {
@@ -95,8 +115,15 @@ export interface McpHttpServer {
 export const LISTENING = /^mcp sse listening on 127\.0\.0\.1:(\d+)$/m;
 
 /** `stk mcp start [--port]` until it prints its listening line; under compose a relay makes it reachable from here. */
-export async function startMcpHttp(ctx: ScenarioContext, port: number | undefined, options: StkProcessOptions = {}): Promise<McpHttpServer> {
-  return attachMcpHttp(ctx, startStk(ctx, ['mcp', 'start', ...(port === undefined ? [] : ['--port', String(port)])], options));
+export async function startMcpHttp(
+  ctx: ScenarioContext,
+  port: number | undefined,
+  options: StkProcessOptions = {},
+): Promise<McpHttpServer> {
+  return attachMcpHttp(
+    ctx,
+    startStk(ctx, ['mcp', 'start', ...(port === undefined ? [] : ['--port', String(port)])], options),
+  );
 }
 
 /** Waits for a started `stk mcp start` to listen (stopping it when it does not). */
@@ -133,19 +160,34 @@ export function expectToolResult(answer: ToolAnswer, what: string): Record<strin
   assert.ok(answer.ok, `${what}: expected a result, got error ${answer.ok ? '' : `${answer.code} ${answer.message}`}`);
   const { result } = answer;
   const structured = result.structuredContent as Record<string, unknown> | undefined;
-  assert.ok(structured && typeof structured === 'object', `${what}: structuredContent missing: ${JSON.stringify(result).slice(0, 400)}`);
+  assert.ok(
+    structured && typeof structured === 'object',
+    `${what}: structuredContent missing: ${JSON.stringify(result).slice(0, 400)}`,
+  );
   const topLevel = Object.fromEntries(Object.entries(result).filter(([key]) => !ENVELOPE_KEYS.has(key)));
   assert.deepEqual(topLevel, structured, `${what}: the top-level fields equal structuredContent`);
   const content = result.content as { type?: unknown; text?: unknown }[] | undefined;
   assert.equal(content?.[0]?.type, 'text', `${what}: content[0] is text`);
-  assert.deepEqual(JSON.parse(String(content?.[0]?.text)), structured, `${what}: content[0].text is the same object as JSON`);
+  assert.deepEqual(
+    JSON.parse(String(content?.[0]?.text)),
+    structured,
+    `${what}: content[0].text is the same object as JSON`,
+  );
   assert.notEqual(result.isError, true, `${what}: not an error result`);
   return structured;
 }
 
 /** A JSON-RPC error answer with this code (and message pattern); never a result alongside. */
-export function expectToolError(answer: ToolAnswer, code: number, message?: RegExp, what = 'tool call'): { message: string; data: unknown } {
-  assert.ok(!answer.ok, `${what}: expected error ${code}, got a result: ${answer.ok ? JSON.stringify(answer.result).slice(0, 400) : ''}`);
+export function expectToolError(
+  answer: ToolAnswer,
+  code: number,
+  message?: RegExp,
+  what = 'tool call',
+): { message: string; data: unknown } {
+  assert.ok(
+    !answer.ok,
+    `${what}: expected error ${code}, got a result: ${answer.ok ? JSON.stringify(answer.result).slice(0, 400) : ''}`,
+  );
   assert.equal(answer.code, code, `${what}: error code ${answer.code} (${answer.message}), expected ${code}`);
   if (message) assert.match(answer.message, message, `${what}: error message`);
   return { message: answer.message, data: answer.data };
@@ -159,7 +201,10 @@ export interface HttpHead {
 }
 
 /** A raw HTTP request to the server: status, content type and the start of the body, then the connection is dropped. */
-export function peekHttp(url: URL, options: { method?: string; host?: string; waitMs?: number } = {}): Promise<HttpHead> {
+export function peekHttp(
+  url: URL,
+  options: { method?: string; host?: string; waitMs?: number } = {},
+): Promise<HttpHead> {
   return new Promise((resolve, reject) => {
     const headers = options.host ? { host: options.host } : {};
     const outgoing = request(url, { method: options.method ?? 'GET', headers }, (incoming) => {
@@ -167,7 +212,11 @@ export function peekHttp(url: URL, options: { method?: string; host?: string; wa
       const done = () => {
         clearTimeout(timer);
         incoming.destroy();
-        resolve({ status: incoming.statusCode ?? 0, contentType: String(incoming.headers['content-type'] ?? ''), body });
+        resolve({
+          status: incoming.statusCode ?? 0,
+          contentType: String(incoming.headers['content-type'] ?? ''),
+          body,
+        });
       };
       const timer = setTimeout(done, options.waitMs ?? 1_000);
       incoming.setEncoding('utf8');

@@ -33,18 +33,29 @@ const PID_LINE = /^stk pid (\d+)\n/m;
 
 /** Starts `stk <args>` with the stack's environment and `options.env` on top (no operator token unless given there). */
 export function startStk(ctx: ScenarioContext, args: readonly string[], options: StkProcessOptions = {}): StkProcess {
-  const line = ctx.stack.stk.command(args, { ...(options.env ? { env: options.env } : {}), ...(options.cwd ? { cwd: options.cwd } : {}) });
+  const line = ctx.stack.stk.command(args, {
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
   const compose = ctx.stack.kind === 'compose';
   const argv = compose ? withPidReport(line.args, args.length) : [...line.args];
   const env = line.extendEnv ? { ...process.env, ...line.env } : { ...line.env };
   const child = spawn(line.file, argv, { cwd: line.cwd, env: definedOnly(env), stdio: ['pipe', 'pipe', 'pipe'] });
-  const kill: Kill = compose ? (signal, stderr) => signalInContainer(ctx, child, signal, stderr) : (signal) => child.kill(signal);
+  const kill: Kill = compose
+    ? (signal, stderr) => signalInContainer(ctx, child, signal, stderr)
+    : (signal) => child.kill(signal);
   return track(ctx, child, args, options.cwd, kill);
 }
 
 type Kill = (signal: NodeJS.Signals, stderr: string) => void;
 
-function track(ctx: ScenarioContext, child: ChildProcess, args: readonly string[], cwd: string | undefined, kill: Kill): StkProcess {
+function track(
+  ctx: ScenarioContext,
+  child: ChildProcess,
+  args: readonly string[],
+  cwd: string | undefined,
+  kill: Kill,
+): StkProcess {
   const begin = Date.now();
   let out = '';
   let err = '';
@@ -61,7 +72,16 @@ function track(ctx: ScenarioContext, child: ChildProcess, args: readonly string[
   void exited.then((exitCode) => {
     ctx.signal.removeEventListener('abort', onAbort);
     const stderr = err.replace(PID_LINE, '');
-    ctx.transcript.record({ kind: 'cli', at: begin, argv: ['stk', ...args], ...(cwd ? { cwd } : {}), exitCode, stdout: out, stderr, durationMs: Date.now() - begin });
+    ctx.transcript.record({
+      kind: 'cli',
+      at: begin,
+      argv: ['stk', ...args],
+      ...(cwd ? { cwd } : {}),
+      exitCode,
+      stdout: out,
+      stderr,
+      durationMs: Date.now() - begin,
+    });
   });
   const onAbort = () => void stop();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -80,19 +100,40 @@ function track(ctx: ScenarioContext, child: ChildProcess, args: readonly string[
     })();
     return stopping;
   };
-  const waitForLine = (pattern: RegExp, timeoutMs = 30_000) => firstLine(child, () => out, exited, pattern, timeoutMs, () => err);
+  const waitForLine = (pattern: RegExp, timeoutMs = 30_000) =>
+    firstLine(
+      child,
+      () => out,
+      exited,
+      pattern,
+      timeoutMs,
+      () => err,
+    );
   return { child, stdout: () => out, stderr: () => err.replace(PID_LINE, ''), exited, waitForLine, stop };
 }
 
-async function firstLine(child: ChildProcess, text: () => string, exited: Promise<number>, pattern: RegExp, timeoutMs: number, errors: () => string): Promise<RegExpMatchArray> {
+async function firstLine(
+  child: ChildProcess,
+  text: () => string,
+  exited: Promise<number>,
+  pattern: RegExp,
+  timeoutMs: number,
+  errors: () => string,
+): Promise<RegExpMatchArray> {
   const deadline = Date.now() + timeoutMs;
   let ended = false;
   void exited.then(() => (ended = true));
   for (;;) {
     const match = text().match(pattern);
     if (match) return match;
-    if (ended) throw new Error(`stk ended (exit ${child.exitCode ?? child.signalCode}) before printing ${pattern}\nstdout: ${text().slice(-500)}\nstderr: ${errors().slice(-500)}`);
-    if (Date.now() > deadline) throw new Error(`stk printed no line matching ${pattern} within ${timeoutMs} ms\nstdout: ${text().slice(-500)}\nstderr: ${errors().slice(-500)}`);
+    if (ended)
+      throw new Error(
+        `stk ended (exit ${child.exitCode ?? child.signalCode}) before printing ${pattern}\nstdout: ${text().slice(-500)}\nstderr: ${errors().slice(-500)}`,
+      );
+    if (Date.now() > deadline)
+      throw new Error(
+        `stk printed no line matching ${pattern} within ${timeoutMs} ms\nstdout: ${text().slice(-500)}\nstderr: ${errors().slice(-500)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -113,7 +154,9 @@ function signalInContainer(ctx: ScenarioContext, child: ChildProcess, signal: No
     return;
   }
   // The image may have no kill binary: the shell's builtin does it. The pid is digits only (PID_LINE).
-  spawn('docker', ['exec', container, 'sh', '-c', `kill -${signal.replace(/^SIG/, '')} ${reported[1] ?? ''}`], { stdio: 'ignore' }).once('error', () => child.kill(signal));
+  spawn('docker', ['exec', container, 'sh', '-c', `kill -${signal.replace(/^SIG/, '')} ${reported[1] ?? ''}`], {
+    stdio: 'ignore',
+  }).once('error', () => child.kill(signal));
 }
 
 /** The cli container of a compose stack: `stack.stk.argv` is `docker exec -i <container> stk`. */
