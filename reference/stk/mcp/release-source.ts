@@ -56,9 +56,14 @@ export function createReleaseSource(scope: McpScope): ReleaseSource {
     url.searchParams.set('env', scope.env);
     if (include) url.searchParams.set('include', CONTENT);
     const headers: Record<string, string> = scope.token === undefined ? {} : { authorization: `Bearer ${scope.token}` };
+    const once = () => send(url, { method: 'GET', headers, agent, ...(signal ? { signal } : {}) });
     let response: { status: number; text: string };
     try {
-      response = await send(url, { method: 'GET', headers, agent, ...(signal ? { signal } : {}) });
+      // A kept-alive socket the Hub closes as it is reused fails at once ("socket hang up"): a GET may simply go again.
+      response = await once().catch((error: unknown) => {
+        if (signal?.aborted) throw error;
+        return once();
+      });
     } catch (error) {
       if (signal?.aborted) throw error;
       throw new HubUnreachable(`hub unreachable at ${url.origin}: ${(error as Error).message}`);
