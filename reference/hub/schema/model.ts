@@ -1,6 +1,6 @@
 /** The declared schema as the Hub understands it, and how each type maps to PostgreSQL. */
 
-export const ID_POLICIES = ['ulid', 'uuid_v4', 'uuid_v7', 'auto_increment', 'client'] as const;
+export const ID_POLICIES = ['ulid', 'nanoid', 'uuid_v4', 'uuid_v7', 'auto_increment', 'client'] as const;
 export type IdPolicy = (typeof ID_POLICIES)[number];
 
 export const SCALAR_TYPES: Readonly<Record<string, string>> = {

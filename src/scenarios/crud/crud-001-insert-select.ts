@@ -59,6 +59,7 @@ export const idPolicies = defineScenario('CRUD-001', 'each id policy generates o
   assert.match(v4.id, UUID_V4);
   assert.equal(v4.label, 'x');
   assert.match(expectRow<{ id: string }>(await insert('t_uuid7', { label: 'x' })).id, UUID_V7);
+  assert.match(expectRow<{ id: string }>(await insert('t_nanoid', { label: 'x' })).id, /^[A-Za-z0-9_-]{21}$/, 'a 21-character nanoid');
   const first = expectRow<{ id: unknown }>(await insert('t_auto', { label: 'one' }));
   const second = expectRow<{ id: unknown }>(await insert('t_auto', { label: 'two' }));
   assert.deepEqual([first.id, second.id], ['1', '2'], 'auto_increment ids are read back as strings');

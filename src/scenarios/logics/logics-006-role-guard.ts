@@ -15,6 +15,8 @@ export const roleGuard = defineScenario('LOGICS-006', 'a roles guard admits any 
   assert.deepEqual(expectRows(await ctx.bridge.call('logics/admin_only', undefined, { apiKey: admin, ...hints })), [{ total }]);
   assert.deepEqual(expectRows(await ctx.bridge.call('logics/admin_only', undefined, { apiKey: both, ...hints })), [{ total }]);
   assert.deepEqual(expectRows(await ctx.bridge.call('logics/public_admin', undefined, { apiKey: admin, ...hints })), [{ one: 1 }]);
+  // The release-snapshot form of the guard, `auth: { roles: [admin] }`, works like `roles: [admin]`.
+  assert.deepEqual(expectRows(await ctx.bridge.call('logics/admin_only_mapping', undefined, { apiKey: admin, ...hints })), [{ total }]);
 
   const user = await signupAndLogin(ctx, project, env);
   const asUser = { bearer: user.accessToken, ...hints };
@@ -25,6 +27,8 @@ export const roleGuard = defineScenario('LOGICS-006', 'a roles guard admits any 
     ['anonymous on public_admin', ctx.bridge.call('logics/public_admin', undefined, hints), 401, 'UNAUTHORIZED'],
     ['reader key on public_admin', ctx.bridge.call('logics/public_admin', undefined, { apiKey: reader, ...hints }), 403, 'FORBIDDEN'],
     ['end user with bad params: the guard first', ctx.bridge.call('logics/admin_only', ['x'], asUser), 403, 'FORBIDDEN'],
+    ['anonymous on admin_only_mapping', ctx.bridge.call('logics/admin_only_mapping', undefined, hints), 401, 'UNAUTHORIZED'],
+    ['end user on admin_only_mapping', ctx.bridge.call('logics/admin_only_mapping', undefined, asUser), 403, 'FORBIDDEN'],
   ] as const;
   for (const [what, pending, status, code] of cases) {
     const error = expectEnvelope(await pending, { what, status, code });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { bootstrapProject, createApiKey, currentRelease, defineScenario, expectExit, expectStatus, projectOperator } from '../kit/index.ts';
+import { bootstrapProject, createApiKey, currentRelease, defineScenario, expectExit, expectRows, expectStatus, projectOperator } from '../kit/index.ts';
 import type { ScenarioContext } from '../kit/index.ts';
 
 type Db = { readonly name: string };
@@ -60,6 +60,9 @@ export const additiveAndIdempotent = defineScenario('OPERATOR-003', 'additive ap
   assert.match(v2.stdout, /^ddl \[main\] .*tags/m);
   const v2Id = releaseIdOf(v2.stdout);
   assert.ok(v2Id !== '' && v2Id !== v1, 'a new release');
+  // A /call that depends on the new column answers 200 right after the apply.
+  const withNickname = expectRows<{ email: string; nickname: unknown }>(await ctx.bridge.call('db/users/select', { columns: ['email', 'nickname'] }, { apiKey: key, project, env: 'dev' }));
+  assert.deepEqual(withNickname, [{ email: 'before@example.com', nickname: null }]);
   assert.deepEqual(await ctx.db.query(database.name, `SELECT email, nickname FROM users`), [{ email: 'before@example.com', nickname: null }]);
   const fks = await ctx.db.query<{ table_name: string }>(database.name, `SELECT tc.table_name FROM information_schema.table_constraints tc WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_name = 'tags'`);
   assert.equal(fks.length, 1, 'tags.user_id is a foreign key');

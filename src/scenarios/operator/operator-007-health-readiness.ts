@@ -4,7 +4,8 @@ import { bootstrapProject, defineScenario, expectError, expectExit, expectStatus
 const OK = { ok: true };
 
 export const hubHealth = defineScenario('OPERATOR-007', 'hub health and readiness answer ok with a request id', async (ctx) => {
-  for (const path of ['/health', '/healthz', '/readyz']) {
+  // /internal/healthz is the one internal route that needs no service token.
+  for (const path of ['/health', '/healthz', '/readyz', '/internal/healthz']) {
     const response = await ctx.hub.get(path);
     expectStatus(response, 200, `hub ${path}`);
     assert.deepEqual(response.json, OK, `hub ${path} body`);

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { bootstrapProject, createApiKey, defineScenario, expectError, expectExit, expectNoData, expectRow, expectRows, signupAndLogin } from '../kit/index.ts';
 import type { Credentials, HttpResponse, ScenarioContext } from '../kit/index.ts';
 
-// t_and (two terms joined by &&) and the request-only gates g_yes / g_no are unsupported in a permission rule too.
-const UNSUPPORTED = ['t_ne', 't_gt', 't_starts', 't_in', 't_or', 't_mixed', 't_and', 'g_yes', 'g_no'];
+// t_and (two terms joined by &&), the request-only gates g_yes / g_no and t_unknown (a column the table lacks) are 400 too.
+const UNSUPPORTED = ['t_ne', 't_gt', 't_starts', 't_in', 't_or', 't_mixed', 't_and', 'g_yes', 'g_no', 't_unknown'];
 const SEED = [{ name: 'ok', level: 1 }, { name: 'Denied', level: 20 }, { name: 'a', level: 5 }];
 
 type Row = { id: string; name: string | null; level: number | null; owner: string | null };
