@@ -57,7 +57,7 @@ async function assertAllOwned(options: StackOptions, containers: boolean): Promi
 describe('resources of every provider are owned', () => {
   it('embedded: postgres, initdb, hub, bridge, idp, the object store, their dirs', async () => {
     await assertAllOwned(
-      { stack: 'embedded', repoRoot: REPO, services: { hub: fake, bridge: fake }, startTimeoutMs: 10_000 },
+      { stack: 'embedded', repoRoot: REPO, services: { hub: fake, bridge: fake } },
       false,
     );
   });
