@@ -19,7 +19,11 @@ async function prepare(root: string, stack: StackHandles, signal: AbortSignal) {
   const { project, env, database } = await bootstrapProject(ctx, 'basic', { prefix: 'bench' });
   const key = await createApiKey(ctx, project, env, 'admin');
   const headers = { 'x-santokit-api-key': key, 'x-santokit-project': project, 'x-santokit-env': env };
-  const inserted = await ctx.bridge.call('db/users/insert', { values: { email: 'bench@example.com' } }, { apiKey: key, project, env });
+  const inserted = await ctx.bridge.call(
+    'db/users/insert',
+    { values: { email: 'bench@example.com' } },
+    { apiKey: key, project, env },
+  );
   expectStatus(inserted, 200, 'bench row insert');
   const id = (inserted.json as { data: { id: string }[] }).data[0]?.id ?? '';
   return { headers, pgUrl: database.runnerUrl, where: { id } };
@@ -30,11 +34,23 @@ export async function bridgeBench(root: string): Promise<string[]> {
   const teardowns = createTeardownStack();
   const signal = new AbortController().signal;
   try {
-    const stack = await createStackProvider({ stack: 'embedded', repoRoot: root }).start({ teardowns, signal, outputDir });
+    const stack = await createStackProvider({ stack: 'embedded', repoRoot: root }).start({
+      teardowns,
+      signal,
+      outputDir,
+    });
     const target = await prepare(root, stack, signal);
     const results: BenchResult[] = [];
     for (const concurrency of [1, 16]) {
-      results.push(await benchBridgeSelect({ bridgeUrl: stack.bridgeUrl, table: 'users', requests: 2_000, concurrency, ...target }));
+      results.push(
+        await benchBridgeSelect({
+          bridgeUrl: stack.bridgeUrl,
+          table: 'users',
+          requests: 2_000,
+          concurrency,
+          ...target,
+        }),
+      );
     }
     return results.flatMap((result) => [
       `concurrency ${result.concurrency}: /call select ${result.bridge.requestsPerSecond} req/s, p50 ${result.bridge.p50Ms} ms, p99 ${result.bridge.p99Ms} ms`,

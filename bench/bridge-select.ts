@@ -57,7 +57,12 @@ async function measure(total: number, concurrency: number, once: () => Promise<v
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 1000) / 1000;
-  return { requests: total, requestsPerSecond: Math.round(total / seconds), p50Ms: round(percentile(latencies, 0.5)), p99Ms: round(percentile(latencies, 0.99)) };
+  return {
+    requests: total,
+    requestsPerSecond: Math.round(total / seconds),
+    p50Ms: round(percentile(latencies, 0.5)),
+    p99Ms: round(percentile(latencies, 0.99)),
+  };
 }
 
 export async function benchBridgeSelect(options: BenchOptions): Promise<BenchResult> {
@@ -74,8 +79,17 @@ export async function benchBridgeSelect(options: BenchOptions): Promise<BenchRes
   const sql = `SELECT * FROM ${quote(options.table)} WHERE ${columns.map((name, index) => `${quote(name)} = $${index + 1}`).join(' AND ')} LIMIT 1`;
   const values = Object.values(options.where);
   const viaBridge = async () => {
-    const response = await send(url, { method: 'POST', agent, headers: { ...options.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, body);
-    if (response.status !== 200 || !response.text.startsWith('{"data":[{')) throw new Error(`bench: /call answered ${response.status} ${response.text.slice(0, 200)}`);
+    const response = await send(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { ...options.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      body,
+    );
+    if (response.status !== 200 || !response.text.startsWith('{"data":[{'))
+      throw new Error(`bench: /call answered ${response.status} ${response.text.slice(0, 200)}`);
   };
   const direct = async () => {
     if ((await pool.query(sql, values)).rowCount !== 1) throw new Error('bench: the direct query found no row');
@@ -86,7 +100,12 @@ export async function benchBridgeSelect(options: BenchOptions): Promise<BenchRes
     await measure(warmup, concurrency, direct);
     const bridge = await measure(total, concurrency, viaBridge);
     const directSeries = await measure(total, concurrency, direct);
-    return { concurrency, bridge, direct: directSeries, overhead: Math.round((bridge.p50Ms / Math.max(directSeries.p50Ms, 0.001)) * 100) / 100 };
+    return {
+      concurrency,
+      bridge,
+      direct: directSeries,
+      overhead: Math.round((bridge.p50Ms / Math.max(directSeries.p50Ms, 0.001)) * 100) / 100,
+    };
   } finally {
     agent.destroy();
     await pool.end();

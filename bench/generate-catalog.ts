@@ -53,7 +53,9 @@ Nothing is seen.
 
 /** Scenario modules are plain JS here: the bench measures the validator, not the TypeScript loader. */
 function moduleText(scenarios: readonly { id: string; index: number }[]): string {
-  const lines = scenarios.map(({ id, index }) => `export const s${index} = defineScenario('${id}', 'scenario ${index}', async () => {});`);
+  const lines = scenarios.map(
+    ({ id, index }) => `export const s${index} = defineScenario('${id}', 'scenario ${index}', async () => {});`,
+  );
   return [`import { defineScenario } from 'santokit-it';`, ...lines, ''].join('\n');
 }
 
@@ -70,7 +72,10 @@ export async function generateCatalog(parent: string, size: number): Promise<Gen
   for (let index = 0; index < size; index += 1) {
     const domain = DOMAINS[index % DOMAINS.length] ?? 'auth';
     const number = Math.floor(index / DOMAINS.length) + 1;
-    const id = `${domain.toUpperCase()}-${String(number).padStart(3, '0')}`.replace(/-(\d{4,})$/, (_, digits: string) => `-${digits}`);
+    const id = `${domain.toUpperCase()}-${String(number).padStart(3, '0')}`.replace(
+      /-(\d{4,})$/,
+      (_, digits: string) => `-${digits}`,
+    );
     const module = `src/scenarios/${domain}/generated-${Math.floor(number / PER_MODULE)}.js`;
     modules.set(module, [...(modules.get(module) ?? []), { id, index }]);
     const dir = join(root, 'plan/capabilities', domain);
@@ -79,7 +84,11 @@ export async function generateCatalog(parent: string, size: number): Promise<Gen
     previousByDomain.set(domain, id);
   }
   for (const [module, scenarios] of modules) {
-    writes.push(mkdir(join(root, module, '..'), { recursive: true }).then(() => writeFile(join(root, module), moduleText(scenarios))));
+    writes.push(
+      mkdir(join(root, module, '..'), { recursive: true }).then(() =>
+        writeFile(join(root, module), moduleText(scenarios)),
+      ),
+    );
   }
   await Promise.all(writes);
   return { root, remove: () => rm(root, { recursive: true, force: true }) };

@@ -11,9 +11,14 @@ export function median(values: readonly number[]): number {
 /** Wall time of a whole command, in milliseconds; throws when its exit code is not `expectExit`. */
 export function timeCommand(argv: readonly string[], expectExit = 0, cwd?: string): number {
   const started = performance.now();
-  const result = spawnSync(argv[0] ?? '', argv.slice(1), { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(argv[0] ?? '', argv.slice(1), {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const elapsed = performance.now() - started;
-  if (result.status !== expectExit) throw new Error(`${argv.join(' ')} exited ${result.status}: ${result.stderr || result.stdout}`);
+  if (result.status !== expectExit)
+    throw new Error(`${argv.join(' ')} exited ${result.status}: ${result.stderr || result.stdout}`);
   return elapsed;
 }
 

@@ -43,15 +43,25 @@ export async function timeStackStart(options: StackOptions): Promise<StartSample
   let postgresReadyMs: number | undefined;
   const begin = performance.now();
   const onServiceLine = (service: string, line: string) => {
-    if (service === 'postgres' && postgresReadyMs === undefined && line.includes('ready to accept connections')) postgresReadyMs = performance.now() - begin;
+    if (service === 'postgres' && postgresReadyMs === undefined && line.includes('ready to accept connections'))
+      postgresReadyMs = performance.now() - begin;
   };
   try {
-    await createStackProvider(options).start({ teardowns, signal: new AbortController().signal, outputDir, onServiceLine });
+    await createStackProvider(options).start({
+      teardowns,
+      signal: new AbortController().signal,
+      outputDir,
+      onServiceLine,
+    });
     const startMs = performance.now() - begin;
     const stopBegin = performance.now();
     const failures = await teardowns.runAll();
     if (failures.length > 0) throw new Error(`teardown failed: ${failures.map((f) => f.name).join(', ')}`);
-    return { startMs, teardownMs: performance.now() - stopBegin, ...(postgresReadyMs === undefined ? {} : { postgresReadyMs }) };
+    return {
+      startMs,
+      teardownMs: performance.now() - stopBegin,
+      ...(postgresReadyMs === undefined ? {} : { postgresReadyMs }),
+    };
   } finally {
     await teardowns.runAll();
     await rm(outputDir, { recursive: true, force: true });
@@ -71,12 +81,20 @@ async function timeRuns(options: StackOptions, runs: number): Promise<StartTimin
 }
 
 /** Embedded stack cold starts (fresh cluster each time), median of `runs` (default 5). */
-export function measureEmbeddedColdStart(repoRoot: string, runs = 5, services?: StackOptions['services']): Promise<StartTiming> {
+export function measureEmbeddedColdStart(
+  repoRoot: string,
+  runs = 5,
+  services?: StackOptions['services'],
+): Promise<StartTiming> {
   return timeRuns({ stack: 'embedded', repoRoot, ...(services ? { services } : {}) }, runs);
 }
 
 /** Compose stack start with images already built (no `--build`), median of `runs` (default 3). */
-export function measureComposeStart(repoRoot: string, runs = 3, extra: Partial<StackOptions> = {}): Promise<StartTiming> {
+export function measureComposeStart(
+  repoRoot: string,
+  runs = 3,
+  extra: Partial<StackOptions> = {},
+): Promise<StartTiming> {
   return timeRuns({ stack: 'compose', repoRoot, compose: { build: false }, ...extra }, runs);
 }
 
@@ -96,9 +114,12 @@ const ms = (value: number | undefined) => (value === undefined ? 'n/a' : `${Math
 /** Report lines for `npm run bench` (the `stack` section). Compose is skipped, saying so, without an engine. */
 export async function stackBench(repoRoot: string): Promise<string[]> {
   const lines: string[] = [];
-  if (!existsSync(join(repoRoot, 'reference', 'hub', 'main.ts'))) return ['embedded: skipped, reference/hub/main.ts does not exist'];
+  if (!existsSync(join(repoRoot, 'reference', 'hub', 'main.ts')))
+    return ['embedded: skipped, reference/hub/main.ts does not exist'];
   const hub = await referenceCommand(repoRoot, 'hub');
-  const how = hub.args.includes('tsx') ? 'Hub and Bridge from the sources through tsx (dist/ missing or stale)' : 'Hub and Bridge from the compiled dist/';
+  const how = hub.args.includes('tsx')
+    ? 'Hub and Bridge from the sources through tsx (dist/ missing or stale)'
+    : 'Hub and Bridge from the compiled dist/';
   const embedded = await measureEmbeddedColdStart(repoRoot);
   const verdict = embedded.medianStartMs < EMBEDDED_TARGET_MS ? 'met' : 'NOT met';
   const fromNothing = await withoutTemplate(() => measureEmbeddedColdStart(repoRoot));
@@ -108,7 +129,8 @@ export async function stackBench(repoRoot: string): Promise<string[]> {
     `  postgres ready at ${ms(embedded.medianPostgresReadyMs)}; teardown ${ms(embedded.medianTeardownMs)}; samples ${embedded.samples.map((s) => ms(s.startMs)).join(', ')}`,
     `  with initdb every time (STK_IT_PG_TEMPLATE=off): ${ms(fromNothing.medianStartMs)}, postgres ready at ${ms(fromNothing.medianPostgresReadyMs)}`,
   );
-  if (!(await dockerEngineAvailable())) return [...lines, 'compose stack start: skipped, no Docker engine (run .ci/docker-setup.sh)'];
+  if (!(await dockerEngineAvailable()))
+    return [...lines, 'compose stack start: skipped, no Docker engine (run .ci/docker-setup.sh)'];
   const compose = await measureComposeStart(repoRoot);
   lines.push(
     `compose stack start, images built: ${ms(compose.medianStartMs)} (median of ${compose.samples.length}); down ${ms(compose.medianTeardownMs)}`,

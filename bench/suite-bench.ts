@@ -25,8 +25,20 @@ interface Run extends CommandCost {
 function run(selection: readonly string[], jobs: readonly string[]): Run {
   const outputDir = join(ROOT, 'bench/.tmp/suite');
   rmSync(outputDir, { recursive: true, force: true });
-  const cost = costOfCommand([process.execPath, BIN, ...selection, '--reporter', 'json', '--output-dir', outputDir, ...jobs]);
-  const report = JSON.parse(readFileSync(join(outputDir, 'results.json'), 'utf8')) as { stack?: { startMs?: number }; scenarios: unknown[] };
+  const cost = costOfCommand([
+    process.execPath,
+    BIN,
+    ...selection,
+    '--reporter',
+    'json',
+    '--output-dir',
+    outputDir,
+    ...jobs,
+  ]);
+  const report = JSON.parse(readFileSync(join(outputDir, 'results.json'), 'utf8')) as {
+    stack?: { startMs?: number };
+    scenarios: unknown[];
+  };
   return { ...cost, stackMs: report.stack?.startMs ?? 0, scenarios: report.scenarios.length };
 }
 
@@ -50,7 +62,9 @@ function ceilingLine(serial: Run, parallel: Run): string[] {
   if (parallel.cpuMs === undefined) return [];
   const cores = availableParallelism();
   const ceiling = (serial.wallMs * cores) / parallel.cpuMs;
-  return [`  ceiling on ${cores} cores: ${seconds(serial.wallMs)} × ${cores} / ${seconds(parallel.cpuMs)} CPU = ${ceiling.toFixed(2)}×`];
+  return [
+    `  ceiling on ${cores} cores: ${seconds(serial.wallMs)} × ${cores} / ${seconds(parallel.cpuMs)} CPU = ${ceiling.toFixed(2)}×`,
+  ];
 }
 
 function compare(label: string, selection: readonly string[]): { lines: string[]; parallel: Run; speedUp: number } {
@@ -71,11 +85,20 @@ function compare(label: string, selection: readonly string[]): { lines: string[]
 /** CPU seconds each scenario costs on this machine, stack start and teardown included. */
 function cpuPerScenario(run: Run): string[] {
   if (run.cpuMs === undefined) return [];
-  return [`CPU per scenario (whole suite, default jobs, cold): ${seconds(run.cpuMs)} over ${run.scenarios} scenarios = ${(run.cpuMs / 1000 / run.scenarios).toFixed(2)} s`];
+  return [
+    `CPU per scenario (whole suite, default jobs, cold): ${seconds(run.cpuMs)} over ${run.scenarios} scenarios = ${(run.cpuMs / 1000 / run.scenarios).toFixed(2)} s`,
+  ];
 }
 
 export async function suiteBench(): Promise<string[]> {
-  const domains = compare('--domain operator --domain auth', ['--domain', 'operator', '--domain', 'auth', '--status', 'implemented']);
+  const domains = compare('--domain operator --domain auth', [
+    '--domain',
+    'operator',
+    '--domain',
+    'auth',
+    '--status',
+    'implemented',
+  ]);
   const suite = compare('--from-plan --status implemented', ['--from-plan', '--status', 'implemented']);
   const wall = suite.parallel.wallMs;
   return [

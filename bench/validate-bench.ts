@@ -21,7 +21,9 @@ export async function validateBench(): Promise<string[]> {
   try {
     const time = (root: string) => {
       timeCommand([process.execPath, BIN, 'validate', '--root', root]); // warm the file cache
-      return median(Array.from({ length: RUNS }, () => timeCommand([process.execPath, BIN, 'validate', '--root', root])));
+      return median(
+        Array.from({ length: RUNS }, () => timeCommand([process.execPath, BIN, 'validate', '--root', root])),
+      );
     };
     const empty = await generateCatalog(parent, 0);
     const base = time(empty.root);

@@ -5,9 +5,10 @@ import { spawnSync } from 'node:child_process';
 import fg from 'fast-glob';
 
 const roots = process.argv.slice(2);
-const patterns = roots.length > 0
-  ? roots.map((root) => (root.endsWith('.ts') ? root : `${root.replace(/\/$/, '')}/**/*.test.ts`))
-  : ['src/**/*.test.ts', 'reference/**/*.test.ts', 'test/**/*.test.ts'];
+const patterns =
+  roots.length > 0
+    ? roots.map((root) => (root.endsWith('.ts') ? root : `${root.replace(/\/$/, '')}/**/*.test.ts`))
+    : ['src/**/*.test.ts', 'reference/**/*.test.ts', 'test/**/*.test.ts'];
 const files = (await fg(patterns, { ignore: ['**/node_modules/**', '**/fixtures/**'] })).sort();
 if (files.length === 0) {
   console.error(`no test files match ${patterns.join(' ')}`);

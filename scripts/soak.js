@@ -23,9 +23,23 @@ const failedRuns = [];
 const walls = [];
 for (let run = 1; run <= runs; run += 1) {
   const outputDir = join(outputRoot, `run-${run}`);
-  const args = [join(root, 'bin/santokit-it.js'), '--from-plan', '--status', 'implemented', '--reporter', 'json', '--output-dir', outputDir, ...extra];
+  const args = [
+    join(root, 'bin/santokit-it.js'),
+    '--from-plan',
+    '--status',
+    'implemented',
+    '--reporter',
+    'json',
+    '--output-dir',
+    outputDir,
+    ...extra,
+  ];
   const started = performance.now();
-  const child = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawnSync(process.execPath, args, {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   const wall = (performance.now() - started) / 1000;
   walls.push(wall);
   const failures = failuresOf(outputDir);
@@ -33,11 +47,15 @@ for (let run = 1; run <= runs; run += 1) {
   if (child.status === 0) console.log(`${line}, ${failures.scenarios} scenarios passed`);
   else {
     failedRuns.push(run);
-    console.log(`${line} — FAILED: ${failures.names.join('; ') || (child.stderr || child.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+    console.log(
+      `${line} — FAILED: ${failures.names.join('; ') || (child.stderr || child.stdout).trim().split('\n').slice(-3).join(' | ')}`,
+    );
   }
 }
 walls.sort((a, b) => a - b);
-console.log(`${runs - failedRuns.length}/${runs} runs green; wall min ${walls[0].toFixed(1)} s, median ${walls[Math.floor(walls.length / 2)].toFixed(1)} s, max ${walls.at(-1).toFixed(1)} s`);
+console.log(
+  `${runs - failedRuns.length}/${runs} runs green; wall min ${walls[0].toFixed(1)} s, median ${walls[Math.floor(walls.length / 2)].toFixed(1)} s, max ${walls.at(-1).toFixed(1)} s`,
+);
 console.log(`reports: ${outputRoot}/run-N/results.json`);
 process.exit(failedRuns.length === 0 ? 0 : 1);
 
@@ -45,7 +63,10 @@ function failuresOf(outputDir) {
   try {
     const report = JSON.parse(readFileSync(join(outputDir, 'results.json'), 'utf8'));
     const failed = report.scenarios.filter((scenario) => scenario.outcome === 'failed' || scenario.outcome === 'flaky');
-    const names = failed.map((scenario) => `${scenario.capability} ${scenario.name}: ${scenario.error?.message?.split('\n')[0] ?? scenario.outcome}`);
+    const names = failed.map(
+      (scenario) =>
+        `${scenario.capability} ${scenario.name}: ${scenario.error?.message?.split('\n')[0] ?? scenario.outcome}`,
+    );
     return { scenarios: report.scenarios.length, names: report.error ? [report.error.message, ...names] : names };
   } catch {
     return { scenarios: 0, names: [] };

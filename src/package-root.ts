@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url';
 function findPackageRoot(start: string): string {
   for (let dir = start; ; dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'santokit-it') return dir;
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'santokit-it'
+    )
+      return dir;
     if (dirname(dir) === dir) throw new Error(`no santokit-it package.json above ${start}`);
   }
 }

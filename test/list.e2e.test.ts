@@ -28,9 +28,19 @@ describe('santokit-it list', () => {
       testRefs: [BOOTSTRAP, SPEC],
       codeRefs: ['code/hub.ts'],
     });
-    tree['src/scenarios/spec/envelope.ts'] = scenarioModule([{ capability: 'OPERATOR-001', name: 'errors use the envelope' }]);
-    tree['plan/capabilities/crud/CRUD-001-insert.md'] = capability({ id: 'CRUD-001', domain: 'crud', status: 'in_progress', testRefs: [CRUD], depends: ['AUTH-001'] });
-    tree['src/scenarios/crud/crud-001-insert.ts'] = scenarioModule([{ capability: 'CRUD-001', name: 'insert returns the row' }]);
+    tree['src/scenarios/spec/envelope.ts'] = scenarioModule([
+      { capability: 'OPERATOR-001', name: 'errors use the envelope' },
+    ]);
+    tree['plan/capabilities/crud/CRUD-001-insert.md'] = capability({
+      id: 'CRUD-001',
+      domain: 'crud',
+      status: 'in_progress',
+      testRefs: [CRUD],
+      depends: ['AUTH-001'],
+    });
+    tree['src/scenarios/crud/crud-001-insert.ts'] = scenarioModule([
+      { capability: 'CRUD-001', name: 'insert returns the row' },
+    ]);
     ({ root, remove } = await writeTree(tree));
   });
   after(() => remove());
@@ -63,7 +73,10 @@ describe('santokit-it list', () => {
   test('--status', async () => {
     assert.deepEqual(ids(await list('--status', 'in_progress')), [CRUD]);
     const json = await list('--status', 'planned', '--pass-with-no-scenarios');
-    assert.deepEqual(json.capabilities.map((item) => item.id), ['AUTH-002']);
+    assert.deepEqual(
+      json.capabilities.map((item) => item.id),
+      ['AUTH-002'],
+    );
     assert.deepEqual(json.scenarios, []);
   });
 
@@ -73,7 +86,10 @@ describe('santokit-it list', () => {
 
   test('--with-deps adds the dependencies, transitively', async () => {
     const json = await list('--capability', 'CRUD-001', '--with-deps');
-    assert.deepEqual(json.capabilities.map((item) => item.id), ['AUTH-001', 'CRUD-001', 'OPERATOR-001']);
+    assert.deepEqual(
+      json.capabilities.map((item) => item.id),
+      ['AUTH-001', 'CRUD-001', 'OPERATOR-001'],
+    );
     assert.deepEqual(ids(json), [LOGIN, BAD_PASSWORD, CRUD, BOOTSTRAP, SPEC].sort());
   });
 

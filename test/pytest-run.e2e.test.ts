@@ -26,7 +26,10 @@ async function run(args: readonly string[]): Promise<{ cli: CliResult; report: R
   const outputDir = join(work, `out-${runs}`);
   const state = join(work, `state-${runs}`);
   mkdirSync(state, { recursive: true });
-  const cli = await runCli(['--root', root, '--reporter', 'list,json', '--output-dir', outputDir, '--jobs', '2', ...args], { env: { FIXTURE_STATE_DIR: state }, timeoutMs: 240_000 });
+  const cli = await runCli(
+    ['--root', root, '--reporter', 'list,json', '--output-dir', outputDir, '--jobs', '2', ...args],
+    { env: { FIXTURE_STATE_DIR: state }, timeoutMs: 240_000 },
+  );
   const report = JSON.parse(readFileSync(join(outputDir, 'results.json'), 'utf8')) as RunReport;
   return { cli, report, state };
 }
@@ -37,7 +40,7 @@ function result(report: RunReport, name: string): ScenarioResult {
   return found;
 }
 
-after(() => process.env.KEEP_PYTEST_RUN ? undefined : rmSync(work, { recursive: true, force: true }));
+after(() => (process.env.KEEP_PYTEST_RUN ? undefined : rmSync(work, { recursive: true, force: true })));
 
 describe('pytest tests on the embedded stack', () => {
   it('a mixed selection runs TypeScript scenarios and pytest tests in one report; a failing test keeps its assertion, traceback, transcript, output and log lines', async () => {
@@ -53,14 +56,32 @@ describe('pytest tests on the embedded stack', () => {
         ['OPERATOR-001', 'the hub answers its health check', 'passed'],
       ],
     );
-    assert.deepEqual(report.capabilities.map((capability) => [capability.id, capability.outcome]), [['AUTH-001', 'passed'], ['CRUD-001', 'failed'], ['OPERATOR-001', 'passed']]);
+    assert.deepEqual(
+      report.capabilities.map((capability) => [capability.id, capability.outcome]),
+      [
+        ['AUTH-001', 'passed'],
+        ['CRUD-001', 'failed'],
+        ['OPERATOR-001', 'passed'],
+      ],
+    );
 
     const bootstrap = result(report, 'test_project_bootstrap');
     const stk = bootstrap.transcript.filter((entry) => entry.kind === 'cli' && entry.argv[0] === 'stk');
     assert.ok(stk.length >= 5, 'every stk call is in the transcript');
-    assert.ok(stk.every((entry) => entry.kind === 'cli' && entry.exitCode === 0 && entry.cwd === join(root, 'tests/py/fixtures/basic')), '/workspace/... ran in the checkout');
-    assert.ok(bootstrap.transcript.some((entry) => entry.kind === 'sql' && /CREATE DATABASE/.test(entry.text)), 'ensure_project_db made the database');
-    assert.ok(bootstrap.transcript.some((entry) => entry.kind === 'cli' && entry.argv[0] === '/bin/sh' && entry.exitCode === 0), 'exec_run psql in the db "container"');
+    assert.ok(
+      stk.every(
+        (entry) => entry.kind === 'cli' && entry.exitCode === 0 && entry.cwd === join(root, 'tests/py/fixtures/basic'),
+      ),
+      '/workspace/... ran in the checkout',
+    );
+    assert.ok(
+      bootstrap.transcript.some((entry) => entry.kind === 'sql' && /CREATE DATABASE/.test(entry.text)),
+      'ensure_project_db made the database',
+    );
+    assert.ok(
+      bootstrap.transcript.some((entry) => entry.kind === 'cli' && entry.argv[0] === '/bin/sh' && entry.exitCode === 0),
+      'exec_run psql in the db "container"',
+    );
 
     const failed = result(report, 'test_answer_is_a_teapot');
     assert.equal(failed.file, 'tests/py/tests/test_fail.py');
@@ -68,9 +89,17 @@ describe('pytest tests on the embedded stack', () => {
     assert.match(failed.error?.message ?? '', /assert 200 == 418/);
     assert.match(failed.error?.message ?? '', /at tests\/py\/tests\/test_fail\.py:9/);
     assert.match(failed.error?.stack ?? '', />\s+assert response\.status_code == 418/);
-    assert.ok(failed.transcript.some((entry) => entry.kind === 'http' && entry.url.endsWith('/health') && entry.status === 200));
-    assert.ok(failed.transcript.some((entry) => entry.kind === 'note' && entry.text.includes('asking the hub for a teapot')), 'captured stdout');
-    assert.ok(failed.logTails.some((tail) => tail.service === 'hub' && tail.lines.some((line) => line.includes('/health'))), 'the Hub lines of the attempt');
+    assert.ok(
+      failed.transcript.some((entry) => entry.kind === 'http' && entry.url.endsWith('/health') && entry.status === 200),
+    );
+    assert.ok(
+      failed.transcript.some((entry) => entry.kind === 'note' && entry.text.includes('asking the hub for a teapot')),
+      'captured stdout',
+    );
+    assert.ok(
+      failed.logTails.some((tail) => tail.service === 'hub' && tail.lines.some((line) => line.includes('/health'))),
+      'the Hub lines of the attempt',
+    );
     assert.ok(failed.durationMs > 0 && failed.attempts === 1);
     assert.match(cli.stdout, /assert 200 == 418/);
   });
@@ -104,7 +133,10 @@ describe('pytest tests against one shared embedded stack', () => {
     assert.equal(hung.outcome, 'failed');
     assert.equal(hung.error?.timedOut, true);
     assert.match(hung.error?.message ?? '', /timed out after 4000 ms/);
-    assert.ok(hung.transcript.some((entry) => entry.kind === 'http' && entry.url.endsWith('/health')), 'the exchange before the hang');
+    assert.ok(
+      hung.transcript.some((entry) => entry.kind === 'http' && entry.url.endsWith('/health')),
+      'the exchange before the hang',
+    );
     const pids = readFileSync(join(state, 'hang-pids'), 'utf8').trim().split(' ').map(Number);
     assert.equal(pids.length, 2);
     assert.deepEqual(pids.filter(isProcessAlive), [], 'pytest and the child it started are gone');
@@ -127,7 +159,13 @@ describe('pytest tests against one shared embedded stack', () => {
         '',
       ].join('\n'),
     );
-    const { cli, report } = await run([...stack.flags, '--capability', 'CRUD-001,CRUD-003,CRUD-004', '--expectations', baseline]);
+    const { cli, report } = await run([
+      ...stack.flags,
+      '--capability',
+      'CRUD-001,CRUD-003,CRUD-004',
+      '--expectations',
+      baseline,
+    ]);
     assert.equal(cli.code, 0, cli.stdout);
     const failing = result(report, 'test_answer_is_a_teapot');
     assert.equal(failing.outcome, 'expected-failure');

@@ -26,11 +26,19 @@ interface Issue {
 async function validate(tree: Tree, extra: readonly string[] = []): Promise<{ code: number | null; issues: Issue[] }> {
   const { root, remove } = await writeTree(tree);
   cleanups.push(remove);
-  const result = await runCli(['validate', '--root', root, '--format', 'json', ...extra.map((arg) => arg.replace('<root>', root))]);
+  const result = await runCli([
+    'validate',
+    '--root',
+    root,
+    '--format',
+    'json',
+    ...extra.map((arg) => arg.replace('<root>', root)),
+  ]);
   return { code: result.code, issues: (JSON.parse(result.stdout) as { issues: Issue[] }).issues };
 }
 
-const where = (issues: readonly Issue[]) => issues.map((item) => `${item.severity} ${item.code} ${item.file}:${item.line}`).sort();
+const where = (issues: readonly Issue[]) =>
+  issues.map((item) => `${item.severity} ${item.code} ${item.file}:${item.line}`).sort();
 
 const OPERATOR = 'plan/capabilities/operator/OPERATOR-001-bootstrap.md';
 
@@ -48,7 +56,12 @@ function brokenTree(): Tree {
   return {
     'code/hub.ts': 'export {};\n',
     [OPERATOR]: capability({ id: 'OPERATOR-001', domain: 'operator', testRefs: refs, codeRefs: ['code/hub.ts'] }),
-    'plan/capabilities/auth/AUTH-001-login.md': capability({ id: 'AUTH-001', domain: 'auth', testRefs: ['tests/py/test_b.py::TestThing::test_in_class'], codeRefs: ['code/hub.ts'] }),
+    'plan/capabilities/auth/AUTH-001-login.md': capability({
+      id: 'AUTH-001',
+      domain: 'auth',
+      testRefs: ['tests/py/test_b.py::TestThing::test_in_class'],
+      codeRefs: ['code/hub.ts'],
+    }),
     'tests/py/conftest.py': 'import pytest\n',
     'tests/py/test_a.py': [
       '"""Docstring that mentions',
@@ -72,8 +85,29 @@ function brokenTree(): Tree {
       '# def test_commented(): pass',
       '',
     ].join('\n'),
-    'tests/py/test_b.py': ['import pytest', '', '@pytest.mark.capability("AUTH-001")', 'def test_marked_other():', '    pass', '', '', '@pytest.mark.capability("AUTH-001")', 'class TestThing:', '    def test_in_class(self):', '        pass', ''].join('\n'),
-    'tests/py/test_c.py': ['import pytest', '', 'def test_module_marked():', '    pass', '', 'pytestmark = pytest.mark.capability("AUTH-001")', ''].join('\n'),
+    'tests/py/test_b.py': [
+      'import pytest',
+      '',
+      '@pytest.mark.capability("AUTH-001")',
+      'def test_marked_other():',
+      '    pass',
+      '',
+      '',
+      '@pytest.mark.capability("AUTH-001")',
+      'class TestThing:',
+      '    def test_in_class(self):',
+      '        pass',
+      '',
+    ].join('\n'),
+    'tests/py/test_c.py': [
+      'import pytest',
+      '',
+      'def test_module_marked():',
+      '    pass',
+      '',
+      'pytestmark = pytest.mark.capability("AUTH-001")',
+      '',
+    ].join('\n'),
     'tests/py/test_d.py': 'def test_contract():\n    assert True\n',
     'santokit-it.config.json': '{\n  "pytest": {\n    "command": "python3 -m pytest",\n    "fixtur": "env"\n  }\n}\n',
     'baseline.yaml': [
@@ -121,7 +155,10 @@ describe('validate: pytest references read as text', () => {
     assert.match(byLine(11)?.hint ?? '', /Did you mean 'test_one'/);
     assert.match(byLine(13)?.message ?? '', /'helper' .* is not a test pytest collects/);
     assert.match(byLine(15)?.message ?? '', /marked capability AUTH-001 but is referenced from OPERATOR-001/);
-    assert.match(issues.find((item) => item.code === 'EXPECTATION_UNKNOWN' && item.line === 1)?.hint ?? '', /Did you mean 'tests\/py\/test_a\.py::test_one'/);
+    assert.match(
+      issues.find((item) => item.code === 'EXPECTATION_UNKNOWN' && item.line === 1)?.hint ?? '',
+      /Did you mean 'tests\/py\/test_a\.py::test_one'/,
+    );
     assert.match(issues.find((item) => item.code === 'CONFIG_INVALID')?.message ?? '', /pytest\.fixtur: unknown field/);
   });
 
@@ -154,13 +191,20 @@ describe('list: one selection over both kinds of test', () => {
       'src/scenarios/operator/operator-001-bootstrap.ts::the hub answers its health check',
       'tests/py/tests/test_operator.py::test_project_bootstrap',
     ]);
-    assert.deepEqual(await list('tests/py/tests/test_cases.py::test_health_path'), ['tests/py/tests/test_cases.py::test_health_path[hub]', 'tests/py/tests/test_cases.py::test_health_path[bridge]']);
-    assert.deepEqual(await list('--domain', 'auth'), ['tests/py/tests/test_auth.py::TestOperatorLogin::test_login_gives_a_token']);
+    assert.deepEqual(await list('tests/py/tests/test_cases.py::test_health_path'), [
+      'tests/py/tests/test_cases.py::test_health_path[hub]',
+      'tests/py/tests/test_cases.py::test_health_path[bridge]',
+    ]);
+    assert.deepEqual(await list('--domain', 'auth'), [
+      'tests/py/tests/test_auth.py::TestOperatorLogin::test_login_gives_a_token',
+    ]);
     assert.deepEqual((await list('--from-plan', '--grep', 'teapot|health check')).sort(), [
       'src/scenarios/operator/operator-001-bootstrap.ts::the hub answers its health check',
       'tests/py/tests/test_fail.py::test_answer_is_a_teapot',
     ]);
-    assert.deepEqual(await list('tests/py/tests/spec'), ['tests/py/tests/spec/test_contract.py::test_unknown_route_has_an_error_envelope']);
+    assert.deepEqual(await list('tests/py/tests/spec'), [
+      'tests/py/tests/spec/test_contract.py::test_unknown_route_has_an_error_envelope',
+    ]);
     const all = await list('--from-plan');
     assert.equal(all.length, 9);
     const shards = [await list('--from-plan', '--shard', '1/2'), await list('--from-plan', '--shard', '2/2')];

@@ -24,21 +24,53 @@ const FAILING_BODY = `const response = await context.hub.post('/api/nothing-here
 
 function tree(): Tree {
   const cap = (id: string, domain: string, status: string, refs: string[]) =>
-    capability({ id, domain, status, testRefs: refs, specRefs: ['plan/spec/errors.md'], codeRefs: status === 'implemented' ? ['code/hub.ts'] : [] });
+    capability({
+      id,
+      domain,
+      status,
+      testRefs: refs,
+      specRefs: ['plan/spec/errors.md'],
+      codeRefs: status === 'implemented' ? ['code/hub.ts'] : [],
+    });
   return {
     'plan/spec/errors.md': '# Errors\n',
     'code/hub.ts': 'export {};\n',
-    'plan/capabilities/crud/CRUD-001-insert.md': cap('CRUD-001', 'crud', 'implemented', ['src/scenarios/crud/crud-001-insert.ts::insert answers 200', 'src/scenarios/crud/crud-001-insert.ts::insert passes on a retry']),
-    'plan/capabilities/auth/AUTH-002-oidc.md': cap('AUTH-002', 'auth', 'in_progress', ['src/scenarios/auth/auth-002-oidc.ts::oidc login is not there yet']),
-    'plan/capabilities/auth/AUTH-003-keys.md': cap('AUTH-003', 'auth', 'in_progress', ['src/scenarios/auth/auth-003-keys.ts::keys already work']),
-    'plan/capabilities/operator/OPERATOR-001-health.md': cap('OPERATOR-001', 'operator', 'implemented', ['src/scenarios/operator/operator-001-health.ts::health answers']),
+    'plan/capabilities/crud/CRUD-001-insert.md': cap('CRUD-001', 'crud', 'implemented', [
+      'src/scenarios/crud/crud-001-insert.ts::insert answers 200',
+      'src/scenarios/crud/crud-001-insert.ts::insert passes on a retry',
+    ]),
+    'plan/capabilities/auth/AUTH-002-oidc.md': cap('AUTH-002', 'auth', 'in_progress', [
+      'src/scenarios/auth/auth-002-oidc.ts::oidc login is not there yet',
+    ]),
+    'plan/capabilities/auth/AUTH-003-keys.md': cap('AUTH-003', 'auth', 'in_progress', [
+      'src/scenarios/auth/auth-003-keys.ts::keys already work',
+    ]),
+    'plan/capabilities/operator/OPERATOR-001-health.md': cap('OPERATOR-001', 'operator', 'implemented', [
+      'src/scenarios/operator/operator-001-health.ts::health answers',
+    ]),
     'src/scenarios/crud/crud-001-insert.ts': `let calls = 0;\n${scenarioModule([
       { capability: 'CRUD-001', name: 'insert answers 200', body: FAILING_BODY },
-      { capability: 'CRUD-001', name: 'insert passes on a retry', body: "calls += 1;\n  if (calls === 1) throw new Error('first attempt fails');\n  void context;" },
+      {
+        capability: 'CRUD-001',
+        name: 'insert passes on a retry',
+        body: "calls += 1;\n  if (calls === 1) throw new Error('first attempt fails');\n  void context;",
+      },
     ])}`,
-    'src/scenarios/auth/auth-002-oidc.ts': scenarioModule([{ capability: 'AUTH-002', name: 'oidc login is not there yet', body: "void context;\n  throw new Error('not implemented');" }]),
+    'src/scenarios/auth/auth-002-oidc.ts': scenarioModule([
+      {
+        capability: 'AUTH-002',
+        name: 'oidc login is not there yet',
+        body: "void context;\n  throw new Error('not implemented');",
+      },
+    ]),
     'src/scenarios/auth/auth-003-keys.ts': scenarioModule([{ capability: 'AUTH-003', name: 'keys already work' }]),
-    'src/scenarios/operator/operator-001-health.ts': scenarioModule([{ capability: 'OPERATOR-001', name: 'health answers', body: "const response = await context.hub.get('/healthz');\n  if (response.status !== 200) throw new Error('unhealthy');" }]),
+    'src/scenarios/operator/operator-001-health.ts': scenarioModule([
+      {
+        capability: 'OPERATOR-001',
+        name: 'health answers',
+        body: "const response = await context.hub.get('/healthz');\n  if (response.status !== 200) throw new Error('unhealthy');",
+      },
+    ]),
   };
 }
 
@@ -54,7 +86,10 @@ before(async () => {
   const written = await writeTree(tree());
   remove = written.remove;
   dir = await mkdtemp(join(tmpdir(), 'stk-it-browser-'));
-  const run = await runCli(['--root', written.root, '--retries', '1', '--jobs', '2', '--reporter', 'list,json,html', '--output-dir', dir], { timeoutMs: 180_000 });
+  const run = await runCli(
+    ['--root', written.root, '--retries', '1', '--jobs', '2', '--reporter', 'list,json,html', '--output-dir', dir],
+    { timeoutMs: 180_000 },
+  );
   assert.equal(run.code, 1, `one scenario fails\n${run.stdout}\n${run.stderr}`);
   browser = await chromium.launch({ executablePath: CHROMIUM });
   page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
@@ -73,12 +108,29 @@ const count = (outcome: string) => page.locator(`.count[data-outcome="${outcome}
 
 test('the overview counts every outcome and colours the matrix by it, planned work marked', async () => {
   const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { counts: Record<string, number> };
-  assert.deepEqual(results.counts, { passed: 1, failed: 1, flaky: 1, 'expected-failure': 1, 'unexpected-pass': 1, skipped: 0 });
-  for (const outcome of ['passed', 'failed', 'flaky', 'expected-failure', 'unexpected-pass']) assert.equal(await count(outcome), '1', outcome);
+  assert.deepEqual(results.counts, {
+    passed: 1,
+    failed: 1,
+    flaky: 1,
+    'expected-failure': 1,
+    'unexpected-pass': 1,
+    skipped: 0,
+  });
+  for (const outcome of ['passed', 'failed', 'flaky', 'expected-failure', 'unexpected-pass'])
+    assert.equal(await count(outcome), '1', outcome);
   assert.equal(await page.locator('.tile').count(), 4);
-  assert.match((await page.locator('.tile[data-capability="CRUD-001"]').getAttribute('class')) ?? '', /o-failed s-implemented/);
-  assert.match((await page.locator('.tile[data-capability="AUTH-002"]').getAttribute('class')) ?? '', /o-expected-failure s-in_progress/);
-  assert.match((await page.locator('.tile[data-capability="AUTH-003"]').getAttribute('class')) ?? '', /o-unexpected-pass s-in_progress/);
+  assert.match(
+    (await page.locator('.tile[data-capability="CRUD-001"]').getAttribute('class')) ?? '',
+    /o-failed s-implemented/,
+  );
+  assert.match(
+    (await page.locator('.tile[data-capability="AUTH-002"]').getAttribute('class')) ?? '',
+    /o-expected-failure s-in_progress/,
+  );
+  assert.match(
+    (await page.locator('.tile[data-capability="AUTH-003"]').getAttribute('class')) ?? '',
+    /o-unexpected-pass s-in_progress/,
+  );
   assert.equal(await page.locator('tr.row').count(), 5);
   await page.screenshot({ path: join(dir, 'report', 'overview.png') });
 });
@@ -87,7 +139,10 @@ test('filtering by outcome leaves the failing scenario and its capability', asyn
   await page.selectOption('#filter-outcome', 'failed');
   assert.equal(await page.locator('tr.row').count(), 1);
   assert.equal(await page.locator('tr.row').getAttribute('data-outcome'), 'failed');
-  assert.deepEqual(await page.locator('.tile').evaluateAll((tiles) => tiles.map((tile) => tile.getAttribute('data-capability'))), ['CRUD-001']);
+  assert.deepEqual(
+    await page.locator('.tile').evaluateAll((tiles) => tiles.map((tile) => tile.getAttribute('data-capability'))),
+    ['CRUD-001'],
+  );
   await page.fill('#filter-text', 'no such scenario');
   assert.equal(await page.locator('tr.row').count(), 0);
   await page.fill('#filter-text', '');

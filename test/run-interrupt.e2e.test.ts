@@ -20,7 +20,19 @@ after(() => rm(outputDir, { recursive: true, force: true }));
 
 test('SIGINT mid-scenario: orderly teardown, exit 130, nothing left behind', async () => {
   outputDir = await mkdtemp(join(tmpdir(), 'stk-it-run-interrupt-'));
-  const args = [BIN, '--capability', 'OPERATOR-008', '--jobs', '1', '--verbose', '--reporter', 'list,json', '--output-dir', outputDir, '--no-color'];
+  const args = [
+    BIN,
+    '--capability',
+    'OPERATOR-008',
+    '--jobs',
+    '1',
+    '--verbose',
+    '--reporter',
+    'list,json',
+    '--output-dir',
+    outputDir,
+    '--no-color',
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const pids = new Set<number>();
   const dirs = new Set<string>();
@@ -31,7 +43,8 @@ test('SIGINT mid-scenario: orderly teardown, exit 130, nothing left behind', asy
     for (const match of chunk.matchAll(/\/\S*santokit-it-(?:pg|work)-\w+/g)) dirs.add(match[0]);
     for (const match of chunk.matchAll(/(?:listening on |127\.0\.0\.1:)(\d{4,5})/g)) ports.add(Number(match[1]));
     // A scenario is running once the Hub has served the operator login.
-    if (interruptAt === undefined && /POST \/api\/auth\/login 200/.test(chunk)) interruptAt = setTimeout(() => child.kill('SIGINT'), 1_500);
+    if (interruptAt === undefined && /POST \/api\/auth\/login 200/.test(chunk))
+      interruptAt = setTimeout(() => child.kill('SIGINT'), 1_500);
   };
   child.stdout.setEncoding('utf8').on('data', watch);
   child.stderr.setEncoding('utf8').on('data', watch);
@@ -40,7 +53,10 @@ test('SIGINT mid-scenario: orderly teardown, exit 130, nothing left behind', asy
   clearTimeout(killer);
   assert.ok(interruptAt, 'a scenario started');
   assert.equal(code, 130);
-  const report = JSON.parse(await readFile(join(outputDir, 'results.json'), 'utf8')) as { status: string; scenarios: { outcome: string; skipReason?: string }[] };
+  const report = JSON.parse(await readFile(join(outputDir, 'results.json'), 'utf8')) as {
+    status: string;
+    scenarios: { outcome: string; skipReason?: string }[];
+  };
   assert.equal(report.status, 'interrupted');
   assert.ok(report.scenarios.some((scenario) => scenario.skipReason === 'interrupted'));
   assert.ok(pids.size >= 4, `saw the run's processes (${[...pids].join(', ')})`);
@@ -57,7 +73,20 @@ test('a Hub that crashes at start: exit 3, and the JSON report names the service
   const dir = await mkdtemp(join(tmpdir(), 'stk-it-run-crash-'));
   try {
     const hub = `${FAKE_SERVICE} --mode crash --lines 70`;
-    const run = await runCli(['--capability', 'OPERATOR-007', '--stack', 'process', '--hub-bin', hub, '--bridge-bin', `${FAKE_SERVICE} --mode ok`, '--reporter', 'json', '--output-dir', dir]);
+    const run = await runCli([
+      '--capability',
+      'OPERATOR-007',
+      '--stack',
+      'process',
+      '--hub-bin',
+      hub,
+      '--bridge-bin',
+      `${FAKE_SERVICE} --mode ok`,
+      '--reporter',
+      'json',
+      '--output-dir',
+      dir,
+    ]);
     assert.equal(run.code, 3, run.stderr);
     const report = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as {
       status: string;

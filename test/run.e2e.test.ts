@@ -25,7 +25,10 @@ async function answers(url: string): Promise<boolean> {
 test('santokit-it --capability OPERATOR-007 on the embedded stack passes and reports', async () => {
   const outputDir = await mkdtemp(join(tmpdir(), 'stk-it-run-e2e-'));
   outputDirs.push(outputDir);
-  const result = await runCli(['--capability', 'OPERATOR-007', '--reporter', 'list,json,junit', '--output-dir', outputDir], { timeoutMs: 120_000 });
+  const result = await runCli(
+    ['--capability', 'OPERATOR-007', '--reporter', 'list,json,junit', '--output-dir', outputDir],
+    { timeoutMs: 120_000 },
+  );
   assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
   assert.match(result.stdout, /^4 passed, 0 failed, 0 skipped$/m);
   const report = JSON.parse(await readFile(join(outputDir, 'results.json'), 'utf8')) as {
@@ -36,7 +39,10 @@ test('santokit-it --capability OPERATOR-007 on the embedded stack passes and rep
   };
   assert.equal(report.status, 'passed');
   assert.equal(report.stack.kind, 'embedded');
-  assert.deepEqual(report.capabilities.map((capability) => [capability.id, capability.outcome]), [['OPERATOR-007', 'passed']]);
+  assert.deepEqual(
+    report.capabilities.map((capability) => [capability.id, capability.outcome]),
+    [['OPERATOR-007', 'passed']],
+  );
   assert.equal(report.scenarios.length, 4);
   const junit = await readFile(join(outputDir, 'junit.xml'), 'utf8');
   assert.match(junit, /<testsuite name="operator" tests="4" failures="0"/);

@@ -19,7 +19,9 @@ import { filesUnder, leaksIn, leakTree } from './helpers/leak-fixture.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 const docker = await dockerEngineAvailable();
-const noDocker = docker ? false : 'no Docker engine answers `docker info` (run .ci/docker-setup.sh as root to make one)';
+const noDocker = docker
+  ? false
+  : 'no Docker engine answers `docker info` (run .ci/docker-setup.sh as root to make one)';
 
 let root = '';
 let remove = async () => {};
@@ -37,19 +39,43 @@ async function leakRun(stackArgs: readonly string[], timeoutMs: number): Promise
   const secretsFile = join(dir, 'secrets.json');
   // Not the public default: a password the redactor must know by value.
   const operatorPassword = `op-${randomBytes(12).toString('hex')}`;
-  const args = ['--root', root, ...stackArgs, '--operator-password', operatorPassword, '--retries', '1', '--verbose', '--reporter', 'list,json,junit,github,html', '--output-dir', outputDir, '--jobs', '1'];
+  const args = [
+    '--root',
+    root,
+    ...stackArgs,
+    '--operator-password',
+    operatorPassword,
+    '--retries',
+    '1',
+    '--verbose',
+    '--reporter',
+    'list,json,junit,github,html',
+    '--output-dir',
+    outputDir,
+    '--jobs',
+    '1',
+  ];
   const run = await runCli(args, { env: { STK_IT_LEAK_FILE: secretsFile }, timeoutMs });
   assert.equal(run.code, 1, `the scenario fails on purpose\n${run.stdout}\n${run.stderr}`);
   const found = JSON.parse(await readFile(secretsFile, 'utf8')) as Record<string, string | undefined>;
-  const secrets = Object.fromEntries(Object.entries(found).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-  for (const name of ['serviceToken', 'secretKey', 'pasetoKey', 'operatorPassword']) assert.ok((secrets[name] ?? '').length >= 8, `the Hub's ${name} was found: ${JSON.stringify(Object.keys(secrets))}`);
+  const secrets = Object.fromEntries(
+    Object.entries(found).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+  for (const name of ['serviceToken', 'secretKey', 'pasetoKey', 'operatorPassword'])
+    assert.ok(
+      (secrets[name] ?? '').length >= 8,
+      `the Hub's ${name} was found: ${JSON.stringify(Object.keys(secrets))}`,
+    );
   assert.equal(secrets.operatorPassword, operatorPassword);
   const files = await filesUnder(outputDir);
   const names = files.map((file) => file.path.slice(outputDir.length + 1));
-  for (const expected of ['results.json', 'junit.xml', 'report/index.html', 'logs/hub.log']) assert.ok(names.includes(expected), `${expected} written (${names.join(', ')})`);
+  for (const expected of ['results.json', 'junit.xml', 'report/index.html', 'logs/hub.log'])
+    assert.ok(names.includes(expected), `${expected} written (${names.join(', ')})`);
   const texts = [...files, { path: 'stdout', text: run.stdout }, { path: 'stderr', text: run.stderr }];
   assert.deepEqual(leaksIn(texts, secrets), []);
-  const report = JSON.parse(files.find((file) => file.path.endsWith('results.json'))?.text ?? '{}') as { scenarios: { outcome: string; earlierAttempts?: unknown[] }[] };
+  const report = JSON.parse(files.find((file) => file.path.endsWith('results.json'))?.text ?? '{}') as {
+    scenarios: { outcome: string; earlierAttempts?: unknown[] }[];
+  };
   assert.equal(report.scenarios[0]?.outcome, 'failed');
   assert.equal(report.scenarios[0]?.earlierAttempts?.length, 1, 'the first attempt is kept too');
   const hubLog = files.find((file) => file.path.endsWith('logs/hub.log'))?.text ?? '';
@@ -63,10 +89,17 @@ describe('no secret in any artifact of a failing run', () => {
     await leakRun([], 180_000);
   });
 
-  it('process stack (the reference services as given binaries, PostgreSQL in a container)', { skip: noDocker }, async () => {
-    const bin = (service: string) => join(PACKAGE_ROOT, 'reference', service, 'main.ts');
-    await leakRun(['--stack', 'process', '--hub-bin', bin('hub'), '--bridge-bin', bin('bridge'), '--db', 'container'], 240_000);
-  });
+  it(
+    'process stack (the reference services as given binaries, PostgreSQL in a container)',
+    { skip: noDocker },
+    async () => {
+      const bin = (service: string) => join(PACKAGE_ROOT, 'reference', service, 'main.ts');
+      await leakRun(
+        ['--stack', 'process', '--hub-bin', bin('hub'), '--bridge-bin', bin('bridge'), '--db', 'container'],
+        240_000,
+      );
+    },
+  );
 
   it('compose stack', { skip: noDocker }, async () => {
     await leakRun(['--stack', 'compose'], 900_000);

@@ -47,15 +47,30 @@ after(async () => {
   await rm(outputDir, { recursive: true, force: true });
 });
 
-function composeOptions(project: string, extra: Partial<StackOptions> = {}, env: Record<string, string> = {}): StackOptions {
-  return { stack: 'compose', repoRoot: REPO, startTimeoutMs: 60_000, env: { ...process.env, ...env }, compose: { build: false, files: [FAKE_OVERRIDE], projectName: project }, ...extra };
+function composeOptions(
+  project: string,
+  extra: Partial<StackOptions> = {},
+  env: Record<string, string> = {},
+): StackOptions {
+  return {
+    stack: 'compose',
+    repoRoot: REPO,
+    startTimeoutMs: 60_000,
+    env: { ...process.env, ...env },
+    compose: { build: false, files: [FAKE_OVERRIDE], projectName: project },
+    ...extra,
+  };
 }
 
 async function start(options: StackOptions) {
   const teardowns = createTeardownStack();
   allTeardowns.push(teardowns);
   const begin = performance.now();
-  const stack = await createStackProvider(options).start({ teardowns, signal: new AbortController().signal, outputDir });
+  const stack = await createStackProvider(options).start({
+    teardowns,
+    signal: new AbortController().signal,
+    outputDir,
+  });
   return { stack, startMs: performance.now() - begin, teardowns };
 }
 
@@ -77,15 +92,24 @@ describe('compose provider', { skip }, () => {
     const projectDir = join(stack.workDir ?? '', 'demo');
     await mkdir(projectDir);
     await writeFile(join(projectDir, 'marker'), 'x');
-    const ran = await stack.stk.run(['apply', '--project', 'p'], { cwd: projectDir, env: { STK_AUTH_TOKEN: 'tok' }, input: 'hello\n' });
+    const ran = await stack.stk.run(['apply', '--project', 'p'], {
+      cwd: projectDir,
+      env: { STK_AUTH_TOKEN: 'tok' },
+      input: 'hello\n',
+    });
     assert.equal(ran.exitCode, 0, ran.stderr);
     assert.equal(ran.stdout, 'cwd=/stk-work/demo hub=http://hub:4000 token=tok args=apply --project p\nstdin=hello\n');
     assert.equal(ran.cwd, projectDir);
-    const fixtures = await stack.stk.run([], { cwd: join(REPO, 'src', 'scenarios', 'fixtures'), env: { FAKE_STK_EXIT: '4' } });
+    const fixtures = await stack.stk.run([], {
+      cwd: join(REPO, 'src', 'scenarios', 'fixtures'),
+      env: { FAKE_STK_EXIT: '4' },
+    });
     assert.equal(fixtures.exitCode, 4);
     assert.match(fixtures.stdout, /^cwd=\/fixtures /);
     await assert.rejects(stack.stk.run([], { cwd: tmpdir() }), /not visible in the cli container/);
-    assert.ok(stack.logTails().some((tail) => tail.service === 'hub' && tail.lines.some((line) => line.includes('line 60'))));
+    assert.ok(
+      stack.logTails().some((tail) => tail.service === 'hub' && tail.lines.some((line) => line.includes('line 60'))),
+    );
 
     assert.deepEqual(await teardowns.runAll(), []);
     assert.deepEqual(projectLeftovers(project), []);
@@ -100,7 +124,10 @@ describe('compose provider', { skip }, () => {
     assert.notDeepEqual(projectLeftovers(project), []);
     // The ledger a SIGKILLed runner would have left: its pid no longer names it (start time 1).
     const ledgers = await mkdtemp(join(tmpdir(), 'stk-it-ledgers-'));
-    await writeFile(join(ledgers, '1.json'), JSON.stringify({ pid: process.pid, start: '1', groups: [], composeProjects: [project], dirs: [] }));
+    await writeFile(
+      join(ledgers, '1.json'),
+      JSON.stringify({ pid: process.pid, start: '1', groups: [], composeProjects: [project], dirs: [] }),
+    );
     const summary = sweepLeftovers(ledgers);
     await rm(ledgers, { recursive: true });
     assert.equal(summary.compose, 1);
@@ -128,34 +155,51 @@ describe('compose provider', { skip }, () => {
   it('process provider with --db container: PostgreSQL in a container, removed at teardown', async () => {
     const teardowns = createTeardownStack();
     allTeardowns.push(teardowns);
-    const options: StackOptions = { stack: 'process', repoRoot: REPO, db: 'container', hubBin: `${FAKE_SERVICE} --mode ok`, bridgeBin: `${FAKE_SERVICE} --mode ok` };
-    const stack = await createStackProvider(options).start({ teardowns, signal: new AbortController().signal, outputDir });
+    const options: StackOptions = {
+      stack: 'process',
+      repoRoot: REPO,
+      db: 'container',
+      hubBin: `${FAKE_SERVICE} --mode ok`,
+      bridgeBin: `${FAKE_SERVICE} --mode ok`,
+    };
+    const stack = await createStackProvider(options).start({
+      teardowns,
+      signal: new AbortController().signal,
+      outputDir,
+    });
     const client = new pg.Client({ connectionString: stack.runnerDatabaseUrl('santokit_hub') });
     await client.connect();
     await client.end();
     const port = new URL(stack.adminDatabaseUrl).port;
-    const containers = () => execFileSync('docker', ['ps', '-aq', '--filter', `publish=${port}`], { encoding: 'utf8' }).trim();
+    const containers = () =>
+      execFileSync('docker', ['ps', '-aq', '--filter', `publish=${port}`], { encoding: 'utf8' }).trim();
     assert.notEqual(containers(), '');
     assert.deepEqual(await teardowns.runAll(), []);
     assert.equal(containers(), '');
   });
 
-  it('brings up the reference stack and passes a health check', { skip: hasReference ? false : 'reference/hub/main.ts does not exist yet' }, async () => {
-    const project = `stkittest${process.pid}c`;
-    const options = composeOptions(project, { compose: { projectName: project } });
-    const { stack, teardowns, startMs } = await start(options);
-    assert.equal(await httpStatus(`${stack.hubUrl}/healthz`, 2_000), 200);
-    assert.equal(await httpStatus(`${stack.bridgeUrl}/healthz`, 2_000), 200);
-    const version = await stack.stk.run(['--help']);
-    assert.notEqual(version.exitCode, 127, version.stderr);
-    // An image of older reference sources, as a developer's machine collects them.
-    const current = `santokit-it/reference:${referenceImageTag(REPO)}`;
-    execFileSync('docker', ['tag', current, 'santokit-it/reference:src-0000stale000']);
-    assert.deepEqual(await teardowns.runAll(), []);
-    assert.deepEqual(projectLeftovers(project), []);
-    const tags = execFileSync('docker', ['images', 'santokit-it/reference', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).split('\n');
-    assert.ok(tags.includes(current), 'the current image stays');
-    assert.ok(!tags.includes('santokit-it/reference:src-0000stale000'), 'the stale tag is removed');
-    console.log(`# compose start (reference stack, image by source hash): ${Math.round(startMs)} ms`);
-  });
+  it(
+    'brings up the reference stack and passes a health check',
+    { skip: hasReference ? false : 'reference/hub/main.ts does not exist yet' },
+    async () => {
+      const project = `stkittest${process.pid}c`;
+      const options = composeOptions(project, { compose: { projectName: project } });
+      const { stack, teardowns, startMs } = await start(options);
+      assert.equal(await httpStatus(`${stack.hubUrl}/healthz`, 2_000), 200);
+      assert.equal(await httpStatus(`${stack.bridgeUrl}/healthz`, 2_000), 200);
+      const version = await stack.stk.run(['--help']);
+      assert.notEqual(version.exitCode, 127, version.stderr);
+      // An image of older reference sources, as a developer's machine collects them.
+      const current = `santokit-it/reference:${referenceImageTag(REPO)}`;
+      execFileSync('docker', ['tag', current, 'santokit-it/reference:src-0000stale000']);
+      assert.deepEqual(await teardowns.runAll(), []);
+      assert.deepEqual(projectLeftovers(project), []);
+      const tags = execFileSync('docker', ['images', 'santokit-it/reference', '--format', '{{.Repository}}:{{.Tag}}'], {
+        encoding: 'utf8',
+      }).split('\n');
+      assert.ok(tags.includes(current), 'the current image stays');
+      assert.ok(!tags.includes('santokit-it/reference:src-0000stale000'), 'the stale tag is removed');
+      console.log(`# compose start (reference stack, image by source hash): ${Math.round(startMs)} ms`);
+    },
+  );
 });

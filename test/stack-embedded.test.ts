@@ -11,14 +11,30 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { StackStartError } from '../src/errors.ts';
-import { createStackProvider, createTeardownStack, type CommandLine, type StackHandles, type StackOptions, type TeardownStack } from '../src/stack/index.ts';
+import {
+  createStackProvider,
+  createTeardownStack,
+  type CommandLine,
+  type StackHandles,
+  type StackOptions,
+  type TeardownStack,
+} from '../src/stack/index.ts';
 import { httpStatus } from '../src/stack/probes/http-probe.ts';
 import { descendants, footprintOf, leftovers } from './helpers/leftovers.ts';
 import { FAKE_SERVICE, fakeArgs, type FakeMode, type FakeOptions } from './fixtures/services/fake.ts';
 
 const REPO = join(import.meta.dirname, '..');
-const fake = (mode: FakeMode, options: FakeOptions = {}): CommandLine => ({ command: process.execPath, args: fakeArgs(mode, options) });
-const fakeStk: CommandLine = { command: process.execPath, args: ['-e', 'console.log(JSON.stringify({ hub: process.env.STK_HUB_URL, args: process.argv.slice(1), cwd: process.cwd() }))'] };
+const fake = (mode: FakeMode, options: FakeOptions = {}): CommandLine => ({
+  command: process.execPath,
+  args: fakeArgs(mode, options),
+});
+const fakeStk: CommandLine = {
+  command: process.execPath,
+  args: [
+    '-e',
+    'console.log(JSON.stringify({ hub: process.env.STK_HUB_URL, args: process.argv.slice(1), cwd: process.cwd() }))',
+  ],
+};
 
 let outputDir = '';
 const allTeardowns: TeardownStack[] = [];
@@ -41,16 +57,31 @@ function describePid(pid: number): string {
 }
 
 function embedded(services: StackOptions['services'], extra: Partial<StackOptions> = {}): StackOptions {
-  return { stack: 'embedded', repoRoot: REPO, services: { stk: fakeStk, ...services }, startTimeoutMs: 5_000, ...extra };
+  return {
+    stack: 'embedded',
+    repoRoot: REPO,
+    services: { stk: fakeStk, ...services },
+    startTimeoutMs: 5_000,
+    ...extra,
+  };
 }
 
 /** Starts a provider; `stop()` runs the teardowns and returns what they left behind. */
-async function start(options: StackOptions, signal = new AbortController().signal, onServiceLine?: (service: string, line: string) => void) {
+async function start(
+  options: StackOptions,
+  signal = new AbortController().signal,
+  onServiceLine?: (service: string, line: string) => void,
+) {
   const teardowns = createTeardownStack();
   allTeardowns.push(teardowns);
   const baseline = descendants();
   const begin = performance.now();
-  const started = createStackProvider(options).start({ teardowns, signal, outputDir, ...(onServiceLine ? { onServiceLine } : {}) });
+  const started = createStackProvider(options).start({
+    teardowns,
+    signal,
+    outputDir,
+    ...(onServiceLine ? { onServiceLine } : {}),
+  });
   const stop = async (footprintSource?: StackHandles) => {
     const footprint = footprintSource ? await footprintOf(footprintSource, baseline) : undefined;
     assert.deepEqual(await teardowns.runAll(), []);
@@ -71,12 +102,20 @@ describe('embedded provider (fake Hub and Bridge)', () => {
     assert.equal(stack.serviceDatabaseUrl('p1'), stack.runnerDatabaseUrl('p1'));
     const result = await stack.stk.run(['project', 'create', 'demo'], { cwd: stack.workDir });
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.deepEqual(JSON.parse(result.stdout), { hub: stack.hubUrl, args: ['project', 'create', 'demo'], cwd: stack.workDir });
+    assert.deepEqual(JSON.parse(result.stdout), {
+      hub: stack.hubUrl,
+      args: ['project', 'create', 'demo'],
+      cwd: stack.workDir,
+    });
     assert.deepEqual(
       stack.logTails().map((tail) => tail.service),
       ['postgres', 'hub', 'bridge', 'idp', 'objectstore'],
     );
-    assert.ok(stack.logTails().some((tail) => tail.service === 'hub' && tail.lines.some((line) => line.includes('fake listening'))));
+    assert.ok(
+      stack
+        .logTails()
+        .some((tail) => tail.service === 'hub' && tail.lines.some((line) => line.includes('fake listening'))),
+    );
     assert.match(await readFile(join(outputDir, 'logs', 'postgres.log'), 'utf8'), /ready to accept connections/);
     const { left, strayPids } = await run.stop(stack);
     assert.deepEqual(left, []);
@@ -112,7 +151,11 @@ describe('embedded provider (fake Hub and Bridge)', () => {
         if (port) ports.add(Number(port[1]));
         if (service.startsWith(point) && interruptAt.test(line)) controller.abort(new Error(`SIGINT during ${point}`));
       };
-      const run = await start(embedded({ hub: fake('slow', { delayMs: 30_000, child: true }), bridge: fake('ok') }), controller.signal, onLine);
+      const run = await start(
+        embedded({ hub: fake('slow', { delayMs: 30_000, child: true }), bridge: fake('ok') }),
+        controller.signal,
+        onLine,
+      );
       await assert.rejects(run.started, new RegExp(`SIGINT during ${point}`));
       const { strayPids } = await run.stop();
       assert.deepEqual(strayPids, []);
@@ -127,7 +170,14 @@ describe('embedded provider (fake Hub and Bridge)', () => {
 describe('process and external providers', () => {
   it('process: runs given binaries (command lines) with the upstream variables', async () => {
     const hubBin = `${FAKE_SERVICE} --mode ok`;
-    const run = await start({ stack: 'process', repoRoot: REPO, hubBin, bridgeBin: `${FAKE_SERVICE} --mode slow --delay 100`, stkBin: `${FAKE_SERVICE} --mode crash`, startTimeoutMs: 5_000 });
+    const run = await start({
+      stack: 'process',
+      repoRoot: REPO,
+      hubBin,
+      bridgeBin: `${FAKE_SERVICE} --mode slow --delay 100`,
+      stkBin: `${FAKE_SERVICE} --mode crash`,
+      startTimeoutMs: 5_000,
+    });
     const stack = await run.started;
     assert.equal(stack.kind, 'process');
     assert.equal(await httpStatus(`${stack.hubUrl}/healthz`, 1_000), 200);
@@ -140,7 +190,13 @@ describe('process and external providers', () => {
   it('external: probes the URLs of a running stack and starts nothing', async () => {
     const host = await start(embedded({ hub: fake('ok'), bridge: fake('ok') }));
     const running = await host.started;
-    const options: StackOptions = { stack: 'external', repoRoot: REPO, hubUrl: `${running.hubUrl}/`, bridgeUrl: running.bridgeUrl, databaseUrl: running.adminDatabaseUrl };
+    const options: StackOptions = {
+      stack: 'external',
+      repoRoot: REPO,
+      hubUrl: `${running.hubUrl}/`,
+      bridgeUrl: running.bridgeUrl,
+      databaseUrl: running.adminDatabaseUrl,
+    };
     const run = await start(options);
     const stack = await run.started;
     assert.equal(stack.hubUrl, running.hubUrl);
@@ -159,11 +215,15 @@ describe('process and external providers', () => {
     const hubDatabases = async () => {
       const client = new pg.Client({ connectionString: server.adminDatabaseUrl });
       await client.connect();
-      const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'santokit_hub_%'");
+      const { rows } = await client.query<{ datname: string }>(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'santokit_hub_%'",
+      );
       await client.end();
       return rows.map((row) => row.datname);
     };
-    const run = await start(embedded({ hub: fake('ok'), bridge: fake('ok') }, { db: 'url', databaseUrl: server.adminDatabaseUrl }));
+    const run = await start(
+      embedded({ hub: fake('ok'), bridge: fake('ok') }, { db: 'url', databaseUrl: server.adminDatabaseUrl }),
+    );
     const stack = await run.started;
     assert.equal(stack.adminDatabaseUrl, server.adminDatabaseUrl);
     assert.equal((await hubDatabases()).length, 1);
@@ -173,11 +233,21 @@ describe('process and external providers', () => {
   });
 
   it('external: a stack that is not there fails with exit 3 after the deadline', async () => {
-    const options: StackOptions = { stack: 'external', repoRoot: REPO, hubUrl: 'http://127.0.0.1:9', bridgeUrl: 'http://127.0.0.1:9', databaseUrl: 'postgres://x@127.0.0.1:9/x', startTimeoutMs: 300 };
+    const options: StackOptions = {
+      stack: 'external',
+      repoRoot: REPO,
+      hubUrl: 'http://127.0.0.1:9',
+      bridgeUrl: 'http://127.0.0.1:9',
+      databaseUrl: 'postgres://x@127.0.0.1:9/x',
+      startTimeoutMs: 300,
+    };
     const run = await start(options);
     await assert.rejects(run.started, (error: unknown) => {
       assert.ok(error instanceof StackStartError);
-      assert.match(error.message, /was not ready within 300 ms: waited for GET http:\/\/127\.0\.0\.1:9\/healthz → 200 \(is the external stack up\?\)/);
+      assert.match(
+        error.message,
+        /was not ready within 300 ms: waited for GET http:\/\/127\.0\.0\.1:9\/healthz → 200 \(is the external stack up\?\)/,
+      );
       assert.ok(error.failure.logTail.includes('last answer: no response'));
       return true;
     });
@@ -185,7 +255,8 @@ describe('process and external providers', () => {
   });
 });
 
-const hasReference = existsSync(join(REPO, 'reference', 'hub', 'main.ts')) && existsSync(join(REPO, 'reference', 'bridge', 'main.ts'));
+const hasReference =
+  existsSync(join(REPO, 'reference', 'hub', 'main.ts')) && existsSync(join(REPO, 'reference', 'bridge', 'main.ts'));
 const noReference = hasReference ? false : 'reference/hub/main.ts or reference/bridge/main.ts does not exist yet';
 
 describe('the reference stack', { skip: noReference }, () => {
@@ -193,8 +264,13 @@ describe('the reference stack', { skip: noReference }, () => {
     const run = await start({ stack: 'embedded', repoRoot: REPO });
     const stack = await run.started;
     console.log(`# embedded reference stack ready in ${Math.round(run.startMs())} ms`);
-    for (const url of [`${stack.hubUrl}/healthz`, `${stack.hubUrl}/readyz`, `${stack.bridgeUrl}/healthz`]) assert.equal(await httpStatus(url, 2_000), 200, url);
-    const login = await fetch(`${stack.hubUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(stack.operator) });
+    for (const url of [`${stack.hubUrl}/healthz`, `${stack.hubUrl}/readyz`, `${stack.bridgeUrl}/healthz`])
+      assert.equal(await httpStatus(url, 2_000), 200, url);
+    const login = await fetch(`${stack.hubUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(stack.operator),
+    });
     assert.equal(login.status, 200, await login.clone().text());
     const help = await stack.stk.run(['--help']);
     assert.notEqual(help.exitCode, 127, help.stderr);

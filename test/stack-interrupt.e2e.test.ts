@@ -39,14 +39,29 @@ interface CliRun {
  * carries the `[service] …` stream of --verbose, stdout the JSON line).
  */
 function stackUp(hubBin: string, interruptWhen?: RegExp): Promise<CliRun> {
-  const args = [BIN, 'stack', 'up', '--stack', 'process', '--hub-bin', hubBin, '--bridge-bin', `${FAKE_SERVICE} --mode ok`];
-  const child = spawn(process.execPath, [...args, '--format', 'json', '--verbose', '--output-dir', outputDir, '--no-color'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [
+    BIN,
+    'stack',
+    'up',
+    '--stack',
+    'process',
+    '--hub-bin',
+    hubBin,
+    '--bridge-bin',
+    `${FAKE_SERVICE} --mode ok`,
+  ];
+  const child = spawn(
+    process.execPath,
+    [...args, '--format', 'json', '--verbose', '--output-dir', outputDir, '--no-color'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const run = { stdout: '', stderr: '', pids: new Set<number>(), dirs: new Set<string>(), ports: new Set<number>() };
   let interrupted = false;
   const watch = (chunk: string) => {
     for (const pid of treeMembers(child.pid ?? -1)) run.pids.add(pid);
     for (const match of chunk.matchAll(/\/\S*santokit-it-(?:pg|work)-\w+/g)) run.dirs.add(match[0]);
-    for (const match of chunk.matchAll(/(?:port |listening on |127\.0\.0\.1:)(\d{4,5})/g)) run.ports.add(Number(match[1]));
+    for (const match of chunk.matchAll(/(?:port |listening on |127\.0\.0\.1:)(\d{4,5})/g))
+      run.ports.add(Number(match[1]));
     if (!interrupted && interruptWhen?.test(chunk)) {
       interrupted = true;
       child.kill('SIGINT');

@@ -18,7 +18,9 @@ import { isProcessAlive, treeMembers } from '../src/stack/process-group.ts';
 const BIN = join(import.meta.dirname, '..', 'bin', 'santokit-it.js');
 // The reaper image cannot be pulled without a registry (CI sets this too); the sweep must do its job instead.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-const noDocker = (await dockerEngineAvailable()) ? false : 'no Docker engine answers `docker info` (run .ci/docker-setup.sh as root to make one)';
+const noDocker = (await dockerEngineAvailable())
+  ? false
+  : 'no Docker engine answers `docker info` (run .ci/docker-setup.sh as root to make one)';
 const DEADLINE_MS = 60_000;
 
 // A private TMPDIR: this run's ledger folder and work dirs, out of reach of any other test's sweep.
@@ -44,7 +46,17 @@ interface StackUp {
 
 /** Starts `stack up --format json` and resolves with its JSON line once the stack is ready. */
 function stackUp(extra: readonly string[] = []): Promise<StackUp> {
-  const args = [BIN, 'stack', 'up', '--format', 'json', '--output-dir', join(privateTmp, 'out'), '--no-color', ...extra];
+  const args = [
+    BIN,
+    'stack',
+    'up',
+    '--format',
+    'json',
+    '--output-dir',
+    join(privateTmp, 'out'),
+    '--no-color',
+    ...extra,
+  ];
   const child = spawn(process.execPath, args, { env: { ...process.env, TMPDIR: privateTmp } });
   started.push(child);
   let stdout = '';
@@ -69,7 +81,9 @@ function stackUp(extra: readonly string[] = []): Promise<StackUp> {
 }
 
 function ended(child: ChildProcessWithoutNullStreams): Promise<number | null> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.on('close', resolve));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve(child.exitCode)
+    : new Promise((resolve) => child.on('close', resolve));
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -91,9 +105,13 @@ interface LedgerView {
 
 /** The runner's ledger (resources.ts writes it), by kind. */
 function readLedger(file: string): LedgerView {
-  const { resources } = JSON.parse(readFileSync(file, 'utf8')) as { resources: { kind: string; pgid?: number; name?: string; path?: string }[] };
+  const { resources } = JSON.parse(readFileSync(file, 'utf8')) as {
+    resources: { kind: string; pgid?: number; name?: string; path?: string }[];
+  };
   return {
-    groups: resources.flatMap((entry) => (entry.kind === 'group' && entry.pgid !== undefined ? [{ pgid: entry.pgid }] : [])),
+    groups: resources.flatMap((entry) =>
+      entry.kind === 'group' && entry.pgid !== undefined ? [{ pgid: entry.pgid }] : [],
+    ),
     containers: resources.flatMap((entry) => (entry.kind === 'container' && entry.name ? [entry.name] : [])),
     dirs: resources.flatMap((entry) => (entry.kind === 'dir' && entry.path ? [entry.path] : [])),
   };
@@ -119,7 +137,12 @@ describe('a SIGKILLed run', () => {
 
     const second = await stackUp();
     // A service that wrote to its closed stdout may have ended on its own meanwhile: at least PostgreSQL is left to stop.
-    assert.match(second.stderr(), new RegExp(`cleaned up after a killed run \\(pid ${first.child.pid}\\): [1-5] process group\\(s\\) stopped, ${ledger.dirs.length} temp dir\\(s\\) removed`));
+    assert.match(
+      second.stderr(),
+      new RegExp(
+        `cleaned up after a killed run \\(pid ${first.child.pid}\\): [1-5] process group\\(s\\) stopped, ${ledger.dirs.length} temp dir\\(s\\) removed`,
+      ),
+    );
     assert.deepEqual([...pids].filter(isProcessAlive), [], 'no process of the killed run is alive');
     assert.deepEqual(ledger.dirs.filter(existsSync), [], 'its temp dirs are gone');
     assert.equal(existsSync(ledgerFile), false, 'its ledger is gone');
@@ -129,20 +152,28 @@ describe('a SIGKILLed run', () => {
 
     second.child.kill('SIGINT');
     assert.equal(await ended(second.child), 0);
-    assert.equal(existsSync(join(privateTmp, `santokit-it-runs-${process.getuid?.() ?? 'user'}`, `${second.child.pid}.json`)), false, 'an orderly stop leaves no ledger');
+    assert.equal(
+      existsSync(join(privateTmp, `santokit-it-runs-${process.getuid?.() ?? 'user'}`, `${second.child.pid}.json`)),
+      false,
+      'an orderly stop leaves no ledger',
+    );
   });
 });
 
 /** `running`, `exited`, … or undefined when no container has that name. */
 function containerState(name: string): string | undefined {
-  const out = execFileSync('docker', ['ps', '-a', '--filter', `name=^/?${name}$`, '--format', '{{.State}}'], { encoding: 'utf8' }).trim();
+  const out = execFileSync('docker', ['ps', '-a', '--filter', `name=^/?${name}$`, '--format', '{{.State}}'], {
+    encoding: 'utf8',
+  }).trim();
   return out === '' ? undefined : out;
 }
 
 describe('a SIGKILLed run with --db container', { skip: noDocker }, () => {
   it('leaves its PostgreSQL container running, and the next stack start removes it', async () => {
     const first = await stackUp(['--db', 'container']);
-    const ledger = readLedger(join(privateTmp, `santokit-it-runs-${process.getuid?.() ?? 'user'}`, `${first.child.pid}.json`));
+    const ledger = readLedger(
+      join(privateTmp, `santokit-it-runs-${process.getuid?.() ?? 'user'}`, `${first.child.pid}.json`),
+    );
     assert.equal(ledger.containers.length, 1, 'the PostgreSQL container is in the ledger');
     const name = ledger.containers[0] ?? '';
     assert.equal(containerState(name), 'running');
@@ -152,10 +183,12 @@ describe('a SIGKILLed run with --db container', { skip: noDocker }, () => {
     assert.equal(containerState(name), 'running', 'no reaper: the container outlives a SIGKILLed runner');
 
     const second = await stackUp();
-    assert.match(second.stderr(), new RegExp(`cleaned up after a killed run \\(pid ${first.child.pid}\\): .*1 container\\(s\\) removed`));
+    assert.match(
+      second.stderr(),
+      new RegExp(`cleaned up after a killed run \\(pid ${first.child.pid}\\): .*1 container\\(s\\) removed`),
+    );
     assert.equal(containerState(name), undefined, 'the container is gone');
     second.child.kill('SIGINT');
     assert.equal(await ended(second.child), 0);
   });
 });
-

@@ -56,10 +56,7 @@ async function assertAllOwned(options: StackOptions, containers: boolean): Promi
 
 describe('resources of every provider are owned', () => {
   it('embedded: postgres, initdb, hub, bridge, idp, the object store, their dirs', async () => {
-    await assertAllOwned(
-      { stack: 'embedded', repoRoot: REPO, services: { hub: fake, bridge: fake } },
-      false,
-    );
+    await assertAllOwned({ stack: 'embedded', repoRoot: REPO, services: { hub: fake, bridge: fake } }, false);
   });
 
   it('process with --db container: the PostgreSQL container too', { skip: noDocker }, async () => {

@@ -50,14 +50,31 @@ export function createBridgeApp(deps: BridgeDeps): Hono<BridgeEnv> {
   registerHealthRoutes(app, hub, deps.pools, log);
   app.post(
     '/call',
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw badRequest('request body is larger than 1 MiB'); } }),
-    async (c) => c.json({ data: await handleCall({ hub, pools: deps.pools, ...(deps.storage ? { storage: deps.storage } : {}), log }, c, await readCallBody(c)) }),
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw badRequest('request body is larger than 1 MiB');
+      },
+    }),
+    async (c) =>
+      c.json({
+        data: await handleCall(
+          { hub, pools: deps.pools, ...(deps.storage ? { storage: deps.storage } : {}), log },
+          c,
+          await readCallBody(c),
+        ),
+      }),
   );
-  app.notFound((c) => c.json(envelope(notFound(`no route ${c.req.method} ${c.req.path.slice(0, 128)}`), c.get('requestId')), 404));
+  app.notFound((c) =>
+    c.json(envelope(notFound(`no route ${c.req.method} ${c.req.path.slice(0, 128)}`), c.get('requestId')), 404),
+  );
   app.onError((error, c) => {
     const failure = error instanceof HttpError ? error : new HttpError('INTERNAL_ERROR', 'internal error');
     // Only the clean message and the error's class: raw driver text may quote SQL or values.
-    if (failure.status >= 500) log(`error id=${c.get('requestId')}: ${failure.code} ${failure.message}${failure === error ? '' : ` (${error instanceof Error ? error.name : typeof error})`}`);
+    if (failure.status >= 500)
+      log(
+        `error id=${c.get('requestId')}: ${failure.code} ${failure.message}${failure === error ? '' : ` (${error instanceof Error ? error.name : typeof error})`}`,
+      );
     return c.json(envelope(failure, c.get('requestId')), failure.status as 400);
   });
   return app;

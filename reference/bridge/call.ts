@@ -50,7 +50,11 @@ export async function handleCall(deps: CallDeps, c: Context, body: CallBody): Pr
   const release = await deps.hub.release(caller.project, caller.env);
   if (!release) throw notFound(`no release for ${caller.project.slice(0, 64)}/${caller.env.slice(0, 64)}`);
   const backend = deps.storage;
-  const cascade = { backend, requestId: String(c.get('requestId') ?? ''), log: deps.log ?? ((line: string) => console.log(line)) };
+  const cascade = {
+    backend,
+    requestId: String(c.get('requestId') ?? ''),
+    log: deps.log ?? ((line: string) => console.log(line)),
+  };
   const ctx = { release, caller, pools: deps.pools, cascade };
   if (body.path.startsWith('db/')) {
     const parts = body.path.slice(3).split('/');
@@ -60,7 +64,8 @@ export async function handleCall(deps: CallDeps, c: Context, body: CallBody): Pr
   if (body.path.startsWith('logics/')) return runLogic(ctx, body.path.slice('logics/'.length), body.params);
   if (body.path.startsWith('storage/')) {
     const parts = body.path.slice('storage/'.length).split('/');
-    if (parts.length !== 2 || !parts[0] || !parts[1]) throw badRequest('invalid storage path: use storage/<bucket>/<op>');
+    if (parts.length !== 2 || !parts[0] || !parts[1])
+      throw badRequest('invalid storage path: use storage/<bucket>/<op>');
     return runStorage({ release, caller, backend }, parts[0], parts[1], body.params);
   }
   throw notFound('path not found');

@@ -27,7 +27,10 @@ function sql(condition: string): { text: string[]; values: unknown[] } {
 }
 
 function refused(run: () => unknown, code: string, message: RegExp): void {
-  assert.throws(run, (error: unknown) => error instanceof HttpError && error.code === code && message.test(error.message));
+  assert.throws(
+    run,
+    (error: unknown) => error instanceof HttpError && error.code === code && message.test(error.message),
+  );
 }
 
 describe('CEL conditions', () => {
@@ -36,13 +39,21 @@ describe('CEL conditions', () => {
     assert.deepEqual(sql("'x' == resource.owner"), { text: ['"owner" = $1::text'], values: ['x'] });
     assert.deepEqual(sql('resource.level == -3'), { text: ['"level" = $1::bigint'], values: ['-3'] });
     assert.deepEqual(sql('resource.active == false'), { text: ['"active" = $1::boolean'], values: [false] });
-    assert.deepEqual(sql('resource.id == request.auth.sub'), { text: ['"id"::text = $1::text'], values: ['alice'] }, 'uuid column compared as text');
+    assert.deepEqual(
+      sql('resource.id == request.auth.sub'),
+      { text: ['"id"::text = $1::text'], values: ['alice'] },
+      'uuid column compared as text',
+    );
   });
 
   test('combined terms, request-only gates and text that is not CEL are unsupported in a permission rule', () => {
     for (const condition of [
-      "'x' == resource.owner && resource.level == -3", '"reader" in request.auth.roles', 'request.auth.sub == "alice"', 'true',
-      'resource.owner = "x"', 'resource.owner ==',
+      "'x' == resource.owner && resource.level == -3",
+      '"reader" in request.auth.roles',
+      'request.auth.sub == "alice"',
+      'true',
+      'resource.owner = "x"',
+      'resource.owner ==',
     ]) {
       refused(() => sql(condition), 'BAD_REQUEST', /unsupported/i);
     }
@@ -50,10 +61,22 @@ describe('CEL conditions', () => {
 
   test('everything else that mentions resource is unsupported, never allowed', () => {
     for (const condition of [
-      'resource.owner != "x"', 'resource.level > 1', 'resource.level <= 1', 'resource.owner in ["a"]', 'resource.owner.startsWith("a")',
-      'size(resource.owner) == 1', 'resource.owner == "a" || resource.owner == "b"', '!(resource.owner == "a")', 'resource.owner == resource.id',
-      'resource.owner == "a" && "reader" in request.auth.roles', 'resource["owner"] == "a"', 'resource.level == 1.5', 'resource.owner == null',
-      'resource.level == 1 ? true : false', 'resource == "a"', 'resource.owner == request.auth.roles',
+      'resource.owner != "x"',
+      'resource.level > 1',
+      'resource.level <= 1',
+      'resource.owner in ["a"]',
+      'resource.owner.startsWith("a")',
+      'size(resource.owner) == 1',
+      'resource.owner == "a" || resource.owner == "b"',
+      '!(resource.owner == "a")',
+      'resource.owner == resource.id',
+      'resource.owner == "a" && "reader" in request.auth.roles',
+      'resource["owner"] == "a"',
+      'resource.level == 1.5',
+      'resource.owner == null',
+      'resource.level == 1 ? true : false',
+      'resource == "a"',
+      'resource.owner == request.auth.roles',
     ]) {
       refused(() => sql(condition), 'BAD_REQUEST', /unsupported/i);
     }
@@ -66,21 +89,41 @@ describe('CEL conditions', () => {
   test('insert checks the written values against the term', () => {
     const rule = { roles: ['x'], condition: 'resource.owner == request.auth.sub' };
     checkInsertCondition(rule, table, alice, { owner: 'alice', level: 3 });
-    refused(() => checkInsertCondition(rule, table, alice, { owner: 'bob', level: 3 }), 'FORBIDDEN', /condition failed/);
+    refused(
+      () => checkInsertCondition(rule, table, alice, { owner: 'bob', level: 3 }),
+      'FORBIDDEN',
+      /condition failed/,
+    );
     refused(() => checkInsertCondition(rule, table, alice, { level: 3 }), 'FORBIDDEN', /condition failed/);
   });
 
   test('logic conditions see params and the caller, are type-checked when called, and may not use resource', () => {
     checkLogicCondition('request.params.owner == request.auth.sub', alice, { owner: 'alice' });
     checkLogicCondition('"reader" in request.auth.roles', alice, {});
-    refused(() => checkLogicCondition('request.params.owner == request.auth.sub', alice, { owner: 'bob' }), 'FORBIDDEN', /condition failed/);
+    refused(
+      () => checkLogicCondition('request.params.owner == request.auth.sub', alice, { owner: 'bob' }),
+      'FORBIDDEN',
+      /condition failed/,
+    );
     refused(() => checkLogicCondition('"admin" in request.auth.roles', alice, {}), 'FORBIDDEN', /condition failed/);
     refused(() => checkLogicCondition('resource.owner == request.auth.sub', alice, {}), 'BAD_REQUEST', /unsupported/);
-    refused(() => checkLogicCondition('request.params.owner = request.auth.sub', alice, {}), 'BAD_REQUEST', /not valid CEL/);
+    refused(
+      () => checkLogicCondition('request.params.owner = request.auth.sub', alice, {}),
+      'BAD_REQUEST',
+      /not valid CEL/,
+    );
     refused(() => checkLogicCondition('request.auth.roles == "authenticated"', alice, {}), 'BAD_REQUEST', /type-check/);
     refused(() => checkLogicCondition('request.auth.sub', alice, {}), 'BAD_REQUEST', /boolean/);
-    refused(() => checkLogicCondition('request.params.count > request.auth.sub', alice, { count: 1 }), 'BAD_REQUEST', /could not be evaluated/);
-    refused(() => checkLogicCondition('request.params.missing == "x"', alice, {}), 'BAD_REQUEST', /could not be evaluated/);
+    refused(
+      () => checkLogicCondition('request.params.count > request.auth.sub', alice, { count: 1 }),
+      'BAD_REQUEST',
+      /could not be evaluated/,
+    );
+    refused(
+      () => checkLogicCondition('request.params.missing == "x"', alice, {}),
+      'BAD_REQUEST',
+      /could not be evaluated/,
+    );
     refused(() => checkLogicCondition('nobody == "x"', alice, {}), 'BAD_REQUEST', /type-check/);
   });
 });

@@ -50,7 +50,9 @@ function mentionsResource(node: unknown): boolean {
 function resourceColumn(node: Node): string | undefined {
   if (node.op !== '.' || !Array.isArray(node.args)) return undefined;
   const [target, field] = node.args as [unknown, unknown];
-  return isNode(target) && target.op === 'id' && target.args === 'resource' && typeof field === 'string' ? field : undefined;
+  return isNode(target) && target.op === 'id' && target.args === 'resource' && typeof field === 'string'
+    ? field
+    : undefined;
 }
 
 function isAuthSub(node: Node): boolean {
@@ -63,7 +65,8 @@ function isAuthSub(node: Node): boolean {
 
 function literalOf(node: Node): Literal | undefined {
   if (node.op === 'value' && ['string', 'bigint', 'boolean'].includes(typeof node.args)) return node.args as Literal;
-  if (node.op === '-_' && isNode(node.args) && node.args.op === 'value' && typeof node.args.args === 'bigint') return -node.args.args;
+  if (node.op === '-_' && isNode(node.args) && node.args.op === 'value' && typeof node.args.args === 'bigint')
+    return -node.args.args;
   return undefined;
 }
 
@@ -77,7 +80,8 @@ function termOf(node: Node): Term | string {
   if (mentionsResource(other)) return 'resource on both sides of ==';
   if (isAuthSub(other)) return { column, value: { kind: 'sub' } };
   const literal = literalOf(other);
-  if (literal === undefined) return 'the value compared with resource must be request.auth.sub or a string, integer or boolean literal';
+  if (literal === undefined)
+    return 'the value compared with resource must be request.auth.sub or a string, integer or boolean literal';
   return { column, value: { kind: 'literal', literal } };
 }
 
@@ -125,8 +129,13 @@ export function compileCondition(text: string): Compiled {
 export function compileRowCondition(text: string): Compiled {
   const general = compileCondition(text);
   if (general.kind === 'unsupported') return general;
-  if (general.kind === 'gate') return { kind: 'unsupported', reason: 'a condition must compare resource.<column> with request.auth.sub or a literal' };
-  if (general.terms.length !== 1) return { kind: 'unsupported', reason: "operator '&&': a condition is a single resource.<column> == <value>" };
+  if (general.kind === 'gate')
+    return {
+      kind: 'unsupported',
+      reason: 'a condition must compare resource.<column> with request.auth.sub or a literal',
+    };
+  if (general.terms.length !== 1)
+    return { kind: 'unsupported', reason: "operator '&&': a condition is a single resource.<column> == <value>" };
   return general;
 }
 

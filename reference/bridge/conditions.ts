@@ -45,7 +45,9 @@ function termSql(text: string, term: Term, table: Table, caller: Caller, params:
 }
 
 function ruleCondition(rule: Rule): { text: string; compiled: Compiled } | undefined {
-  return rule.condition === undefined ? undefined : { text: rule.condition, compiled: compileRowCondition(rule.condition) };
+  return rule.condition === undefined
+    ? undefined
+    : { text: rule.condition, compiled: compileRowCondition(rule.condition) };
 }
 
 /** SQL predicates the rule adds (ANDed into the statement); gates are evaluated here. */
@@ -53,7 +55,8 @@ export function conditionSql(rule: Rule, table: Table, caller: Caller, params: P
   const condition = ruleCondition(rule);
   if (!condition) return [];
   const { text, compiled } = condition;
-  if (compiled.kind !== 'filter') unsupported(text, compiled.kind === 'unsupported' ? compiled.reason : 'not a row filter');
+  if (compiled.kind !== 'filter')
+    unsupported(text, compiled.kind === 'unsupported' ? compiled.reason : 'not a row filter');
   return compiled.terms.map((term) => termSql(text, term, table, caller, params));
 }
 
@@ -64,14 +67,21 @@ function sameValue(written: unknown, expected: string | boolean, literal: boolea
 }
 
 /** Insert: the written values must satisfy every term, else 403 and nothing is written. */
-export function checkInsertCondition(rule: Rule, table: Table, caller: Caller, row: Readonly<Record<string, unknown>>): void {
+export function checkInsertCondition(
+  rule: Rule,
+  table: Table,
+  caller: Caller,
+  row: Readonly<Record<string, unknown>>,
+): void {
   const condition = ruleCondition(rule);
   if (!condition) return;
   const { text, compiled } = condition;
-  if (compiled.kind !== 'filter') unsupported(text, compiled.kind === 'unsupported' ? compiled.reason : 'not a row filter');
+  if (compiled.kind !== 'filter')
+    unsupported(text, compiled.kind === 'unsupported' ? compiled.reason : 'not a row filter');
   for (const term of compiled.terms) {
     columnOf(text, term, table);
     const written = Object.hasOwn(row, term.column) ? row[term.column] : undefined;
-    if (!sameValue(written, termValue(term, caller), term.value.kind === 'literal')) throw forbidden('condition failed');
+    if (!sameValue(written, termValue(term, caller), term.value.kind === 'literal'))
+      throw forbidden('condition failed');
   }
 }

@@ -28,12 +28,14 @@ interface Hints {
 function readHints(header: Headers): Hints | undefined {
   const project = header('x-santokit-project');
   const env = header('x-santokit-env');
-  if ((project === undefined) !== (env === undefined)) throw badRequest('send both X-Santokit-Project and X-Santokit-Env, or neither');
+  if ((project === undefined) !== (env === undefined))
+    throw badRequest('send both X-Santokit-Project and X-Santokit-Env, or neither');
   return project === undefined || env === undefined ? undefined : { project, env };
 }
 
 function bindTo(caller: Caller, hints: Hints | undefined, what: string): Caller {
-  if (hints && (hints.project !== caller.project || hints.env !== caller.env)) throw forbidden(`${what} belongs to another project/env`);
+  if (hints && (hints.project !== caller.project || hints.env !== caller.env))
+    throw forbidden(`${what} belongs to another project/env`);
   return caller;
 }
 
@@ -43,7 +45,13 @@ function accessCookies(header: Headers): [string, string][] {
     const index = part.indexOf('=');
     const name = part.slice(0, index).trim();
     if (index <= 0 || !name.startsWith('stk_access_') || found.some(([seen]) => seen === name)) continue;
-    found.push([name, part.slice(index + 1).trim().replace(/^"(.*)"$/, '$1')]);
+    found.push([
+      name,
+      part
+        .slice(index + 1)
+        .trim()
+        .replace(/^"(.*)"$/, '$1'),
+    ]);
   }
   return found;
 }
@@ -53,9 +61,16 @@ async function fromToken(hub: CachedHub, token: string, kind: 'bearer' | 'cookie
   if (!footer) throw unauthorized('invalid access token');
   const keys = await hub.keys(footer.project, footer.env);
   const verdict = verifyAccessToken(token, () => keys);
-  if (verdict.status !== 'valid') throw unauthorized(verdict.reason === 'expired' ? 'access token expired' : 'invalid access token');
+  if (verdict.status !== 'valid')
+    throw unauthorized(verdict.reason === 'expired' ? 'access token expired' : 'invalid access token');
   const { claims } = verdict;
-  return { project: claims.projectId, env: claims.envId, roles: claims.roles.filter((role) => typeof role === 'string'), sub: claims.sub, kind };
+  return {
+    project: claims.projectId,
+    env: claims.envId,
+    roles: claims.roles.filter((role) => typeof role === 'string'),
+    sub: claims.sub,
+    kind,
+  };
 }
 
 async function fromApiKey(hub: CachedHub, value: string): Promise<Caller> {
@@ -64,17 +79,29 @@ async function fromApiKey(hub: CachedHub, value: string): Promise<Caller> {
   const verdict = await hub.verifyApiKey(value.slice(0, dot), value.slice(dot + 1));
   if (!verdict.valid) throw unauthorized('invalid API key');
   const { key } = verdict;
-  return { project: key.project_name, env: key.env_name, roles: key.roles.filter((role) => typeof role === 'string'), sub: key.id, kind: 'api-key' };
+  return {
+    project: key.project_name,
+    env: key.env_name,
+    roles: key.roles.filter((role) => typeof role === 'string'),
+    sub: key.id,
+    kind: 'api-key',
+  };
 }
 
-async function fromCookies(hub: CachedHub, cookies: [string, string][], hints: Hints | undefined): Promise<Caller | undefined> {
+async function fromCookies(
+  hub: CachedHub,
+  cookies: [string, string][],
+  hints: Hints | undefined,
+): Promise<Caller | undefined> {
   let chosen: [string, string] | undefined;
   if (hints) chosen = cookies.find(([name]) => name === accessCookieName(hints.project, hints.env));
-  else if (cookies.length > 1) throw unauthorized('several access cookies: send X-Santokit-Project and X-Santokit-Env to choose one');
+  else if (cookies.length > 1)
+    throw unauthorized('several access cookies: send X-Santokit-Project and X-Santokit-Env to choose one');
   else chosen = cookies[0];
   if (!chosen) return undefined;
   const caller = await fromToken(hub, chosen[1], 'cookie');
-  if (accessCookieName(caller.project, caller.env) !== chosen[0]) throw forbidden('access cookie holds a token of another project/env');
+  if (accessCookieName(caller.project, caller.env) !== chosen[0])
+    throw forbidden('access cookie holds a token of another project/env');
   return caller;
 }
 
@@ -93,6 +120,9 @@ export async function resolveCaller(header: Headers, hub: CachedHub): Promise<Ca
   if (fromCookie) return bindTo(fromCookie, hints, 'access cookie');
   // No credential at all: the caller is unknown (final.md: no API key and no token → 401), and with no
   // hints there is not even a project to look for a public logic in; there is no fallback release.
-  if (!hints) throw unauthorized('no credential: send an API key or an access token (a public logic also needs X-Santokit-Project and X-Santokit-Env)');
+  if (!hints)
+    throw unauthorized(
+      'no credential: send an API key or an access token (a public logic also needs X-Santokit-Project and X-Santokit-Env)',
+    );
   return { project: hints.project, env: hints.env, roles: [], sub: '', kind: 'anonymous' };
 }

@@ -32,7 +32,9 @@ export function arg(args: Args, name: string): unknown {
 }
 
 export function poolFor(ctx: CrudContext, table: Table): pg.Pool {
-  const connection = Object.hasOwn(ctx.release.connections, table.connection) ? ctx.release.connections[table.connection] : undefined;
+  const connection = Object.hasOwn(ctx.release.connections, table.connection)
+    ? ctx.release.connections[table.connection]
+    : undefined;
   if (!connection) throw unavailable(`connection '${table.connection}' is not configured for this env`);
   return ctx.pools.pool(connection.db_url);
 }

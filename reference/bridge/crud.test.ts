@@ -15,7 +15,12 @@ CREATE TABLE typed (id text PRIMARY KEY, n bigint, big bigint, f double precisio
 `;
 
 const label = { label: { type: 'string', nullable: true } };
-const ALL = { select: { roles: ['admin'] }, insert: { roles: ['admin'] }, update: { roles: ['admin'] }, delete: { roles: ['admin'] } };
+const ALL = {
+  select: { roles: ['admin'] },
+  insert: { roles: ['admin'] },
+  update: { roles: ['admin'] },
+  delete: { roles: ['admin'] },
+};
 
 let h: Harness;
 let ADMIN: Record<string, string>;
@@ -35,23 +40,66 @@ describe('CRUD on a real PostgreSQL', () => {
     h = await startHarness({
       ddl: DDL,
       release: () => ({
-        release_id: 'r1', project: 'shop', env: 'dev', storage: {}, logics: {},
+        release_id: 'r1',
+        project: 'shop',
+        env: 'dev',
+        storage: {},
+        logics: {},
         schema: {
           tables: {
-            users: { id: { name: 'id', generate: 'ulid' }, columns: { email: { type: 'string' }, name: { type: 'string', nullable: true }, created_at: { type: 'timestamp', default: 'now' } } },
+            users: {
+              id: { name: 'id', generate: 'ulid' },
+              columns: {
+                email: { type: 'string' },
+                name: { type: 'string', nullable: true },
+                created_at: { type: 'timestamp', default: 'now' },
+              },
+            },
             t_uuid4: { id: { generate: 'uuid_v4' }, columns: label },
             t_uuid7: { id: { generate: 'uuid_v7' }, columns: label },
             t_auto: { id: { generate: 'auto_increment' }, columns: label },
             t_client: { id: { generate: 'client' }, columns: label },
-            posts: { columns: { title: { type: 'string' }, user_id: { type: 'string', nullable: true, references: { table: 'users', as: 'user', onDelete: 'cascade' } } } },
-            arrays: { columns: { email: { type: 'string' }, tags: { type: 'array', items: 'string', nullable: true }, scores: { type: 'array', items: 'int', nullable: true }, flags: { type: 'array', items: 'boolean', default: [] } } },
-            typed: { columns: { n: { type: 'int', nullable: true }, big: { type: 'bigint', nullable: true }, f: { type: 'float', nullable: true }, d: { type: 'decimal', nullable: true }, b: { type: 'boolean', nullable: true }, j: { type: 'json', nullable: true }, ts: { type: 'timestamp', nullable: true }, raw: { type: 'bytes', nullable: true } } },
+            posts: {
+              columns: {
+                title: { type: 'string' },
+                user_id: {
+                  type: 'string',
+                  nullable: true,
+                  references: { table: 'users', as: 'user', onDelete: 'cascade' },
+                },
+              },
+            },
+            arrays: {
+              columns: {
+                email: { type: 'string' },
+                tags: { type: 'array', items: 'string', nullable: true },
+                scores: { type: 'array', items: 'int', nullable: true },
+                flags: { type: 'array', items: 'boolean', default: [] },
+              },
+            },
+            typed: {
+              columns: {
+                n: { type: 'int', nullable: true },
+                big: { type: 'bigint', nullable: true },
+                f: { type: 'float', nullable: true },
+                d: { type: 'decimal', nullable: true },
+                b: { type: 'boolean', nullable: true },
+                j: { type: 'json', nullable: true },
+                ts: { type: 'timestamp', nullable: true },
+                raw: { type: 'bytes', nullable: true },
+              },
+            },
           },
         },
         permissions: {
           tables: {
             users: { ...ALL, select: [{ roles: ['admin', 'reader'] }, { roles: ['author'], columns: ['id', 'name'] }] },
-            t_uuid4: ALL, t_uuid7: ALL, t_auto: ALL, t_client: ALL, arrays: ALL, typed: ALL,
+            t_uuid4: ALL,
+            t_uuid7: ALL,
+            t_auto: ALL,
+            t_client: ALL,
+            arrays: ALL,
+            typed: ALL,
             posts: { ...ALL, select: [{ roles: ['admin', 'author', 'postonly'] }] },
           },
         },
@@ -74,7 +122,11 @@ describe('CRUD on a real PostgreSQL', () => {
     const selected = await h.call('db/users/select', { where: { email: 'a@b.com' } }, ADMIN);
     assert.deepEqual(selected.body, { data: [row] });
     assert.deepEqual(await h.sql('SELECT id FROM users WHERE email = $1', ['a@b.com']), [{ id: row.id }]);
-    assert.equal((await h.call('db/users/insert', { data: { email: 'alias@b.com' } }, ADMIN)).status, 200, 'data is an alias of values');
+    assert.equal(
+      (await h.call('db/users/insert', { data: { email: 'alias@b.com' } }, ADMIN)).status,
+      200,
+      'data is an alias of values',
+    );
     assert.deepEqual((await h.call('db/users/select', { where: { email: 'nobody@x.io' } }, ADMIN)).body, { data: [] });
     const narrowed = rows(await h.call('db/users/select', { columns: ['email'] }, ADMIN));
     assert.ok(narrowed.length >= 2 && narrowed.every((r) => Object.keys(r).join() === 'email'));
@@ -86,14 +138,24 @@ describe('CRUD on a real PostgreSQL', () => {
       assert.equal(result.status, 200, result.text);
       return first(result).id;
     };
-    assert.match(String(await id('t_uuid4', { label: 'x' })), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    assert.match(String(await id('t_uuid7', { label: 'x' })), /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.match(
+      String(await id('t_uuid4', { label: 'x' })),
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    assert.match(
+      String(await id('t_uuid7', { label: 'x' })),
+      /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     assert.deepEqual([await id('t_auto', { label: 'x' }), await id('t_auto', {})], ['1', '2']);
     assert.equal(await id('t_client', { id: 'manual-1', label: 'x' }), 'manual-1');
     assert.deepEqual(rows(await h.call('db/t_auto/select', { where: { id: '2' } }, ADMIN)), [{ id: '2', label: null }]);
     const uuid = String(await id('t_uuid4', { label: 'find me' }));
     assert.equal(rows(await h.call('db/t_uuid4/select', { where: { id: uuid } }, ADMIN)).length, 1);
-    expectError(await h.call('db/t_uuid4/select', { where: { id: 'not-a-uuid' } }, ADMIN), 400, 'SCHEMA_VALIDATION_FAILED');
+    expectError(
+      await h.call('db/t_uuid4/select', { where: { id: 'not-a-uuid' } }, ADMIN),
+      400,
+      'SCHEMA_VALIDATION_FAILED',
+    );
   });
 
   test('CRUD-001 failure modes write nothing', async () => {
@@ -112,7 +174,10 @@ describe('CRUD on a real PostgreSQL', () => {
     await svf('users', { email: null }, 'email');
     const duplicate = await h.call('db/users/insert', { values: { email: 'a@b.com' } }, ADMIN);
     expectError(duplicate, 409, 'CONFLICT');
-    assert.ok(!duplicate.text.includes('a@b.com') && !/insert|select/i.test(duplicate.body.error?.message ?? ''), duplicate.text);
+    assert.ok(
+      !duplicate.text.includes('a@b.com') && !/insert|select/i.test(duplicate.body.error?.message ?? ''),
+      duplicate.text,
+    );
     expectError(await h.call('db/users/insert', { values: [{ email: 'd@b.com' }] }, ADMIN), 400, 'BAD_REQUEST');
     expectError(await h.call('db/users/insert', {}, ADMIN), 400, 'BAD_REQUEST');
     expectError(await h.call('db/users/insert', ['x'], ADMIN), 400, 'BAD_REQUEST', /params must be an object/);
@@ -122,7 +187,11 @@ describe('CRUD on a real PostgreSQL', () => {
     expectError(await h.call('db/users', {}, ADMIN), 400, 'BAD_REQUEST', /invalid db path/);
     expectError(await h.call('db/users/upsert', {}, ADMIN), 400, 'BAD_REQUEST', /unknown CRUD operation: upsert/);
     expectError(await h.call('files/main/upload_sign', {}, ADMIN), 404, 'NOT_FOUND', /path not found/);
-    expectError(await h.call('db/users/select', {}, { 'x-santokit-project': 'shop', 'x-santokit-env': 'dev' }), 401, 'UNAUTHORIZED');
+    expectError(
+      await h.call('db/users/select', {}, { 'x-santokit-project': 'shop', 'x-santokit-env': 'dev' }),
+      401,
+      'UNAUTHORIZED',
+    );
     expectError(await h.call('db/users/select', {}, addApiKey(h.hub, 'guest', ['guest'])), 403, 'FORBIDDEN');
     assert.equal(await h.checksum('users'), before);
   });
@@ -130,56 +199,148 @@ describe('CRUD on a real PostgreSQL', () => {
   test('CRUD-002 update answers the changed rows, delete the affected count; the where gate refuses and changes nothing', async () => {
     await h.sql(`TRUNCATE users CASCADE`);
     const ids: string[] = [];
-    for (const email of ['u1@x.io', 'u2@x.io', 'u3@x.io']) ids.push(String((first(await h.call('db/users/insert', { values: { email } }, ADMIN)) as { id: string }).id));
+    for (const email of ['u1@x.io', 'u2@x.io', 'u3@x.io'])
+      ids.push(String((first(await h.call('db/users/insert', { values: { email } }, ADMIN)) as { id: string }).id));
     const before = await h.checksum('users');
-    for (const params of [{ data: { name: 'x' } }, { data: { name: 'x' }, where: {} }, { data: { name: 'x' }, where: '1=1' }, { data: { name: 'x' }, where: null }]) {
-      expectError(await h.call('db/users/update', params, ADMIN), 400, 'BAD_REQUEST', /^update requires a non-empty where$/);
+    for (const params of [
+      { data: { name: 'x' } },
+      { data: { name: 'x' }, where: {} },
+      { data: { name: 'x' }, where: '1=1' },
+      { data: { name: 'x' }, where: null },
+    ]) {
+      expectError(
+        await h.call('db/users/update', params, ADMIN),
+        400,
+        'BAD_REQUEST',
+        /^update requires a non-empty where$/,
+      );
     }
-    for (const params of [{}, { where: {} }, { where: [] }]) expectError(await h.call('db/users/delete', params, ADMIN), 400, 'BAD_REQUEST', /^delete requires a non-empty where$/);
+    for (const params of [{}, { where: {} }, { where: [] }])
+      expectError(
+        await h.call('db/users/delete', params, ADMIN),
+        400,
+        'BAD_REQUEST',
+        /^delete requires a non-empty where$/,
+      );
     expectError(await h.call('db/users/update', { where: { id: ids[0] } }, ADMIN), 400, 'BAD_REQUEST');
     expectError(await h.call('db/users/update', { where: { id: ids[0] }, data: {} }, ADMIN), 400, 'BAD_REQUEST');
-    expectError(await h.call('db/users/update', { where: { id: ids[0] }, data: { id: 'other' } }, ADMIN), 400, 'BAD_REQUEST', /primary key/);
+    expectError(
+      await h.call('db/users/update', { where: { id: ids[0] }, data: { id: 'other' } }, ADMIN),
+      400,
+      'BAD_REQUEST',
+      /primary key/,
+    );
     const unknown = await h.call('db/users/update', { where: { id: ids[0] }, data: { shoe_size: 1 } }, ADMIN);
     expectError(unknown, 400, 'SCHEMA_VALIDATION_FAILED');
     assert.deepEqual(unknown.body.error?.details, { column: 'shoe_size' });
-    expectError(await h.call('db/users/update', { where: { id: ids[0] }, data: { email: 'u2@x.io' } }, ADMIN), 409, 'CONFLICT');
-    expectError(await h.call('db/users/update', { where: { email: { $regex: 'u' } }, data: { name: 'n' } }, ADMIN), 400, 'BAD_REQUEST');
-    expectError(await h.call('db/users/update', { where: { email: { $gt: 'a', $lt: 'z' } }, data: { name: 'n' } }, ADMIN), 400, 'BAD_REQUEST');
+    expectError(
+      await h.call('db/users/update', { where: { id: ids[0] }, data: { email: 'u2@x.io' } }, ADMIN),
+      409,
+      'CONFLICT',
+    );
+    expectError(
+      await h.call('db/users/update', { where: { email: { $regex: 'u' } }, data: { name: 'n' } }, ADMIN),
+      400,
+      'BAD_REQUEST',
+    );
+    expectError(
+      await h.call('db/users/update', { where: { email: { $gt: 'a', $lt: 'z' } }, data: { name: 'n' } }, ADMIN),
+      400,
+      'BAD_REQUEST',
+    );
     const reader = addApiKey(h.hub, 'reader', ['reader']);
     expectError(await h.call('db/users/update', { where: {} }, reader), 403, 'FORBIDDEN');
     expectError(await h.call('db/users/delete', {}, reader), 403, 'FORBIDDEN');
-    expectError(await h.call('db/users/delete', { where: { id: ids[0] } }, { 'x-santokit-project': 'shop', 'x-santokit-env': 'dev' }), 401, 'UNAUTHORIZED');
+    expectError(
+      await h.call(
+        'db/users/delete',
+        { where: { id: ids[0] } },
+        { 'x-santokit-project': 'shop', 'x-santokit-env': 'dev' },
+      ),
+      401,
+      'UNAUTHORIZED',
+    );
     assert.equal(await h.checksum('users'), before);
 
     const una = rows(await h.call('db/users/update', { where: { id: ids[0] }, data: { name: 'Una' } }, ADMIN));
-    assert.deepEqual(una.map((row) => [row.id, row.name, row.email]), [[ids[0], 'Una', 'u1@x.io']], 'the row as it now is');
+    assert.deepEqual(
+      una.map((row) => [row.id, row.name, row.email]),
+      [[ids[0], 'Una', 'u1@x.io']],
+      'the row as it now is',
+    );
     assert.deepEqual(await h.sql('SELECT email FROM users WHERE name IS NOT NULL'), [{ email: 'u1@x.io' }]);
-    assert.equal(rows(await h.call('db/users/update', { where: { email: 'nobody@x.io' }, data: { name: 'n' } }, ADMIN)).length, 0);
-    assert.equal(rows(await h.call('db/users/update', { where: { name: null }, data: { name: 'n' } }, ADMIN)).length, 2);
-    assert.equal(rows(await h.call('db/users/update', { where: { email: { $ne: 'u1@x.io' } }, data: { name: 'm' } }, ADMIN)).length, 2);
-    assert.deepEqual((await h.call('db/users/delete', { where: { email: { $in: ['u2@x.io', 'u3@x.io'] } } }, ADMIN)).body, { data: { affected: 2 } });
+    assert.equal(
+      rows(await h.call('db/users/update', { where: { email: 'nobody@x.io' }, data: { name: 'n' } }, ADMIN)).length,
+      0,
+    );
+    assert.equal(
+      rows(await h.call('db/users/update', { where: { name: null }, data: { name: 'n' } }, ADMIN)).length,
+      2,
+    );
+    assert.equal(
+      rows(await h.call('db/users/update', { where: { email: { $ne: 'u1@x.io' } }, data: { name: 'm' } }, ADMIN))
+        .length,
+      2,
+    );
+    assert.deepEqual(
+      (await h.call('db/users/delete', { where: { email: { $in: ['u2@x.io', 'u3@x.io'] } } }, ADMIN)).body,
+      { data: { affected: 2 } },
+    );
     assert.deepEqual(rows(await h.call('db/users/select', { where: { email: 'u2@x.io' } }, ADMIN)), []);
-    assert.deepEqual((await h.call('db/users/delete', { where: { id: ids[0] } }, ADMIN)).body, { data: { affected: 1 } });
+    assert.deepEqual((await h.call('db/users/delete', { where: { id: ids[0] } }, ADMIN)).body, {
+      data: { affected: 1 },
+    });
     assert.deepEqual(await h.sql('SELECT count(*)::int AS n FROM users'), [{ n: 0 }]);
   });
 
-  test('CRUD-003 expand nests the related row under the related table\'s rule', async () => {
+  test("CRUD-003 expand nests the related row under the related table's rule", async () => {
     await h.sql(`TRUNCATE users CASCADE`);
-    const user = async (email: string, name: string) => String((first(await h.call('db/users/insert', { values: { email, name } }, ADMIN)) as { id: string }).id);
+    const user = async (email: string, name: string) =>
+      String((first(await h.call('db/users/insert', { values: { email, name } }, ADMIN)) as { id: string }).id);
     const [ann, bob] = [await user('ann@x.io', 'Ann'), await user('bob@x.io', 'Bob')];
-    for (const [title, owner] of [['p1', ann], ['p2', bob], ['p3', ann], ['orphan', null]] as const) {
+    for (const [title, owner] of [
+      ['p1', ann],
+      ['p2', bob],
+      ['p3', ann],
+      ['orphan', null],
+    ] as const) {
       assert.equal((await h.call('db/posts/insert', { values: { title, user_id: owner } }, ADMIN)).status, 200);
     }
     const all = rows(await h.call('db/posts/select', { expand: ['user'], orderBy: { title: 'asc' } }, ADMIN));
-    assert.deepEqual(all.map((post) => [post.title, (post.user as { name?: string } | null)?.name ?? null]), [['orphan', null], ['p1', 'Ann'], ['p2', 'Bob'], ['p3', 'Ann']]);
+    assert.deepEqual(
+      all.map((post) => [post.title, (post.user as { name?: string } | null)?.name ?? null]),
+      [
+        ['orphan', null],
+        ['p1', 'Ann'],
+        ['p2', 'Bob'],
+        ['p3', 'Ann'],
+      ],
+    );
     assert.deepEqual(Object.keys(all[1]?.user as object).sort(), ['created_at', 'email', 'id', 'name']);
     assert.ok(!('user' in (rows(await h.call('db/posts/select', { limit: 1 }, ADMIN))[0] ?? {})));
-    const author = rows(await h.call('db/posts/select', { where: { title: 'p2' }, expand: ['user'] }, addApiKey(h.hub, 'author', ['author'])));
+    const author = rows(
+      await h.call(
+        'db/posts/select',
+        { where: { title: 'p2' }, expand: ['user'] },
+        addApiKey(h.hub, 'author', ['author']),
+      ),
+    );
     assert.deepEqual(author[0]?.user, { id: bob, name: 'Bob' });
-    const onlyTitle = rows(await h.call('db/posts/select', { where: { title: 'p2' }, columns: ['title'], expand: ['user'] }, ADMIN));
-    assert.deepEqual(Object.keys(onlyTitle[0] ?? {}).sort(), ['title', 'user'], 'the foreign key fetched for the join is not returned');
+    const onlyTitle = rows(
+      await h.call('db/posts/select', { where: { title: 'p2' }, columns: ['title'], expand: ['user'] }, ADMIN),
+    );
+    assert.deepEqual(
+      Object.keys(onlyTitle[0] ?? {}).sort(),
+      ['title', 'user'],
+      'the foreign key fetched for the join is not returned',
+    );
 
-    expectError(await h.call('db/posts/select', { expand: ['invalid_relation'] }, ADMIN), 400, 'BAD_REQUEST', /^unknown expand relation: invalid_relation$/);
+    expectError(
+      await h.call('db/posts/select', { expand: ['invalid_relation'] }, ADMIN),
+      400,
+      'BAD_REQUEST',
+      /^unknown expand relation: invalid_relation$/,
+    );
     expectError(await h.call('db/posts/select', { expand: 'user' }, ADMIN), 400, 'BAD_REQUEST');
     expectError(await h.call('db/posts/select', { expand: ['user.posts'] }, ADMIN), 400, 'BAD_REQUEST');
     const postonly = addApiKey(h.hub, 'postonly', ['postonly']);
@@ -191,79 +352,177 @@ describe('CRUD on a real PostgreSQL', () => {
     assert.ok(!/insert|no-such-user/i.test(dangling.text));
     assert.equal(await h.checksum('posts'), before);
     assert.deepEqual((await h.call('db/users/delete', { where: { id: ann } }, ADMIN)).body, { data: { affected: 1 } });
-    assert.deepEqual(await h.sql('SELECT title FROM posts ORDER BY title'), [{ title: 'orphan' }, { title: 'p2' }], 'cascade removed Ann\'s posts');
+    assert.deepEqual(
+      await h.sql('SELECT title FROM posts ORDER BY title'),
+      [{ title: 'orphan' }, { title: 'p2' }],
+      "cascade removed Ann's posts",
+    );
   });
 
   test('CRUD-004 orderBy, limit and offset page deterministically; bad paging is 400 before SQL', async () => {
     await h.sql(`TRUNCATE users CASCADE`);
-    for (const [email, name] of [['user3@x.io', 'a'], ['user0@x.io', 'b'], ['user4@x.io', 'a'], ['user1@x.io', 'b'], ['user2@x.io', 'a']]) {
+    for (const [email, name] of [
+      ['user3@x.io', 'a'],
+      ['user0@x.io', 'b'],
+      ['user4@x.io', 'a'],
+      ['user1@x.io', 'b'],
+      ['user2@x.io', 'a'],
+    ]) {
       await h.call('db/users/insert', { values: { email, name } }, ADMIN);
     }
-    const emails = async (params: Record<string, unknown>) => rows(await h.call('db/users/select', params, ADMIN)).map((row) => row.email);
+    const emails = async (params: Record<string, unknown>) =>
+      rows(await h.call('db/users/select', params, ADMIN)).map((row) => row.email);
     assert.equal((await emails({ limit: 2 })).length, 2);
-    assert.deepEqual(await emails({ orderBy: { email: 'asc' }, limit: 5 }), ['user0@x.io', 'user1@x.io', 'user2@x.io', 'user3@x.io', 'user4@x.io']);
+    assert.deepEqual(await emails({ orderBy: { email: 'asc' }, limit: 5 }), [
+      'user0@x.io',
+      'user1@x.io',
+      'user2@x.io',
+      'user3@x.io',
+      'user4@x.io',
+    ]);
     assert.deepEqual(await emails({ orderBy: { email: 'DESC' } }), await emails({ orderBy: { email: 'desc' } }));
     assert.equal((await emails({ orderBy: { email: 'desc' } }))[0], 'user4@x.io');
     assert.deepEqual(await emails({ orderBy: { email: 'asc' }, limit: 2, offset: 2 }), ['user2@x.io', 'user3@x.io']);
-    const pages = [...(await emails({ orderBy: { email: 'asc' }, limit: 2, offset: 0 })), ...(await emails({ orderBy: { email: 'asc' }, limit: 2, offset: 2 })), ...(await emails({ orderBy: { email: 'asc' }, limit: 2, offset: 4 }))];
+    const pages = [
+      ...(await emails({ orderBy: { email: 'asc' }, limit: 2, offset: 0 })),
+      ...(await emails({ orderBy: { email: 'asc' }, limit: 2, offset: 2 })),
+      ...(await emails({ orderBy: { email: 'asc' }, limit: 2, offset: 4 })),
+    ];
     assert.equal(new Set(pages).size, 5);
-    assert.deepEqual(await emails({ orderBy: { name: 'asc', email: 'desc' } }), ['user4@x.io', 'user3@x.io', 'user2@x.io', 'user1@x.io', 'user0@x.io']);
+    assert.deepEqual(await emails({ orderBy: { name: 'asc', email: 'desc' } }), [
+      'user4@x.io',
+      'user3@x.io',
+      'user2@x.io',
+      'user1@x.io',
+      'user0@x.io',
+    ]);
     assert.deepEqual(await emails({ limit: 0 }), []);
     assert.deepEqual(await emails({ offset: 10 }), []);
     assert.deepEqual(await emails({}), await emails({}));
     const before = await h.checksum('users');
-    for (const params of [{ orderBy: { email: 'up' } }, { orderBy: 'email' }, { orderBy: { email: 1 } }, { limit: -1 }, { limit: 1001 }, { limit: 1.5 }, { limit: '2' }, { offset: -1 }, { offset: '1' }]) {
+    for (const params of [
+      { orderBy: { email: 'up' } },
+      { orderBy: 'email' },
+      { orderBy: { email: 1 } },
+      { limit: -1 },
+      { limit: 1001 },
+      { limit: 1.5 },
+      { limit: '2' },
+      { offset: -1 },
+      { offset: '1' },
+    ]) {
       expectError(await h.call('db/users/select', params, ADMIN), 400, 'BAD_REQUEST');
     }
     const unknown = await h.call('db/users/select', { orderBy: { shoe_size: 'asc' } }, ADMIN);
     expectError(unknown, 400, 'SCHEMA_VALIDATION_FAILED');
     assert.deepEqual(unknown.body.error?.details, { column: 'shoe_size' });
-    expectError(await h.call('db/users/select', { orderBy: { 'email; drop table users': 'asc' } }, ADMIN), 400, 'SCHEMA_VALIDATION_FAILED');
+    expectError(
+      await h.call('db/users/select', { orderBy: { 'email; drop table users': 'asc' } }, ADMIN),
+      400,
+      'SCHEMA_VALIDATION_FAILED',
+    );
     assert.equal(await h.checksum('users'), before);
-    await h.sql(`INSERT INTO users (id, email) SELECT 'bulk' || g, 'bulk' || g || '@x.io' FROM generate_series(1, 101) g`);
+    await h.sql(
+      `INSERT INTO users (id, email) SELECT 'bulk' || g, 'bulk' || g || '@x.io' FROM generate_series(1, 101) g`,
+    );
     assert.equal((await emails({})).length, 100, 'default limit');
   });
 
   test('CRUD-005 array columns round-trip and every bad element is refused, naming the column', async () => {
-    const inserted = await h.call('db/arrays/insert', { values: { email: 'arr@x.io', tags: ['a', 'b'], scores: [1, 2, 3] } }, ADMIN);
+    const inserted = await h.call(
+      'db/arrays/insert',
+      { values: { email: 'arr@x.io', tags: ['a', 'b'], scores: [1, 2, 3] } },
+      ADMIN,
+    );
     assert.equal(inserted.status, 200, inserted.text);
     const row = first(inserted) as { id: string; tags: unknown; scores: unknown; flags: unknown };
     assert.deepEqual([row.tags, row.scores, row.flags], [['a', 'b'], [1, 2, 3], []]);
     assert.deepEqual(rows(await h.call('db/arrays/select', { where: { id: row.id } }, ADMIN))[0], row);
-    assert.deepEqual(await h.sql(`SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'arrays'::regclass AND attname = 'scores'`), [{ type: 'bigint[]' }]);
-    assert.equal(rows(await h.call('db/arrays/update', { where: { id: row.id }, data: { scores: [4], tags: null } }, ADMIN)).length, 1);
-    assert.deepEqual(rows(await h.call('db/arrays/select', { where: { id: row.id }, columns: ['tags', 'scores'] }, ADMIN)), [{ tags: null, scores: [4] }]);
+    assert.deepEqual(
+      await h.sql(
+        `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'arrays'::regclass AND attname = 'scores'`,
+      ),
+      [{ type: 'bigint[]' }],
+    );
+    assert.equal(
+      rows(await h.call('db/arrays/update', { where: { id: row.id }, data: { scores: [4], tags: null } }, ADMIN))
+        .length,
+      1,
+    );
+    assert.deepEqual(
+      rows(await h.call('db/arrays/select', { where: { id: row.id }, columns: ['tags', 'scores'] }, ADMIN)),
+      [{ tags: null, scores: [4] }],
+    );
     const empty = await h.call('db/arrays/insert', { values: { email: 'empty@x.io', tags: [] } }, ADMIN);
     assert.deepEqual(first(empty).tags, []);
     const before = await h.checksum('arrays');
     for (const [values, column] of [
-      [{ tags: ['ok', 1] }, 'tags'], [{ tags: 'not-array' }, 'tags'], [{ scores: [1, 2.5] }, 'scores'], [{ scores: [[1], [2]] }, 'scores'],
-      [{ tags: ['a', null] }, 'tags'], [{ flags: null }, 'flags'], [{ tags: ['fine'], scores: ['x'] }, 'scores'], [{ flags: [1] }, 'flags'],
+      [{ tags: ['ok', 1] }, 'tags'],
+      [{ tags: 'not-array' }, 'tags'],
+      [{ scores: [1, 2.5] }, 'scores'],
+      [{ scores: [[1], [2]] }, 'scores'],
+      [{ tags: ['a', null] }, 'tags'],
+      [{ flags: null }, 'flags'],
+      [{ tags: ['fine'], scores: ['x'] }, 'scores'],
+      [{ flags: [1] }, 'flags'],
     ] as const) {
       const result = await h.call('db/arrays/insert', { values: { email: 'bad@x.io', ...values } }, ADMIN);
       expectError(result, 400, 'SCHEMA_VALIDATION_FAILED');
       assert.deepEqual(result.body.error?.details, { column });
       assert.match(result.body.error?.message ?? '', new RegExp(`'${column}'.*expected`));
     }
-    expectError(await h.call('db/arrays/update', { where: { id: row.id }, data: { scores: ['oops'] } }, ADMIN), 400, 'SCHEMA_VALIDATION_FAILED');
+    expectError(
+      await h.call('db/arrays/update', { where: { id: row.id }, data: { scores: ['oops'] } }, ADMIN),
+      400,
+      'SCHEMA_VALIDATION_FAILED',
+    );
     assert.equal(await h.checksum('arrays'), before);
   });
 
   test('every declared type is validated on write and read back in its wire form', async () => {
-    const values = { n: 7, big: '9007199254740993', f: 1.5, d: '12.50', b: true, j: { a: [1, 'x'] }, ts: '2025-03-01T10:30:00+01:00', raw: Buffer.from('hi').toString('base64') };
+    const values = {
+      n: 7,
+      big: '9007199254740993',
+      f: 1.5,
+      d: '12.50',
+      b: true,
+      j: { a: [1, 'x'] },
+      ts: '2025-03-01T10:30:00+01:00',
+      raw: Buffer.from('hi').toString('base64'),
+    };
     const inserted = await h.call('db/typed/insert', { values }, ADMIN);
     assert.equal(inserted.status, 200, inserted.text);
     const { id, ...back } = first(inserted);
     assert.deepEqual(back, { ...values, ts: '2025-03-01T09:30:00.000Z' });
-    assert.equal(rows(await h.call('db/typed/select', { where: { n: { $gte: 7 }, b: true, big: '9007199254740993' } }, ADMIN)).length, 1);
-    assert.equal(rows(await h.call('db/typed/select', { where: { ts: { $lt: '2025-03-01T09:31:00Z' } } }, ADMIN))[0]?.id, id);
-    for (const [column, value] of [['n', 1.5], ['n', '7'], ['big', 'x1'], ['f', 'NaN'], ['d', '1e5'], ['b', 'true'], ['ts', 'yesterday'], ['raw', '***']] as const) {
+    assert.equal(
+      rows(await h.call('db/typed/select', { where: { n: { $gte: 7 }, b: true, big: '9007199254740993' } }, ADMIN))
+        .length,
+      1,
+    );
+    assert.equal(
+      rows(await h.call('db/typed/select', { where: { ts: { $lt: '2025-03-01T09:31:00Z' } } }, ADMIN))[0]?.id,
+      id,
+    );
+    for (const [column, value] of [
+      ['n', 1.5],
+      ['n', '7'],
+      ['big', 'x1'],
+      ['f', 'NaN'],
+      ['d', '1e5'],
+      ['b', 'true'],
+      ['ts', 'yesterday'],
+      ['raw', '***'],
+    ] as const) {
       const result = await h.call('db/typed/insert', { values: { [column]: value } }, ADMIN);
       expectError(result, 400, 'SCHEMA_VALIDATION_FAILED');
       assert.deepEqual(result.body.error?.details, { column });
     }
     expectError(await h.call('db/typed/select', { where: { n: 'seven' } }, ADMIN), 400, 'SCHEMA_VALIDATION_FAILED');
-    expectError(await h.call('db/typed/select', { where: { n: { $in: [1, 'x'] } } }, ADMIN), 400, 'SCHEMA_VALIDATION_FAILED');
+    expectError(
+      await h.call('db/typed/select', { where: { n: { $in: [1, 'x'] } } }, ADMIN),
+      400,
+      'SCHEMA_VALIDATION_FAILED',
+    );
     expectError(await h.call('db/typed/select', { where: { n: [1] } }, ADMIN), 400, 'BAD_REQUEST');
   });
 });

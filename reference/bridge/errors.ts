@@ -40,10 +40,16 @@ export function databaseError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   const state = sqlState(error);
   if (state === undefined) return unavailable('project database unreachable');
-  if (state === '23505') return new HttpError('CONFLICT', `a row with this unique value already exists${constraintOf(error)}`);
-  if (state === '23503') return new HttpError('BAD_REQUEST', `the row references a row that does not exist, or is still referenced${constraintOf(error)}`);
+  if (state === '23505')
+    return new HttpError('CONFLICT', `a row with this unique value already exists${constraintOf(error)}`);
+  if (state === '23503')
+    return new HttpError(
+      'BAD_REQUEST',
+      `the row references a row that does not exist, or is still referenced${constraintOf(error)}`,
+    );
   if (state === '23502') return new HttpError('BAD_REQUEST', 'a required value is missing');
-  if (state.startsWith('23')) return new HttpError('BAD_REQUEST', `the values violate a database constraint${constraintOf(error)}`);
+  if (state.startsWith('23'))
+    return new HttpError('BAD_REQUEST', `the values violate a database constraint${constraintOf(error)}`);
   if (state.startsWith('22')) return new HttpError('BAD_REQUEST', 'a value is invalid for its column');
   if (UNREACHABLE.test(state)) return unavailable('project database unreachable');
   return new HttpError('INTERNAL_ERROR', 'database error');

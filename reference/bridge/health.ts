@@ -17,7 +17,13 @@ async function databaseAnswers(pools: Pools, url: string): Promise<boolean> {
   const timeout = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS);
   });
-  const probe = pools.pool(url).query('SELECT 1').then(() => true, () => false);
+  const probe = pools
+    .pool(url)
+    .query('SELECT 1')
+    .then(
+      () => true,
+      () => false,
+    );
   try {
     return await Promise.race([probe, timeout]);
   } finally {
@@ -39,7 +45,12 @@ async function envProblem(hub: CachedHub, pools: Pools, project: string, env: st
   return (await databaseAnswers(pools, main.db_url)) ? undefined : "project database unreachable on connection 'main'";
 }
 
-export function registerHealthRoutes<E extends { Variables: { requestId: string } }>(app: Hono<E>, hub: CachedHub, pools: Pools, log: (line: string) => void = () => undefined): void {
+export function registerHealthRoutes<E extends { Variables: { requestId: string } }>(
+  app: Hono<E>,
+  hub: CachedHub,
+  pools: Pools,
+  log: (line: string) => void = () => undefined,
+): void {
   const ok = (c: Context) => c.json({ ok: true });
   app.get('/health', ok);
   app.get('/healthz', ok);
@@ -47,9 +58,12 @@ export function registerHealthRoutes<E extends { Variables: { requestId: string 
     const project = c.req.query('project');
     const env = c.req.query('env');
     if ((project === undefined) !== (env === undefined)) throw badRequest('give both project and env, or neither');
-    const problem = project === undefined || env === undefined
-      ? ((await hub.ready()) ? undefined : 'hub unreachable and no usable cached release')
-      : await envProblem(hub, pools, project, env);
+    const problem =
+      project === undefined || env === undefined
+        ? (await hub.ready())
+          ? undefined
+          : 'hub unreachable and no usable cached release'
+        : await envProblem(hub, pools, project, env);
     if (problem === undefined) return c.json({ ok: true });
     log(`readyz: ${problem} id=${c.get('requestId')}`);
     return c.json({ ok: false }, 503);

@@ -7,7 +7,16 @@ import { createCachedHub } from './hub-cache.ts';
 import { createFakeHub } from './test-support.ts';
 
 function release(id: string, url = 'postgres://db/one'): ReleasePayload {
-  return { release_id: id, project: 'shop', env: 'dev', schema: { tables: {} }, permissions: { tables: {} }, storage: {}, logics: {}, connections: { main: { name: 'main', engine: 'postgres', db_url: url } } };
+  return {
+    release_id: id,
+    project: 'shop',
+    env: 'dev',
+    schema: { tables: {} },
+    permissions: { tables: {} },
+    storage: {},
+    logics: {},
+    connections: { main: { name: 'main', engine: 'postgres', db_url: url } },
+  };
 }
 
 function setup(options: { maxEntries?: number; live?: boolean } = {}) {
@@ -16,7 +25,14 @@ function setup(options: { maxEntries?: number; live?: boolean } = {}) {
   const urls: string[][] = [];
   hub.releases.set('shop/dev', release('r1'));
   hub.apiKeys.set('k', { secret: 's', project: 'shop', env: 'dev', roles: ['admin'] });
-  const cached = createCachedHub(hub, { ttlMs: 1_000, staleMs: 30_000, maxAgeMs: 60_000, now: () => clock.now, onUrlsChanged: (set) => urls.push([...set]), ...options });
+  const cached = createCachedHub(hub, {
+    ttlMs: 1_000,
+    staleMs: 30_000,
+    maxAgeMs: 60_000,
+    now: () => clock.now,
+    onUrlsChanged: (set) => urls.push([...set]),
+    ...options,
+  });
   if (options.live !== false) cached.setLive(true);
   return { clock, hub, cached, urls };
 }
@@ -65,11 +81,14 @@ describe('hub cache', () => {
     const gate = new Promise<void>((resolve) => {
       open = resolve;
     });
-    const slow = { ...hub, currentRelease: async (project: string, env: string) => {
-      const value = await hub.currentRelease(project, env);
-      await gate;
-      return value;
-    } };
+    const slow = {
+      ...hub,
+      currentRelease: async (project: string, env: string) => {
+        const value = await hub.currentRelease(project, env);
+        await gate;
+        return value;
+      },
+    };
     const racing = createCachedHub(slow, { maxAgeMs: 60_000 });
     racing.setLive(true);
     const first = racing.release('shop', 'dev');

@@ -111,7 +111,8 @@ class Slots<T> {
 
   async get(key: string, load: () => Promise<T>, what: string): Promise<T> {
     const entry = this.entries.get(key);
-    if (entry && entry.generation === this.generation && this.options.now() - entry.at < this.options.fresh()) return entry.value;
+    if (entry && entry.generation === this.generation && this.options.now() - entry.at < this.options.fresh())
+      return entry.value;
     try {
       return await (this.pending.get(key) ?? this.load(key, load));
     } catch (error) {
@@ -147,13 +148,20 @@ export function createCachedHub(hub: HubClient, options: CacheOptions = {}): Cac
   let live = false;
   let urls = new Set<string>();
   const whileLive = () => (live ? maxAge : 0);
-  const releases: Slots<ReleasePayload | undefined> = new Slots({ fresh: whileLive, stale, now, max, onChange: () => publishUrls() });
+  const releases: Slots<ReleasePayload | undefined> = new Slots({
+    fresh: whileLive,
+    stale,
+    now,
+    max,
+    onChange: () => publishUrls(),
+  });
   const keys = new Slots<readonly SigningKey[]>({ fresh: () => ttl, stale, now, max });
   const verdicts = new Slots<ApiKeyVerifyResponse>({ fresh: whileLive, stale: 0, now, max });
 
   function publishUrls(): void {
     const next = new Set<string>();
-    for (const { value } of releases.entries.values()) for (const connection of Object.values(value?.connections ?? {})) next.add(connection.db_url);
+    for (const { value } of releases.entries.values())
+      for (const connection of Object.values(value?.connections ?? {})) next.add(connection.db_url);
     if (next.size === urls.size && [...next].every((url) => urls.has(url))) return;
     urls = next;
     options.onUrlsChanged?.(next);

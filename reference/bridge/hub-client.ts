@@ -35,7 +35,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function asRelease(json: unknown): ReleasePayload {
-  if (!isObject(json) || typeof json.release_id !== 'string' || !isObject(json.connections) || !isObject(json.logics) || !isObject(json.schema)) {
+  if (
+    !isObject(json) ||
+    typeof json.release_id !== 'string' ||
+    !isObject(json.connections) ||
+    !isObject(json.logics) ||
+    !isObject(json.schema)
+  ) {
     throw new HubUnavailable('invalid release payload');
   }
   return json as unknown as ReleasePayload;
@@ -43,7 +49,10 @@ function asRelease(json: unknown): ReleasePayload {
 
 function asKeys(json: unknown): readonly SigningKey[] {
   const keys = isObject(json) ? json.keys : undefined;
-  if (!Array.isArray(keys) || !keys.every((key) => isObject(key) && typeof key.kid === 'string' && typeof key.key === 'string')) {
+  if (
+    !Array.isArray(keys) ||
+    !keys.every((key) => isObject(key) && typeof key.kid === 'string' && typeof key.key === 'string')
+  ) {
     throw new HubUnavailable('invalid signing keys payload');
   }
   return keys as SigningKey[];
@@ -53,7 +62,12 @@ function asVerdict(json: unknown): ApiKeyVerifyResponse {
   if (!isObject(json) || typeof json.valid !== 'boolean') throw new HubUnavailable('invalid API key verdict');
   if (!json.valid) return { valid: false };
   const key = json.key;
-  if (!isObject(key) || typeof key.project_name !== 'string' || typeof key.env_name !== 'string' || !Array.isArray(key.roles)) {
+  if (
+    !isObject(key) ||
+    typeof key.project_name !== 'string' ||
+    typeof key.env_name !== 'string' ||
+    !Array.isArray(key.roles)
+  ) {
     throw new HubUnavailable('invalid API key verdict');
   }
   return json as unknown as ApiKeyVerifyResponse;
@@ -66,7 +80,10 @@ export function createHttpHubClient(hubUrl: string, serviceToken: string): HubCl
     try {
       response = await fetch(`${base}${path}`, {
         method: body === undefined ? 'GET' : 'POST',
-        headers: { [SERVICE_TOKEN_HEADER]: serviceTokenValue(serviceToken), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          [SERVICE_TOKEN_HEADER]: serviceTokenValue(serviceToken),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });

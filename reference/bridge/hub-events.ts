@@ -20,13 +20,20 @@ export interface EventStream {
 function parseLine(text: string): EventLine | undefined {
   try {
     const line = JSON.parse(text) as unknown;
-    return typeof line === 'object' && line !== null && typeof (line as { type?: unknown }).type === 'string' ? (line as EventLine) : undefined;
+    return typeof line === 'object' && line !== null && typeof (line as { type?: unknown }).type === 'string'
+      ? (line as EventLine)
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function followHubEvents(hubUrl: string, serviceToken: string, cache: CachedHub, log: (line: string) => void = () => undefined): EventStream {
+export function followHubEvents(
+  hubUrl: string,
+  serviceToken: string,
+  cache: CachedHub,
+  log: (line: string) => void = () => undefined,
+): EventStream {
   const base = hubUrl.replace(/\/+$/, '');
   const auth = { [SERVICE_TOKEN_HEADER]: serviceTokenValue(serviceToken) };
   let stopped = false;
@@ -84,7 +91,8 @@ export function followHubEvents(hubUrl: string, serviceToken: string, cache: Cac
       try {
         await follow(current.signal);
       } catch (error) {
-        if (!stopped && cache.live()) log(`events: stream lost (${error instanceof Error ? error.message : String(error)})`);
+        if (!stopped && cache.live())
+          log(`events: stream lost (${error instanceof Error ? error.message : String(error)})`);
       }
       if (cache.live()) attempt = 0;
       cache.setLive(false);

@@ -16,6 +16,7 @@ export function withLocalKeys(hub: HubClient, pasetoKeys: string): HubClient {
     releaseById: (releaseId) => hub.releaseById(releaseId),
     verifyApiKey: (keyId, secret) => hub.verifyApiKey(keyId, secret),
     ping: () => hub.ping(),
-    signingKeys: async (project, env) => (NAME.test(project) && NAME.test(env) ? deriveAccessKeys(secrets, project, env) : []),
+    signingKeys: async (project, env) =>
+      NAME.test(project) && NAME.test(env) ? deriveAccessKeys(secrets, project, env) : [],
   };
 }

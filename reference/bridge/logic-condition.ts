@@ -41,10 +41,15 @@ function check(text: string): Checked {
   } catch (error) {
     return { ok: false, reason: `condition is not valid CEL: ${firstLine(error)}` };
   }
-  if (mentionsResource(program.ast)) return { ok: false, reason: `unsupported CEL condition '${text.slice(0, 120)}': a logic condition cannot use resource (there is no row)` };
+  if (mentionsResource(program.ast))
+    return {
+      ok: false,
+      reason: `unsupported CEL condition '${text.slice(0, 120)}': a logic condition cannot use resource (there is no row)`,
+    };
   const types = program.check();
   if (!types.valid) return { ok: false, reason: `condition does not type-check: ${firstLine(types.error)}` };
-  if (types.type !== 'bool' && types.type !== 'dyn') return { ok: false, reason: `condition must be a boolean, not ${types.type ?? 'unknown'}` };
+  if (types.type !== 'bool' && types.type !== 'dyn')
+    return { ok: false, reason: `condition must be a boolean, not ${types.type ?? 'unknown'}` };
   return { ok: true, program };
 }
 

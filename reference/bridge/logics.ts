@@ -38,7 +38,11 @@ function guard(file: LogicFile, caller: Caller): void {
   if (!file.roles.some((role) => caller.roles.includes(role))) throw forbidden('insufficient roles');
 }
 
-export async function runLogic(ctx: LogicContext, name: string, params: unknown): Promise<Row[] | { affected: number }> {
+export async function runLogic(
+  ctx: LogicContext,
+  name: string,
+  params: unknown,
+): Promise<Row[] | { affected: number }> {
   const file = logicOf(ctx.release, name);
   guard(file, ctx.caller);
   const resolved = resolveParams(file, params);

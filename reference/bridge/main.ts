@@ -26,7 +26,8 @@ function fail(message: string): never {
 
 const serviceToken = process.env[SERVICE_TOKEN_ENV] || fail(`${SERVICE_TOKEN_ENV} is required`);
 const port = Number(process.env.STK_BRIDGE_PORT || '3000');
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`STK_BRIDGE_PORT '${process.env.STK_BRIDGE_PORT}' is not a port number`);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  fail(`STK_BRIDGE_PORT '${process.env.STK_BRIDGE_PORT}' is not a port number`);
 const hubUrl = process.env.STK_HUB_URL || 'http://hub:4000';
 let hub: HubClient = createHttpHubClient(hubUrl, serviceToken);
 if (process.env.STK_PASETO_KEYS) {
@@ -40,8 +41,16 @@ const pools = createPools();
 const log = (line: string) => console.log(line);
 let events: EventStream | undefined;
 const storage = storageBackendFromEnv();
-const app = createBridgeApp({ hub, pools, log, ...(storage ? { storage } : {}), attachCache: (cache) => (events = followHubEvents(hubUrl, serviceToken, cache, log)) });
-const server = serve({ fetch: app.fetch, port, hostname: process.env.STK_BRIDGE_HOST || '0.0.0.0' }, (info) => console.log(`bridge listening on ${info.port}`));
+const app = createBridgeApp({
+  hub,
+  pools,
+  log,
+  ...(storage ? { storage } : {}),
+  attachCache: (cache) => (events = followHubEvents(hubUrl, serviceToken, cache, log)),
+});
+const server = serve({ fetch: app.fetch, port, hostname: process.env.STK_BRIDGE_HOST || '0.0.0.0' }, (info) =>
+  console.log(`bridge listening on ${info.port}`),
+);
 
 let stopping = false;
 function stop(): void {

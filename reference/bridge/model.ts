@@ -60,7 +60,13 @@ function readColumn(raw: Record<string, unknown>): Column {
     nullable: raw.nullable === true,
     hasDefault: raw.default !== undefined && raw.default !== null,
     ...(typeof references.table === 'string'
-      ? { references: { table: references.table, ...(typeof references.column === 'string' ? { column: references.column } : {}), ...(typeof references.as === 'string' ? { as: references.as } : {}) } }
+      ? {
+          references: {
+            table: references.table,
+            ...(typeof references.column === 'string' ? { column: references.column } : {}),
+            ...(typeof references.as === 'string' ? { as: references.as } : {}),
+          },
+        }
       : {}),
   };
 }
@@ -69,9 +75,17 @@ function readTable(name: string, raw: Record<string, unknown>): Table {
   const id = record(raw.id);
   const idName = typeof id.name === 'string' ? id.name : 'id';
   const generate = typeof id.generate === 'string' ? id.generate : 'ulid';
-  const columns = new Map<string, Column>([[idName, { type: idType(generate), nullable: false, hasDefault: generate === 'auto_increment' }]]);
-  for (const [column, def] of Object.entries(record(raw.columns))) if (column !== idName) columns.set(column, readColumn(record(def)));
-  return { name, connection: typeof raw.connection === 'string' ? raw.connection : 'main', id: { name: idName, generate }, columns };
+  const columns = new Map<string, Column>([
+    [idName, { type: idType(generate), nullable: false, hasDefault: generate === 'auto_increment' }],
+  ]);
+  for (const [column, def] of Object.entries(record(raw.columns)))
+    if (column !== idName) columns.set(column, readColumn(record(def)));
+  return {
+    name,
+    connection: typeof raw.connection === 'string' ? raw.connection : 'main',
+    id: { name: idName, generate },
+    columns,
+  };
 }
 
 function readRule(raw: unknown): Rule {
@@ -87,7 +101,9 @@ function readRule(raw: unknown): Rule {
 function modelOf(release: ReleasePayload): ReleaseModel {
   let model = models.get(release);
   if (model) return model;
-  const tables = new Map(Object.entries(record(release.schema?.tables)).map(([name, raw]) => [name, readTable(name, record(raw))] as const));
+  const tables = new Map(
+    Object.entries(record(release.schema?.tables)).map(([name, raw]) => [name, readTable(name, record(raw))] as const),
+  );
   const rules = new Map<string, Map<string, Rule[]>>();
   for (const [table, ops] of Object.entries(record(release.permissions?.tables))) {
     const byOp = new Map<string, Rule[]>();

@@ -19,7 +19,8 @@ import { compileWhere, isPlainObject } from './where.ts';
 
 function assignments(table: Table, rule: Rule, args: Args, sql: Params): string {
   const data = Object.hasOwn(args, 'data') ? args.data : arg(args, 'values');
-  if (!isPlainObject(data) || Object.keys(data).length === 0) throw badRequest('update requires non-empty data: an object of column → new value');
+  if (!isPlainObject(data) || Object.keys(data).length === 0)
+    throw badRequest('update requires non-empty data: an object of column → new value');
   for (const name of Object.keys(data)) if (!table.columns.has(name)) throw unknownColumn(name);
   if (Object.hasOwn(data, table.id.name)) throw badRequest(`the primary key '${table.id.name}' cannot be changed`);
   requireWritable(Object.keys(data), ruleColumns(rule, table));
@@ -32,7 +33,12 @@ function assignments(table: Table, rule: Rule, args: Args, sql: Params): string 
     .join(', ');
 }
 
-export async function mutate(ctx: CrudContext, table: Table, op: 'update' | 'delete', params: unknown): Promise<Row[] | { affected: number }> {
+export async function mutate(
+  ctx: CrudContext,
+  table: Table,
+  op: 'update' | 'delete',
+  params: unknown,
+): Promise<Row[] | { affected: number }> {
   const rule = pickRule(ctx.release, table, op, ctx.caller);
   const args = argsOf(params);
   const where = arg(args, 'where');
@@ -44,9 +50,10 @@ export async function mutate(ctx: CrudContext, table: Table, op: 'update' | 'del
   const set = op === 'update' ? assignments(table, rule, args, sql) : '';
   filters.push(...conditionSql(rule, table, ctx.caller, sql));
   const cascade = op === 'delete' ? fileCascade(ctx.cascade, ctx.release, ctx.caller, table) : undefined;
-  const text = op === 'update'
-    ? `UPDATE ${quote(table.name)} SET ${set} WHERE ${filters.join(' AND ')} RETURNING ${returnedColumns(ctx, table).map(quote).join(', ')}`
-    : `DELETE FROM ${quote(table.name)} WHERE ${filters.join(' AND ')}${cascade ? ` RETURNING ${cascade.returning}` : ''}`;
+  const text =
+    op === 'update'
+      ? `UPDATE ${quote(table.name)} SET ${set} WHERE ${filters.join(' AND ')} RETURNING ${returnedColumns(ctx, table).map(quote).join(', ')}`
+      : `DELETE FROM ${quote(table.name)} WHERE ${filters.join(' AND ')}${cascade ? ` RETURNING ${cascade.returning}` : ''}`;
   const result = await run(poolFor(ctx, table), text, sql.values);
   if (op === 'update') return result.rows.map((row) => readRow(table, row));
   // The statement has committed: the objects of the deleted rows go in the background (STORAGE-005).

@@ -24,7 +24,8 @@ function declared(table: Table, name: string, readable: readonly string[]): stri
 }
 
 function orderBy(table: Table, value: unknown, readable: readonly string[]): string {
-  if (value !== undefined && value !== null && !isPlainObject(value)) throw badRequest('orderBy must be an object of column → "asc" | "desc"');
+  if (value !== undefined && value !== null && !isPlainObject(value))
+    throw badRequest('orderBy must be an object of column → "asc" | "desc"');
   const parts = Object.entries(value ?? {}).map(([name, direction]) => {
     declared(table, name, readable);
     const dir = typeof direction === 'string' ? direction.toLowerCase() : '';
@@ -38,7 +39,11 @@ function orderBy(table: Table, value: unknown, readable: readonly string[]): str
 function whole(value: unknown, name: string, fallback: number, max: number): number {
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    throw badRequest(max === Number.MAX_SAFE_INTEGER ? `${name} must be a non-negative integer` : `${name} must be an integer from 0 to ${max}`);
+    throw badRequest(
+      max === Number.MAX_SAFE_INTEGER
+        ? `${name} must be a non-negative integer`
+        : `${name} must be an integer from 0 to ${max}`,
+    );
   }
   return value;
 }
@@ -65,11 +70,13 @@ export async function select(ctx: CrudContext, table: Table, params: unknown): P
   where.push(...conditionSql(rule, table, ctx.caller, sql));
   // Foreign keys an expansion needs are fetched even when the caller did not ask for them, then dropped.
   const fetched = [...new Set([...columns, ...expansions.map((expansion) => expansion.foreignKey)])];
-  const text = `SELECT ${fetched.map(quote).join(', ')} FROM ${quote(table.name)}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`
-    + ` ORDER BY ${order} LIMIT ${sql.add(limit, 'bigint')} OFFSET ${sql.add(offset, 'bigint')}`;
+  const text =
+    `SELECT ${fetched.map(quote).join(', ')} FROM ${quote(table.name)}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}` +
+    ` ORDER BY ${order} LIMIT ${sql.add(limit, 'bigint')} OFFSET ${sql.add(offset, 'bigint')}`;
   const rows = (await run(poolFor(ctx, table), text, sql.values)).rows.map((row) => readRow(table, row));
   await attachExpansions(ctx, rows, expansions);
   const helpers = fetched.filter((name) => !columns.includes(name));
-  for (const row of rows) for (const name of helpers) if (!expansions.some((expansion) => expansion.relation === name)) delete row[name];
+  for (const row of rows)
+    for (const name of helpers) if (!expansions.some((expansion) => expansion.relation === name)) delete row[name];
   return rows;
 }

@@ -55,23 +55,44 @@ export function createFakeHub(): FakeHub {
     },
     currentRelease: (project, env) => answer(() => releases.get(`${project}/${env}`)),
     releaseById: (id) => answer(() => [...releases.values()].find((release) => release.release_id === id)),
-    signingKeys: (project, env) => answer(() => (project.startsWith('__') ? [] : deriveAccessKeys(SECRETS, project, env))),
+    signingKeys: (project, env) =>
+      answer(() => (project.startsWith('__') ? [] : deriveAccessKeys(SECRETS, project, env))),
     verifyApiKey: (keyId, secret) =>
       answer((): ApiKeyVerifyResponse => {
         const key = apiKeys.get(keyId);
         if (!key || key.revoked || key.secret !== secret) return { valid: false };
-        return { valid: true, key: { id: keyId, project_id: key.project, env_id: key.env, project_name: key.project, env_name: key.env, roles: [...key.roles] } };
+        return {
+          valid: true,
+          key: {
+            id: keyId,
+            project_id: key.project,
+            env_id: key.env,
+            project_name: key.project,
+            env_name: key.env,
+            roles: [...key.roles],
+          },
+        };
       }),
     ping: async () => !state.down,
   };
 }
 
 /** An end-user access token as the Hub would issue it (roles `authenticated`, `reader` by default). */
-export function endUserToken(project: string, sub: string, options: { env?: string; ttlSeconds?: number; roles?: string[]; secrets?: typeof SECRETS } = {}): string {
+export function endUserToken(
+  project: string,
+  sub: string,
+  options: { env?: string; ttlSeconds?: number; roles?: string[]; secrets?: typeof SECRETS } = {},
+): string {
   const env = options.env ?? 'dev';
   const [key] = deriveAccessKeys(options.secrets ?? SECRETS, project, env);
   if (!key) throw new Error('no signing key');
-  return issueAccessToken(key, { sub, roles: options.roles ?? ['authenticated', 'reader'], project, env, ttlSeconds: options.ttlSeconds ?? 600 });
+  return issueAccessToken(key, {
+    sub,
+    roles: options.roles ?? ['authenticated', 'reader'],
+    project,
+    env,
+    ttlSeconds: options.ttlSeconds ?? 600,
+  });
 }
 
 export interface CallResult {
@@ -79,7 +100,10 @@ export interface CallResult {
   readonly text: string;
   readonly headers: Headers;
   /** Parsed body; `undefined` when it is not JSON. */
-  readonly body: { data?: unknown; error?: { code: string; message: string; requestId: string; details?: Record<string, unknown> } } & Record<string, unknown>;
+  readonly body: {
+    data?: unknown;
+    error?: { code: string; message: string; requestId: string; details?: Record<string, unknown> };
+  } & Record<string, unknown>;
 }
 
 export interface Harness {
@@ -98,7 +122,9 @@ export interface Harness {
 
 export interface HarnessOptions {
   readonly ddl: string;
-  readonly release: (url: string) => Omit<ReleasePayload, 'connections'> & { connections?: ReleasePayload['connections'] };
+  readonly release: (
+    url: string,
+  ) => Omit<ReleasePayload, 'connections'> & { connections?: ReleasePayload['connections'] };
   readonly cache?: BridgeDeps['cache'];
 }
 
@@ -121,18 +147,34 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   await admin.query(options.ddl);
   const hub = createFakeHub();
   const release = options.release(url);
-  hub.releases.set(`${release.project}/${release.env}`, { connections: { main: { name: 'main', engine: 'postgres', db_url: url } }, ...release });
+  hub.releases.set(`${release.project}/${release.env}`, {
+    connections: { main: { name: 'main', engine: 'postgres', db_url: url } },
+    ...release,
+  });
   const pools = createPools();
   const app = createBridgeApp({ hub, pools, ...(options.cache ? { cache: options.cache } : {}) });
   const request = async (path: string, init?: RequestInit) => readResult(await app.request(path, init));
   return {
-    hub, pools, postgres, url, app, request,
+    hub,
+    pools,
+    postgres,
+    url,
+    app,
+    request,
     call: (path, params, headers = {}) =>
-      request('/call', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(params === undefined ? { path } : { path, params }) }),
+      request('/call', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(params === undefined ? { path } : { path, params }),
+      }),
     sql: async (text, values = []) => (await admin.query(text, values)).rows,
     async checksum(table) {
       const quoted = `"${table.replaceAll('"', '""')}"`;
-      const rows = (await admin.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS sum FROM ${quoted} t`)).rows as { n: number; sum: string }[];
+      const rows = (
+        await admin.query(
+          `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS sum FROM ${quoted} t`,
+        )
+      ).rows as { n: number; sum: string }[];
       return `${rows[0]?.n}:${rows[0]?.sum}`;
     },
     async stop() {
@@ -144,7 +186,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 }
 
 /** Headers for an API key `<id>.<secret>` registered on the fake Hub. */
-export function addApiKey(hub: FakeHub, id: string, roles: string[], project = 'shop', env = 'dev'): Record<string, string> {
+export function addApiKey(
+  hub: FakeHub,
+  id: string,
+  roles: string[],
+  project = 'shop',
+  env = 'dev',
+): Record<string, string> {
   const secret = `${id}-secret`;
   hub.apiKeys.set(id, { secret, project, env, roles });
   return { 'x-santokit-api-key': `${id}.${secret}` };

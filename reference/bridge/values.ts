@@ -7,8 +7,19 @@ import { invalidColumn } from './errors.ts';
 import type { Column, Table } from './model.ts';
 
 const SCALAR_CASTS: Readonly<Record<string, string>> = {
-  string: 'text', int: 'bigint', bigint: 'bigint', float: 'double precision', decimal: 'numeric', boolean: 'boolean', bool: 'boolean',
-  json: 'jsonb', timestamp: 'timestamptz', bytes: 'bytea', file: 'text', uuid: 'uuid', serial: 'bigint',
+  string: 'text',
+  int: 'bigint',
+  bigint: 'bigint',
+  float: 'double precision',
+  decimal: 'numeric',
+  boolean: 'boolean',
+  bool: 'boolean',
+  json: 'jsonb',
+  timestamp: 'timestamptz',
+  bytes: 'bytea',
+  file: 'text',
+  uuid: 'uuid',
+  serial: 'bigint',
 };
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -24,7 +35,9 @@ const FITS: Readonly<Record<string, (value: unknown) => boolean>> = {
   bigint: (value) => isInteger(value) || (typeof value === 'string' && /^-?\d{1,19}$/.test(value)),
   serial: (value) => isInteger(value) || (typeof value === 'string' && /^-?\d{1,19}$/.test(value)),
   float: (value) => typeof value === 'number' && Number.isFinite(value),
-  decimal: (value) => (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)),
+  decimal: (value) =>
+    (typeof value === 'number' && Number.isFinite(value)) ||
+    (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)),
   boolean: (value) => typeof value === 'boolean',
   bool: (value) => typeof value === 'boolean',
   json: () => true,
@@ -41,7 +54,11 @@ export function castOf(column: Column): string {
 
 /** How a message names what the column expects. */
 export function expected(column: Column): string {
-  return column.type === 'array' ? `array of ${column.items ?? 'string'}` : column.type === 'serial' ? 'integer' : column.type;
+  return column.type === 'array'
+    ? `array of ${column.items ?? 'string'}`
+    : column.type === 'serial'
+      ? 'integer'
+      : column.type;
 }
 
 /** Whether a non-null scalar fits the column's (element) type. */
@@ -51,13 +68,16 @@ export function fitsScalar(column: Column, value: unknown): boolean {
 }
 
 function fitsArray(column: Column, value: unknown): boolean {
-  return Array.isArray(value) && value.every((item) => item !== null && !Array.isArray(item) && fitsScalar(column, item));
+  return (
+    Array.isArray(value) && value.every((item) => item !== null && !Array.isArray(item) && fitsScalar(column, item))
+  );
 }
 
 /** The value to bind for `column`, or 400 SCHEMA_VALIDATION_FAILED naming it. */
 export function checkValue(name: string, column: Column, value: unknown): unknown {
   if (value === null) {
-    if (!column.nullable) throw invalidColumn(name, `invalid value for column '${name}': expected ${expected(column)}, not null`);
+    if (!column.nullable)
+      throw invalidColumn(name, `invalid value for column '${name}': expected ${expected(column)}, not null`);
     return null;
   }
   const fits = column.type === 'array' ? fitsArray(column, value) : fitsScalar(column, value);
@@ -76,7 +96,8 @@ export function bindForm(column: Column, value: unknown): unknown {
 function readValue(column: Column, value: unknown): unknown {
   if (value === null || value === undefined) return value;
   if (column.type === 'int' && typeof value === 'string') return Number(value);
-  if (column.type === 'array' && column.items === 'int' && Array.isArray(value)) return value.map((item) => (typeof item === 'string' ? Number(item) : item));
+  if (column.type === 'array' && column.items === 'int' && Array.isArray(value))
+    return value.map((item) => (typeof item === 'string' ? Number(item) : item));
   if (column.type === 'bytes' && Buffer.isBuffer(value)) return value.toString('base64');
   if (value instanceof Date) return value.toISOString();
   if (column.type === 'serial' && typeof value === 'number') return String(value);

@@ -9,7 +9,14 @@ import { requireReadable } from './rules.ts';
 import type { Params } from './sql.ts';
 import { bindForm, castOf, expected, fitsScalar } from './values.ts';
 
-const COMPARISONS: Readonly<Record<string, string>> = { $eq: '=', $ne: 'IS DISTINCT FROM', $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
+const COMPARISONS: Readonly<Record<string, string>> = {
+  $eq: '=',
+  $ne: 'IS DISTINCT FROM',
+  $gt: '>',
+  $gte: '>=',
+  $lt: '<',
+  $lte: '<=',
+};
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -21,7 +28,8 @@ function isScalar(value: unknown): boolean {
 
 /** A scalar operand, type-checked against the column (array columns take no scalars). */
 function operand(name: string, column: Column, value: unknown, params: Params): string {
-  if (column.type === 'array' || !fitsScalar(column, value)) throw invalidColumn(name, `invalid value for column '${name}': expected ${expected(column)}`);
+  if (column.type === 'array' || !fitsScalar(column, value))
+    throw invalidColumn(name, `invalid value for column '${name}': expected ${expected(column)}`);
   return params.add(bindForm(column, value), castOf(column));
 }
 
@@ -30,7 +38,10 @@ function inList(name: string, column: Column, value: unknown, params: Params): s
   if (column.type === 'array' || !value.every((item) => fitsScalar(column, item))) {
     throw invalidColumn(name, `invalid value for column '${name}': $in expects ${column.type} items`);
   }
-  return `${quote(name)} = ANY(${params.add(value.map((item) => bindForm(column, item)), `${castOf(column)}[]`)})`;
+  return `${quote(name)} = ANY(${params.add(
+    value.map((item) => bindForm(column, item)),
+    `${castOf(column)}[]`,
+  )})`;
 }
 
 function operatorCondition(name: string, column: Column, condition: Record<string, unknown>, params: Params): string {
@@ -62,7 +73,12 @@ function columnCondition(table: Table, name: string, condition: unknown, params:
  * SQL conditions (to be ANDed) for `where`; undefined/null means none.
  * Columns must be declared (400 SCHEMA_VALIDATION_FAILED) and readable (403).
  */
-export function compileWhere(table: Table, where: unknown, params: Params, readable: readonly string[] | undefined): string[] {
+export function compileWhere(
+  table: Table,
+  where: unknown,
+  params: Params,
+  readable: readonly string[] | undefined,
+): string[] {
   if (where === undefined || where === null) return [];
   if (!isPlainObject(where)) throw badRequest('where must be an object');
   return Object.entries(where).map(([name, condition]) => {

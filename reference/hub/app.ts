@@ -28,7 +28,9 @@ export function createHubApp(given: HubDeps): HubApp {
     const started = performance.now();
     await next();
     c.header('X-Request-Id', requestId);
-    deps.log(`${c.req.method} ${c.req.path} ${c.res.status} ${Math.round(performance.now() - started)}ms id=${requestId}`);
+    deps.log(
+      `${c.req.method} ${c.req.path} ${c.res.status} ${Math.round(performance.now() - started)}ms id=${requestId}`,
+    );
   });
   for (const register of [
     registerHealthRoutes,
@@ -48,7 +50,9 @@ export function createHubApp(given: HubDeps): HubApp {
   ]) {
     register(app, deps);
   }
-  app.notFound((c) => c.json(envelope(new HttpError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), c.get('requestId')), 404));
+  app.notFound((c) =>
+    c.json(envelope(new HttpError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), c.get('requestId')), 404),
+  );
   app.onError((error, c) => {
     const known = error instanceof HttpError ? error : undefined;
     const failure = known ?? new HttpError('INTERNAL_ERROR', 'internal error');

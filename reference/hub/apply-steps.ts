@@ -15,26 +15,47 @@ export interface ConnectionPlan {
 }
 
 /** The env's connections that the declared schema uses; a connection the env lacks is a schema error. */
-export async function usedConnections(deps: HubDeps, project: string, env: string, declared: ParsedSchema): Promise<ConnectionRow[]> {
+export async function usedConnections(
+  deps: HubDeps,
+  project: string,
+  env: string,
+  declared: ParsedSchema,
+): Promise<ConnectionRow[]> {
   const connections = await connectionsOf(deps.store, project, env);
   const used = new Set<string>();
   for (const [table, def] of Object.entries(declared.model.tables)) {
     if (!connections.some((row) => row.name === def.connection)) {
-      throw invalid(declared.sources[table] ?? 'schema', `tables.${table}.connection`, `connection '${def.connection}' does not exist in env '${env}'`);
+      throw invalid(
+        declared.sources[table] ?? 'schema',
+        `tables.${table}.connection`,
+        `connection '${def.connection}' does not exist in env '${env}'`,
+      );
     }
     used.add(def.connection);
   }
   return connections.filter((row) => used.has(row.name));
 }
 
-export async function planAll(deps: HubDeps, connections: readonly ConnectionRow[], declared: ParsedSchema, previous: SchemaModel | undefined): Promise<ConnectionPlan[]> {
+export async function planAll(
+  deps: HubDeps,
+  connections: readonly ConnectionRow[],
+  declared: ParsedSchema,
+  previous: SchemaModel | undefined,
+): Promise<ConnectionPlan[]> {
   const plans: ConnectionPlan[] = [];
   for (const row of connections) {
     const url = deps.sealer.open(row.sealed_url);
-    const live = await withDatabase(url, async (client) => ({ columns: await introspect(client), uniques: await introspectUniques(client) })).catch(() => {
+    const live = await withDatabase(url, async (client) => ({
+      columns: await introspect(client),
+      uniques: await introspectUniques(client),
+    })).catch(() => {
       throw badRequest(`connection failed: ${row.name}`);
     });
-    plans.push({ connection: row.name, url, items: planConnection({ connection: row.name, declared, previous, live }) });
+    plans.push({
+      connection: row.name,
+      url,
+      items: planConnection({ connection: row.name, declared, previous, live }),
+    });
   }
   return plans;
 }
@@ -42,16 +63,20 @@ export async function planAll(deps: HubDeps, connections: readonly ConnectionRow
 /** 409 naming every destructive item, unless the operator passed `force`. */
 export function assertForced(plans: readonly ConnectionPlan[], force: boolean): void {
   const operations = plans.flatMap((plan) => plan.items.filter((item) => item.destructive).map(destructiveLabel));
-  if (operations.length > 0 && !force) throw conflict(`destructive changes require force: ${operations.join(', ')}`, { operations });
+  if (operations.length > 0 && !force)
+    throw conflict(`destructive changes require force: ${operations.join(', ')}`, { operations });
 }
 
 /** SQLSTATE → error, per the database-error table: the statement and its values never reach the message. */
 function ddlFailure(connection: string, error: unknown): HttpError {
   const code = (error as { code?: unknown }).code;
   const state = typeof code === 'string' ? code : '';
-  if (state === '23505') return conflict(`schema change failed on connection ${connection}: existing rows violate a unique constraint`);
-  if (state.startsWith('23')) return badRequest(`schema change failed on connection ${connection}: existing rows violate a constraint`);
-  if (state.startsWith('22')) return badRequest(`schema change failed on connection ${connection}: existing data does not fit`);
+  if (state === '23505')
+    return conflict(`schema change failed on connection ${connection}: existing rows violate a unique constraint`);
+  if (state.startsWith('23'))
+    return badRequest(`schema change failed on connection ${connection}: existing rows violate a constraint`);
+  if (state.startsWith('22'))
+    return badRequest(`schema change failed on connection ${connection}: existing data does not fit`);
   if (state === '') return badRequest(`connection failed: ${connection}`);
   return badRequest(`schema change failed on connection ${connection} (SQLSTATE ${state})`);
 }
@@ -78,7 +103,11 @@ export async function runPlans(plans: readonly ConnectionPlan[]): Promise<void> 
   }
 }
 
-export async function commitRelease(deps: HubDeps, scope: { project: string; env: string; ref: string; operator: string }, body: ReleaseBody) {
+export async function commitRelease(
+  deps: HubDeps,
+  scope: { project: string; env: string; ref: string; operator: string },
+  body: ReleaseBody,
+) {
   const { project, env, ref, operator } = scope;
   const release = await createOrReuseRelease(deps.store, project, env, ref, body);
   const current = await currentRelease(deps.store, project, env);

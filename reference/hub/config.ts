@@ -32,7 +32,8 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 
 export function readConfig(env: NodeJS.ProcessEnv): HubConfig {
   const port = Number(env.STK_HUB_PORT ?? '4000');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`STK_HUB_PORT '${env.STK_HUB_PORT}' is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`STK_HUB_PORT '${env.STK_HUB_PORT}' is not a port number`);
   let pasetoKeys: SigningSecret[];
   try {
     pasetoKeys = parsePasetoKeys(required(env, 'STK_PASETO_KEYS'));
@@ -48,9 +49,15 @@ export function readConfig(env: NodeJS.ProcessEnv): HubConfig {
     pasetoKeys,
     secretKey,
     serviceToken: required(env, SERVICE_TOKEN_ENV),
-    operator: { email: env.STK_OPERATOR_EMAIL ?? 'owner@example.com', password: env.STK_OPERATOR_PASSWORD ?? 'password' },
+    operator: {
+      email: env.STK_OPERATOR_EMAIL ?? 'owner@example.com',
+      password: env.STK_OPERATOR_PASSWORD ?? 'password',
+    },
     testMode: env.STK_HUB_TEST_MODE === '1',
-    testHttpHosts: (env.STK_HUB_TEST_HTTP_HOSTS ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
+    testHttpHosts: (env.STK_HUB_TEST_HTTP_HOSTS ?? '')
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
     publicUrl: env.STK_HUB_PUBLIC_URL ? env.STK_HUB_PUBLIC_URL.replace(/\/+$/, '') : undefined,
   };
 }

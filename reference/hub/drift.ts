@@ -22,7 +22,8 @@ async function introspectConnection(deps: HubDeps, name: string, sealedUrl: stri
 export async function takeBaselines(deps: HubDeps, project: string, env: string, only?: readonly string[]) {
   const connections = (await connectionsOf(deps.store, project, env)).filter((row) => !only || only.includes(row.name));
   const snapshots: { connection: string; live: LiveSchema }[] = [];
-  for (const row of connections) snapshots.push({ connection: row.name, live: await introspectConnection(deps, row.name, row.sealed_url) });
+  for (const row of connections)
+    snapshots.push({ connection: row.name, live: await introspectConnection(deps, row.name, row.sealed_url) });
   const taken = await deps.store.transaction(async (query) => {
     const stamps: (Date | undefined)[] = [];
     for (const { connection, live } of snapshots) {
@@ -38,7 +39,10 @@ export async function takeBaselines(deps: HubDeps, project: string, env: string,
   return snapshots.map(({ connection, live }, index) => ({
     connection,
     taken_at: taken[index],
-    tables: Object.entries(live).map(([name, columns]) => ({ name, columns: Object.entries(columns).map(([column, info]) => ({ name: column, ...info })) })),
+    tables: Object.entries(live).map(([name, columns]) => ({
+      name,
+      columns: Object.entries(columns).map(([column, info]) => ({ name: column, ...info })),
+    })),
   }));
 }
 
@@ -53,14 +57,24 @@ export async function measureDrift(deps: HubDeps, project: string, env: string):
   for (const baseline of baselines) {
     const row = connections.find((candidate) => candidate.name === baseline.connection);
     if (!row) continue;
-    result.push({ connection: baseline.connection, issues: diffSchemas(baseline.snapshot, await introspectConnection(deps, row.name, row.sealed_url)) });
+    result.push({
+      connection: baseline.connection,
+      issues: diffSchemas(baseline.snapshot, await introspectConnection(deps, row.name, row.sealed_url)),
+    });
   }
   return result;
 }
 
 /** 409 SCHEMA_DRIFT naming each drifted connection and issue. */
-export async function assertNoDrift(deps: HubDeps, project: string, env: string, skip: readonly string[] = []): Promise<void> {
-  const drifted = (await measureDrift(deps, project, env)).filter((entry) => entry.issues.length > 0 && !skip.includes(entry.connection));
+export async function assertNoDrift(
+  deps: HubDeps,
+  project: string,
+  env: string,
+  skip: readonly string[] = [],
+): Promise<void> {
+  const drifted = (await measureDrift(deps, project, env)).filter(
+    (entry) => entry.issues.length > 0 && !skip.includes(entry.connection),
+  );
   if (drifted.length === 0) return;
   const message = `schema drift detected${drifted.map((entry) => ` on connection ${entry.connection}: ${entry.issues.join(', ')}`).join(';')}`;
   throw new HttpError('SCHEMA_DRIFT', message, { project, env, drift: drifted });
@@ -76,7 +90,10 @@ function incompatibilities(schema: SchemaModel, connection: string, live: LiveSc
       issues.push(`missing table ${name}`);
       continue;
     }
-    const expected: [string, string][] = [[table.id.name, idColumnType(table)], ...Object.entries(table.columns).map(([column, def]): [string, string] => [column, sqlType(def)])];
+    const expected: [string, string][] = [
+      [table.id.name, idColumnType(table)],
+      ...Object.entries(table.columns).map(([column, def]): [string, string] => [column, sqlType(def)]),
+    ];
     for (const [column, type] of expected) {
       const found = columns[column];
       if (!found) issues.push(`missing column ${name}.${column}`);
@@ -91,13 +108,20 @@ function incompatibilities(schema: SchemaModel, connection: string, live: LiveSc
  * must exist in the target env, and its database must already hold the release's tables and columns with
  * their declared types (promotion runs no DDL). Otherwise 409 SCHEMA_DRIFT naming what is missing.
  */
-export async function assertCompatible(deps: HubDeps, project: string, env: string, schema: SchemaModel): Promise<void> {
+export async function assertCompatible(
+  deps: HubDeps,
+  project: string,
+  env: string,
+  schema: SchemaModel,
+): Promise<void> {
   const connections = await connectionsOf(deps.store, project, env);
   const used = [...new Set(Object.values(schema.tables).map((table) => table.connection))].sort();
   const found: ConnectionDrift[] = [];
   for (const name of used) {
     const row = connections.find((candidate) => candidate.name === name);
-    const issues = row ? incompatibilities(schema, name, await introspectConnection(deps, name, row.sealed_url)) : [`connection ${name} does not exist in env ${env}`];
+    const issues = row
+      ? incompatibilities(schema, name, await introspectConnection(deps, name, row.sealed_url))
+      : [`connection ${name} does not exist in env ${env}`];
     if (issues.length > 0) found.push({ connection: name, issues });
   }
   if (found.length === 0) return;

@@ -20,13 +20,15 @@ export async function readBody(c: Context): Promise<Body> {
   } catch {
     throw badRequest('request body is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badRequest('request body must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw badRequest('request body must be a JSON object');
   return parsed as Body;
 }
 
 export function str(body: Body, field: string): string {
   const value = body[field];
-  if (typeof value !== 'string' || value === '') throw badRequest(`field '${field}' is required and must be a non-empty string`);
+  if (typeof value !== 'string' || value === '')
+    throw badRequest(`field '${field}' is required and must be a non-empty string`);
   return value;
 }
 
@@ -57,7 +59,8 @@ export const CONNECTION_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 
 export function checkName(value: string, field: string, pattern = NAME): string {
   if (!pattern.test(value)) {
-    const allowed = pattern === CONNECTION_NAME ? 'lower-case letters, digits and _' : 'lower-case letters, digits, _ and -';
+    const allowed =
+      pattern === CONNECTION_NAME ? 'lower-case letters, digits and _' : 'lower-case letters, digits, _ and -';
     throw badRequest(`${field} '${value.slice(0, 64)}' is not a valid name (${allowed}, starting with a letter)`);
   }
   return value;

@@ -29,6 +29,10 @@ async function start(): Promise<void> {
 }
 
 start().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `hub: ${error.message}` : `hub failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    error instanceof ConfigError
+      ? `hub: ${error.message}`
+      : `hub failed to start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

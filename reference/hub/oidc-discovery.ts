@@ -25,24 +25,28 @@ export function isLoopback(url: URL): boolean {
 /** An absolute https URL; plain http only in test mode, for a loopback host or one of `httpHosts`. */
 export function checkIssuer(issuer: string, testMode: boolean, httpHosts: readonly string[] = []): void {
   const url = parseUrl(issuer);
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw badRequest('issuer must be an absolute https URL');
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw badRequest('issuer must be an absolute https URL');
   const plainAllowed = testMode && (isLoopback(url) || httpHosts.includes(url.hostname.toLowerCase()));
   if (url.protocol === 'http:' && !plainAllowed) throw badRequest('issuer must use https');
 }
 
 /** A non-empty list of absolute http(s) URLs. */
 export function checkRedirectUris(value: unknown): string[] {
-  if (!Array.isArray(value) || value.length === 0) throw badRequest("field 'redirect_uris' must be a non-empty list of URLs");
+  if (!Array.isArray(value) || value.length === 0)
+    throw badRequest("field 'redirect_uris' must be a non-empty list of URLs");
   return value.map((entry) => {
     const url = typeof entry === 'string' ? parseUrl(entry) : undefined;
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw badRequest('every redirect URI must be an absolute http(s) URL');
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+      throw badRequest('every redirect URI must be an absolute http(s) URL');
     return entry as string;
   });
 }
 
 export function checkEndpoint(field: string, value: string): string {
   const url = parseUrl(value);
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw badRequest(`${field} must be an absolute http(s) URL`);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw badRequest(`${field} must be an absolute http(s) URL`);
   return value;
 }
 
@@ -51,7 +55,11 @@ export async function discover(issuer: string): Promise<Endpoints> {
   const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
   let document: Record<string, unknown>;
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(DISCOVERY_DEADLINE_MS), redirect: 'error', headers: { accept: 'application/json' } });
+    const response = await fetch(url, {
+      signal: AbortSignal.timeout(DISCOVERY_DEADLINE_MS),
+      redirect: 'error',
+      headers: { accept: 'application/json' },
+    });
     if (!response.ok) throw new Error(`status ${response.status}`);
     document = (await response.json()) as Record<string, unknown>;
   } catch {

@@ -26,14 +26,31 @@ export function pkcePair(): { verifier: string; challenge: string } {
 }
 
 /** POSTs the code with the PKCE verifier and client_secret_basic; any failure is a 401. */
-export async function redeemCode(provider: ProviderSettings, secret: string, code: string, verifier: string, callbackUrl: string): Promise<string> {
-  const basic = Buffer.from(`${encodeURIComponent(provider.client_id)}:${encodeURIComponent(secret)}`).toString('base64');
+export async function redeemCode(
+  provider: ProviderSettings,
+  secret: string,
+  code: string,
+  verifier: string,
+  callbackUrl: string,
+): Promise<string> {
+  const basic = Buffer.from(`${encodeURIComponent(provider.client_id)}:${encodeURIComponent(secret)}`).toString(
+    'base64',
+  );
   let body: Record<string, unknown>;
   try {
     const response = await fetch(provider.token_endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization: `Basic ${basic}` },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: callbackUrl, code_verifier: verifier }),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        authorization: `Basic ${basic}`,
+      },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: callbackUrl,
+        code_verifier: verifier,
+      }),
       redirect: 'error',
       signal: AbortSignal.timeout(TOKEN_DEADLINE_MS),
     });

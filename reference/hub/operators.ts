@@ -16,7 +16,13 @@ const RANK: Record<ProjectRole, number> = { viewer: 1, deployer: 2, admin: 3 };
 export function issueOperatorToken(config: HubConfig, email: string): string {
   const [key] = deriveAccessKeys(config.pasetoKeys, ...OPERATOR_CONTEXT);
   if (!key) throw new Error('no signing key');
-  return issueAccessToken(key, { sub: email, roles: ['operator'], project: OPERATOR_CONTEXT[0], env: OPERATOR_CONTEXT[1], ttlSeconds: OPERATOR_TTL_SECONDS });
+  return issueAccessToken(key, {
+    sub: email,
+    roles: ['operator'],
+    project: OPERATOR_CONTEXT[0],
+    env: OPERATOR_CONTEXT[1],
+    ttlSeconds: OPERATOR_TTL_SECONDS,
+  });
 }
 
 /** The email of the operator behind `Authorization: Bearer <token>`, or 401. */
@@ -24,26 +30,44 @@ export function requireOperator(c: Context, config: HubConfig): string {
   const header = c.req.header('authorization') ?? '';
   if (!header.startsWith('Bearer ')) throw unauthorized('operator auth required');
   const verdict = verifyAccessToken(header.slice(7).trim(), (project, env) =>
-    project === OPERATOR_CONTEXT[0] && env === OPERATOR_CONTEXT[1] ? deriveAccessKeys(config.pasetoKeys, project, env) : [],
+    project === OPERATOR_CONTEXT[0] && env === OPERATOR_CONTEXT[1]
+      ? deriveAccessKeys(config.pasetoKeys, project, env)
+      : [],
   );
-  if (verdict.status !== 'valid') throw unauthorized(verdict.reason === 'expired' ? 'operator token expired' : 'operator auth required');
+  if (verdict.status !== 'valid')
+    throw unauthorized(verdict.reason === 'expired' ? 'operator token expired' : 'operator auth required');
   return verdict.claims.sub;
 }
 
 export async function orgRole(store: Store, email: string): Promise<string | undefined> {
-  const rows = await store.query<{ role: string }>(`SELECT role FROM hub_org_members WHERE email = $1 AND status = 'active'`, [email]);
+  const rows = await store.query<{ role: string }>(
+    `SELECT role FROM hub_org_members WHERE email = $1 AND status = 'active'`,
+    [email],
+  );
   return rows[0]?.role;
 }
 
 /** An explicit active project role wins over org inheritance; org owner/admin act as project admin. */
-export async function effectiveProjectRole(store: Store, email: string, project: string): Promise<ProjectRole | undefined> {
-  const rows = await store.query<{ role: ProjectRole }>(`SELECT role FROM hub_project_members WHERE project = $1 AND email = $2 AND status = 'active'`, [project, email]);
+export async function effectiveProjectRole(
+  store: Store,
+  email: string,
+  project: string,
+): Promise<ProjectRole | undefined> {
+  const rows = await store.query<{ role: ProjectRole }>(
+    `SELECT role FROM hub_project_members WHERE project = $1 AND email = $2 AND status = 'active'`,
+    [project, email],
+  );
   if (rows[0]) return rows[0].role;
   const org = await orgRole(store, email);
   return org === 'owner' || org === 'admin' ? 'admin' : undefined;
 }
 
-export async function requireProjectRole(store: Store, email: string, project: string, minimum: ProjectRole): Promise<ProjectRole> {
+export async function requireProjectRole(
+  store: Store,
+  email: string,
+  project: string,
+  minimum: ProjectRole,
+): Promise<ProjectRole> {
   const role = await effectiveProjectRole(store, email, project);
   if (role === undefined || RANK[role] < RANK[minimum]) throw forbidden();
   return role;

@@ -23,7 +23,10 @@ export interface ReleaseRow {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }
@@ -33,8 +36,17 @@ export function contentHash(body: ReleaseBody): string {
 }
 
 /** The release of this env with the same ref and content, if any. */
-export async function findReusable(store: Store, project: string, env: string, ref: string, hash: string): Promise<string | undefined> {
-  const rows = await store.query<{ id: string }>(`SELECT id FROM hub_releases WHERE project = $1 AND env = $2 AND ref = $3 AND content_hash = $4`, [project, env, ref, hash]);
+export async function findReusable(
+  store: Store,
+  project: string,
+  env: string,
+  ref: string,
+  hash: string,
+): Promise<string | undefined> {
+  const rows = await store.query<{ id: string }>(
+    `SELECT id FROM hub_releases WHERE project = $1 AND env = $2 AND ref = $3 AND content_hash = $4`,
+    [project, env, ref, hash],
+  );
   return rows[0]?.id;
 }
 
@@ -42,7 +54,13 @@ export async function findReusable(store: Store, project: string, env: string, r
  * Creates the release, or finds the one a concurrent identical apply created
  * first (the unique index on project/env/ref/content makes that race safe).
  */
-export async function createOrReuseRelease(store: Store, project: string, env: string, ref: string, body: ReleaseBody): Promise<{ id: string; reused: boolean }> {
+export async function createOrReuseRelease(
+  store: Store,
+  project: string,
+  env: string,
+  ref: string,
+  body: ReleaseBody,
+): Promise<{ id: string; reused: boolean }> {
   const hash = contentHash(body);
   const existing = await findReusable(store, project, env, ref, hash);
   if (existing) return { id: existing, reused: true };
@@ -57,9 +75,19 @@ export async function createOrReuseRelease(store: Store, project: string, env: s
 }
 
 /** Moves the env's pointer and records the move (who, when, from which release to which). */
-export async function movePointer(store: Store, project: string, env: string, releaseId: string, action: string, actor: string): Promise<void> {
+export async function movePointer(
+  store: Store,
+  project: string,
+  env: string,
+  releaseId: string,
+  action: string,
+  actor: string,
+): Promise<void> {
   await store.transaction(async (query) => {
-    const previous = await query<{ release_id: string }>(`SELECT release_id FROM hub_release_pointers WHERE project = $1 AND env = $2 FOR UPDATE`, [project, env]);
+    const previous = await query<{ release_id: string }>(
+      `SELECT release_id FROM hub_release_pointers WHERE project = $1 AND env = $2 FOR UPDATE`,
+      [project, env],
+    );
     await query(
       `INSERT INTO hub_release_pointers (project, env, release_id) VALUES ($1, $2, $3)
        ON CONFLICT (project, env) DO UPDATE SET release_id = EXCLUDED.release_id, updated_at = now()`,
@@ -82,12 +110,22 @@ export async function currentRelease(store: Store, project: string, env: string)
 }
 
 export async function releaseById(store: Store, id: string): Promise<ReleaseRow | undefined> {
-  const rows = await store.query<ReleaseRow & Record<string, unknown>>(`SELECT id, project, env, ref, body, created_at FROM hub_releases WHERE id = $1`, [id]);
+  const rows = await store.query<ReleaseRow & Record<string, unknown>>(
+    `SELECT id, project, env, ref, body, created_at FROM hub_releases WHERE id = $1`,
+    [id],
+  );
   return rows[0];
 }
 
 /** The public view of a release: `id` (and `release_id`, the name apply uses), where it was made, its ref and time. */
 export function describeRelease(row: ReleaseRow, current?: string) {
-  const view = { id: row.id, release_id: row.id, project: row.project, env: row.env, ref: row.ref, created_at: row.created_at };
+  const view = {
+    id: row.id,
+    release_id: row.id,
+    project: row.project,
+    env: row.env,
+    ref: row.ref,
+    created_at: row.created_at,
+  };
   return current === undefined ? view : { ...view, current: row.id === current };
 }

@@ -38,7 +38,10 @@ CREATE TABLE IF NOT EXISTS hub_schema_baselines (project text NOT NULL, env text
 `;
 
 export interface Store {
-  query<Row extends Record<string, unknown> = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<Row[]>;
+  query<Row extends Record<string, unknown> = Record<string, unknown>>(
+    text: string,
+    values?: readonly unknown[],
+  ): Promise<Row[]>;
   /** Runs `work` in one transaction on one client. */
   transaction<T>(work: (query: Store['query']) => Promise<T>): Promise<T>;
   ping(): Promise<void>;

@@ -72,9 +72,16 @@ export async function startHub(env: Record<string, string> = {}): Promise<Hub> {
   const seen: string[] = [];
   let counter = 0;
   const call: Hub['call'] = async (method, path, body, options = {}) => {
-    const headers: Record<string, string> = { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers };
+    const headers: Record<string, string> = {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-    const response = await app.request(path, { method, headers, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
+    const response = await app.request(path, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
     const text = await response.text();
     seen.push(`${response.headers.get('set-cookie') ?? ''}\n${text}`);
     let json: Loose | undefined;
@@ -85,7 +92,10 @@ export async function startHub(env: Record<string, string> = {}): Promise<Hub> {
     }
     return { status: response.status, text, json, headers: response.headers };
   };
-  const login = await call('POST', '/api/auth/login', { email: 'owner@example.com', password: TEST_ENV.STK_OPERATOR_PASSWORD });
+  const login = await call('POST', '/api/auth/login', {
+    email: 'owner@example.com',
+    password: TEST_ENV.STK_OPERATOR_PASSWORD,
+  });
   assert.equal(login.status, 200, login.text);
   return {
     app,
@@ -141,12 +151,19 @@ export async function createProject(hub: Hub, envs: readonly string[] = ['dev'],
 export async function createOperator(hub: Hub, prefix = 'op'): Promise<{ email: string; token: string }> {
   const email = `${hub.unique(prefix)}@example.com`;
   expectOk(await hub.call('POST', '/api/auth/signup', { email, password: 'operator-password' }), 'operator signup');
-  const login = expectOk(await hub.call('POST', '/api/auth/login', { email, password: 'operator-password' }), 'operator login');
+  const login = expectOk(
+    await hub.call('POST', '/api/auth/login', { email, password: 'operator-password' }),
+    'operator login',
+  );
   return { email, token: String(login.token) };
 }
 
 /** An operator with an active project role (or org role when `project` is undefined). */
-export async function operatorWithRole(hub: Hub, project: string | undefined, role: string): Promise<{ email: string; token: string }> {
+export async function operatorWithRole(
+  hub: Hub,
+  project: string | undefined,
+  role: string,
+): Promise<{ email: string; token: string }> {
   const operator = await createOperator(hub, role);
   const path = project === undefined ? '/api/org/members/set-role' : '/api/project/members/set-role';
   expectOk(await hub.call('POST', path, { project, user: operator.email, role }, { token: hub.owner }), 'set-role');
@@ -154,7 +171,11 @@ export async function operatorWithRole(hub: Hub, project: string | undefined, ro
 }
 
 /** Runs SQL in a project database. */
-export async function sql<Row extends Record<string, unknown> = Record<string, unknown>>(url: string, text: string, values: unknown[] = []): Promise<Row[]> {
+export async function sql<Row extends Record<string, unknown> = Record<string, unknown>>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -21,7 +21,10 @@ const INTERACTION = /^\/interaction\/([A-Za-z0-9_-]+)(\/login)?$/;
 
 /** `*` matches any run of characters other than `/`; everything else literally. */
 export function redirectPattern(pattern: string): RegExp {
-  const body = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*');
+  const body = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]*');
   return new RegExp(`^${body}$`);
 }
 
@@ -44,7 +47,12 @@ function misaudience(clients: readonly IdpClient[], key: CryptoKey, kid: string)
     if (ctx.oidc?.route !== 'token' || audience === undefined || typeof body?.id_token !== 'string') return;
     const header = decodeProtectedHeader(body.id_token);
     const payload = { ...decodeJwt(body.id_token), aud: audience };
-    ctx.body = { ...body, id_token: await new SignJWT(payload).setProtectedHeader({ alg: header.alg ?? 'RS256', kid, typ: header.typ ?? 'JWT' }).sign(key) };
+    ctx.body = {
+      ...body,
+      id_token: await new SignJWT(payload)
+        .setProtectedHeader({ alg: header.alg ?? 'RS256', kid, typ: header.typ ?? 'JWT' })
+        .sign(key),
+    };
   };
 }
 
@@ -97,7 +105,9 @@ async function grantAutomatically(ctx: ProviderContext): Promise<Grant | undefin
 export async function createIdp(config: IdpConfig): Promise<Idp> {
   const { jwk, key, kid } = await signingKey();
   const provider = new Provider(config.issuer, configurationOf(config, jwk));
-  const patterns = new Map(config.clients.map((client) => [client.client_id, client.redirect_uris.map(redirectPattern)]));
+  const patterns = new Map(
+    config.clients.map((client) => [client.client_id, client.redirect_uris.map(redirectPattern)]),
+  );
   provider.Client.prototype.redirectUriAllowed = function (this: { clientId: string }, value: string): boolean {
     return (patterns.get(this.clientId) ?? []).some((pattern) => pattern.test(value));
   };
@@ -111,7 +121,10 @@ export async function createIdp(config: IdpConfig): Promise<Idp> {
       const path = (request.url ?? '/').split('?')[0] ?? '/';
       if (path === '/healthz') return sendJson(response, 200, { status: 'ok' });
       const match = INTERACTION.exec(path);
-      if (match) return void interact(request, response, match[2] !== undefined).catch(() => sendJson(response, 500, { error: 'server_error' }));
+      if (match)
+        return void interact(request, response, match[2] !== undefined).catch(() =>
+          sendJson(response, 500, { error: 'server_error' }),
+        );
       oidc(request, response);
     },
   };
@@ -123,7 +136,10 @@ function createInteractionHandler(provider: Provider, byEmail: ReadonlyMap<strin
     try {
       details = await provider.interactionDetails(request, response);
     } catch {
-      return sendJson(response, 400, { error: 'invalid_request', error_description: 'no interaction in progress (missing or expired cookie)' });
+      return sendJson(response, 400, {
+        error: 'invalid_request',
+        error_description: 'no interaction in progress (missing or expired cookie)',
+      });
     }
     if (!login || request.method !== 'POST') {
       if (request.method !== 'GET') return sendJson(response, 405, { error: 'method_not_allowed' });
@@ -131,7 +147,13 @@ function createInteractionHandler(provider: Provider, byEmail: ReadonlyMap<strin
     }
     const form = await readForm(request);
     const user = byEmail.get(String(form.email ?? '').toLowerCase());
-    if (!user || user.password !== form.password) return sendJson(response, 401, { error: 'access_denied', error_description: 'invalid email or password' });
-    await provider.interactionFinished(request, response, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false });
+    if (!user || user.password !== form.password)
+      return sendJson(response, 401, { error: 'access_denied', error_description: 'invalid email or password' });
+    await provider.interactionFinished(
+      request,
+      response,
+      { login: { accountId: user.sub } },
+      { mergeWithLastSubmission: false },
+    );
   };
 }

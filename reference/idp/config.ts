@@ -37,7 +37,11 @@ export interface IdpConfig {
 
 export class IdpConfigError extends Error {}
 
-export const DEFAULT_REDIRECT_URIS = ['http://127.0.0.1:*/oidc/*/callback', 'http://localhost:*/oidc/*/callback', 'http://localhost/oidc/*/callback'];
+export const DEFAULT_REDIRECT_URIS = [
+  'http://127.0.0.1:*/oidc/*/callback',
+  'http://localhost:*/oidc/*/callback',
+  'http://localhost/oidc/*/callback',
+];
 
 export const DEFAULT_USERS: readonly Omit<IdpUser, 'sub'>[] = [
   { email: 'alice@idp.test', password: 'alice-password' },
@@ -48,7 +52,11 @@ export const DEFAULT_USERS: readonly Omit<IdpUser, 'sub'>[] = [
 export const DEFAULT_CLIENTS: readonly Omit<IdpClient, 'redirect_uris'>[] = [
   { client_id: 'santokit-test', client_secret: 'santokit-test-secret' },
   { client_id: 'santokit-other', client_secret: 'santokit-other-secret' },
-  { client_id: 'santokit-misaudience', client_secret: 'santokit-misaudience-secret', id_token_audience: 'santokit-other' },
+  {
+    client_id: 'santokit-misaudience',
+    client_secret: 'santokit-misaudience-secret',
+    id_token_audience: 'santokit-other',
+  },
 ];
 
 export function defaultSub(email: string): string {
@@ -64,29 +72,40 @@ function parseJson(name: string, text: string): unknown {
 }
 
 function records(name: string, value: unknown): Record<string, unknown>[] {
-  if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'object' || entry === null)) throw new IdpConfigError(`${name} must be a JSON array of objects`);
+  if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'object' || entry === null))
+    throw new IdpConfigError(`${name} must be a JSON array of objects`);
   return value as Record<string, unknown>[];
 }
 
 function text(name: string, entry: Record<string, unknown>, field: string): string {
   const value = entry[field];
-  if (typeof value !== 'string' || value === '') throw new IdpConfigError(`${name}: every entry needs a non-empty string '${field}'`);
+  if (typeof value !== 'string' || value === '')
+    throw new IdpConfigError(`${name}: every entry needs a non-empty string '${field}'`);
   return value;
 }
 
 function readUsers(raw: string | undefined): IdpUser[] {
-  const entries: Record<string, unknown>[] = raw ? records('IDP_USERS', parseJson('IDP_USERS', raw)) : DEFAULT_USERS.map((user) => ({ ...user }));
+  const entries: Record<string, unknown>[] = raw
+    ? records('IDP_USERS', parseJson('IDP_USERS', raw))
+    : DEFAULT_USERS.map((user) => ({ ...user }));
   return entries.map((entry) => {
     const email = text('IDP_USERS', entry, 'email');
-    return { email, password: text('IDP_USERS', entry, 'password'), sub: typeof entry.sub === 'string' && entry.sub !== '' ? entry.sub : defaultSub(email) };
+    return {
+      email,
+      password: text('IDP_USERS', entry, 'password'),
+      sub: typeof entry.sub === 'string' && entry.sub !== '' ? entry.sub : defaultSub(email),
+    };
   });
 }
 
 function readClients(raw: string | undefined, redirects: readonly string[]): IdpClient[] {
-  const entries: Record<string, unknown>[] = raw ? records('IDP_CLIENTS', parseJson('IDP_CLIENTS', raw)) : DEFAULT_CLIENTS.map((client) => ({ ...client }));
+  const entries: Record<string, unknown>[] = raw
+    ? records('IDP_CLIENTS', parseJson('IDP_CLIENTS', raw))
+    : DEFAULT_CLIENTS.map((client) => ({ ...client }));
   return entries.map((entry) => {
     const uris = entry.redirect_uris;
-    if (uris !== undefined && (!Array.isArray(uris) || uris.some((uri) => typeof uri !== 'string'))) throw new IdpConfigError('IDP_CLIENTS: redirect_uris must be a list of strings');
+    if (uris !== undefined && (!Array.isArray(uris) || uris.some((uri) => typeof uri !== 'string')))
+      throw new IdpConfigError('IDP_CLIENTS: redirect_uris must be a list of strings');
     const audience = entry.id_token_audience;
     return {
       client_id: text('IDP_CLIENTS', entry, 'client_id'),
@@ -99,13 +118,24 @@ function readClients(raw: string | undefined, redirects: readonly string[]): Idp
 
 export function readIdpConfig(env: NodeJS.ProcessEnv): IdpConfig {
   const port = Number(env.IDP_PORT ?? '4100');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new IdpConfigError(`IDP_PORT '${env.IDP_PORT}' is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new IdpConfigError(`IDP_PORT '${env.IDP_PORT}' is not a port number`);
   const issuer = (env.IDP_ISSUER || `http://127.0.0.1:${port}`).replace(/\/+$/, '');
   try {
     new URL(issuer);
   } catch {
     throw new IdpConfigError(`IDP_ISSUER '${issuer}' is not a URL`);
   }
-  const redirects = env.IDP_REDIRECT_URIS ? env.IDP_REDIRECT_URIS.split(',').map((uri) => uri.trim()).filter(Boolean) : DEFAULT_REDIRECT_URIS;
-  return { port, host: env.IDP_HOST || '0.0.0.0', issuer, users: readUsers(env.IDP_USERS), clients: readClients(env.IDP_CLIENTS, redirects) };
+  const redirects = env.IDP_REDIRECT_URIS
+    ? env.IDP_REDIRECT_URIS.split(',')
+        .map((uri) => uri.trim())
+        .filter(Boolean)
+    : DEFAULT_REDIRECT_URIS;
+  return {
+    port,
+    host: env.IDP_HOST || '0.0.0.0',
+    issuer,
+    users: readUsers(env.IDP_USERS),
+    clients: readClients(env.IDP_CLIENTS, redirects),
+  };
 }

@@ -6,7 +6,11 @@ const MAX_FORM_BYTES = 64 * 1024;
 
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   response.end(text);
 }
 
@@ -26,7 +30,9 @@ export async function readForm(request: IncomingMessage): Promise<Record<string,
     try {
       const parsed: unknown = JSON.parse(text);
       if (typeof parsed !== 'object' || parsed === null) return {};
-      return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+      return Object.fromEntries(
+        Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+      );
     } catch {
       return {};
     }
@@ -38,7 +44,12 @@ const escape = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.
 
 /** JSON for programs (`Accept: application/json`), a minimal form for people. */
 export function loginPage(request: IncomingMessage, response: ServerResponse, details: InteractionDetails): void {
-  const summary = { uid: details.uid, prompt: details.prompt.name, client_id: details.params.client_id, login: `/interaction/${details.uid}/login` };
+  const summary = {
+    uid: details.uid,
+    prompt: details.prompt.name,
+    client_id: details.params.client_id,
+    login: `/interaction/${details.uid}/login`,
+  };
   if ((request.headers.accept ?? '').includes('application/json')) return sendJson(response, 200, summary);
   const html = `<!doctype html><title>Test sign-in</title><form method="post" action="${escape(summary.login)}">
 <p>Sign in to ${escape(String(summary.client_id))}</p><input name="email" placeholder="email"> <input name="password" type="password" placeholder="password"> <button>Sign in</button></form>`;

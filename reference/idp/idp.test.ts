@@ -25,8 +25,15 @@ function authorization(clientId: string, extra: Record<string, string> = {}): Fl
   const state = randomBytes(8).toString('hex');
   const nonce = randomBytes(8).toString('hex');
   const query = new URLSearchParams({
-    response_type: 'code', client_id: clientId, redirect_uri: CALLBACK, scope: 'openid email', state, nonce,
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256', ...extra,
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: CALLBACK,
+    scope: 'openid email',
+    state,
+    nonce,
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    ...extra,
   });
   return { verifier, state, nonce, url: `${issuer}/auth?${query}` };
 }
@@ -34,8 +41,16 @@ function authorization(clientId: string, extra: Record<string, string> = {}): Fl
 async function redeem(code: string, verifier: string, client = 'santokit-test', secret = 'santokit-test-secret') {
   const response = await fetch(`${issuer}/token`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client}:${secret}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier }),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${client}:${secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: CALLBACK,
+      code_verifier: verifier,
+    }),
   });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
@@ -56,9 +71,13 @@ describe('test identity provider', () => {
 
   test('health, discovery and JWKS', async () => {
     assert.equal((await fetch(`${issuer}/healthz`)).status, 200);
-    const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
     assert.equal(discovery.issuer, issuer);
-    for (const field of ['authorization_endpoint', 'token_endpoint', 'jwks_uri']) assert.match(String(discovery[field]), /^http:\/\/127\.0\.0\.1:\d+\//);
+    for (const field of ['authorization_endpoint', 'token_endpoint', 'jwks_uri'])
+      assert.match(String(discovery[field]), /^http:\/\/127\.0\.0\.1:\d+\//);
     assert.deepEqual(discovery.code_challenge_methods_supported, ['S256']);
     const jwks = (await (await fetch(String(discovery.jwks_uri))).json()) as { keys: Record<string, unknown>[] };
     assert.equal(jwks.keys[0]?.alg, 'RS256');
@@ -76,7 +95,11 @@ describe('test identity provider', () => {
     const back2 = new URL(await signInAtProvider(createTestBrowser(), flow2.url, 'alice@idp.test', 'alice-password'));
     const tokens = await redeem(back2.searchParams.get('code') ?? '', flow2.verifier);
     assert.equal(tokens.status, 200, JSON.stringify(tokens.json));
-    const { payload, protectedHeader } = await jwtVerify(String(tokens.json.id_token), createRemoteJWKSet(new URL(`${issuer}/jwks`)), { issuer, audience: 'santokit-test' });
+    const { payload, protectedHeader } = await jwtVerify(
+      String(tokens.json.id_token),
+      createRemoteJWKSet(new URL(`${issuer}/jwks`)),
+      { issuer, audience: 'santokit-test' },
+    );
     assert.equal(protectedHeader.alg, 'RS256');
     assert.equal(payload.sub, defaultSub('alice@idp.test'));
     assert.equal(payload.nonce, flow2.nonce);
@@ -88,9 +111,13 @@ describe('test identity provider', () => {
     const opened = await browser.get(authorization('santokit-test').url);
     const login = await browser.postForm(`${opened.location}/login`, { email: 'alice@idp.test', password: 'wrong' });
     assert.equal(login.status, 401);
-    const noPkce = await createTestBrowser().get(authorization('santokit-test', { code_challenge: '', code_challenge_method: '' }).url);
+    const noPkce = await createTestBrowser().get(
+      authorization('santokit-test', { code_challenge: '', code_challenge_method: '' }).url,
+    );
     assert.match(String(noPkce.location), /error=invalid_request/);
-    const foreign = await createTestBrowser().get(authorization('santokit-test', { redirect_uri: 'https://evil.example/cb' }).url);
+    const foreign = await createTestBrowser().get(
+      authorization('santokit-test', { redirect_uri: 'https://evil.example/cb' }).url,
+    );
     assert.equal(foreign.status, 400);
     assert.equal(foreign.location, undefined);
   });
@@ -98,9 +125,16 @@ describe('test identity provider', () => {
   test('the misaudience client gets a validly signed ID token for another audience', async () => {
     const flow = authorization('santokit-misaudience');
     const back = new URL(await signInAtProvider(createTestBrowser(), flow.url, 'bob@idp.test', 'bob-password'));
-    const tokens = await redeem(back.searchParams.get('code') ?? '', flow.verifier, 'santokit-misaudience', 'santokit-misaudience-secret');
+    const tokens = await redeem(
+      back.searchParams.get('code') ?? '',
+      flow.verifier,
+      'santokit-misaudience',
+      'santokit-misaudience-secret',
+    );
     assert.equal(tokens.status, 200, JSON.stringify(tokens.json));
-    const { payload } = await jwtVerify(String(tokens.json.id_token), createRemoteJWKSet(new URL(`${issuer}/jwks`)), { issuer });
+    const { payload } = await jwtVerify(String(tokens.json.id_token), createRemoteJWKSet(new URL(`${issuer}/jwks`)), {
+      issuer,
+    });
     assert.equal(payload.aud, 'santokit-other');
     assert.equal(payload.nonce, flow.nonce);
   });

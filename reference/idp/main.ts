@@ -8,7 +8,9 @@ async function start(): Promise<void> {
   const idp = await createIdp(config);
   const server = createServer(idp.handle);
   server.listen(config.port, config.host, () => {
-    console.log(`idp listening on ${config.port} issuer=${idp.issuer} clients=${config.clients.map((client) => client.client_id).join(',')}`);
+    console.log(
+      `idp listening on ${config.port} issuer=${idp.issuer} clients=${config.clients.map((client) => client.client_id).join(',')}`,
+    );
   });
   const stop = () => {
     server.close(() => process.exit(0));
@@ -19,6 +21,10 @@ async function start(): Promise<void> {
 }
 
 start().catch((error: unknown) => {
-  console.error(error instanceof IdpConfigError ? `idp: ${error.message}` : `idp failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    error instanceof IdpConfigError
+      ? `idp: ${error.message}`
+      : `idp failed to start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

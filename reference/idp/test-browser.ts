@@ -22,7 +22,9 @@ export function createTestBrowser(handlers: Readonly<Record<string, Handler>> = 
   const jar = new Map<string, Map<string, string>>();
   const send = async (url: string, init: RequestInit): Promise<Hop> => {
     const origin = new URL(url).origin;
-    const cookies = [...(jar.get(origin) ?? new Map<string, string>())].map(([name, value]) => `${name}=${value}`).join('; ');
+    const cookies = [...(jar.get(origin) ?? new Map<string, string>())]
+      .map(([name, value]) => `${name}=${value}`)
+      .join('; ');
     const headers = new Headers(init.headers);
     if (cookies) headers.set('cookie', cookies);
     const handler = handlers[origin];
@@ -36,11 +38,21 @@ export function createTestBrowser(handlers: Readonly<Record<string, Handler>> = 
     }
     jar.set(origin, stored);
     const location = response.headers.get('location');
-    return { status: response.status, url, location: location === null ? undefined : new URL(location, url).toString(), text: await response.text() };
+    return {
+      status: response.status,
+      url,
+      location: location === null ? undefined : new URL(location, url).toString(),
+      text: await response.text(),
+    };
   };
   return {
     get: (url, headers = {}) => send(url, { method: 'GET', headers }),
-    postForm: (url, form) => send(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() }),
+    postForm: (url, form) =>
+      send(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      }),
   };
 }
 
@@ -50,17 +62,24 @@ export function createTestBrowser(handlers: Readonly<Record<string, Handler>> = 
  * open the authorization request, post the test user's credentials to the
  * interaction, follow the provider's own redirects.
  */
-export async function signInAtProvider(browser: TestBrowser, authorizationUrl: string, email: string, password: string): Promise<string> {
+export async function signInAtProvider(
+  browser: TestBrowser,
+  authorizationUrl: string,
+  email: string,
+  password: string,
+): Promise<string> {
   const providerOrigin = new URL(authorizationUrl).origin;
   const opened = await browser.get(authorizationUrl);
-  if (!opened.location) throw new Error(`authorization request answered ${opened.status} without a redirect: ${opened.text.slice(0, 300)}`);
+  if (!opened.location)
+    throw new Error(`authorization request answered ${opened.status} without a redirect: ${opened.text.slice(0, 300)}`);
   if (!opened.location.includes('/interaction/')) return opened.location;
   const login = await browser.postForm(`${opened.location}/login`, { email, password });
   if (!login.location) throw new Error(`login answered ${login.status}: ${login.text.slice(0, 300)}`);
   let next = login.location;
   for (let hop = 0; hop < 5 && new URL(next).origin === providerOrigin; hop += 1) {
     const answer = await browser.get(next);
-    if (!answer.location) throw new Error(`provider answered ${answer.status} at ${next}: ${answer.text.slice(0, 300)}`);
+    if (!answer.location)
+      throw new Error(`provider answered ${answer.status} at ${next}: ${answer.text.slice(0, 300)}`);
     next = answer.location;
   }
   return next;

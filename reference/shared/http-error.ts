@@ -44,12 +44,20 @@ export class HttpError extends Error {
 
 export const badRequest = (message: string) => new HttpError('BAD_REQUEST', message);
 export const notFound = (message: string) => new HttpError('NOT_FOUND', message);
-export const conflict = (message: string, details?: Record<string, unknown>) => new HttpError('CONFLICT', message, details);
+export const conflict = (message: string, details?: Record<string, unknown>) =>
+  new HttpError('CONFLICT', message, details);
 export const unauthorized = (message: string) => new HttpError('UNAUTHORIZED', message);
 export const forbidden = (message = 'insufficient role') => new HttpError('FORBIDDEN', message);
 /** 422: a role name that is not valid for its scope (an API key's reserved role, a membership role). */
 export const invalidRole = (message: string) => new HttpError('INVALID_ROLE', message);
 
 export function envelope(error: HttpError, requestId: string): { error: Record<string, unknown> } {
-  return { error: { code: error.code, message: error.message, requestId, ...(error.details ? { details: error.details } : {}) } };
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      requestId,
+      ...(error.details ? { details: error.details } : {}),
+    },
+  };
 }

@@ -18,7 +18,12 @@ export interface HubResponse {
 }
 
 export interface HubClient {
-  request(method: 'GET' | 'POST', path: string, body?: unknown, query?: Record<string, string | undefined>): Promise<HubResponse>;
+  request(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    query?: Record<string, string | undefined>,
+  ): Promise<HubResponse>;
 }
 
 export function createHubClient(env: NodeJS.ProcessEnv): HubClient {
@@ -39,7 +44,9 @@ export function createHubClient(env: NodeJS.ProcessEnv): HubClient {
       try {
         response = await send(url, { method, headers }, payload);
       } catch (error) {
-        throw new CliError(`error sending request for url (${url.origin}${url.pathname})\n  caused by: ${(error as Error).message}`);
+        throw new CliError(
+          `error sending request for url (${url.origin}${url.pathname})\n  caused by: ${(error as Error).message}`,
+        );
       }
       const text = response.text;
       let json: unknown;
@@ -58,4 +65,3 @@ export function createHubClient(env: NodeJS.ProcessEnv): HubClient {
     },
   };
 }
-

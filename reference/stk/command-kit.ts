@@ -18,7 +18,8 @@ const FALLBACK: Record<string, string> = { project: 'STK_PROJECT', env: 'STK_ENV
 /** A flag's value (or its STK_* fallback); `Error: missing --<flag>` before any request. */
 export function need(flags: Flags, flag: string, io: Io): string {
   const value = flags[flag] ?? (FALLBACK[flag] ? io.env[FALLBACK[flag]] : undefined);
-  if (typeof value !== 'string' || value === '') throw new CliError(`missing --${flag.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`);
+  if (typeof value !== 'string' || value === '')
+    throw new CliError(`missing --${flag.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`);
   return value;
 }
 

@@ -11,8 +11,14 @@ import { registerReleaseCommands } from './commands/release.ts';
 import { registerSetupCommands } from './commands/setup.ts';
 
 const io: Io = { out: (line) => void process.stdout.write(`${line}\n`), env: process.env, cwd: process.cwd() };
-const program = new Command('stk').description('Santokit operator CLI (reference stack)').exitOverride().showSuggestionAfterError(true);
-program.configureOutput({ writeErr: (message) => void process.stderr.write(message.startsWith('error:') ? `Error: ${message.slice(7)}` : message) });
+const program = new Command('stk')
+  .description('Santokit operator CLI (reference stack)')
+  .exitOverride()
+  .showSuggestionAfterError(true);
+program.configureOutput({
+  writeErr: (message) =>
+    void process.stderr.write(message.startsWith('error:') ? `Error: ${message.slice(7)}` : message),
+});
 registerSetupCommands(program, io);
 registerReleaseCommands(program, io);
 registerMemberCommands(program, io);

@@ -31,7 +31,18 @@ export function readProjectFolder(root: string): ProjectBundle {
     : [];
   const logicsDir = join(root, 'logics');
   const files = sqlFiles(logicsDir).sort();
-  const logics = files.length === 0 ? null : Object.fromEntries(files.map((path) => [relative(logicsDir, path).split(sep).join('/').replace(/\.sql$/, ''), readFileSync(path, 'utf8')]));
+  const logics =
+    files.length === 0
+      ? null
+      : Object.fromEntries(
+          files.map((path) => [
+            relative(logicsDir, path)
+              .split(sep)
+              .join('/')
+              .replace(/\.sql$/, ''),
+            readFileSync(path, 'utf8'),
+          ]),
+        );
   return {
     schema,
     permissions: readOptional(join(root, 'config', 'permissions.yaml')),

@@ -21,7 +21,11 @@ export interface HubProcess {
 }
 
 export function runHubMain(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', HUB_MAIN], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', HUB_MAIN], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Resolves with the exit code and stderr once the process ends (or kills it after the deadline). */
@@ -44,7 +48,10 @@ export async function startHubProcess(env: Record<string, string>): Promise<HubP
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`hub did not start within ${START_DEADLINE_MS} ms: ${stderr}`)), START_DEADLINE_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`hub did not start within ${START_DEADLINE_MS} ms: ${stderr}`)),
+      START_DEADLINE_MS,
+    );
     const fail = (error: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');

@@ -22,7 +22,12 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const io: CliIo = { cwd: process.cwd(), env: process.env, signal: controller.signal, screen: (color) => createScreen(color === undefined ? {} : { color }) };
+  const io: CliIo = {
+    cwd: process.cwd(),
+    env: process.env,
+    signal: controller.signal,
+    screen: (color) => createScreen(color === undefined ? {} : { color }),
+  };
   exit(await runProgram(argv, io));
 }
 

@@ -5,7 +5,13 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { SelectionFilters } from '../plan/select.ts';
 
 export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').map((item) => item.trim()).filter(Boolean)];
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  ];
 }
 
 export function parseCount(value: string): number {
@@ -42,9 +48,15 @@ export function addFilterOptions(command: Command): Command {
     .option('--status <status>', 'select by status: planned, in_progress, implemented (repeatable)', collect)
     .option('--grep <regex>', 'only scenarios whose name matches')
     .option('--with-deps', "add the scenarios of the selected capabilities' dependencies")
-    .option('--changed [base]', 'only what a change touches since base (default: the merge-base with the default branch, plus uncommitted files)')
+    .option(
+      '--changed [base]',
+      'only what a change touches since base (default: the merge-base with the default branch, plus uncommitted files)',
+    )
     .option('--last-failed', 'only the scenarios that failed or were flaky when they last ran')
-    .option('--shard <i/n>', "the i-th of n shards, balanced by recorded durations; a capability's scenarios stay together");
+    .option(
+      '--shard <i/n>',
+      "the i-th of n shards, balanced by recorded durations; a capability's scenarios stay together",
+    );
 }
 
 export interface FilterFlags {

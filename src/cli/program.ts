@@ -33,7 +33,9 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, sc
   const program = new Command('santokit-it')
     .exitOverride()
     .configureOutput({ writeOut: (text) => screen.out(text), writeErr: (text) => screen.err(text) })
-    .description('Capability-driven integration tests for Santokit: validate the plan, start the stack, run the scenarios.')
+    .description(
+      'Capability-driven integration tests for Santokit: validate the plan, start the stack, run the scenarios.',
+    )
     .version(packageVersion(), '-V, --version', 'print the santokit-it version')
     .addHelpText('after', EXIT_CODES)
     .showSuggestionAfterError(true);
@@ -54,54 +56,84 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, sc
     .option('--expectations <file>', 'known-failure baseline (YAML or JSON): listed tests may fail, or are skipped')
     .option('--pass-with-no-scenarios', 'exit 0 when the filters select nothing')
     .option('--keep-stack', 'keep the stack after the run, print how to reach it, tear down on Ctrl-C')
-    .option('--reuse-stack', 'run on the warm stack (stack up --detach) if it is up and built from these sources; else start one as usual')
+    .option(
+      '--reuse-stack',
+      'run on the warm stack (stack up --detach) if it is up and built from these sources; else start one as usual',
+    )
     .option('--verbose', 'stream service output prefixed [service]; failures print every step and log line')
     .addHelpText('after', EXIT_CODES);
-  run.action((paths: string[], flags) => done(import('./commands/run-command.ts').then(({ runCommand }) => runCommand(paths, flags, io))));
+  run.action((paths: string[], flags) =>
+    done(import('./commands/run-command.ts').then(({ runCommand }) => runCommand(paths, flags, io))),
+  );
 
   common(program.command('validate'))
     .description('the pre-merge check: validate every capability document and scenario reference')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
     .option('--relaxed-status', 'skip the STATUS_* cardinality rules')
     .option('--expectations <file>', 'known-failure baseline (YAML or JSON): listed tests may fail, or are skipped')
-    .action((flags) => done(import('./commands/validate-command.ts').then(({ validateCommand }) => validateCommand(flags, io))));
+    .action((flags) =>
+      done(import('./commands/validate-command.ts').then(({ validateCommand }) => validateCommand(flags, io))),
+    );
 
   common(addFilterOptions(program.command('list')))
     .description('print the selected capabilities and scenario ids')
     .argument('[paths...]', 'scenario files or folders')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'shell']).default('text'))
     .option('--pass-with-no-scenarios', 'exit 0 when the filters select nothing')
-    .action((paths: string[], flags) => done(import('./commands/list-command.ts').then(({ listCommand }) => listCommand(paths, flags, io))));
+    .action((paths: string[], flags) =>
+      done(import('./commands/list-command.ts').then(({ listCommand }) => listCommand(paths, flags, io))),
+    );
 
   common(program.command('matrix'))
     .description('regenerate the coverage matrix markdown from the catalog and, optionally, a results.json')
     .option('--from <results.json>', 'fill in the last results from this run report')
     .option('--output <file>', 'where to write it, or - for standard output', 'plan/coverage-matrix.md')
-    .action((flags) => done(import('./commands/matrix-command.ts').then(({ matrixCommand }) => matrixCommand(flags, io))));
+    .action((flags) =>
+      done(import('./commands/matrix-command.ts').then(({ matrixCommand }) => matrixCommand(flags, io))),
+    );
 
   program
     .command('show-report')
     .description('serve an HTML report on 127.0.0.1 and print its URL, until Ctrl-C')
     .argument('[dir]', "a run's output directory (or its report folder)", '.santokit-it')
     .option('--port <n>', 'port to listen on (0: any free one)', parseCount, 0)
-    .action((dir: string, flags) => done(import('./commands/show-report-command.ts').then(({ showReportCommand }) => showReportCommand(dir, flags, io))));
+    .action((dir: string, flags) =>
+      done(
+        import('./commands/show-report-command.ts').then(({ showReportCommand }) => showReportCommand(dir, flags, io)),
+      ),
+    );
 
   common(program.command('merge-reports'))
-    .description("join shards' results into one report: results.json, JUnit, HTML, coverage matrix, GitHub step summary")
+    .description(
+      "join shards' results into one report: results.json, JUnit, HTML, coverage matrix, GitHub step summary",
+    )
     .argument('<reports...>', 'results.json files, or folders holding them (one per shard)')
     .option('--reporter <name>', 'reporters for the merged run (repeatable, or comma list)', collect)
     .option('--output-dir <dir>', 'where the merged reports and coverage-matrix.md go', '.santokit-it/merged')
-    .action((reports: string[], flags) => done(import('./commands/merge-reports-command.ts').then(({ mergeReportsCommand }) => mergeReportsCommand(reports, flags, io))));
+    .action((reports: string[], flags) =>
+      done(
+        import('./commands/merge-reports-command.ts').then(({ mergeReportsCommand }) =>
+          mergeReportsCommand(reports, flags, io),
+        ),
+      ),
+    );
 
   const stack = program.command('stack').description('start a stack by hand');
   common(addStackOptions(stack.command('up')))
     .description('start a stack, print its URLs, keep it until Ctrl-C or SIGTERM')
-    .addOption(new Option('--format <format>', 'text, or one JSON line once ready').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'text, or one JSON line once ready').choices(['text', 'json']).default('text'),
+    )
     .option('--output-dir <dir>', 'where service logs go', '.santokit-it')
     .option('--verbose', 'stream service output prefixed [service]')
-    .option('--detach', 'start it in the background, record it in .santokit-it/stack.json for run --reuse-stack, and return once it is ready')
+    .option(
+      '--detach',
+      'start it in the background, record it in .santokit-it/stack.json for run --reuse-stack, and return once it is ready',
+    )
     .addOption(new Option('--warm-owner').hideHelp())
-    .action((flags) => done(import('./commands/stack-command.ts').then(({ stackUpCommand }) => stackUpCommand(flags, io))));
+    .action((flags) =>
+      done(import('./commands/stack-command.ts').then(({ stackUpCommand }) => stackUpCommand(flags, io))),
+    );
   common(stack.command('down'))
     .description('stop the warm stack that stack up --detach started here')
     .action((flags) => done(import('./warm-stack.ts').then(({ stackDownCommand }) => stackDownCommand(flags, io))));

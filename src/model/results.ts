@@ -10,7 +10,14 @@ import type { ValidationReport } from './validation.ts';
  */
 export type Outcome = 'passed' | 'failed' | 'flaky' | 'expected-failure' | 'unexpected-pass' | 'skipped';
 
-export const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'flaky', 'expected-failure', 'unexpected-pass', 'skipped'];
+export const OUTCOMES: readonly Outcome[] = [
+  'passed',
+  'failed',
+  'flaky',
+  'expected-failure',
+  'unexpected-pass',
+  'skipped',
+];
 
 export interface ScenarioError {
   readonly message: string;
@@ -31,7 +38,12 @@ export interface ScenarioMeta {
   /** `implemented` when the capability is missing from the catalog: a failure is then a failure. */
   readonly capabilityStatus: CapabilityStatus;
   /** The known-failure baseline entry that applied (`--expectations`): it made a failure expected, or a pass unexpected. */
-  readonly expectation?: { readonly expect: 'fail' | 'skip'; readonly reason: string; readonly file: string; readonly line: number };
+  readonly expectation?: {
+    readonly expect: 'fail' | 'skip';
+    readonly reason: string;
+    readonly file: string;
+    readonly line: number;
+  };
 }
 
 interface ScenarioRun extends ScenarioMeta {

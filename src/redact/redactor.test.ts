@@ -42,12 +42,19 @@ test('two different secrets get different fingerprints; short values are not sea
 
 test('JSON fields by name, keeping the document valid JSON', () => {
   const redactor = createRedactor({ fingerprintKey: KEY });
-  const body = JSON.stringify({ email: 'owner@example.com', password: 'hunter2-hunter2', api_key: 'abc.defghijklmnop', nested: { access_token: 'tok-123456789', refresh_token: 'r-123456789' }, code: 'NOT_FOUND' });
+  const body = JSON.stringify({
+    email: 'owner@example.com',
+    password: 'hunter2-hunter2',
+    api_key: 'abc.defghijklmnop',
+    nested: { access_token: 'tok-123456789', refresh_token: 'r-123456789' },
+    code: 'NOT_FOUND',
+  });
   const out = redactor.text(body);
   const parsed = JSON.parse(out) as Record<string, unknown>;
   assert.equal(parsed.email, 'owner@example.com');
   assert.equal(parsed.code, 'NOT_FOUND', 'an error code is not a secret');
-  for (const secret of ['hunter2-hunter2', 'abc.defghijklmnop', 'tok-123456789', 'r-123456789']) assert.equal(out.includes(secret), false, secret);
+  for (const secret of ['hunter2-hunter2', 'abc.defghijklmnop', 'tok-123456789', 'r-123456789'])
+    assert.equal(out.includes(secret), false, secret);
   assert.match(String(parsed.api_key), /^\[redacted:api_key#/);
 });
 
@@ -78,7 +85,8 @@ test('URL userinfo passwords, query and form parameters, Bearer tokens, PASETO a
       `raw ${paseto}`,
     ].join('\n'),
   );
-  for (const secret of ['pg-pass-1234', 'cs-12345678', 'verifier-123456', 'abc.def-123456', jwt, paseto]) assert.equal(out.includes(secret), false, secret);
+  for (const secret of ['pg-pass-1234', 'cs-12345678', 'verifier-123456', 'abc.def-123456', jwt, paseto])
+    assert.equal(out.includes(secret), false, secret);
   assert.match(out, /postgres:\/\/stk:\[redacted:url-password#[0-9a-f]{6}\]@db:5432\/app/);
   assert.match(out, /state=s/);
   assert.match(out, /Authorization: Bearer \[redacted:/);
@@ -87,7 +95,9 @@ test('URL userinfo passwords, query and form parameters, Bearer tokens, PASETO a
 test('presigned S3 URLs lose their signature; the store secret goes by name', () => {
   const redactor = createRedactor({ fingerprintKey: KEY });
   const signature = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
-  const out = redactor.text(`PUT http://127.0.0.1:4200/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=60&X-Amz-Signature=${signature}\nAWS_SECRET_ACCESS_KEY=sk-1234567890abcdef`);
+  const out = redactor.text(
+    `PUT http://127.0.0.1:4200/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=60&X-Amz-Signature=${signature}\nAWS_SECRET_ACCESS_KEY=sk-1234567890abcdef`,
+  );
   assert.equal(out.includes(signature), false);
   assert.equal(out.includes('sk-1234567890abcdef'), false);
   assert.match(out, /X-Amz-Expires=60&X-Amz-Signature=\[redacted:/);
@@ -121,9 +131,14 @@ test('argv: the value after a secret-named flag', () => {
 test('redacting twice changes nothing more: placeholders are never masked again', () => {
   const redactor = createRedactor({ fingerprintKey: KEY });
   redactor.addSecret('registered-secret', 'service-token');
-  const once = redactor.text('{"password":"pw-12345678"} registered-secret Bearer tok.123456789 postgres://u:pw-abcdefgh@h/db');
+  const once = redactor.text(
+    '{"password":"pw-12345678"} registered-secret Bearer tok.123456789 postgres://u:pw-abcdefgh@h/db',
+  );
   assert.equal(redactor.text(once), once);
-  assert.deepEqual(redactor.value({ note: once, password: '[redacted:password#0aab2f]' }), { note: once, password: '[redacted:password#0aab2f]' });
+  assert.deepEqual(redactor.value({ note: once, password: '[redacted:password#0aab2f]' }), {
+    note: once,
+    password: '[redacted:password#0aab2f]',
+  });
 });
 
 test('ordinary text is left alone', () => {

@@ -74,7 +74,13 @@ function createSecretStore(key: Buffer): SecretStore {
     replaceKnown(text) {
       grown = false;
       if (forms.size === 0) return text;
-      pattern ??= new RegExp([...forms.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+      pattern ??= new RegExp(
+        [...forms.keys()]
+          .sort((a, b) => b.length - a.length)
+          .map(escapeRegExp)
+          .join('|'),
+        'g',
+      );
       return text.replace(pattern, (form) => placeholder(form, 'secret'));
     },
     get grown() {
@@ -96,7 +102,10 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     return store.grown ? store.replaceKnown(out) : out;
   };
   const walk = (value: unknown, name?: string): unknown => {
-    if (typeof value === 'string') return name !== undefined && isSecretName(name) ? store.replaceKnown(redactNamedValue(name, value, mask)) : text(value);
+    if (typeof value === 'string')
+      return name !== undefined && isSecretName(name)
+        ? store.replaceKnown(redactNamedValue(name, value, mask))
+        : text(value);
     if (Array.isArray(value)) return walkArray(value);
     if (value === null || typeof value !== 'object') return value;
     return Object.fromEntries(Object.entries(value).map(([field, inner]) => [field, walk(inner, field)]));

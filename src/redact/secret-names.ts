@@ -4,9 +4,35 @@
  * `api_key`, `apiKey`, `X-Santokit-Api-Key` and `STK_SERVICE_TOKEN` all match.
  */
 
-const EXACT = new Set(['password', 'passwd', 'pwd', 'secret', 'token', 'apikey', 'authorization', 'cookie', 'setcookie', 'codeverifier', 'credentials']);
+const EXACT = new Set([
+  'password',
+  'passwd',
+  'pwd',
+  'secret',
+  'token',
+  'apikey',
+  'authorization',
+  'cookie',
+  'setcookie',
+  'codeverifier',
+  'credentials',
+]);
 
-const SUFFIXES = ['password', 'passwd', 'secret', 'token', 'apikey', 'privatekey', 'secretkey', 'signingkey', 'pasetokeys', 'authorization', 'sessionid', 'secretaccesskey', 'signature'];
+const SUFFIXES = [
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'apikey',
+  'privatekey',
+  'secretkey',
+  'signingkey',
+  'pasetokeys',
+  'authorization',
+  'sessionid',
+  'secretaccesskey',
+  'signature',
+];
 
 export function normalizeName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');

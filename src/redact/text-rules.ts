@@ -47,7 +47,8 @@ export function redactNamedValue(name: string, value: string, mask: Mask): strin
   const cookies = cookieKind(name);
   if (cookies) return redactCookies(value, cookies, mask);
   const scheme = /^([A-Za-z][A-Za-z0-9-]*)\s+(\S.*)$/.exec(value);
-  if (scheme && /authorization$/i.test(name)) return isPlaceholder(scheme[2] ?? '') ? value : `${scheme[1]} ${mask(scheme[2] ?? '', kindOf(name))}`;
+  if (scheme && /authorization$/i.test(name))
+    return isPlaceholder(scheme[2] ?? '') ? value : `${scheme[1]} ${mask(scheme[2] ?? '', kindOf(name))}`;
   return mask(value, kindOf(name));
 }
 
@@ -60,7 +61,9 @@ function redactCookies(value: string, kind: 'cookie' | 'set-cookie', mask: Mask)
       const equals = part.indexOf('=');
       if (equals < 0) return part;
       const cookieValue = part.slice(equals + 1);
-      return cookieValue === '' || isPlaceholder(cookieValue) ? part : `${part.slice(0, equals)}=${mask(cookieValue, 'cookie')}`;
+      return cookieValue === '' || isPlaceholder(cookieValue)
+        ? part
+        : `${part.slice(0, equals)}=${mask(cookieValue, 'cookie')}`;
     })
     .join('; ');
 }
@@ -71,15 +74,23 @@ function tokenLike(token: string): boolean {
 
 /** Every shape- and name-based rule, in an order where an earlier rule never hides a later one's match. */
 export function redactByRules(text: string, mask: Mask): string {
-  let out = text.replace(URL_USERINFO, (_match, head: string, password: string) => (isPlaceholder(password) ? _match : `${head}${mask(password, 'url-password')}@`));
+  let out = text.replace(URL_USERINFO, (_match, head: string, password: string) =>
+    isPlaceholder(password) ? _match : `${head}${mask(password, 'url-password')}@`,
+  );
   out = out.replace(JSON_FIELD, (match, key: string, separator: string, raw: string) => {
     if (!isSecretName(key) || raw === '' || isPlaceholder(raw)) return match;
     const redacted = redactNamedValue(key, decodeJsonString(raw), mask);
     return `"${key}"${separator}${JSON.stringify(redacted)}`;
   });
-  out = out.replace(KEY_VALUE, (match, key: string, value: string) => (isSecretName(key) && !isPlaceholder(value) ? `${key}=${mask(value, kindOf(key))}` : match));
-  out = out.replace(KEY_COLON, (match, key: string, value: string) => (isSecretName(key) && !isPlaceholder(value) ? `${key}: ${redactNamedValue(key, value, mask)}` : match));
-  out = out.replace(SCHEME_TOKEN, (match, scheme: string, token: string) => (tokenLike(token) ? `${scheme} ${mask(token, 'credential')}` : match));
+  out = out.replace(KEY_VALUE, (match, key: string, value: string) =>
+    isSecretName(key) && !isPlaceholder(value) ? `${key}=${mask(value, kindOf(key))}` : match,
+  );
+  out = out.replace(KEY_COLON, (match, key: string, value: string) =>
+    isSecretName(key) && !isPlaceholder(value) ? `${key}: ${redactNamedValue(key, value, mask)}` : match,
+  );
+  out = out.replace(SCHEME_TOKEN, (match, scheme: string, token: string) =>
+    tokenLike(token) ? `${scheme} ${mask(token, 'credential')}` : match,
+  );
   out = out.replace(PASETO, (token) => mask(token, 'paseto'));
   return out.replace(JWT, (token) => mask(token, 'jwt'));
 }

@@ -39,19 +39,35 @@ export interface ReporterOptions {
 
 /** The file a reader should open for everything a failure holds: the HTML report, else results.json. */
 function fullReportOf(wanted: readonly string[], outputDir: string, cwd: string | undefined): string | undefined {
-  const file = wanted.includes('html') ? join(outputDir, HTML_REPORT_FILE) : wanted.includes('json') ? join(outputDir, RESULTS_FILE) : undefined;
+  const file = wanted.includes('html')
+    ? join(outputDir, HTML_REPORT_FILE)
+    : wanted.includes('json')
+      ? join(outputDir, RESULTS_FILE)
+      : undefined;
   if (file === undefined || cwd === undefined) return file;
   const shown = relative(cwd, file);
   return shown.startsWith('..') || isAbsolute(shown) ? file : shown;
 }
 
-export function createReporters(names: readonly string[], screen: Screen, outputDir: string, options: ReporterOptions = {}): Reporter[] {
-  const given = names.flatMap((name) => name.split(',')).map((name) => name.trim()).filter(Boolean);
+export function createReporters(
+  names: readonly string[],
+  screen: Screen,
+  outputDir: string,
+  options: ReporterOptions = {},
+): Reporter[] {
+  const given = names
+    .flatMap((name) => name.split(','))
+    .map((name) => name.trim())
+    .filter(Boolean);
   const wanted = given.length > 0 ? given : ['list'];
   const fullReport = fullReportOf(wanted, outputDir, options.cwd);
   const view: FailureView = { verbose: options.verbose ?? false, ...(fullReport === undefined ? {} : { fullReport }) };
   return wanted.map((name) => {
-    if (!isReporterName(name)) throw new UsageError(`unknown reporter '${name}'`, didYouMean(name, REPORTER_NAMES) || `Reporters: ${REPORTER_NAMES.join(', ')}.`);
+    if (!isReporterName(name))
+      throw new UsageError(
+        `unknown reporter '${name}'`,
+        didYouMean(name, REPORTER_NAMES) || `Reporters: ${REPORTER_NAMES.join(', ')}.`,
+      );
     return FACTORIES[name]({ screen, outputDir, view });
   });
 }

@@ -7,7 +7,14 @@
 import type { ScenarioError, ScenarioResult } from '../model/results.ts';
 import type { LogTail } from '../model/stack.ts';
 import type { TranscriptEntry } from '../model/transcript.ts';
-import { cutText, formatEntry, formatLogTails, formatTranscript, summarizeEntry, type Limit } from './format-transcript.ts';
+import {
+  cutText,
+  formatEntry,
+  formatLogTails,
+  formatTranscript,
+  summarizeEntry,
+  type Limit,
+} from './format-transcript.ts';
 import type { Colors } from './screen.ts';
 
 export interface FailureViewOptions {
@@ -31,7 +38,12 @@ export function failedEntryIndex(entries: readonly TranscriptEntry[], error: Sce
     const entry = entries[index] as TranscriptEntry;
     if (entry.kind === 'note') continue;
     if (last < 0) last = index;
-    const quoted = entry.kind === 'http' ? entry.responseBody : entry.kind === 'cli' ? entry.stdout.trim() || entry.stderr.trim() : entry.text;
+    const quoted =
+      entry.kind === 'http'
+        ? entry.responseBody
+        : entry.kind === 'cli'
+          ? entry.stdout.trim() || entry.stderr.trim()
+          : entry.text;
     const probe = quoted.slice(0, 60);
     if (probe.length >= 8 && message.includes(probe)) return index;
   }
@@ -47,7 +59,9 @@ function indent(text: string, prefix: string): string {
 
 export function renderFailure(result: ScenarioResult, index: number, options: FailureViewOptions): string {
   const { colors } = options;
-  const lines = [colors.bold(`${index}) ${result.capability} › ${result.name}`) + colors.dim(`  ${result.file}:${result.line}`)];
+  const lines = [
+    colors.bold(`${index}) ${result.capability} › ${result.name}`) + colors.dim(`  ${result.file}:${result.line}`),
+  ];
   if (result.attempts > 1) lines.push(colors.dim(`   failed ${result.attempts} attempts; the last is shown`));
   lines.push(...errorLines(result.error, options));
   const transcript = result.transcript;
@@ -61,7 +75,11 @@ export function renderFailure(result: ScenarioResult, index: number, options: Fa
   if (failed >= 0) lines.push(...exchangeLines(transcript, failed, colors));
   const logs = logLines(result.logTails, transcript[failed]);
   if (logs.length > 0) lines.push(colors.bold('   service logs:'), ...logs.map((line) => colors.dim(`     ${line}`)));
-  lines.push(colors.dim(`   full report: ${options.fullReport ?? 'rerun with --reporter html (or --verbose) to see every exchange'}`));
+  lines.push(
+    colors.dim(
+      `   full report: ${options.fullReport ?? 'rerun with --reporter html (or --verbose) to see every exchange'}`,
+    ),
+  );
   return lines.join('\n');
 }
 
@@ -69,22 +87,37 @@ function errorLines(error: ScenarioError | undefined, options: FailureViewOption
   const { colors, verbose } = options;
   const limit = verbose ? undefined : MESSAGE_LIMIT;
   // Node's assertion messages end with their own diff of expected/actual, shown once below instead.
-  const message = error?.expected !== undefined ? (error.message.split(/\n+\+ actual - expected\b/)[0] ?? error.message) : (error?.message ?? 'failed');
+  const message =
+    error?.expected !== undefined
+      ? (error.message.split(/\n+\+ actual - expected\b/)[0] ?? error.message)
+      : (error?.message ?? 'failed');
   const lines = [colors.red(indent(cutText(message.replace(/\n\s*\n/g, '\n').trimEnd(), limit), '   '))];
   if (error?.expected !== undefined) {
-    const value = (text: string) => indent(cutText(text, verbose ? undefined : VALUE_LIMIT), '             ').trimStart();
-    lines.push(`   expected: ${colors.green(value(error.expected))}`, `   actual:   ${colors.red(value(error.actual ?? ''))}`);
+    const value = (text: string) =>
+      indent(cutText(text, verbose ? undefined : VALUE_LIMIT), '             ').trimStart();
+    lines.push(
+      `   expected: ${colors.green(value(error.expected))}`,
+      `   actual:   ${colors.red(value(error.actual ?? ''))}`,
+    );
   }
   const stack = (error?.stack ?? '').split('\n');
   const frames = stack.filter((line) => line.includes('/src/scenarios/')).slice(0, verbose ? undefined : 2);
   // A test without scenario frames (a pytest traceback, say): its own last lines say where it failed.
-  const shown = frames.length > 0 ? frames.map((line) => line.trim()) : verbose ? stack.slice(1) : stack.slice(1).slice(-TRACEBACK_LINES);
-  if (shown.length > 0 && shown.some((line) => line.trim() !== '')) lines.push(colors.dim(shown.map((line) => `   ${line}`).join('\n')));
+  const shown =
+    frames.length > 0
+      ? frames.map((line) => line.trim())
+      : verbose
+        ? stack.slice(1)
+        : stack.slice(1).slice(-TRACEBACK_LINES);
+  if (shown.length > 0 && shown.some((line) => line.trim() !== ''))
+    lines.push(colors.dim(shown.map((line) => `   ${line}`).join('\n')));
   return lines;
 }
 
 function exchangeLines(entries: readonly TranscriptEntry[], failed: number, colors: Colors): string[] {
-  const steps = entries.map((entry, index) => ({ entry, index })).filter(({ entry, index }) => entry.kind !== 'note' && index < failed);
+  const steps = entries
+    .map((entry, index) => ({ entry, index }))
+    .filter(({ entry, index }) => entry.kind !== 'note' && index < failed);
   const before = steps.slice(-2);
   const lines: string[] = [];
   if (steps.length > before.length) lines.push(colors.dim(`   … ${steps.length - before.length} earlier steps`));

@@ -9,7 +9,17 @@ import type { TranscriptEntry } from '../model/transcript.ts';
 import { prettyJson } from './pretty-json.ts';
 
 /** Connection-level headers: they describe the socket, not the exchange. */
-export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date', 'content-length', 'proxy-connection', 'te', 'trailer', 'upgrade']);
+export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'date',
+  'content-length',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'upgrade',
+]);
 
 /** How much of a body to print; undefined prints everything. */
 export interface Limit {
@@ -77,14 +87,23 @@ export function summarizeEntry(entry: TranscriptEntry): string {
 export function formatEntry(entry: TranscriptEntry, limit?: Limit): string {
   switch (entry.kind) {
     case 'http': {
-      const lines = [`→ ${entry.method} ${entry.url}`, ...shownHeaders(entry.requestHeaders).map(([name, value]) => `  ${name}: ${value}`)];
+      const lines = [
+        `→ ${entry.method} ${entry.url}`,
+        ...shownHeaders(entry.requestHeaders).map(([name, value]) => `  ${name}: ${value}`),
+      ];
       if (entry.requestBody) lines.push(indent(formatBody(entry.requestBody, limit), '  '));
-      lines.push(`← ${entry.status} (${entry.durationMs} ms)`, ...shownHeaders(entry.responseHeaders).map(([name, value]) => `  ${name}: ${value}`));
+      lines.push(
+        `← ${entry.status} (${entry.durationMs} ms)`,
+        ...shownHeaders(entry.responseHeaders).map(([name, value]) => `  ${name}: ${value}`),
+      );
       if (entry.responseBody) lines.push(indent(formatBody(entry.responseBody, limit), '  '));
       return lines.join('\n');
     }
     case 'cli': {
-      const lines = [`$ ${entry.argv.join(' ')}${entry.cwd ? `   (in ${entry.cwd})` : ''}`, `  exit ${entry.exitCode} (${entry.durationMs} ms)`];
+      const lines = [
+        `$ ${entry.argv.join(' ')}${entry.cwd ? `   (in ${entry.cwd})` : ''}`,
+        `  exit ${entry.exitCode} (${entry.durationMs} ms)`,
+      ];
       if (entry.stdout.trim()) lines.push('  stdout:', indent(cutText(entry.stdout.trimEnd(), limit), '    '));
       if (entry.stderr.trim()) lines.push('  stderr:', indent(cutText(entry.stderr.trimEnd(), limit), '    '));
       return lines.join('\n');
@@ -103,6 +122,8 @@ export function formatTranscript(entries: readonly TranscriptEntry[], limit?: Li
 export function formatLogTails(tails: readonly LogTail[]): string {
   return tails
     .filter((tail) => tail.lines.length > 0)
-    .map((tail) => [`[${tail.service}] ${tail.lines.length} lines:`, ...tail.lines.map((line) => `  ${line}`)].join('\n'))
+    .map((tail) =>
+      [`[${tail.service}] ${tail.lines.length} lines:`, ...tail.lines.map((line) => `  ${line}`)].join('\n'),
+    )
     .join('\n');
 }

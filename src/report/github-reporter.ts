@@ -14,13 +14,23 @@ export function createGithubReporter(screen: Screen): Reporter {
     onRunEnd: (report) => {
       for (const result of report.scenarios) {
         if (result.outcome === 'failed') screen.out(annotation('error', result, result.error?.message ?? 'failed'));
-        if (result.outcome === 'flaky') screen.out(annotation('warning', result, `flaky: passed on attempt ${result.attempts}`));
+        if (result.outcome === 'flaky')
+          screen.out(annotation('warning', result, `flaky: passed on attempt ${result.attempts}`));
         if (result.outcome === 'unexpected-pass') {
-          screen.out(annotation(report.strict ? 'error' : 'warning', result, `passed although ${result.capability} is ${result.capabilityStatus}: promote its status`));
+          screen.out(
+            annotation(
+              report.strict ? 'error' : 'warning',
+              result,
+              `passed although ${result.capability} is ${result.capabilityStatus}: promote its status`,
+            ),
+          );
         }
       }
       const failure = report.stack?.failure;
-      if (failure) screen.out(`::error title=stack failed to start::${githubEscapeData(`${failure.service}: waited for ${failure.waitedFor}\n${failure.logTail.slice(-10).join('\n')}`)}\n`);
+      if (failure)
+        screen.out(
+          `::error title=stack failed to start::${githubEscapeData(`${failure.service}: waited for ${failure.waitedFor}\n${failure.logTail.slice(-10).join('\n')}`)}\n`,
+        );
     },
   };
 }

@@ -10,7 +10,12 @@ export const JUNIT_FILE = 'junit.xml';
 export function escapeXml(text: string): string {
   // XML 1.0 forbids most control characters even when escaped.
   const clean = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
-  return clean.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&apos;');
+  return clean
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&apos;');
 }
 
 function time(ms: number): string {
@@ -23,14 +28,21 @@ function testcase(result: ScenarioResult, strict: boolean): string {
   const failing = result.outcome === 'failed' || (strict && result.outcome === 'unexpected-pass');
   if (failing) {
     const message = result.error?.message ?? `passed although ${result.capability} is ${result.capabilityStatus}`;
-    body.push(`<failure message="${escapeXml(message)}" type="${result.error?.timedOut ? 'timeout' : 'assertion'}">${escapeXml(result.error?.stack ?? message)}</failure>`);
+    body.push(
+      `<failure message="${escapeXml(message)}" type="${result.error?.timedOut ? 'timeout' : 'assertion'}">${escapeXml(result.error?.stack ?? message)}</failure>`,
+    );
   } else if (result.outcome === 'skipped' || result.outcome === 'expected-failure') {
-    const why = result.outcome === 'skipped' ? (result.skipReason ?? 'skipped') : `expected failure: ${result.capability} is ${result.capabilityStatus}`;
+    const why =
+      result.outcome === 'skipped'
+        ? (result.skipReason ?? 'skipped')
+        : `expected failure: ${result.capability} is ${result.capabilityStatus}`;
     body.push(`<skipped message="${escapeXml(why)}"/>`);
   }
   const out = [formatTranscript(result.transcript), formatLogTails(result.logTails)].filter(Boolean).join('\n\n');
   if (out) body.push(`<system-out>${escapeXml(out)}</system-out>`);
-  return body.length === 0 ? `    <testcase ${attributes}/>` : `    <testcase ${attributes}>\n      ${body.join('\n      ')}\n    </testcase>`;
+  return body.length === 0
+    ? `    <testcase ${attributes}/>`
+    : `    <testcase ${attributes}>\n      ${body.join('\n      ')}\n    </testcase>`;
 }
 
 export function renderJunit(report: RunReport): string {
@@ -39,8 +51,12 @@ export function renderJunit(report: RunReport): string {
   const suites = [...domains.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([domain, results]) => {
-      const failures = results.filter((result) => result.outcome === 'failed' || (report.strict && result.outcome === 'unexpected-pass')).length;
-      const skipped = results.filter((result) => result.outcome === 'skipped' || result.outcome === 'expected-failure').length;
+      const failures = results.filter(
+        (result) => result.outcome === 'failed' || (report.strict && result.outcome === 'unexpected-pass'),
+      ).length;
+      const skipped = results.filter(
+        (result) => result.outcome === 'skipped' || result.outcome === 'expected-failure',
+      ).length;
       const duration = results.reduce((total, result) => total + result.durationMs, 0);
       return [
         `  <testsuite name="${escapeXml(domain)}" tests="${results.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time(duration)}">`,

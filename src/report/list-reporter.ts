@@ -32,14 +32,22 @@ export function createListReporter(screen: Screen, view: FailureView = { verbose
   const { colors } = screen;
   return {
     onRunStart: (info: RunStartInfo) => {
-      screen.out(`${colors.bold('santokit-it')} ${info.scenarios.length} scenarios of ${info.capabilities} capabilities · stack ${info.stack} · ${info.jobs} jobs\n`);
+      screen.out(
+        `${colors.bold('santokit-it')} ${info.scenarios.length} scenarios of ${info.capabilities} capabilities · stack ${info.stack} · ${info.jobs} jobs\n`,
+      );
     },
     onStackReady: (stack) => {
-      screen.out(colors.dim(`stack ready in ${seconds(stack.startMs ?? 0)} (hub ${stack.hubUrl ?? '-'}, bridge ${stack.bridgeUrl ?? '-'})\n`));
+      screen.out(
+        colors.dim(
+          `stack ready in ${seconds(stack.startMs ?? 0)} (hub ${stack.hubUrl ?? '-'}, bridge ${stack.bridgeUrl ?? '-'})\n`,
+        ),
+      );
     },
     onScenarioEnd: (result) => {
       const retry = result.attempts > 1 ? colors.dim(` [${result.attempts} attempts]`) : '';
-      screen.out(`  ${paint(colors, result.outcome, MARKS[result.outcome])} ${colors.cyan(result.capability.padEnd(12))} ${result.name} ${colors.dim(`(${seconds(result.durationMs)})`)}${retry}\n`);
+      screen.out(
+        `  ${paint(colors, result.outcome, MARKS[result.outcome])} ${colors.cyan(result.capability.padEnd(12))} ${result.name} ${colors.dim(`(${seconds(result.durationMs)})`)}${retry}\n`,
+      );
     },
     onServiceLine: (service, line) => screen.err(colors.dim(`[${service}] ${line}\n`)),
     onNotice: (message) => screen.err(colors.dim(`${message}\n`)),
@@ -52,19 +60,39 @@ export function renderSummary(report: RunReport, colors: Colors, view: FailureVi
   if (report.validation && !report.validation.ok) parts.push(formatIssues(report.validation, colors));
   if (report.capabilities.length > 0) parts.push(renderCapabilities(report.capabilities, colors));
   const failures = report.scenarios.filter((result) => result.outcome === 'failed');
-  if (failures.length > 0) parts.push(colors.bold(colors.red('Failures')), ...failures.map((result, index) => renderFailure(result, index + 1, { ...view, colors })));
-  const promote = report.capabilities.filter((capability) => capability.outcome === 'unexpected-pass' && capability.status !== 'implemented');
+  if (failures.length > 0)
+    parts.push(
+      colors.bold(colors.red('Failures')),
+      ...failures.map((result, index) => renderFailure(result, index + 1, { ...view, colors })),
+    );
+  const promote = report.capabilities.filter(
+    (capability) => capability.outcome === 'unexpected-pass' && capability.status !== 'implemented',
+  );
   if (promote.length > 0) {
     const ids = promote.map((capability) => capability.id).join(', ');
-    parts.push(colors.yellow(`Unexpected passes: ${ids} passed although not implemented — set their status to implemented${report.strict ? ' (an error under --strict)' : ''}.`));
+    parts.push(
+      colors.yellow(
+        `Unexpected passes: ${ids} passed although not implemented — set their status to implemented${report.strict ? ' (an error under --strict)' : ''}.`,
+      ),
+    );
   }
   const listed = report.scenarios.filter((result) => result.outcome === 'unexpected-pass' && result.expectation);
   if (listed.length > 0) {
-    const entries = listed.map((result) => `  ${result.expectation?.file ?? ''}:${result.expectation?.line ?? 0}  ${result.id}`);
-    parts.push(colors.yellow([`Unexpected passes: ${listed.length} test(s) the baseline expects to fail passed — remove their entries${report.strict ? ' (an error under --strict)' : ''}:`, ...entries].join('\n')));
+    const entries = listed.map(
+      (result) => `  ${result.expectation?.file ?? ''}:${result.expectation?.line ?? 0}  ${result.id}`,
+    );
+    parts.push(
+      colors.yellow(
+        [
+          `Unexpected passes: ${listed.length} test(s) the baseline expects to fail passed — remove their entries${report.strict ? ' (an error under --strict)' : ''}:`,
+          ...entries,
+        ].join('\n'),
+      ),
+    );
   }
   if (report.stack?.failure) parts.push(renderStackFailure(report, colors));
-  if (report.error) parts.push(colors.red(`error: ${report.error.message}`) + (report.error.hint ? `\n${report.error.hint}` : ''));
+  if (report.error)
+    parts.push(colors.red(`error: ${report.error.message}`) + (report.error.hint ? `\n${report.error.hint}` : ''));
   parts.push(renderCounts(report, colors));
   return `\n${parts.join('\n\n')}\n`;
 }

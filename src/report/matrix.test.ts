@@ -13,8 +13,15 @@ function document(id: string, status: string, refs: string[]) {
 }
 
 test('one row per scenario, planned capabilities with a dash row, last results from a report', () => {
-  const documents = [document('AUTH-002', 'planned', []), document('AUTH-001', 'implemented', ['s/a.ts::one', 's/a.ts::two'])];
-  const report = { startedAt: '2026-01-01T00:00:00.000Z', status: 'passed', scenarios: [{ id: 's/a.ts::one', outcome: 'passed', durationMs: 1234 }] } as unknown as RunReport;
+  const documents = [
+    document('AUTH-002', 'planned', []),
+    document('AUTH-001', 'implemented', ['s/a.ts::one', 's/a.ts::two']),
+  ];
+  const report = {
+    startedAt: '2026-01-01T00:00:00.000Z',
+    status: 'passed',
+    scenarios: [{ id: 's/a.ts::one', outcome: 'passed', durationMs: 1234 }],
+  } as unknown as RunReport;
   const markdown = renderCoverageMatrix(documents, report);
   const rows = markdown.split('\n').filter((line) => line.startsWith('| AUTH'));
   assert.deepEqual(rows, [

@@ -25,7 +25,9 @@ export function renderCoverageMatrix(documents: readonly CapabilityDocument[], r
       rows.push(`${prefix}| \`${cell(split ? `${split.file}::${split.name}` : ref.value)}\` | ${last} | ${duration} |`);
     }
   }
-  const source = report ? `Last results: run of ${report.startedAt} (${report.status}).` : 'No results given: run with --from <results.json> to fill in the last results.';
+  const source = report
+    ? `Last results: run of ${report.startedAt} (${report.status}).`
+    : 'No results given: run with --from <results.json> to fill in the last results.';
   return [
     '# Coverage matrix',
     '',

@@ -18,9 +18,25 @@ function captureScreen(color = false): Screen & { text: () => string } {
   return { ...screen, text: () => out };
 }
 
-const base = { file: 'src/scenarios/auth/a.ts', line: 7, domain: 'auth', capabilityStatus: 'implemented', attempts: 1, durationMs: 12, transcript: [], logTails: [] } as const;
+const base = {
+  file: 'src/scenarios/auth/a.ts',
+  line: 7,
+  domain: 'auth',
+  capabilityStatus: 'implemented',
+  attempts: 1,
+  durationMs: 12,
+  transcript: [],
+  logTails: [],
+} as const;
 
-const passed: ScenarioResult = { ...base, id: 'src/scenarios/auth/a.ts::ok', name: 'ok', capability: 'AUTH-001', outcome: 'passed', passed: true };
+const passed: ScenarioResult = {
+  ...base,
+  id: 'src/scenarios/auth/a.ts::ok',
+  name: 'ok',
+  capability: 'AUTH-001',
+  outcome: 'passed',
+  passed: true,
+};
 const failed: ScenarioResult = {
   ...base,
   id: 'src/scenarios/auth/a.ts::bad <one>',
@@ -31,25 +47,89 @@ const failed: ScenarioResult = {
   error: { message: 'status: expected 403, got 200', expected: '403', actual: '200' },
   transcript: [
     {
-      kind: 'http', at: 0, method: 'POST', url: 'http://127.0.0.1:1/call',
-      requestHeaders: { authorization: 'Bearer v4.local.SECRETSECRET' }, requestBody: '{"path":"db/items/select"}',
-      status: 200, responseHeaders: {}, responseBody: '{"data":[]}', durationMs: 3,
+      kind: 'http',
+      at: 0,
+      method: 'POST',
+      url: 'http://127.0.0.1:1/call',
+      requestHeaders: { authorization: 'Bearer v4.local.SECRETSECRET' },
+      requestBody: '{"path":"db/items/select"}',
+      status: 200,
+      responseHeaders: {},
+      responseBody: '{"data":[]}',
+      durationMs: 3,
     },
-    { kind: 'cli', at: 1, argv: ['stk', 'release', 'promote'], exitCode: 1, stdout: '', stderr: 'Error: SCHEMA_DRIFT', durationMs: 40 },
+    {
+      kind: 'cli',
+      at: 1,
+      argv: ['stk', 'release', 'promote'],
+      exitCode: 1,
+      stdout: '',
+      stderr: 'Error: SCHEMA_DRIFT',
+      durationMs: 40,
+    },
   ],
   logTails: [{ service: 'bridge', lines: ['POST /call 200'] }],
 };
-const expected: ScenarioResult = { ...base, id: 'x::e', name: 'e', capability: 'AUTH-002', capabilityStatus: 'planned', outcome: 'expected-failure', passed: false, domain: 'auth' };
-const crud: ScenarioResult = { ...base, file: 'src/scenarios/crud/c.ts', id: 'c::u', name: 'u', capability: 'CRUD-001', capabilityStatus: 'in_progress', outcome: 'unexpected-pass', passed: true, domain: 'crud' };
+const expected: ScenarioResult = {
+  ...base,
+  id: 'x::e',
+  name: 'e',
+  capability: 'AUTH-002',
+  capabilityStatus: 'planned',
+  outcome: 'expected-failure',
+  passed: false,
+  domain: 'auth',
+};
+const crud: ScenarioResult = {
+  ...base,
+  file: 'src/scenarios/crud/c.ts',
+  id: 'c::u',
+  name: 'u',
+  capability: 'CRUD-001',
+  capabilityStatus: 'in_progress',
+  outcome: 'unexpected-pass',
+  passed: true,
+  domain: 'crud',
+};
 
 const report: RunReport = {
-  schemaVersion: 1, tool: 'santokit-it', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1500, status: 'failed', exitCode: 1, strict: false,
+  schemaVersion: 1,
+  tool: 'santokit-it',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  durationMs: 1500,
+  status: 'failed',
+  exitCode: 1,
+  strict: false,
   stack: { kind: 'embedded', hubUrl: 'http://h', bridgeUrl: 'http://b', startMs: 900 },
   counts: { passed: 1, failed: 1, flaky: 0, 'expected-failure': 1, 'unexpected-pass': 1, skipped: 0 },
   capabilities: [
-    { id: 'AUTH-001', title: 'Login', domain: 'auth', status: 'implemented', scenarios: 2, outcome: 'failed', durationMs: 24 },
-    { id: 'AUTH-002', title: 'OIDC', domain: 'auth', status: 'planned', scenarios: 1, outcome: 'expected-failure', durationMs: 12 },
-    { id: 'CRUD-001', title: 'Insert', domain: 'crud', status: 'in_progress', scenarios: 1, outcome: 'unexpected-pass', durationMs: 12 },
+    {
+      id: 'AUTH-001',
+      title: 'Login',
+      domain: 'auth',
+      status: 'implemented',
+      scenarios: 2,
+      outcome: 'failed',
+      durationMs: 24,
+    },
+    {
+      id: 'AUTH-002',
+      title: 'OIDC',
+      domain: 'auth',
+      status: 'planned',
+      scenarios: 1,
+      outcome: 'expected-failure',
+      durationMs: 12,
+    },
+    {
+      id: 'CRUD-001',
+      title: 'Insert',
+      domain: 'crud',
+      status: 'in_progress',
+      scenarios: 1,
+      outcome: 'unexpected-pass',
+      durationMs: 12,
+    },
   ],
   scenarios: [passed, failed, expected, crud],
 };
@@ -66,7 +146,10 @@ test('list reporter: live lines, capability summary, a failure that fits a scree
   assert.match(text, /1\) AUTH-001 › bad <one> {2}src\/scenarios\/auth\/a\.ts:7/);
   assert.match(text, /expected: 403\n {3}actual: {3}200/);
   assert.match(text, /#1 POST \/call → 200 \(3 ms\)\n/, 'the step before the failure on one line');
-  assert.match(text, /#2 the step that failed:\n +\$ stk release promote\n +exit 1 \(40 ms\)\n +stderr:\n +Error: SCHEMA_DRIFT/);
+  assert.match(
+    text,
+    /#2 the step that failed:\n +\$ stk release promote\n +exit 1 \(40 ms\)\n +stderr:\n +Error: SCHEMA_DRIFT/,
+  );
   assert.match(text, /service logs:\n\s+\[bridge\] POST \/call 200/);
   assert.match(text, /full report: \.santokit-it\/report\/index\.html/);
   assert.match(text, /Unexpected passes: CRUD-001/);
@@ -78,7 +161,21 @@ test('list reporter --verbose: the whole transcript, every header but the hop-by
   const screen = captureScreen();
   const withHeaders: ScenarioResult = {
     ...failed,
-    transcript: failed.transcript.map((entry) => (entry.kind === 'http' ? { ...entry, responseHeaders: { 'content-type': 'application/json', connection: 'keep-alive', date: 'Mon', 'keep-alive': 'timeout=5', 'content-length': '11', 'transfer-encoding': 'chunked' } } : entry)),
+    transcript: failed.transcript.map((entry) =>
+      entry.kind === 'http'
+        ? {
+            ...entry,
+            responseHeaders: {
+              'content-type': 'application/json',
+              connection: 'keep-alive',
+              date: 'Mon',
+              'keep-alive': 'timeout=5',
+              'content-length': '11',
+              'transfer-encoding': 'chunked',
+            },
+          }
+        : entry,
+    ),
   };
   await createListReporter(screen, { verbose: true }).onRunEnd?.({ ...report, scenarios: [withHeaders] });
   const text = screen.text();
@@ -100,7 +197,10 @@ test('github reporter: error for failures, warning for unexpected passes, at the
   await createGithubReporter(screen).onRunEnd?.(report);
   const lines = screen.text().trim().split('\n');
   assert.deepEqual(lines, [
-    '::error file=src/scenarios/auth/a.ts,line=7,title=AUTH-001 › bad <one>::status%3A expected 403, got 200'.replace('status%3A', 'status:'),
+    '::error file=src/scenarios/auth/a.ts,line=7,title=AUTH-001 › bad <one>::status%3A expected 403, got 200'.replace(
+      'status%3A',
+      'status:',
+    ),
     '::warning file=src/scenarios/crud/c.ts,line=7,title=CRUD-001 › u::passed although CRUD-001 is in_progress: promote its status',
   ]);
 });
@@ -120,7 +220,10 @@ test('junit: one suite per domain, classname = capability, failure/skipped eleme
   assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="santokit-it" tests="4" failures="1"/);
   assert.match(xml, /<testsuite name="auth" tests="3" failures="1" errors="0" skipped="1"/);
   assert.match(xml, /<testsuite name="crud" tests="1" failures="0"/);
-  assert.match(xml, /<testcase name="bad &lt;one&gt;" classname="AUTH-001" file="src\/scenarios\/auth\/a.ts" line="7" time="0.012">/);
+  assert.match(
+    xml,
+    /<testcase name="bad &lt;one&gt;" classname="AUTH-001" file="src\/scenarios\/auth\/a.ts" line="7" time="0.012">/,
+  );
   assert.match(xml, /<failure message="status: expected 403, got 200" type="assertion">/);
   assert.match(xml, /<skipped message="expected failure: AUTH-002 is planned"\/>/);
   assert.match(xml, /<system-out>→ POST http:\/\/127.0.0.1:1\/call/);

@@ -13,13 +13,17 @@ export function formatSelection(selection: Selection, format: ListFormat, colors
   if (format === 'shell') return `${selection.scenarios.map((scenario) => shellQuote(scenario.id)).join(' ')}\n`;
   if (format === 'json') return `${JSON.stringify(toJson(selection), null, 2)}\n`;
   const groups = new Map<string, string[]>();
-  for (const scenario of selection.scenarios) groups.set(scenario.capability, [...(groups.get(scenario.capability) ?? []), scenario.id]);
+  for (const scenario of selection.scenarios)
+    groups.set(scenario.capability, [...(groups.get(scenario.capability) ?? []), scenario.id]);
   const lines: string[] = [];
   for (const [capability, ids] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const document = selection.scenarios.find((scenario) => scenario.capability === capability)?.document;
     // A pytest test that declares no capability and that no document names ('') is selected by path only.
     const status = capability === '' ? 'selected by path' : (document?.status?.value ?? 'not in catalog');
-    lines.push(`${colors.cyan(capability || '(no capability)')} ${colors.dim(`[${status}]`)} ${document?.title?.value ?? ''}`, ...ids.map((id) => `  ${id}`));
+    lines.push(
+      `${colors.cyan(capability || '(no capability)')} ${colors.dim(`[${status}]`)} ${document?.title?.value ?? ''}`,
+      ...ids.map((id) => `  ${id}`),
+    );
   }
   lines.push(colors.dim(`${selection.scenarios.length} scenarios of ${groups.size} capabilities`));
   if (selection.impact) lines.push('', ...formatImpactText(selection.impact, colors));
@@ -36,9 +40,17 @@ function toJson(selection: Selection): unknown {
       status: document.status?.value,
       depends: document.depends.map((dependency) => dependency.value),
       file: document.file,
-      scenarios: selection.scenarios.filter((scenario) => scenario.capability === document.id?.value).map((scenario) => scenario.id),
+      scenarios: selection.scenarios
+        .filter((scenario) => scenario.capability === document.id?.value)
+        .map((scenario) => scenario.id),
     })),
-    scenarios: selection.scenarios.map((scenario) => ({ id: scenario.id, file: scenario.file, name: scenario.name, line: scenario.line, capability: scenario.capability })),
+    scenarios: selection.scenarios.map((scenario) => ({
+      id: scenario.id,
+      file: scenario.file,
+      name: scenario.name,
+      line: scenario.line,
+      capability: scenario.capability,
+    })),
     ...(selection.impact ? { changed: impactJson(selection.impact) } : {}),
     ...(selection.shard ? { shard: selection.shard } : {}),
     ...(selection.notes?.length ? { notes: selection.notes } : {}),

@@ -11,7 +11,13 @@ function stack(idp?: StackHandles['idp']): StackHandles {
     adminDatabaseUrl: 'postgres://u:p@127.0.0.1:3/postgres',
     runnerDatabaseUrl: (name) => name,
     serviceDatabaseUrl: (name) => name,
-    stk: { argv: ['node', '/x/stk.js'], run: () => Promise.reject(new Error('unused')), command: () => { throw new Error('unused'); } },
+    stk: {
+      argv: ['node', '/x/stk.js'],
+      run: () => Promise.reject(new Error('unused')),
+      command: () => {
+        throw new Error('unused');
+      },
+    },
     operator: { email: 'owner@example.com', password: 'password' },
     logTails: () => [],
     ...(idp ? { idp } : {}),
@@ -20,7 +26,10 @@ function stack(idp?: StackHandles['idp']): StackHandles {
 
 test('stack info names the idp when the stack has one, in text and in the JSON line', () => {
   const withIdp = stack({ url: 'http://127.0.0.1:4', issuer: 'http://idp:4100' });
-  assert.deepEqual(JSON.parse(formatStackInfoJson(withIdp)).idp, { url: 'http://127.0.0.1:4', issuer: 'http://idp:4100' });
+  assert.deepEqual(JSON.parse(formatStackInfoJson(withIdp)).idp, {
+    url: 'http://127.0.0.1:4',
+    issuer: 'http://idp:4100',
+  });
   assert.match(formatStackInfoText(withIdp), /^ {2}idp {6}http:\/\/127\.0\.0\.1:4 \(issuer http:\/\/idp:4100\)$/m);
   const without = stack();
   assert.equal('idp' in JSON.parse(formatStackInfoJson(without)), false);
@@ -29,8 +38,17 @@ test('stack info names the idp when the stack has one, in text and in the JSON l
 });
 
 test('stack info names the object store and, under compose, the origin URLs are signed for', () => {
-  const withStore: StackHandles = { ...stack(), objectStore: { url: 'http://127.0.0.1:5', endpoint: 'http://objectstore:4200' } };
-  assert.deepEqual(JSON.parse(formatStackInfoJson(withStore)).objectStore, { url: 'http://127.0.0.1:5', endpoint: 'http://objectstore:4200' });
-  assert.match(formatStackInfoText(withStore), /^ {2}objects {2}http:\/\/127\.0\.0\.1:5 \(signed for http:\/\/objectstore:4200\)$/m);
+  const withStore: StackHandles = {
+    ...stack(),
+    objectStore: { url: 'http://127.0.0.1:5', endpoint: 'http://objectstore:4200' },
+  };
+  assert.deepEqual(JSON.parse(formatStackInfoJson(withStore)).objectStore, {
+    url: 'http://127.0.0.1:5',
+    endpoint: 'http://objectstore:4200',
+  });
+  assert.match(
+    formatStackInfoText(withStore),
+    /^ {2}objects {2}http:\/\/127\.0\.0\.1:5 \(signed for http:\/\/objectstore:4200\)$/m,
+  );
   assert.equal('objectStore' in JSON.parse(formatStackInfoJson(stack())), false);
 });

@@ -15,7 +15,13 @@ export interface StackInfo {
 }
 
 export function stackInfo(stack: StackHandles): StackInfo {
-  const info = { hubUrl: stack.hubUrl, bridgeUrl: stack.bridgeUrl, adminDatabaseUrl: stack.adminDatabaseUrl, stk: stack.stk.argv, operator: stack.operator };
+  const info = {
+    hubUrl: stack.hubUrl,
+    bridgeUrl: stack.bridgeUrl,
+    adminDatabaseUrl: stack.adminDatabaseUrl,
+    stk: stack.stk.argv,
+    operator: stack.operator,
+  };
   return {
     ...info,
     ...(stack.idp ? { idp: { url: stack.idp.url, issuer: stack.idp.issuer } } : {}),
@@ -35,7 +41,11 @@ export function formatStackInfoText(stack: StackHandles): string {
     `  bridge   ${info.bridgeUrl}`,
     `  postgres ${info.adminDatabaseUrl}`,
     ...(info.idp ? [`  idp      ${info.idp.url} (issuer ${info.idp.issuer})`] : []),
-    ...(info.objectStore ? [`  objects  ${info.objectStore.url}${info.objectStore.endpoint === info.objectStore.url ? '' : ` (signed for ${info.objectStore.endpoint})`}`] : []),
+    ...(info.objectStore
+      ? [
+          `  objects  ${info.objectStore.url}${info.objectStore.endpoint === info.objectStore.url ? '' : ` (signed for ${info.objectStore.endpoint})`}`,
+        ]
+      : []),
     `  operator ${info.operator.email} / ${info.operator.password}`,
     '',
     'export these to use it:',

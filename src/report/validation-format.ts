@@ -38,6 +38,8 @@ function formatGithub(report: ValidationReport): string {
     (item) =>
       `::${item.severity === 'error' ? 'error' : 'warning'} file=${githubEscapeProperty(item.file)},line=${item.line},title=${githubEscapeProperty(item.code)}::${githubEscapeData(`${item.message} — ${item.hint}`)}`,
   );
-  lines.push(`${report.summary.errors} errors, ${report.summary.warnings} warnings in ${report.summary.documents} documents`);
+  lines.push(
+    `${report.summary.errors} errors, ${report.summary.warnings} warnings in ${report.summary.documents} documents`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -9,9 +9,18 @@ import type { Expectation } from '../plan/expectations.ts';
 
 export function applyExpectation(result: ScenarioResult, expectation: Expectation | undefined): ScenarioResult {
   if (expectation === undefined) return result;
-  const listed = { expectation: { expect: expectation.expect, reason: expectation.reason, file: expectation.file, line: expectation.line } };
+  const listed = {
+    expectation: {
+      expect: expectation.expect,
+      reason: expectation.reason,
+      file: expectation.file,
+      line: expectation.line,
+    },
+  };
   if (expectation.expect !== 'fail' || result.outcome === 'skipped') return { ...result, ...listed };
-  return result.passed ? { ...result, ...listed, outcome: 'unexpected-pass' } : { ...result, ...listed, outcome: 'expected-failure' };
+  return result.passed
+    ? { ...result, ...listed, outcome: 'unexpected-pass' }
+    : { ...result, ...listed, outcome: 'expected-failure' };
 }
 
 export function baselineSkipReason(expectation: Expectation): string {

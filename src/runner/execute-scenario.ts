@@ -64,7 +64,11 @@ async function runAttempt(scenario: RunnableScenario, options: ExecuteOptions, t
   return { passed: ended.passed, ...(ended.error ? { error: ended.error } : {}), transcript, durationMs, logTails };
 }
 
-async function attemptOnce(scenario: RunnableScenario, options: ExecuteOptions, timeoutMs: number): Promise<{ passed: boolean; error?: ScenarioError; transcript: Transcript }> {
+async function attemptOnce(
+  scenario: RunnableScenario,
+  options: ExecuteOptions,
+  timeoutMs: number,
+): Promise<{ passed: boolean; error?: ScenarioError; transcript: Transcript }> {
   const transcript = new Transcript();
   const controller = new AbortController();
   const stop = (reason: ScenarioError) => controller.abort(reason);
@@ -86,7 +90,12 @@ async function attemptOnce(scenario: RunnableScenario, options: ExecuteOptions, 
 }
 
 function isScenarioError(value: unknown): value is ScenarioError {
-  return typeof value === 'object' && value !== null && !(value instanceof Error) && typeof (value as ScenarioError).message === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !(value instanceof Error) &&
+    typeof (value as ScenarioError).message === 'string'
+  );
 }
 
 export function toScenarioError(error: unknown): ScenarioError {

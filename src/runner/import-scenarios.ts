@@ -27,15 +27,22 @@ export async function importSelected(root: string, selected: readonly SelectedSc
   const definitions = new Map<string, Scenario>();
   for (const imported of await Promise.all(files.map((file) => importModule(root, file)))) {
     if (imported.status === 'error') {
-      throw new UsageError(`${imported.file}:${imported.line}: ${imported.message}`, 'Fix the module so it imports without errors.');
+      throw new UsageError(
+        `${imported.file}:${imported.line}: ${imported.message}`,
+        'Fix the module so it imports without errors.',
+      );
     }
-    for (const definition of imported.exports.filter(isScenario)) definitions.set(`${imported.file}::${definition.name}`, definition);
+    for (const definition of imported.exports.filter(isScenario))
+      definitions.set(`${imported.file}::${definition.name}`, definition);
   }
   return selected.map((scenario): RunnableTest => {
     if (pytest.has(scenario)) return { ...scenario, kind: 'pytest' };
     const definition = definitions.get(scenario.id);
     if (definition === undefined) {
-      throw new UsageError(`${scenario.file}:${scenario.line}: scenario '${scenario.name}' is not exported by its module`, 'Export every defineScenario(...) value from the module.');
+      throw new UsageError(
+        `${scenario.file}:${scenario.line}: scenario '${scenario.name}' is not exported by its module`,
+        'Export every defineScenario(...) value from the module.',
+      );
     }
     return { ...scenario, definition };
   });

@@ -5,7 +5,19 @@ import type { Outcome, ScenarioResult } from '../model/results.ts';
 import type { CapabilityStatus } from '../model/capability.ts';
 
 function result(capability: string, status: CapabilityStatus, outcome: Outcome): ScenarioResult {
-  const base = { id: `${capability}-${outcome}`, file: 'f.ts', name: outcome, line: 1, capability, domain: 'crud', capabilityStatus: status, attempts: 1, durationMs: 5, transcript: [], logTails: [] };
+  const base = {
+    id: `${capability}-${outcome}`,
+    file: 'f.ts',
+    name: outcome,
+    line: 1,
+    capability,
+    domain: 'crud',
+    capabilityStatus: status,
+    attempts: 1,
+    durationMs: 5,
+    transcript: [],
+    logTails: [],
+  };
   if (outcome === 'skipped') return { ...base, outcome, passed: false, skipReason: 'not run' };
   if (outcome === 'failed' || outcome === 'expected-failure') return { ...base, outcome, passed: false };
   return { ...base, outcome, passed: true };
@@ -31,11 +43,14 @@ describe('outcomes', () => {
       ],
       [],
     );
-    assert.deepEqual(summaries.map((summary) => [summary.id, summary.outcome, summary.scenarios, summary.durationMs]), [
-      ['A-001', 'expected-failure', 2, 10],
-      ['B-001', 'unexpected-pass', 1, 5],
-      ['C-001', 'failed', 2, 10],
-    ]);
+    assert.deepEqual(
+      summaries.map((summary) => [summary.id, summary.outcome, summary.scenarios, summary.durationMs]),
+      [
+        ['A-001', 'expected-failure', 2, 10],
+        ['B-001', 'unexpected-pass', 1, 5],
+        ['C-001', 'failed', 2, 10],
+      ],
+    );
   });
 
   test('only failures of implemented capabilities fail the run, unless strict', () => {

@@ -2,7 +2,14 @@
 import type { CapabilityStatus } from '../model/capability.ts';
 import type { CapabilityDocument } from '../plan/types.ts';
 import { ExitCode } from '../errors.ts';
-import { OUTCOMES, type CapabilitySummary, type FailedResult, type Outcome, type PassedResult, type ScenarioResult } from '../model/results.ts';
+import {
+  OUTCOMES,
+  type CapabilitySummary,
+  type FailedResult,
+  type Outcome,
+  type PassedResult,
+  type ScenarioResult,
+} from '../model/results.ts';
 
 export function outcomeOf(status: CapabilityStatus, passed: true, attempts: number): PassedResult['outcome'];
 export function outcomeOf(status: CapabilityStatus, passed: false, attempts: number): FailedResult['outcome'];
@@ -53,6 +60,8 @@ export function summariseCapabilities(
 }
 
 export function exitCodeFor(results: readonly ScenarioResult[], strict: boolean): number {
-  const failing = results.some((result) => result.outcome === 'failed' || (strict && result.outcome === 'unexpected-pass'));
+  const failing = results.some(
+    (result) => result.outcome === 'failed' || (strict && result.outcome === 'unexpected-pass'),
+  );
   return failing ? ExitCode.failed : ExitCode.passed;
 }

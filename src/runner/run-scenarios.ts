@@ -42,7 +42,13 @@ export async function runScenarioPool(
   collect: (index: number, result: ScenarioResult) => void,
 ): Promise<{ bailed: boolean }> {
   let bailed = false;
-  const order = options.jobs > 1 ? longestFirst(scenarios.map((scenario) => scenario.id), readTimings(options.root)) : scenarios.map((_, index) => index);
+  const order =
+    options.jobs > 1
+      ? longestFirst(
+          scenarios.map((scenario) => scenario.id),
+          readTimings(options.root),
+        )
+      : scenarios.map((_, index) => index);
   await runPool(
     order,
     async (index) => {
@@ -61,15 +67,22 @@ export async function runScenarioPool(
 }
 
 /** One test of either kind, with the known-failure baseline applied (a `skip` entry never runs). */
-async function runTest(test: RunnableTest, stack: StackHandles, options: PoolRunOptions, signal: AbortSignal): Promise<ScenarioResult> {
+async function runTest(
+  test: RunnableTest,
+  stack: StackHandles,
+  options: PoolRunOptions,
+  signal: AbortSignal,
+): Promise<ScenarioResult> {
   const expectation = expectationFor(options.expectations, test);
-  if (expectation?.expect === 'skip') return applyExpectation(skippedResult(test, baselineSkipReason(expectation)), expectation);
+  if (expectation?.expect === 'skip')
+    return applyExpectation(skippedResult(test, baselineSkipReason(expectation)), expectation);
   const common = { timeoutMs: options.timeoutMs, retries: options.retries, signal, logs: logsOf(stack) };
   if (isPytestTest(test)) {
     if (!options.pytest) throw new Error(`no pytest session for ${test.id}`);
     return applyExpectation(await executePytest(test, { ...common, session: options.pytest }), expectation);
   }
-  const createContext: ExecuteOptions['createContext'] = (transcript, scenarioSignal) => createScenarioContext(stack, transcript, scenarioSignal, { root: options.root });
+  const createContext: ExecuteOptions['createContext'] = (transcript, scenarioSignal) =>
+    createScenarioContext(stack, transcript, scenarioSignal, { root: options.root });
   return applyExpectation(await executeScenario(test, { ...common, createContext }), expectation);
 }
 

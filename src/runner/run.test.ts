@@ -59,7 +59,10 @@ describe('runScenarios', () => {
     const report = await run(validTree(), {}, log);
     assert.equal(report.exitCode, 0);
     assert.equal(report.status, 'passed');
-    assert.deepEqual(report.scenarios.map((result) => result.name), ['login returns a token', 'login refuses a bad password', 'bootstrap creates a release']);
+    assert.deepEqual(
+      report.scenarios.map((result) => result.name),
+      ['login returns a token', 'login refuses a bad password', 'bootstrap creates a release'],
+    );
     assert.deepEqual(log, ['stack started', 'stack stopped']);
   });
 
@@ -76,13 +79,21 @@ describe('runScenarios', () => {
   });
 
   test('an assertion failure is data: exit 1, expected/actual, transcript and log tails kept', async () => {
-    const report = await run(tree({ pass: '', fail: "context.transcript.note('calling login'); (await import('node:assert/strict')).equal(401, 200, 'status');" }));
+    const report = await run(
+      tree({
+        pass: '',
+        fail: "context.transcript.note('calling login'); (await import('node:assert/strict')).equal(401, 200, 'status');",
+      }),
+    );
     assert.equal(report.exitCode, 1);
     const failed = report.scenarios.find((result) => result.outcome === 'failed');
     assert.equal(failed?.name, 'login refuses a bad password');
     assert.equal(failed?.error?.expected, '200');
     assert.equal(failed?.error?.actual, '401');
-    assert.deepEqual(failed?.transcript.map((entry) => entry.kind), ['note']);
+    assert.deepEqual(
+      failed?.transcript.map((entry) => entry.kind),
+      ['note'],
+    );
     assert.equal(failed?.logTails[0]?.service, 'hub');
     assert.equal(report.capabilities.find((item) => item.id === 'AUTH-001')?.outcome, 'failed');
   });
@@ -95,7 +106,8 @@ describe('runScenarios', () => {
   });
 
   test('--retries: a pass on retry is flaky, never passed', async () => {
-    const flaky = 'globalThis.__tries = (globalThis.__tries ?? 0) + 1; if (globalThis.__tries < 2) throw new Error("first try fails");';
+    const flaky =
+      'globalThis.__tries = (globalThis.__tries ?? 0) + 1; if (globalThis.__tries < 2) throw new Error("first try fails");';
     const report = await run(tree({ pass: flaky, fail: '' }), { retries: 2 });
     const result = report.scenarios.find((item) => item.name === 'login returns a token');
     assert.equal(result?.outcome, 'flaky');
@@ -105,13 +117,21 @@ describe('runScenarios', () => {
 
   test('status-aware: a planned capability failing is expected, passing is unexpected (an error under --strict)', async () => {
     const files = validTree();
-    files['plan/capabilities/auth/AUTH-002-oidc.md'] = capability({ id: 'AUTH-002', domain: 'auth', status: 'in_progress', testRefs: ['src/scenarios/auth/auth-002-oidc.ts::oidc works', 'src/scenarios/auth/auth-002-oidc.ts::oidc links'] });
+    files['plan/capabilities/auth/AUTH-002-oidc.md'] = capability({
+      id: 'AUTH-002',
+      domain: 'auth',
+      status: 'in_progress',
+      testRefs: ['src/scenarios/auth/auth-002-oidc.ts::oidc works', 'src/scenarios/auth/auth-002-oidc.ts::oidc links'],
+    });
     files['src/scenarios/auth/auth-002-oidc.ts'] = scenarioModule([
       { capability: 'AUTH-002', name: 'oidc works', body: 'throw new Error("not yet");' },
       { capability: 'AUTH-002', name: 'oidc links' },
     ]);
     const report = await run(files, { filters: { capabilities: ['AUTH-002'] } });
-    assert.deepEqual(report.scenarios.map((result) => result.outcome), ['expected-failure', 'unexpected-pass']);
+    assert.deepEqual(
+      report.scenarios.map((result) => result.outcome),
+      ['expected-failure', 'unexpected-pass'],
+    );
     assert.equal(report.exitCode, 0);
     const strict = await run(files, { filters: { capabilities: ['AUTH-002'] }, strict: true });
     assert.equal(strict.exitCode, 1);
@@ -119,14 +139,20 @@ describe('runScenarios', () => {
 
   test('--bail stops scheduling after the first failure; the rest are skipped', async () => {
     const report = await run(tree({ pass: 'throw new Error("no")', fail: '' }), { bail: true, jobs: 1 });
-    assert.deepEqual(report.scenarios.map((result) => result.outcome), ['failed', 'skipped', 'skipped']);
+    assert.deepEqual(
+      report.scenarios.map((result) => result.outcome),
+      ['failed', 'skipped', 'skipped'],
+    );
     assert.equal(report.scenarios[1]?.skipReason, 'bail');
   });
 
   test('an invalid catalog is exit 2 before any stack starts', async () => {
     const log: string[] = [];
     const files = validTree();
-    files['plan/capabilities/auth/AUTH-002-oidc.md'] = (files['plan/capabilities/auth/AUTH-002-oidc.md'] ?? '').replace('status: planned', 'status: nope');
+    files['plan/capabilities/auth/AUTH-002-oidc.md'] = (files['plan/capabilities/auth/AUTH-002-oidc.md'] ?? '').replace(
+      'status: planned',
+      'status: nope',
+    );
     const report = await run(files, {}, log);
     assert.equal(report.exitCode, 2);
     assert.equal(report.status, 'invalid');
@@ -136,7 +162,10 @@ describe('runScenarios', () => {
 
   test('reporters hear onRunStart before onRunEnd on every path, an invalid catalog and nothing selected included', async () => {
     const files = validTree();
-    files['plan/capabilities/auth/AUTH-002-oidc.md'] = (files['plan/capabilities/auth/AUTH-002-oidc.md'] ?? '').replace('status: planned', 'status: nope');
+    files['plan/capabilities/auth/AUTH-002-oidc.md'] = (files['plan/capabilities/auth/AUTH-002-oidc.md'] ?? '').replace(
+      'status: planned',
+      'status: nope',
+    );
     for (const [tree, overrides] of [
       [files, {}],
       [validTree(), { filters: { grep: 'nothing matches this' } }],
@@ -144,7 +173,11 @@ describe('runScenarios', () => {
     ] as const) {
       const hooks: string[] = [];
       const reporter = multiplexReporters([
-        { onRunStart: (info) => void hooks.push(`start ${info.scenarios.length}`), onStackReady: () => void hooks.push('ready'), onRunEnd: (report) => void hooks.push(`end ${report.status}`) },
+        {
+          onRunStart: (info) => void hooks.push(`start ${info.scenarios.length}`),
+          onStackReady: () => void hooks.push('ready'),
+          onRunEnd: (report) => void hooks.push(`end ${report.status}`),
+        },
       ]);
       await run(tree, { ...overrides, reporter });
       assert.equal(hooks[0]?.startsWith('start '), true, hooks.join(', '));
@@ -154,8 +187,17 @@ describe('runScenarios', () => {
 
   test('a stack that fails to start: exit 3, the failure and log tail in the report, teardown ran', async () => {
     const log: string[] = [];
-    const failure = new StackStartError('hub did not become ready', { service: 'hub', waitedFor: 'GET /healthz → 200', exitCode: 1, logTail: ['boom: port in use'] });
-    const report = await run(validTree(), { createStack: async () => fakeStackProvider({ log, failWith: failure }) }, log);
+    const failure = new StackStartError('hub did not become ready', {
+      service: 'hub',
+      waitedFor: 'GET /healthz → 200',
+      exitCode: 1,
+      logTail: ['boom: port in use'],
+    });
+    const report = await run(
+      validTree(),
+      { createStack: async () => fakeStackProvider({ log, failWith: failure }) },
+      log,
+    );
     assert.equal(report.exitCode, 3);
     assert.equal(report.status, 'stack-failed');
     assert.deepEqual(report.stack?.failure?.logTail, ['boom: port in use']);

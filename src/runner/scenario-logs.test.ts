@@ -8,7 +8,17 @@ const MINE = '11111111-aaaa-4bbb-8ccc-000000000001';
 const OTHER = '22222222-aaaa-4bbb-8ccc-000000000002';
 
 function http(at: number, requestId: string): TranscriptEntry {
-  return { kind: 'http', at, method: 'POST', url: 'http://127.0.0.1:1/call', requestHeaders: {}, status: 200, responseHeaders: { 'x-request-id': requestId }, responseBody: '{}', durationMs: 5 };
+  return {
+    kind: 'http',
+    at,
+    method: 'POST',
+    url: 'http://127.0.0.1:1/call',
+    requestHeaders: {},
+    status: 200,
+    responseHeaders: { 'x-request-id': requestId },
+    responseBody: '{}',
+    durationMs: 5,
+  };
 }
 
 const transcript: TranscriptEntry[] = [
@@ -29,7 +39,13 @@ test("a scenario's lines: its request ids, the Hub's unknown ids only while its 
         { at: 1_400 + LOG_SLACK_MS + 1, text: 'long after' },
       ],
     },
-    { service: 'hub', lines: [{ at: 1_250, text: `POST /api/apply 400 9ms id=${OTHER}` }, { at: 1_150, text: `GET /api/x 200 1ms id=33333333-aaaa-4bbb-8ccc-000000000003` }] },
+    {
+      service: 'hub',
+      lines: [
+        { at: 1_250, text: `POST /api/apply 400 9ms id=${OTHER}` },
+        { at: 1_150, text: `GET /api/x 200 1ms id=33333333-aaaa-4bbb-8ccc-000000000003` },
+      ],
+    },
   ];
   const picked = selectScenarioLogs(services, attemptWindow(transcript, 1_000, 1_400));
   assert.deepEqual(picked, [
@@ -42,6 +58,11 @@ test('collecting waits for the line of the last request to come through, then st
   const lines: { at: number; text: string }[] = [];
   setTimeout(() => lines.push({ at: Date.now(), text: `POST /call 200 3ms id=${MINE}` }), 60);
   const from = Date.now();
-  const picked = await collectScenarioLogs(() => [{ service: 'bridge', lines: [...lines] }], [http(from, MINE)], from, from + 1);
+  const picked = await collectScenarioLogs(
+    () => [{ service: 'bridge', lines: [...lines] }],
+    [http(from, MINE)],
+    from,
+    from + 1,
+  );
   assert.deepEqual(picked, [{ service: 'bridge', lines: [`POST /call 200 3ms id=${MINE}`] }]);
 });

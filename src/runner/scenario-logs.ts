@@ -58,7 +58,10 @@ export function selectScenarioLogs(services: readonly ServiceLines[], window: At
     const picked = lines.filter((line) => belongs(service, line.at, line.text, window)).map((line) => line.text);
     if (picked.length <= MAX_LINES_PER_SERVICE) return { service, lines: picked };
     const left = picked.length - MAX_LINES_PER_SERVICE;
-    return { service, lines: [`… ${left} earlier lines of this scenario left out`, ...picked.slice(-MAX_LINES_PER_SERVICE)] };
+    return {
+      service,
+      lines: [`… ${left} earlier lines of this scenario left out`, ...picked.slice(-MAX_LINES_PER_SERVICE)],
+    };
   });
 }
 
@@ -83,7 +86,12 @@ const SETTLE_POLL_MS = 25;
  * The attempt's own lines, once the line of its last request has arrived (or
  * LOG_SETTLE_MS passed: a service that does not log `id=` costs that once).
  */
-export async function collectScenarioLogs(linesSince: (from: number) => readonly ServiceLines[], transcript: readonly TranscriptEntry[], from: number, to: number): Promise<LogTail[]> {
+export async function collectScenarioLogs(
+  linesSince: (from: number) => readonly ServiceLines[],
+  transcript: readonly TranscriptEntry[],
+  from: number,
+  to: number,
+): Promise<LogTail[]> {
   const last = transcript.map(requestIdOf).findLast((id) => id !== undefined);
   const deadline = Date.now() + LOG_SETTLE_MS;
   let services = linesSince(from);

@@ -24,7 +24,11 @@ test('teardowns run in reverse after every task succeeded', async () => {
 test('a failing task stops the run; what it registered before failing is torn down too', async () => {
   const log: Log = [];
   const boom = new Error('boom');
-  const result = await runTasks([task('a'), task('b', async () => Promise.reject(boom)), task('c')], log, new AbortController().signal);
+  const result = await runTasks(
+    [task('a'), task('b', async () => Promise.reject(boom)), task('c')],
+    log,
+    new AbortController().signal,
+  );
   assert.equal(result.failed?.task, 'b');
   assert.equal(result.failed?.error, boom);
   assert.deepEqual(log, ['up a', 'up b', 'down b', 'down a']);

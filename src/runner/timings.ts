@@ -17,7 +17,9 @@ export function readTimings(root: string): Timings {
   try {
     const data = JSON.parse(readFileSync(join(root, FILE), 'utf8')) as { version?: unknown; scenarios?: unknown };
     if (data.version !== VERSION || typeof data.scenarios !== 'object' || data.scenarios === null) return new Map();
-    return new Map(Object.entries(data.scenarios).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+    return new Map(
+      Object.entries(data.scenarios).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
+    );
   } catch {
     return new Map();
   }
@@ -32,11 +34,15 @@ export function longestFirst(ids: readonly string[], timings: Timings): number[]
 /** Merges the durations of scenarios that ran to an end; best effort (a read-only checkout keeps file order). */
 export function writeTimings(root: string, results: readonly ScenarioResult[]): void {
   const merged = new Map(readTimings(root));
-  for (const result of results) if (result.outcome !== 'skipped' && result.attempts > 0) merged.set(result.id, result.durationMs);
+  for (const result of results)
+    if (result.outcome !== 'skipped' && result.attempts > 0) merged.set(result.id, result.durationMs);
   const path = join(root, FILE);
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(`${path}.tmp`, `${JSON.stringify({ version: VERSION, scenarios: Object.fromEntries([...merged].sort()) }, null, 1)}\n`);
+    writeFileSync(
+      `${path}.tmp`,
+      `${JSON.stringify({ version: VERSION, scenarios: Object.fromEntries([...merged].sort()) }, null, 1)}\n`,
+    );
     renameSync(`${path}.tmp`, path);
   } catch {
     // Timings only order the next run.

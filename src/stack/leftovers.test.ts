@@ -52,7 +52,10 @@ describe('sweepLeftovers', () => {
     assert.equal(existsSync(ownDir), false);
     assert.equal(existsSync(foreignDir), true, 'only santokit-it-* dirs are removed');
     assert.equal(existsSync(join(folder, '4242.json')), false);
-    assert.match(describeSweep(summary) ?? '', /a killed run \(pid \d+\): 1 process group\(s\) stopped, 1 temp dir\(s\) removed/);
+    assert.match(
+      describeSweep(summary) ?? '',
+      /a killed run \(pid \d+\): 1 process group\(s\) stopped, 1 temp dir\(s\) removed/,
+    );
     rmSync(foreignDir, { recursive: true });
     rmSync(folder, { recursive: true });
   });
@@ -60,7 +63,15 @@ describe('sweepLeftovers', () => {
   it('trusts no ledger in a folder that others can write to', () => {
     const folder = ledgerFolder();
     const sleeper = detachedSleeper();
-    writeFileSync(join(folder, '9.json'), JSON.stringify({ pid: process.pid, start: '1', groups: [{ pgid: sleeper, start: processStartTime(sleeper) }], dirs: [] }));
+    writeFileSync(
+      join(folder, '9.json'),
+      JSON.stringify({
+        pid: process.pid,
+        start: '1',
+        groups: [{ pgid: sleeper, start: processStartTime(sleeper) }],
+        dirs: [],
+      }),
+    );
     chmodSync(folder, 0o777);
     assert.deepEqual(sweepLeftovers(folder), NOTHING);
     assert.ok(isProcessAlive(sleeper));
@@ -70,7 +81,12 @@ describe('sweepLeftovers', () => {
   it('leaves the ledger of a live runner, and unreadable ledgers, alone', () => {
     const folder = ledgerFolder();
     const sleeper = detachedSleeper();
-    const live = { pid: process.pid, start: processStartTime(process.pid), groups: [{ pgid: sleeper, start: processStartTime(sleeper) }], dirs: [] };
+    const live = {
+      pid: process.pid,
+      start: processStartTime(process.pid),
+      groups: [{ pgid: sleeper, start: processStartTime(sleeper) }],
+      dirs: [],
+    };
     writeFileSync(join(folder, `${process.pid}.json`), JSON.stringify(live));
     writeFileSync(join(folder, '7.json'), '{"pid": 7, "gro');
     assert.deepEqual(sweepLeftovers(folder), NOTHING);
@@ -104,7 +120,10 @@ describe('a ledger of this version', () => {
   it('is ignored whole when one entry is malformed', () => {
     const folder = ledgerFolder();
     const sleeper = detachedSleeper();
-    const resources = [{ kind: 'group', pgid: sleeper, start: processStartTime(sleeper) }, { kind: 'volume', name: 'x' }];
+    const resources = [
+      { kind: 'group', pgid: sleeper, start: processStartTime(sleeper) },
+      { kind: 'volume', name: 'x' },
+    ];
     writeFileSync(join(folder, '4244.json'), JSON.stringify({ pid: process.pid, start: '1', resources }));
     assert.deepEqual(sweepLeftovers(folder), NOTHING);
     assert.ok(isProcessAlive(sleeper));

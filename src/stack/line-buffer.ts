@@ -12,7 +12,8 @@ export interface LineBuffer<T = string> {
 }
 
 export function createLineBuffer<T = string>(capacity: number): LineBuffer<T> {
-  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
+  if (!Number.isInteger(capacity) || capacity < 1)
+    throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
   const ring: T[] = new Array<T>(capacity);
   let total = 0;
   return {

@@ -76,12 +76,13 @@ export interface StackOptions {
 
 export const DEFAULT_OPERATOR: Operator = { email: 'owner@example.com', password: 'password' };
 
-
 /** Throws UsageError for a combination that cannot work; returns nothing otherwise. */
 export function validateStackOptions(options: StackOptions): void {
   const { stack } = options;
-  if (!isOneOf(STACK_KINDS, stack)) throw new UsageError(`unknown stack "${String(stack)}"`, `use one of: ${STACK_KINDS.join(', ')}`);
-  if (options.db !== undefined && !isOneOf(DB_SOURCES, options.db)) throw new UsageError(`unknown --db "${String(options.db)}"`, `use one of: ${DB_SOURCES.join(', ')}`);
+  if (!isOneOf(STACK_KINDS, stack))
+    throw new UsageError(`unknown stack "${String(stack)}"`, `use one of: ${STACK_KINDS.join(', ')}`);
+  if (options.db !== undefined && !isOneOf(DB_SOURCES, options.db))
+    throw new UsageError(`unknown --db "${String(options.db)}"`, `use one of: ${DB_SOURCES.join(', ')}`);
   onlyFor(options, 'hubUrl', '--hub-url', ['external']);
   onlyFor(options, 'bridgeUrl', '--bridge-url', ['external']);
   onlyFor(options, 'hubBin', '--hub-bin', ['process']);
@@ -98,7 +99,10 @@ export function validateStackOptions(options: StackOptions): void {
     need(options.bridgeBin ?? options.services?.bridge, '--stack process needs --bridge-bin');
   }
   if (options.db === 'url') need(options.databaseUrl, '--db url needs --database-url (or DATABASE_URL)');
-  for (const [flag, value] of [['--hub-url', options.hubUrl], ['--bridge-url', options.bridgeUrl]] as const) {
+  for (const [flag, value] of [
+    ['--hub-url', options.hubUrl],
+    ['--bridge-url', options.bridgeUrl],
+  ] as const) {
     if (value !== undefined) checkUrl(flag, value, ['http:', 'https:']);
   }
   if (options.databaseUrl !== undefined) checkUrl('--database-url', options.databaseUrl, ['postgres:', 'postgresql:']);
@@ -106,7 +110,10 @@ export function validateStackOptions(options: StackOptions): void {
 
 function onlyFor(options: StackOptions, key: keyof StackOptions, flag: string, kinds: readonly StackKind[]): void {
   if (options[key] === undefined || kinds.includes(options.stack)) return;
-  throw new UsageError(`${flag} does not apply to --stack ${options.stack}`, `it is used by --stack ${kinds.join(' or ')}`);
+  throw new UsageError(
+    `${flag} does not apply to --stack ${options.stack}`,
+    `it is used by --stack ${kinds.join(' or ')}`,
+  );
 }
 
 function isOneOf(list: readonly string[], value: string): boolean {
@@ -124,7 +131,8 @@ function checkUrl(flag: string, value: string, protocols: readonly string[]): vo
   } catch {
     throw new UsageError(`${flag} is not a URL: ${value}`);
   }
-  if (!protocols.includes(url.protocol)) throw new UsageError(`${flag} must be a ${protocols.join(' or ')} URL, got ${value}`);
+  if (!protocols.includes(url.protocol))
+    throw new UsageError(`${flag} must be a ${protocols.join(' or ')} URL, got ${value}`);
 }
 
 /**

@@ -46,7 +46,8 @@ const hasProc = (() => {
   }
 })();
 
-const isLive = (stat: ProcStat | undefined): stat is ProcStat => stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
+const isLive = (stat: ProcStat | undefined): stat is ProcStat =>
+  stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
 
 function liveProcesses(): ProcStat[] {
   const out: ProcStat[] = [];
@@ -94,7 +95,7 @@ export function treeMembers(root: number, known: Iterable<number> = []): number[
   const all = liveProcesses();
   const members = new Set<number>(all.filter((stat) => stat.pgrp === root).map((stat) => stat.pid));
   const parents = new Set<number>([root, ...known, ...members]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const stat of all) {
       if (parents.has(stat.ppid) && !members.has(stat.pid)) {

@@ -63,7 +63,12 @@ export function registerDatabaseUrl(sink: SecretSink | undefined, url: string | 
 }
 
 /** The variables upstream's services read (and the reference stack's service token). */
-export function hubEnv(secrets: StackSecrets, port: number, databaseUrl: string, operator: { email: string; password: string }): Record<string, string> {
+export function hubEnv(
+  secrets: StackSecrets,
+  port: number,
+  databaseUrl: string,
+  operator: { email: string; password: string },
+): Record<string, string> {
   return {
     STK_HUB_PORT: String(port),
     STK_HUB_DB_URL: databaseUrl,
@@ -94,7 +99,12 @@ export function objectStoreEnv(secrets: StackSecrets, port: number, dataDir: str
 }
 
 /** The Bridge's variables; the object store through the AWS SDK's standard ones (an upstream Bridge reads them too). */
-export function bridgeEnv(secrets: StackSecrets, port: number, hubUrl: string, objectStoreUrl: string): Record<string, string> {
+export function bridgeEnv(
+  secrets: StackSecrets,
+  port: number,
+  hubUrl: string,
+  objectStoreUrl: string,
+): Record<string, string> {
   return {
     STK_BRIDGE_PORT: String(port),
     STK_HUB_URL: hubUrl,

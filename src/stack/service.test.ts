@@ -35,7 +35,12 @@ interface Fake {
   readonly started: Promise<StartedService>;
 }
 
-async function startFake(mode: FakeMode, options: FakeOptions = {}, spec: Partial<ServiceSpec> = {}, signal?: AbortSignal): Promise<Fake> {
+async function startFake(
+  mode: FakeMode,
+  options: FakeOptions = {},
+  spec: Partial<ServiceSpec> = {},
+  signal?: AbortSignal,
+): Promise<Fake> {
   const port = await freePort();
   const teardowns = newTeardowns();
   const service = createService({
@@ -144,7 +149,12 @@ describe('createService', () => {
       command: process.execPath,
       args: fakeArgs('ok', { port, lines: 3 }),
       probes: [logProbe(/fake listening on \d+/)],
-    }).start({ teardowns, signal: new AbortController().signal, logDir, onLine: (name, line) => seen.push(`[${name}] ${line}`) });
+    }).start({
+      teardowns,
+      signal: new AbortController().signal,
+      logDir,
+      onLine: (name, line) => seen.push(`[${name}] ${line}`),
+    });
     assert.ok(seen.some((line) => /^\[fake-log\] .*line 3$/.test(line)));
     await teardowns.runAll();
     const file = await readFile(join(logDir, 'fake-log.log'), 'utf8');

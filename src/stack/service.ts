@@ -87,13 +87,23 @@ async function startService(spec: ServiceSpec, context: ServiceContext): Promise
 export async function runToCompletion(spec: ServiceSpec, context: ServiceContext): Promise<void> {
   const launched = await launch(spec, context);
   const deadlineMs = spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
-  const exit = await raceAbort(within(launched.exited, deadlineMs, () => undefined), context.signal);
+  const exit = await raceAbort(
+    within(launched.exited, deadlineMs, () => undefined),
+    context.signal,
+  );
   if (exit && exit.code === 0) return;
   await launched.stop();
   const waitedFor = `${spec.name} to exit with code 0`;
   const exitCode = exit ? exitCodeOf(exit) : null;
-  const message = exit ? `${spec.name} failed with exit code ${exitCode}` : `${spec.name} did not finish within ${formatMs(deadlineMs)}`;
-  throw new StackStartError(message, { service: spec.name, waitedFor, exitCode, logTail: launched.output.tail(FAILURE_TAIL_LINES) });
+  const message = exit
+    ? `${spec.name} failed with exit code ${exitCode}`
+    : `${spec.name} did not finish within ${formatMs(deadlineMs)}`;
+  throw new StackStartError(message, {
+    service: spec.name,
+    waitedFor,
+    exitCode,
+    logTail: launched.output.tail(FAILURE_TAIL_LINES),
+  });
 }
 
 function readinessOf(spec: ServiceSpec, launched: StartedService, context: ServiceContext) {
@@ -109,7 +119,11 @@ function readinessOf(spec: ServiceSpec, launched: StartedService, context: Servi
 /** Registers the teardown, then spawns; resolves once the process runs. */
 async function launch(spec: ServiceSpec, context: ServiceContext): Promise<StartedService> {
   context.signal.throwIfAborted();
-  const output = createServiceOutput(spec.name, { logDir: context.logDir, onLine: context.onLine, redact: context.redact });
+  const output = createServiceOutput(spec.name, {
+    logDir: context.logDir,
+    onLine: context.onLine,
+    redact: context.redact,
+  });
   for (const line of spec.preamble ?? []) output.line(line);
   let child: ChildProcess | undefined;
   let exited: Promise<ExitInfo> | undefined;
@@ -125,7 +139,14 @@ async function launch(spec: ServiceSpec, context: ServiceContext): Promise<Start
   exited = exitOf(child);
   const pid = await spawned(child, spec, output);
   const running = child;
-  return { name: spec.name, pid, output, exited, isRunning: () => running.exitCode === null && running.signalCode === null, stop };
+  return {
+    name: spec.name,
+    pid,
+    output,
+    exited,
+    isRunning: () => running.exitCode === null && running.signalCode === null,
+    stop,
+  };
 }
 
 function spawnDetached(spec: ServiceSpec, output: ServiceOutput): ChildProcess {
@@ -158,7 +179,12 @@ function spawned(child: ChildProcess, spec: ServiceSpec, output: ServiceOutput):
     child.once('error', (error) => {
       if (child.pid !== undefined) return;
       output.line(`cannot run ${spec.command}: ${error.message}`);
-      const failure = { service: spec.name, waitedFor: `${spec.command} to start`, exitCode: null, logTail: output.tail(50) };
+      const failure = {
+        service: spec.name,
+        waitedFor: `${spec.command} to start`,
+        exitCode: null,
+        logTail: output.tail(50),
+      };
       reject(new StackStartError(`${spec.name} could not be started: ${error.message}`, failure));
     });
   });
@@ -178,7 +204,11 @@ function exitOf(child: ChildProcess): Promise<ExitInfo> {
   });
 }
 
-async function stopChild(child: ChildProcess | undefined, exited: Promise<ExitInfo> | undefined, spec: ServiceSpec): Promise<void> {
+async function stopChild(
+  child: ChildProcess | undefined,
+  exited: Promise<ExitInfo> | undefined,
+  spec: ServiceSpec,
+): Promise<void> {
   if (child?.pid === undefined) return;
   const emptied = await terminateTree(child.pid, {
     signal: spec.stopSignal ?? 'SIGTERM',

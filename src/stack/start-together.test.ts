@@ -5,7 +5,10 @@ import { startTogether } from './start-together.ts';
 
 describe('startTogether', () => {
   it('returns every result in order', async () => {
-    const result = await startTogether<[number, string]>(new AbortController().signal, [async () => 1, async () => 'two']);
+    const result = await startTogether<[number, string]>(new AbortController().signal, [
+      async () => 1,
+      async () => 'two',
+    ]);
     assert.deepEqual(result, [1, 'two']);
   });
 

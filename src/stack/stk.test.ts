@@ -6,7 +6,8 @@ import { containerPath, createLocalStk } from './stk.ts';
 describe('createLocalStk', () => {
   it('passes args, env, cwd and input; returns the exit code and raw output', async () => {
     process.env.STK_AUTH_TOKEN = 'from-the-user-shell';
-    const script = 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{console.log(JSON.stringify([process.argv.slice(1),process.env.STK_HUB_URL,process.env.STK_AUTH_TOKEN??null,process.env.EXTRA,process.cwd(),s]));process.exit(5)})';
+    const script =
+      'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{console.log(JSON.stringify([process.argv.slice(1),process.env.STK_HUB_URL,process.env.STK_AUTH_TOKEN??null,process.env.EXTRA,process.cwd(),s]));process.exit(5)})';
     const stk = createLocalStk([process.execPath, '-e', script], { STK_HUB_URL: 'http://hub' });
     const result = await stk.run(['apply', '--ref', 'v1'], { env: { EXTRA: 'x' }, cwd: '/tmp', input: 'in' });
     delete process.env.STK_AUTH_TOKEN;

@@ -11,7 +11,10 @@ import type { StkHandle, StkResult, StkRunOptions } from './types.ts';
 export const DEFAULT_STK_TIMEOUT_MS = 60_000;
 
 /** An `stk` that runs on this machine: `argv` prefix plus the stack's variables (`undefined` removes one). */
-export function createLocalStk(argv: readonly string[], stackEnv: Readonly<Record<string, string | undefined>>): StkHandle {
+export function createLocalStk(
+  argv: readonly string[],
+  stackEnv: Readonly<Record<string, string | undefined>>,
+): StkHandle {
   const [file = 'stk', ...prefix] = argv;
   const command: StkHandle['command'] = (args, options = {}) => ({
     file,
@@ -43,13 +46,21 @@ export function createDockerExecStk(container: string, mounts: readonly Mount[],
   const command: StkHandle['command'] = (args, options = {}) => {
     const workdir = options.cwd === undefined ? defaultCwd : containerPath(options.cwd, mounts);
     const envFlags = Object.entries(options.env ?? {}).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
-    return { file: 'docker', args: ['exec', '-i', '-w', workdir, ...envFlags, container, 'stk', ...args], extendEnv: true };
+    return {
+      file: 'docker',
+      args: ['exec', '-i', '-w', workdir, ...envFlags, container, 'stk', ...args],
+      extendEnv: true,
+    };
   };
   return {
     argv: prefix,
     command,
     async run(args, options = {}) {
-      return runCommand('docker', command(args, options).args, args, { ...options, cwd: undefined, reportedCwd: options.cwd });
+      return runCommand('docker', command(args, options).args, args, {
+        ...options,
+        cwd: undefined,
+        reportedCwd: options.cwd,
+      });
     },
   };
 }
@@ -63,7 +74,9 @@ export function containerPath(path: string, mounts: readonly Mount[]): string {
     if (!rel.startsWith('..') && !rel.startsWith(sep)) return `${mount.container}/${rel.split(sep).join('/')}`;
   }
   const visible = mounts.map((mount) => mount.host).join(', ');
-  throw new Error(`stk cwd ${absolute} is not visible in the cli container; project folders must live under: ${visible}`);
+  throw new Error(
+    `stk cwd ${absolute} is not visible in the cli container; project folders must live under: ${visible}`,
+  );
 }
 
 interface RunOptions extends Omit<StkRunOptions, 'env'> {
@@ -72,7 +85,12 @@ interface RunOptions extends Omit<StkRunOptions, 'env'> {
   readonly reportedCwd?: string;
 }
 
-async function runCommand(file: string, fullArgs: readonly string[], args: readonly string[], options: RunOptions): Promise<StkResult> {
+async function runCommand(
+  file: string,
+  fullArgs: readonly string[],
+  args: readonly string[],
+  options: RunOptions,
+): Promise<StkResult> {
   const begin = performance.now();
   const result = await execa(file, fullArgs, {
     cwd: options.cwd,
@@ -90,7 +108,11 @@ async function runCommand(file: string, fullArgs: readonly string[], args: reado
     ...(cwd === undefined ? {} : { cwd }),
     exitCode: result.exitCode ?? signalExitCode(result.signal),
     stdout: String(result.stdout ?? ''),
-    stderr: String(result.stderr ?? '') + (result.timedOut ? `\n[santokit-it] stk timed out after ${options.timeoutMs ?? DEFAULT_STK_TIMEOUT_MS} ms\n` : ''),
+    stderr:
+      String(result.stderr ?? '') +
+      (result.timedOut
+        ? `\n[santokit-it] stk timed out after ${options.timeoutMs ?? DEFAULT_STK_TIMEOUT_MS} ms\n`
+        : ''),
     durationMs: Math.round(performance.now() - begin),
   };
 }

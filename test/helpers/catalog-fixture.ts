@@ -99,7 +99,12 @@ export function validTree(): Tree {
       codeRefs: ['code/hub.ts'],
       depends: ['OPERATOR-001'],
     }),
-    'plan/capabilities/auth/AUTH-002-oidc.md': capability({ id: 'AUTH-002', domain: 'auth', status: 'planned', depends: ['AUTH-001'] }),
+    'plan/capabilities/auth/AUTH-002-oidc.md': capability({
+      id: 'AUTH-002',
+      domain: 'auth',
+      status: 'planned',
+      depends: ['AUTH-001'],
+    }),
     'plan/capabilities/auth/README.md': '# Auth domain guide (not a capability)\n',
     'plan/capabilities/operator/OPERATOR-001-bootstrap.md': capability({
       id: 'OPERATOR-001',
@@ -111,7 +116,9 @@ export function validTree(): Tree {
       { capability: 'AUTH-001', name: 'login returns a token' },
       { capability: 'AUTH-001', name: 'login refuses a bad password' },
     ]),
-    'src/scenarios/operator/operator-001-bootstrap.ts': scenarioModule([{ capability: 'OPERATOR-001', name: 'bootstrap creates a release' }]),
+    'src/scenarios/operator/operator-001-bootstrap.ts': scenarioModule([
+      { capability: 'OPERATOR-001', name: 'bootstrap creates a release' },
+    ]),
   };
 }
 

@@ -90,7 +90,10 @@ export async function filesUnder(dir: string): Promise<{ path: string; text: str
 }
 
 /** `name: where` for each secret value found in any of the texts. */
-export function leaksIn(texts: readonly { path: string; text: string }[], secrets: Readonly<Record<string, string>>): string[] {
+export function leaksIn(
+  texts: readonly { path: string; text: string }[],
+  secrets: Readonly<Record<string, string>>,
+): string[] {
   const hits: string[] = [];
   for (const [name, value] of Object.entries(secrets)) {
     if (value.length < 8) continue;

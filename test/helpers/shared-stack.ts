@@ -20,11 +20,15 @@ export interface SharedStack {
 }
 
 export function startSharedStack(outputDir: string, timeoutMs = 120_000): Promise<SharedStack> {
-  const child = spawn(process.execPath, [BIN, 'stack', 'up', '--format', 'json', '--output-dir', outputDir, '--no-color'], {
-    cwd: PACKAGE_ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'stack', 'up', '--format', 'json', '--output-dir', outputDir, '--no-color'],
+    {
+      cwd: PACKAGE_ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   let stdout = '';
   let stderr = '';
@@ -42,7 +46,16 @@ export function startSharedStack(outputDir: string, timeoutMs = 120_000): Promis
       const info = JSON.parse(line) as StackInfo;
       resolve({
         info,
-        flags: ['--stack', 'external', '--hub-url', info.hubUrl, '--bridge-url', info.bridgeUrl, '--database-url', info.adminDatabaseUrl],
+        flags: [
+          '--stack',
+          'external',
+          '--hub-url',
+          info.hubUrl,
+          '--bridge-url',
+          info.bridgeUrl,
+          '--database-url',
+          info.adminDatabaseUrl,
+        ],
         stop: () => {
           child.kill('SIGTERM');
           return closed;

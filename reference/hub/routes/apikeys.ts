@@ -43,18 +43,29 @@ export function registerApiKeyRoutes(app: HubApp, deps: HubDeps): void {
   app.get('/api/apikeys/list', async (c) => {
     const { project, env } = await scopedQuery(c, deps, 'admin');
     await requireEnv(store, project, env);
-    const rows = await store.query<{ id: string; name: string; roles: string[]; created_at: Date; revoked_at: Date | null }>(
+    const rows = await store.query<{
+      id: string;
+      name: string;
+      roles: string[];
+      created_at: Date;
+      revoked_at: Date | null;
+    }>(
       `SELECT id, name, roles, created_at, revoked_at FROM hub_api_keys WHERE project = $1 AND env = $2 ORDER BY created_at DESC, name`,
       [project, env],
     );
-    return c.json(rows.map((row) => ({ ...row, status: row.revoked_at ? 'revoked' : 'active', revoked: row.revoked_at !== null })));
+    return c.json(
+      rows.map((row) => ({ ...row, status: row.revoked_at ? 'revoked' : 'active', revoked: row.revoked_at !== null })),
+    );
   });
 
   app.post('/api/apikeys/revoke', async (c) => {
     const { body, project, env } = await scopedBody(c, deps, 'admin');
     const keyId = str(body, 'key_id');
     await requireEnv(store, project, env);
-    const rows = await store.query(`UPDATE hub_api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE project = $1 AND env = $2 AND (id = $3 OR name = $3) RETURNING id`, [project, env, keyId]);
+    const rows = await store.query(
+      `UPDATE hub_api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE project = $1 AND env = $2 AND (id = $3 OR name = $3) RETURNING id`,
+      [project, env, keyId],
+    );
     if (rows.length === 0) throw notFound('API key not found');
     await deps.events?.publish({ scope: 'apikey', key_id: (rows[0] as { id: string }).id });
     return c.json({ ok: true, key_id: (rows[0] as { id: string }).id, status: 'revoked' });

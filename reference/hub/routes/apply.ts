@@ -26,7 +26,8 @@ function schemaFiles(body: Body): SourceFile[] {
   return raw.map((entry: unknown, index) => {
     if (typeof entry === 'string') return { file: `schema[${index}]`, content: entry };
     const item = entry as { file?: unknown; content?: unknown } | null;
-    if (typeof item?.file !== 'string' || typeof item.content !== 'string') throw badRequest(`schema[${index}] must be a string or {file, content}`);
+    if (typeof item?.file !== 'string' || typeof item.content !== 'string')
+      throw badRequest(`schema[${index}] must be a string or {file, content}`);
     return { file: item.file.slice(0, 200), content: item.content };
   });
 }
@@ -38,7 +39,9 @@ function steps(body: Body): Set<string> {
   const list: unknown[] = Array.isArray(only) ? only : only.split(',');
   const chosen = list.map((step) => String(step).trim()).filter(Boolean);
   if (chosen.length === 0) throw badRequest("field 'only' names no step: use schema, permissions or release");
-  for (const step of chosen) if (!STEPS.includes(step)) throw badRequest(`unknown apply step '${step.slice(0, 32)}': use schema, permissions or release`);
+  for (const step of chosen)
+    if (!STEPS.includes(step))
+      throw badRequest(`unknown apply step '${step.slice(0, 32)}': use schema, permissions or release`);
   return new Set(chosen);
 }
 

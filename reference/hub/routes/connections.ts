@@ -10,7 +10,13 @@ import { connectionsOf, requireEnv, type ConnectionRow } from './lookup.ts';
 const TEST_TIMEOUT_MS = 5_000;
 
 function view(row: ConnectionRow, open: (sealed: string) => string) {
-  return { name: row.name, engine: row.engine, redacted_url: redactUrl(open(row.sealed_url)), created_at: row.created_at, updated_at: row.updated_at };
+  return {
+    name: row.name,
+    engine: row.engine,
+    redacted_url: redactUrl(open(row.sealed_url)),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
 }
 
 function checkUrl(url: string): void {
@@ -20,12 +26,17 @@ function checkUrl(url: string): void {
   } catch {
     throw badRequest('db_url is not a valid URL');
   }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw badRequest('db_url must be a postgres:// or postgresql:// URL');
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
+    throw badRequest('db_url must be a postgres:// or postgresql:// URL');
 }
 
 /** Opens the database and runs SELECT 1 within the limit; the error never carries the URL. */
 export async function testConnection(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: TEST_TIMEOUT_MS, query_timeout: TEST_TIMEOUT_MS });
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: TEST_TIMEOUT_MS,
+    query_timeout: TEST_TIMEOUT_MS,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();

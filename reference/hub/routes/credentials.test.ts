@@ -3,12 +3,23 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { accessCookieName, SERVICE_TOKEN_HEADER, serviceTokenValue } from '../../shared/contract.ts';
 import { deriveAccessKeys, parsePasetoKeys, readFooter, verifyAccessToken } from '../../shared/tokens.ts';
-import { createProject, expectError, expectOk, items, PERMISSIONS_V1, startHub, TEST_ENV, USERS_V1, type Hub } from '../test-kit.ts';
+import {
+  createProject,
+  expectError,
+  expectOk,
+  items,
+  PERMISSIONS_V1,
+  startHub,
+  TEST_ENV,
+  USERS_V1,
+  type Hub,
+} from '../test-kit.ts';
 
 let hub: Hub;
 const owner = () => ({ token: hub.owner });
 const service = { headers: { [SERVICE_TOKEN_HEADER]: serviceTokenValue(TEST_ENV.STK_SERVICE_TOKEN) } };
-const keysFor = (project: string, env: string) => deriveAccessKeys(parsePasetoKeys(TEST_ENV.STK_PASETO_KEYS), project, env);
+const keysFor = (project: string, env: string) =>
+  deriveAccessKeys(parsePasetoKeys(TEST_ENV.STK_PASETO_KEYS), project, env);
 
 describe('credentials', () => {
   before(async () => {
@@ -18,7 +29,13 @@ describe('credentials', () => {
 
   test('API keys: create once, list without secrets, verify, revoke by name or id', async () => {
     const { project } = await createProject(hub, ['dev', 'prod']);
-    const create = (body: Record<string, unknown>) => hub.call('POST', '/api/apikeys/create', { project, env: 'dev', name: 'server', roles: ['admin'], ...body }, owner());
+    const create = (body: Record<string, unknown>) =>
+      hub.call(
+        'POST',
+        '/api/apikeys/create',
+        { project, env: 'dev', name: 'server', roles: ['admin'], ...body },
+        owner(),
+      );
     const created = expectOk(await create({}));
     const apiKey = String(created.api_key);
     assert.match(apiKey, /^[^.\s]+\.[A-Za-z0-9_-]{32,}$/);
@@ -27,15 +44,39 @@ describe('credentials', () => {
     expectError(await create({}), 409, 'CONFLICT');
     expectOk(await create({ env: 'prod' }), 'the same name in another env is independent');
     const other = await createProject(hub);
-    const otherKey = String(expectOk(await hub.call('POST', '/api/apikeys/create', { project: other.project, env: 'dev', name: 'server', roles: ['reader'] }, owner())).api_key);
+    const otherKey = String(
+      expectOk(
+        await hub.call(
+          'POST',
+          '/api/apikeys/create',
+          { project: other.project, env: 'dev', name: 'server', roles: ['reader'] },
+          owner(),
+        ),
+      ).api_key,
+    );
     // OPERATOR-002: role bindings not valid for the project scope are 422.
-    for (const roles of [['public'], ['authenticated'], [], ' , ', ['Bad Role']]) expectError(await create({ name: 'other', roles }), 422, 'INVALID_ROLE');
+    for (const roles of [['public'], ['authenticated'], [], ' , ', ['Bad Role']])
+      expectError(await create({ name: 'other', roles }), 422, 'INVALID_ROLE');
     expectError(await create({ name: 'Bad Name' }), 400, 'BAD_REQUEST');
     expectOk(await create({ name: 'split', roles: ' admin, ,reader ' }));
     const listed = await hub.call('GET', `/api/apikeys/list?project=${project}&env=dev`, undefined, owner());
     const rows = items(listed);
-    assert.deepEqual(rows.map((row) => [row.name, row.status, row.roles]), [['split', 'active', ['admin', 'reader']], ['server', 'active', ['admin']]]);
-    assert.deepEqual(Object.keys(rows[1] ?? {}).sort(), ['created_at', 'id', 'name', 'revoked', 'revoked_at', 'roles', 'status']);
+    assert.deepEqual(
+      rows.map((row) => [row.name, row.status, row.roles]),
+      [
+        ['split', 'active', ['admin', 'reader']],
+        ['server', 'active', ['admin']],
+      ],
+    );
+    assert.deepEqual(Object.keys(rows[1] ?? {}).sort(), [
+      'created_at',
+      'id',
+      'name',
+      'revoked',
+      'revoked_at',
+      'roles',
+      'status',
+    ]);
     assert.ok(!listed.text.includes(secret));
     const verify = (body: Record<string, unknown>) => hub.call('POST', '/internal/apikeys/verify', body, service);
     assert.deepEqual(expectOk(await verify({ key_id: keyId, secret })), {
@@ -45,16 +86,35 @@ describe('credentials', () => {
     assert.deepEqual(expectOk(await verify({ key_id: keyId, secret: `${secret.slice(0, -1)}x` })), { valid: false });
     assert.deepEqual(expectOk(await verify({ key_id: 'nosuch', secret })), { valid: false });
     assert.deepEqual(expectOk(await verify({})), { valid: false });
-    assert.deepEqual(expectOk(await hub.call('POST', '/api/apikeys/revoke', { project, env: 'dev', key_id: 'server' }, owner())), { ok: true, key_id: keyId, status: 'revoked' });
+    assert.deepEqual(
+      expectOk(await hub.call('POST', '/api/apikeys/revoke', { project, env: 'dev', key_id: 'server' }, owner())),
+      { ok: true, key_id: keyId, status: 'revoked' },
+    );
     assert.deepEqual(expectOk(await verify({ key_id: keyId, secret })), { valid: false });
-    expectOk(await hub.call('POST', '/api/apikeys/revoke', { project, env: 'dev', key_id: keyId }, owner()), 'revoking again is a no-op');
-    expectError(await hub.call('POST', '/api/apikeys/revoke', { project, env: 'dev', key_id: 'nosuch' }, owner()), 404, 'NOT_FOUND');
-    const revoked = items(await hub.call('GET', `/api/apikeys/list?project=${project}&env=dev`, undefined, owner())).find((row) => String(row.name) === 'server');
+    expectOk(
+      await hub.call('POST', '/api/apikeys/revoke', { project, env: 'dev', key_id: keyId }, owner()),
+      'revoking again is a no-op',
+    );
+    expectError(
+      await hub.call('POST', '/api/apikeys/revoke', { project, env: 'dev', key_id: 'nosuch' }, owner()),
+      404,
+      'NOT_FOUND',
+    );
+    const revoked = items(
+      await hub.call('GET', `/api/apikeys/list?project=${project}&env=dev`, undefined, owner()),
+    ).find((row) => String(row.name) === 'server');
     assert.equal(revoked?.status, 'revoked');
     assert.match(String(revoked?.revoked_at), /Z$/);
     const [otherId, otherSecret] = otherKey.split('.');
-    assert.equal(expectOk(await verify({ key_id: otherId, secret: otherSecret })).valid, true, "the other project's key is untouched");
-    const stored = await hub.deps.store.query<{ secret_hash: string }>(`SELECT secret_hash FROM hub_api_keys WHERE id = $1`, [keyId]);
+    assert.equal(
+      expectOk(await verify({ key_id: otherId, secret: otherSecret })).valid,
+      true,
+      "the other project's key is untouched",
+    );
+    const stored = await hub.deps.store.query<{ secret_hash: string }>(
+      `SELECT secret_hash FROM hub_api_keys WHERE id = $1`,
+      [keyId],
+    );
     assert.ok(!stored[0]?.secret_hash.includes(secret), 'only a hash is stored');
   });
 
@@ -67,54 +127,113 @@ describe('credentials', () => {
     assert.match(token, /^v4\.local\./);
     assert.match(String(first.sub), /^[0-9a-f-]{36}$/);
     assert.equal(first.expires_in, 3600);
-    assert.equal(signup.headers.get('set-cookie'), `${accessCookieName(project, 'dev')}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600`);
+    assert.equal(
+      signup.headers.get('set-cookie'),
+      `${accessCookieName(project, 'dev')}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600`,
+    );
     assert.deepEqual(readFooter(token), { kid: 'k1', project, env: 'dev' });
     const verdict = verifyAccessToken(token, keysFor);
     assert.equal(verdict.status, 'valid');
-    if (verdict.status === 'valid') assert.deepEqual([verdict.claims.sub, verdict.claims.roles, verdict.claims.projectId, verdict.claims.envId], [first.sub, ['authenticated', 'reader'], project, 'dev']);
+    if (verdict.status === 'valid')
+      assert.deepEqual(
+        [verdict.claims.sub, verdict.claims.roles, verdict.claims.projectId, verdict.claims.envId],
+        [first.sub, ['authenticated', 'reader'], project, 'dev'],
+      );
     const login = expectOk(await hub.call('POST', '/api/endusers/login', body));
     assert.equal(login.sub, first.sub);
     assert.notEqual(login.access_token, token);
-    expectError(await hub.call('POST', '/api/endusers/signup', { ...body, password: 'another-password' }), 409, 'CONFLICT');
-    expectError(await hub.call('POST', '/api/endusers/login', { ...body, password: 'another-password' }), 401, 'UNAUTHORIZED', /^invalid credentials$/);
-    expectError(await hub.call('POST', '/api/endusers/login', { ...body, email: 'nobody@example.com' }), 401, 'UNAUTHORIZED', /^invalid credentials$/);
+    expectError(
+      await hub.call('POST', '/api/endusers/signup', { ...body, password: 'another-password' }),
+      409,
+      'CONFLICT',
+    );
+    expectError(
+      await hub.call('POST', '/api/endusers/login', { ...body, password: 'another-password' }),
+      401,
+      'UNAUTHORIZED',
+      /^invalid credentials$/,
+    );
+    expectError(
+      await hub.call('POST', '/api/endusers/login', { ...body, email: 'nobody@example.com' }),
+      401,
+      'UNAUTHORIZED',
+      /^invalid credentials$/,
+    );
     expectError(await hub.call('POST', '/api/endusers/login', { ...body, env: 'prod' }), 401, 'UNAUTHORIZED');
     const missing = await hub.call('POST', '/api/endusers/signup', { ...body, project: 'nosuch' });
     expectError(missing, 404, 'NOT_FOUND');
     assert.equal(missing.headers.get('set-cookie'), null);
     expectError(await hub.call('POST', '/api/endusers/signup', { ...body, email: 'not-an-email' }), 400, 'BAD_REQUEST');
-    expectError(await hub.call('POST', '/api/endusers/signup', { ...body, email: 'b@example.com', password: '' }), 400, 'BAD_REQUEST');
-    expectOk(await hub.call('POST', '/api/endusers/signup', { ...body, email: 'short@example.com', password: 'pw' }), 'no length rule beyond non-empty');
+    expectError(
+      await hub.call('POST', '/api/endusers/signup', { ...body, email: 'b@example.com', password: '' }),
+      400,
+      'BAD_REQUEST',
+    );
+    expectOk(
+      await hub.call('POST', '/api/endusers/signup', { ...body, email: 'short@example.com', password: 'pw' }),
+      'no length rule beyond non-empty',
+    );
     const secure = await hub.call('POST', '/api/endusers/login', body, { headers: { 'x-forwarded-proto': 'https' } });
     assert.match(secure.headers.get('set-cookie') ?? '', /; Secure$/);
     assert.deepEqual(expectOk(await hub.call('POST', '/internal/tokens/verify', { token }, service)), {
       valid: true,
       claims: { project, env: 'dev', sub: first.sub, roles: ['authenticated', 'reader'] },
     });
-    assert.deepEqual(expectOk(await hub.call('POST', '/internal/tokens/verify', { token: hub.owner }, service)), { valid: false }, 'an operator token is no end-user token');
+    assert.deepEqual(
+      expectOk(await hub.call('POST', '/internal/tokens/verify', { token: hub.owner }, service)),
+      { valid: false },
+      'an operator token is no end-user token',
+    );
   });
 
   test('internal routes: service token required; release payloads and signing keys', async () => {
     const { project, urls } = await createProject(hub);
     const logics = { whoami: '---\nauth: authenticated\n---\nSELECT :auth.sub AS sub' };
-    const applied = expectOk(await hub.call('POST', '/api/apply', { project, env: 'dev', ref: 'r1', schema: [USERS_V1], permissions: PERMISSIONS_V1, logics }, owner()));
+    const applied = expectOk(
+      await hub.call(
+        'POST',
+        '/api/apply',
+        { project, env: 'dev', ref: 'r1', schema: [USERS_V1], permissions: PERMISSIONS_V1, logics },
+        owner(),
+      ),
+    );
     const current = `/internal/releases/${project}/dev/current`;
-    const wrongTokens: Record<string, string>[] = [{}, { [SERVICE_TOKEN_HEADER]: 'wrong' }, { [SERVICE_TOKEN_HEADER]: serviceTokenValue(`${TEST_ENV.STK_SERVICE_TOKEN}x`) }, { [SERVICE_TOKEN_HEADER]: TEST_ENV.STK_SERVICE_TOKEN }];
+    const wrongTokens: Record<string, string>[] = [
+      {},
+      { [SERVICE_TOKEN_HEADER]: 'wrong' },
+      { [SERVICE_TOKEN_HEADER]: serviceTokenValue(`${TEST_ENV.STK_SERVICE_TOKEN}x`) },
+      { [SERVICE_TOKEN_HEADER]: TEST_ENV.STK_SERVICE_TOKEN },
+    ];
     for (const headers of wrongTokens) {
       expectError(await hub.call('GET', current, undefined, { headers }), 401, 'UNAUTHORIZED');
       expectError(await hub.call('GET', `/internal/keys/${project}/dev`, undefined, { headers }), 401, 'UNAUTHORIZED');
     }
     const payload = expectOk(await hub.call('GET', current, undefined, service));
     assert.equal(payload.release_id, applied.release_id);
-    assert.deepEqual(Object.keys(payload).sort(), ['connections', 'env', 'logics', 'permissions', 'project', 'release_id', 'schema', 'storage']);
+    assert.deepEqual(Object.keys(payload).sort(), [
+      'connections',
+      'env',
+      'logics',
+      'permissions',
+      'project',
+      'release_id',
+      'schema',
+      'storage',
+    ]);
     assert.deepEqual(payload.connections, { main: { name: 'main', engine: 'postgres', db_url: urls.dev } });
     assert.deepEqual(payload.logics, logics);
     assert.deepEqual(payload.storage, {});
     assert.equal(payload.schema?.tables?.users?.id?.name, 'id');
     assert.deepEqual(payload.permissions?.tables?.users?.select, { roles: ['admin', 'reader'] });
-    const byId = expectOk(await hub.call('GET', `/internal/releases/${String(applied.release_id)}`, undefined, service));
+    const byId = expectOk(
+      await hub.call('GET', `/internal/releases/${String(applied.release_id)}`, undefined, service),
+    );
     assert.deepEqual(byId, payload);
-    expectError(await hub.call('GET', `/internal/releases/${project}/prod/current`, undefined, service), 404, 'NOT_FOUND');
+    expectError(
+      await hub.call('GET', `/internal/releases/${project}/prod/current`, undefined, service),
+      404,
+      'NOT_FOUND',
+    );
     expectError(await hub.call('GET', '/internal/releases/nosuch', undefined, service), 404, 'NOT_FOUND');
     const keys = expectOk(await hub.call('GET', `/internal/keys/${project}/dev`, undefined, service));
     assert.deepEqual(keys, { project, env: 'dev', keys: keysFor(project, 'dev') });

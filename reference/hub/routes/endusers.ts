@@ -19,19 +19,31 @@ export interface EndUserSession {
 }
 
 /** A new access token for the end user, and the `stk_access_<project>_<env>` cookie on the response (AUTH-001; OIDC login reuses it). */
-export function issueEndUserSession(c: Context, config: HubConfig, project: string, env: string, sub: string, roles: readonly string[]): EndUserSession {
+export function issueEndUserSession(
+  c: Context,
+  config: HubConfig,
+  project: string,
+  env: string,
+  sub: string,
+  roles: readonly string[],
+): EndUserSession {
   const [key] = deriveAccessKeys(config.pasetoKeys, project, env);
   if (!key) throw new Error('no signing key');
   const token = issueAccessToken(key, { sub, roles: [...roles], project, env, ttlSeconds: TTL_SECONDS });
-  const secure = new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https' ? '; Secure' : '';
-  c.header('Set-Cookie', `${accessCookieName(project, env)}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${TTL_SECONDS}${secure}`);
+  const secure =
+    new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https' ? '; Secure' : '';
+  c.header(
+    'Set-Cookie',
+    `${accessCookieName(project, env)}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${TTL_SECONDS}${secure}`,
+  );
   return { access_token: token, sub, expires_in: TTL_SECONDS };
 }
 
 export function registerEndUserRoutes(app: HubApp, deps: HubDeps): void {
   const { store, config } = deps;
 
-  const session = (c: Context, project: string, env: string, sub: string, roles: string[]) => c.json(issueEndUserSession(c, config, project, env, sub, roles));
+  const session = (c: Context, project: string, env: string, sub: string, roles: string[]) =>
+    c.json(issueEndUserSession(c, config, project, env, sub, roles));
 
   const credentials = async (c: Context) => {
     const body = await readBody(c);

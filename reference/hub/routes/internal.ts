@@ -1,7 +1,13 @@
 /** `/internal/*` for the Bridge (reference/shared/contract.ts), behind the service token. */
 import { timingSafeEqual } from 'node:crypto';
 import { stream } from 'hono/streaming';
-import { SERVICE_TOKEN_HEADER, serviceTokenValue, type ApiKeyVerifyResponse, type ConnectionEntry, type ReleasePayload } from '../../shared/contract.ts';
+import {
+  SERVICE_TOKEN_HEADER,
+  serviceTokenValue,
+  type ApiKeyVerifyResponse,
+  type ConnectionEntry,
+  type ReleasePayload,
+} from '../../shared/contract.ts';
 import { deriveAccessKeys, verifyAccessToken } from '../../shared/tokens.ts';
 import { verifySecret } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
@@ -20,7 +26,11 @@ function sameSecret(given: string, expected: string): boolean {
 async function payload(deps: HubDeps, row: ReleaseRow, env: string): Promise<ReleasePayload> {
   const connections: Record<string, ConnectionEntry> = {};
   for (const connection of await connectionsOf(deps.store, row.project, env)) {
-    connections[connection.name] = { name: connection.name, engine: 'postgres', db_url: deps.sealer.open(connection.sealed_url) };
+    connections[connection.name] = {
+      name: connection.name,
+      engine: 'postgres',
+      db_url: deps.sealer.open(connection.sealed_url),
+    };
   }
   return { release_id: row.id, project: row.project, env, ...row.body, connections };
 }
@@ -31,7 +41,8 @@ export function registerInternalRoutes(app: HubApp, deps: HubDeps): void {
   app.get('/internal/healthz', (c) => c.json({ ok: true }));
   app.use('/internal/*', async (c, next) => {
     if (c.req.path === '/internal/healthz') return next();
-    if (!sameSecret(c.req.header(SERVICE_TOKEN_HEADER) ?? '', serviceTokenValue(config.serviceToken))) throw unauthorized('service token required');
+    if (!sameSecret(c.req.header(SERVICE_TOKEN_HEADER) ?? '', serviceTokenValue(config.serviceToken)))
+      throw unauthorized('service token required');
     await next();
   });
   if (deps.events) registerEventRoutes(app, deps.events);
@@ -61,25 +72,43 @@ export function registerInternalRoutes(app: HubApp, deps: HubDeps): void {
     const body = await readBody(c);
     const keyId = typeof body.key_id === 'string' ? body.key_id : '';
     const secret = typeof body.secret === 'string' ? body.secret : '';
-    const rows = await store.query<{ id: string; project: string; env: string; secret_hash: string; roles: string[]; revoked_at: Date | null }>(
-      `SELECT id, project, env, secret_hash, roles, revoked_at FROM hub_api_keys WHERE id = $1`,
-      [keyId],
-    );
+    const rows = await store.query<{
+      id: string;
+      project: string;
+      env: string;
+      secret_hash: string;
+      roles: string[];
+      revoked_at: Date | null;
+    }>(`SELECT id, project, env, secret_hash, roles, revoked_at FROM hub_api_keys WHERE id = $1`, [keyId]);
     const key = rows[0];
     const invalid: ApiKeyVerifyResponse = { valid: false };
     if (!key || key.revoked_at || !(await verifySecret(secret, key.secret_hash))) return c.json(invalid);
-    const valid: ApiKeyVerifyResponse = { valid: true, key: { id: key.id, project_id: key.project, env_id: key.env, project_name: key.project, env_name: key.env, roles: key.roles } };
+    const valid: ApiKeyVerifyResponse = {
+      valid: true,
+      key: {
+        id: key.id,
+        project_id: key.project,
+        env_id: key.env,
+        project_name: key.project,
+        env_name: key.env,
+        roles: key.roles,
+      },
+    };
     return c.json(valid);
   });
 
   app.post('/internal/tokens/verify', async (c) => {
     const body = await readBody(c);
     // Only real project/env names have end-user keys: the operator-token context never verifies here.
-    const keysFor = (project: string, env: string) => (NAME.test(project) && NAME.test(env) ? deriveAccessKeys(config.pasetoKeys, project, env) : []);
+    const keysFor = (project: string, env: string) =>
+      NAME.test(project) && NAME.test(env) ? deriveAccessKeys(config.pasetoKeys, project, env) : [];
     const verdict = verifyAccessToken(String(body.token ?? ''), keysFor);
     if (verdict.status !== 'valid') return c.json({ valid: false });
     const { claims } = verdict;
-    return c.json({ valid: true, claims: { project: claims.projectId, env: claims.envId, sub: claims.sub, roles: claims.roles } });
+    return c.json({
+      valid: true,
+      claims: { project: claims.projectId, env: claims.envId, sub: claims.sub, roles: claims.roles },
+    });
   });
 }
 
@@ -111,7 +140,8 @@ function registerEventRoutes(app: HubApp, events: EventBus): void {
 
   app.post('/internal/events/ack', async (c) => {
     const body = await readBody(c);
-    if (typeof body.subscriber !== 'string' || typeof body.seq !== 'number') throw badRequest("fields 'subscriber' and 'seq' are required");
+    if (typeof body.subscriber !== 'string' || typeof body.seq !== 'number')
+      throw badRequest("fields 'subscriber' and 'seq' are required");
     return c.json({ ok: events.acknowledge(body.subscriber, body.seq) });
   });
 }

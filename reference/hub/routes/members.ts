@@ -7,7 +7,15 @@ import type { Context } from 'hono';
 import type { HubApp, HubDeps } from '../deps.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../shared/http-error.ts';
 import { name, queryParam, readBody, str, type Body } from '../http.ts';
-import { checkRole, orgRole, ORG_ROLES, PROJECT_ROLES, requireOperator, requireOrgAdmin, requireProjectRole } from '../operators.ts';
+import {
+  checkRole,
+  orgRole,
+  ORG_ROLES,
+  PROJECT_ROLES,
+  requireOperator,
+  requireOrgAdmin,
+  requireProjectRole,
+} from '../operators.ts';
 import type { Store } from '../store.ts';
 import { requireProject } from './lookup.ts';
 
@@ -18,7 +26,13 @@ interface Scope {
   readonly name: 'org' | 'project';
   readonly roles: readonly string[];
   find(query: Query, email: string, key: readonly string[]): Promise<{ role: string; status: string } | undefined>;
-  upsert(query: Query, email: string, role: string, status: 'pending' | 'active', key: readonly string[]): Promise<void>;
+  upsert(
+    query: Query,
+    email: string,
+    role: string,
+    status: 'pending' | 'active',
+    key: readonly string[],
+  ): Promise<void>;
   remove(query: Query, email: string, key: readonly string[]): Promise<void>;
   activate(query: Query, email: string, key: readonly string[]): Promise<string | undefined>;
   list(query: Query, key: readonly string[]): Promise<Record<string, unknown>[]>;
@@ -27,7 +41,12 @@ interface Scope {
 const ORG: Scope = {
   name: 'org',
   roles: ORG_ROLES,
-  find: async (query, email) => (await query<{ role: string; status: string }>(`SELECT role, status FROM hub_org_members WHERE email = $1`, [email]))[0],
+  find: async (query, email) =>
+    (
+      await query<{ role: string; status: string }>(`SELECT role, status FROM hub_org_members WHERE email = $1`, [
+        email,
+      ])
+    )[0],
   upsert: async (query, email, role, status) =>
     void (await query(
       `INSERT INTO hub_org_members (email, role, status) VALUES ($1, $2, $3)
@@ -36,7 +55,12 @@ const ORG: Scope = {
     )),
   remove: async (query, email) => void (await query(`DELETE FROM hub_org_members WHERE email = $1`, [email])),
   activate: async (query, email) =>
-    (await query<{ role: string }>(`UPDATE hub_org_members SET status = 'active', updated_at = now() WHERE email = $1 AND status = 'pending' RETURNING role`, [email]))[0]?.role,
+    (
+      await query<{ role: string }>(
+        `UPDATE hub_org_members SET status = 'active', updated_at = now() WHERE email = $1 AND status = 'pending' RETURNING role`,
+        [email],
+      )
+    )[0]?.role,
   list: (query) => query(`SELECT email, role, status, created_at FROM hub_org_members ORDER BY email`),
 };
 
@@ -44,14 +68,20 @@ const PROJECT: Scope = {
   name: 'project',
   roles: PROJECT_ROLES,
   find: async (query, email, [project]) =>
-    (await query<{ role: string; status: string }>(`SELECT role, status FROM hub_project_members WHERE email = $1 AND project = $2`, [email, project]))[0],
+    (
+      await query<{ role: string; status: string }>(
+        `SELECT role, status FROM hub_project_members WHERE email = $1 AND project = $2`,
+        [email, project],
+      )
+    )[0],
   upsert: async (query, email, role, status, [project]) =>
     void (await query(
       `INSERT INTO hub_project_members (project, email, role, status) VALUES ($1, $2, $3, $4)
        ON CONFLICT (project, email) DO UPDATE SET role = EXCLUDED.role, status = EXCLUDED.status, updated_at = now()`,
       [project, email, role, status],
     )),
-  remove: async (query, email, [project]) => void (await query(`DELETE FROM hub_project_members WHERE email = $1 AND project = $2`, [email, project])),
+  remove: async (query, email, [project]) =>
+    void (await query(`DELETE FROM hub_project_members WHERE email = $1 AND project = $2`, [email, project])),
   activate: async (query, email, [project]) =>
     (
       await query<{ role: string }>(
@@ -59,7 +89,10 @@ const PROJECT: Scope = {
         [email, project],
       )
     )[0]?.role,
-  list: (query, [project]) => query(`SELECT email, role, status, created_at FROM hub_project_members WHERE project = $1 ORDER BY email`, [project]),
+  list: (query, [project]) =>
+    query(`SELECT email, role, status, created_at FROM hub_project_members WHERE project = $1 ORDER BY email`, [
+      project,
+    ]),
 };
 
 /** `user` as the spec names it; `email` accepted too. */

@@ -30,7 +30,10 @@ function browser(): TestBrowser {
 }
 
 /** start → provider sign-in → the callback URL the provider sends the browser to (not yet opened). */
-async function toCallback(project: string, options: FlowOptions): Promise<{ callback: string; browser: TestBrowser; authorize: URL }> {
+async function toCallback(
+  project: string,
+  options: FlowOptions,
+): Promise<{ callback: string; browser: TestBrowser; authorize: URL }> {
   const tab = browser();
   const query = `mode=${options.mode}&project=${project}&env=dev&redirect_uri=${encodeURIComponent(APP)}${options.extra ?? ''}`;
   const started = await tab.get(`${HUB}/oidc/${options.provider ?? 'idp'}/start?${query}`, options.headers);
@@ -51,15 +54,32 @@ async function exchangeCodeOf(project: string, options: FlowOptions): Promise<st
   return target.searchParams.get('exchange_code') ?? '';
 }
 
-const exchange = (code: string, token?: string, provider = 'idp') => hub.call('POST', `/oidc/${provider}/exchange`, { exchange_code: code }, { token });
+const exchange = (code: string, token?: string, provider = 'idp') =>
+  hub.call('POST', `/oidc/${provider}/exchange`, { exchange_code: code }, { token });
 
 async function endUser(project: string, name: string): Promise<{ token: string; sub: string }> {
-  const signup = expectOk(await hub.call('POST', '/api/endusers/signup', { project, env: 'dev', email: `${name}@example.com`, password: 'correct horse' }));
+  const signup = expectOk(
+    await hub.call('POST', '/api/endusers/signup', {
+      project,
+      env: 'dev',
+      email: `${name}@example.com`,
+      password: 'correct horse',
+    }),
+  );
   return { token: String(signup.access_token), sub: String(signup.sub) };
 }
 
 async function provider(project: string, body: Record<string, unknown> = {}): Promise<void> {
-  const create = { project, env: 'dev', name: 'idp', issuer, client_id: 'santokit-test', client_secret: 'santokit-test-secret', redirect_uris: [APP], ...body };
+  const create = {
+    project,
+    env: 'dev',
+    name: 'idp',
+    issuer,
+    client_id: 'santokit-test',
+    client_secret: 'santokit-test-secret',
+    redirect_uris: [APP],
+    ...body,
+  };
   assert.equal((await hub.call('POST', '/api/oidc/providers', create, { token: hub.owner })).status, 201);
 }
 
@@ -99,10 +119,24 @@ describe('OIDC link and login through a real provider', () => {
     assert.equal(session.sub, ana.sub);
     assert.equal(session.provider, 'idp');
     assert.equal(session.expires_in, 3600);
-    assert.ok(login.headers.get('set-cookie')?.startsWith(`stk_access_${project}_dev=${String(session.access_token)};`));
+    assert.ok(
+      login.headers.get('set-cookie')?.startsWith(`stk_access_${project}_dev=${String(session.access_token)};`),
+    );
     const other = await endUser(project, 'bo');
-    expectError(await exchange(await exchangeCodeOf(project, { mode: 'link', headers: { authorization: `Bearer ${other.token}` } }), other.token), 409, 'CONFLICT');
-    expectError(await exchange(await exchangeCodeOf(project, { mode: 'login', email: 'bob@idp.test' })), 401, 'UNAUTHORIZED', /not linked/);
+    expectError(
+      await exchange(
+        await exchangeCodeOf(project, { mode: 'link', headers: { authorization: `Bearer ${other.token}` } }),
+        other.token,
+      ),
+      409,
+      'CONFLICT',
+    );
+    expectError(
+      await exchange(await exchangeCodeOf(project, { mode: 'login', email: 'bob@idp.test' })),
+      401,
+      'UNAUTHORIZED',
+      /not linked/,
+    );
   });
 
   test('start refusals, tampered and replayed states, expired codes', async () => {
@@ -113,10 +147,17 @@ describe('OIDC link and login through a real provider', () => {
     expectError(await start(`mode=link&${good}`), 401, 'UNAUTHORIZED');
     expectError(await start(`mode=steal&${good}`), 400, 'BAD_REQUEST');
     expectError(await start(`mode=login&${good}`, 'nosuch'), 404, 'NOT_FOUND');
-    expectError(await start(`mode=login&project=${project}&env=dev&redirect_uri=https%3A%2F%2Fevil.test%2F`), 400, 'BAD_REQUEST');
+    expectError(
+      await start(`mode=login&project=${project}&env=dev&redirect_uri=https%3A%2F%2Fevil.test%2F`),
+      400,
+      'BAD_REQUEST',
+    );
     const { callback, browser: tab } = await toCallback(project, { mode: 'login' });
     const state = new URL(callback).searchParams.get('state') ?? '';
-    const tampered = callback.replace(`state=${state}`, `state=${state.slice(0, -1)}${state.endsWith('0') ? '1' : '0'}`);
+    const tampered = callback.replace(
+      `state=${state}`,
+      `state=${state.slice(0, -1)}${state.endsWith('0') ? '1' : '0'}`,
+    );
     assert.equal((await tab.get(tampered)).status, 400);
     assert.equal((await tab.get(callback)).status, 302);
     assert.equal((await tab.get(callback)).status, 400, 'a state works once');
@@ -127,16 +168,28 @@ describe('OIDC link and login through a real provider', () => {
     const outside = await strict.request(`/oidc/idp/start?mode=login&${good}&test_exchange_ttl_ms=0`);
     assert.equal(outside.status, 400, 'the lifetime knob needs test mode');
     const stale = await toCallback(project, { mode: 'login' });
-    await hub.deps.store.query(`UPDATE hub_oidc_states SET expires_at = now() - interval '1 second' WHERE state = $1`, [new URL(stale.callback).searchParams.get('state')]);
+    await hub.deps.store.query(`UPDATE hub_oidc_states SET expires_at = now() - interval '1 second' WHERE state = $1`, [
+      new URL(stale.callback).searchParams.get('state'),
+    ]);
     assert.equal((await stale.browser.get(stale.callback)).status, 400, 'an expired state is refused');
   });
 
   test('ID tokens for another audience, from another issuer or with another nonce are refused', async () => {
     const { project } = await createProject(hub);
     await provider(project);
-    await provider(project, { name: 'misaud', client_id: 'santokit-misaudience', client_secret: 'santokit-misaudience-secret' });
-    const discovered = await hub.call('GET', `/api/oidc/providers/idp?project=${project}&env=dev`, undefined, { token: hub.owner });
-    const endpoints = { authorization_endpoint: discovered.json?.authorization_endpoint, token_endpoint: discovered.json?.token_endpoint, jwks_uri: discovered.json?.jwks_uri };
+    await provider(project, {
+      name: 'misaud',
+      client_id: 'santokit-misaudience',
+      client_secret: 'santokit-misaudience-secret',
+    });
+    const discovered = await hub.call('GET', `/api/oidc/providers/idp?project=${project}&env=dev`, undefined, {
+      token: hub.owner,
+    });
+    const endpoints = {
+      authorization_endpoint: discovered.json?.authorization_endpoint,
+      token_endpoint: discovered.json?.token_endpoint,
+      jwks_uri: discovered.json?.jwks_uri,
+    };
     await provider(project, { name: 'elsewhere', issuer: `${issuer}/elsewhere`, ...endpoints });
     for (const name of ['misaud', 'elsewhere']) {
       const { callback, browser: tab } = await toCallback(project, { mode: 'login', provider: name });
@@ -144,7 +197,10 @@ describe('OIDC link and login through a real provider', () => {
       assert.equal(answer.status, 401, `${name}: ${answer.text}`);
       assert.match(answer.text, /invalid id token/);
     }
-    const { callback, browser: tab } = await toCallback(project, { mode: 'login', tamper: (url) => url.searchParams.set('nonce', 'someone-elses-nonce') });
+    const { callback, browser: tab } = await toCallback(project, {
+      mode: 'login',
+      tamper: (url) => url.searchParams.set('nonce', 'someone-elses-nonce'),
+    });
     assert.equal((await tab.get(callback)).status, 401, 'a nonce changed in transit');
     const codes = await hub.deps.store.query(`SELECT 1 FROM hub_oidc_exchange_codes WHERE project = $1`, [project]);
     assert.equal(codes.length, 0, 'no exchange code was issued');

@@ -53,7 +53,10 @@ interface ExchangeRow extends Record<string, unknown> {
 }
 
 async function providerOf(store: Store, project: string, env: string, name: string): Promise<ProviderRow | undefined> {
-  const rows = await store.query<ProviderRow>(`SELECT * FROM hub_oidc_providers WHERE project = $1 AND env = $2 AND name = $3`, [project, env, name]);
+  const rows = await store.query<ProviderRow>(
+    `SELECT * FROM hub_oidc_providers WHERE project = $1 AND env = $2 AND name = $3`,
+    [project, env, name],
+  );
   return rows[0];
 }
 
@@ -72,7 +75,8 @@ function exchangeTtl(c: Context, config: HubConfig): number {
   const asked = c.req.query('test_exchange_ttl_ms');
   if (asked === undefined) return EXCHANGE_TTL_MS;
   const value = Number(asked);
-  if (!config.testMode || !Number.isInteger(value) || value < 0 || value > EXCHANGE_TTL_MS) throw badRequest('test_exchange_ttl_ms needs the Hub test mode and 0..300000');
+  if (!config.testMode || !Number.isInteger(value) || value < 0 || value > EXCHANGE_TTL_MS)
+    throw badRequest('test_exchange_ttl_ms needs the Hub test mode and 0..300000');
   return value;
 }
 
@@ -104,7 +108,16 @@ export function registerOidcFlowRoutes(app: HubApp, deps: HubDeps): void {
       [state, project, env, name, mode, sub, redirectUri, callbackUrl, nonce, pkce.verifier, ttl, STATE_TTL_MS],
     );
     const target = new URL(provider.authorization_endpoint);
-    const params = { response_type: 'code', client_id: provider.client_id, redirect_uri: callbackUrl, scope: 'openid email', state, nonce, code_challenge: pkce.challenge, code_challenge_method: 'S256' };
+    const params = {
+      response_type: 'code',
+      client_id: provider.client_id,
+      redirect_uri: callbackUrl,
+      scope: 'openid email',
+      state,
+      nonce,
+      code_challenge: pkce.challenge,
+      code_challenge_method: 'S256',
+    };
     for (const [key, value] of Object.entries(params)) target.searchParams.set(key, value);
     return c.body(null, 302, { Location: target.toString(), 'Cache-Control': 'no-store' });
   });
@@ -124,7 +137,13 @@ export function registerOidcFlowRoutes(app: HubApp, deps: HubDeps): void {
     if (!code) throw badRequest('missing code');
     const provider = await providerOf(store, state.project, state.env, name);
     if (!provider) throw badRequest('invalid state');
-    const idToken = await redeemCode(provider, deps.sealer.open(provider.sealed_client_secret), code, state.code_verifier, state.callback_url);
+    const idToken = await redeemCode(
+      provider,
+      deps.sealer.open(provider.sealed_client_secret),
+      code,
+      state.code_verifier,
+      state.callback_url,
+    );
     const subject = await verifyIdToken(provider, idToken, state.nonce);
     const exchange = `ekc_${randomHex()}`;
     await store.query(
@@ -132,7 +151,10 @@ export function registerOidcFlowRoutes(app: HubApp, deps: HubDeps): void {
        VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8::double precision / 1000))`,
       [exchange, state.project, state.env, name, state.mode, state.sub, subject, state.exchange_ttl_ms],
     );
-    return c.body(null, 302, { Location: appendQuery(state.redirect_uri, 'exchange_code', exchange), 'Cache-Control': 'no-store' });
+    return c.body(null, 302, {
+      Location: appendQuery(state.redirect_uri, 'exchange_code', exchange),
+      'Cache-Control': 'no-store',
+    });
   });
 
   app.post('/oidc/:provider/exchange', async (c) => {
@@ -141,7 +163,12 @@ export function registerOidcFlowRoutes(app: HubApp, deps: HubDeps): void {
     const outcome = await store.transaction((query) => redeemExchange(query, c, config, name, code));
     if (outcome.mode === 'link') return c.json({ linked: true, provider: name });
     const session = issueEndUserSession(c, config, outcome.project, outcome.env, outcome.sub, outcome.roles);
-    return c.json({ access_token: session.access_token, sub: session.sub, provider: name, expires_in: session.expires_in });
+    return c.json({
+      access_token: session.access_token,
+      sub: session.sub,
+      provider: name,
+      expires_in: session.expires_in,
+    });
   });
 }
 
@@ -158,24 +185,44 @@ interface ExchangeOutcome {
  * throws (rolling back, so a 401 or 409 leaves the code usable), and only a
  * success marks it consumed.
  */
-async function redeemExchange(query: Store['query'], c: Context, config: HubConfig, name: string, code: string): Promise<ExchangeOutcome> {
+async function redeemExchange(
+  query: Store['query'],
+  c: Context,
+  config: HubConfig,
+  name: string,
+  code: string,
+): Promise<ExchangeOutcome> {
   const rows = await query<ExchangeRow>(
     `SELECT * FROM hub_oidc_exchange_codes WHERE code = $1 AND provider = $2 AND consumed_at IS NULL AND expires_at > now() FOR UPDATE`,
     [code, name],
   );
   const row = rows[0];
   if (!row) throw badRequest('invalid or expired exchange_code');
-  const links = await query<{ sub: string }>(`SELECT sub FROM hub_oidc_links WHERE project = $1 AND env = $2 AND provider = $3 AND subject = $4`, [row.project, row.env, name, row.subject]);
+  const links = await query<{ sub: string }>(
+    `SELECT sub FROM hub_oidc_links WHERE project = $1 AND env = $2 AND provider = $3 AND subject = $4`,
+    [row.project, row.env, name, row.subject],
+  );
   const linked = links[0]?.sub;
   if (row.mode === 'link') {
     const sub = endUserSub(c, config, row.project, row.env);
     if (sub === undefined || sub !== row.sub) throw unauthorized(NEED_SESSION);
     if (linked !== undefined && linked !== sub) throw conflict('provider subject already linked to another account');
-    if (linked === undefined) await query(`INSERT INTO hub_oidc_links (project, env, provider, subject, sub) VALUES ($1, $2, $3, $4, $5)`, [row.project, row.env, name, row.subject, sub]);
+    if (linked === undefined)
+      await query(`INSERT INTO hub_oidc_links (project, env, provider, subject, sub) VALUES ($1, $2, $3, $4, $5)`, [
+        row.project,
+        row.env,
+        name,
+        row.subject,
+        sub,
+      ]);
   }
   const sub = linked ?? row.sub ?? '';
-  const users = await query<{ roles: string[] }>(`SELECT roles FROM hub_end_users WHERE sub = $1 AND project = $2 AND env = $3`, [sub, row.project, row.env]);
-  if (row.mode === 'login' && (linked === undefined || !users[0])) throw unauthorized('provider identity is not linked');
+  const users = await query<{ roles: string[] }>(
+    `SELECT roles FROM hub_end_users WHERE sub = $1 AND project = $2 AND env = $3`,
+    [sub, row.project, row.env],
+  );
+  if (row.mode === 'login' && (linked === undefined || !users[0]))
+    throw unauthorized('provider identity is not linked');
   await query(`UPDATE hub_oidc_exchange_codes SET consumed_at = now() WHERE code = $1`, [code]);
   return { mode: row.mode, project: row.project, env: row.env, sub, roles: users[0]?.roles ?? [] };
 }

@@ -24,7 +24,8 @@ function givenEndpoints(body: Body): Endpoints | undefined {
   const token = optionalStr(body, 'token_endpoint') ?? optionalStr(body, 'token_url');
   const jwks = optionalStr(body, 'jwks_uri');
   if (authorization === undefined && token === undefined && jwks === undefined) return undefined;
-  if (authorization === undefined || token === undefined) throw badRequest('give both auth_url and token_url (or neither, to use discovery)');
+  if (authorization === undefined || token === undefined)
+    throw badRequest('give both auth_url and token_url (or neither, to use discovery)');
   return {
     authorization_endpoint: checkEndpoint('auth_url', authorization),
     token_endpoint: checkEndpoint('token_url', token),
@@ -49,7 +50,18 @@ export function registerOidcRoutes(app: HubApp, deps: HubDeps): void {
     const rows = await store.query(
       `INSERT INTO hub_oidc_providers (project, env, name, issuer, client_id, sealed_client_secret, redirect_uris, authorization_endpoint, token_endpoint, jwks_uri)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-      [project, env, provider, issuer, clientId, deps.sealer.seal(clientSecret), JSON.stringify(redirectUris), endpoints.authorization_endpoint, endpoints.token_endpoint, endpoints.jwks_uri],
+      [
+        project,
+        env,
+        provider,
+        issuer,
+        clientId,
+        deps.sealer.seal(clientSecret),
+        JSON.stringify(redirectUris),
+        endpoints.authorization_endpoint,
+        endpoints.token_endpoint,
+        endpoints.jwks_uri,
+      ],
     );
     if (rows.length === 0) throw conflict('provider already exists');
     return c.json(rows[0], 201);
@@ -58,13 +70,21 @@ export function registerOidcRoutes(app: HubApp, deps: HubDeps): void {
   app.get('/api/oidc/providers', async (c) => {
     const { project, env } = await scopedQuery(c, deps, 'admin');
     await requireEnv(store, project, env);
-    return c.json(await store.query(`SELECT ${COLUMNS} FROM hub_oidc_providers WHERE project = $1 AND env = $2 ORDER BY created_at DESC, name`, [project, env]));
+    return c.json(
+      await store.query(
+        `SELECT ${COLUMNS} FROM hub_oidc_providers WHERE project = $1 AND env = $2 ORDER BY created_at DESC, name`,
+        [project, env],
+      ),
+    );
   });
 
   app.get('/api/oidc/providers/:name', async (c) => {
     const { project, env } = await scopedQuery(c, deps, 'admin');
     await requireEnv(store, project, env);
-    const rows = await store.query(`SELECT ${COLUMNS} FROM hub_oidc_providers WHERE project = $1 AND env = $2 AND name = $3`, [project, env, c.req.param('name')]);
+    const rows = await store.query(
+      `SELECT ${COLUMNS} FROM hub_oidc_providers WHERE project = $1 AND env = $2 AND name = $3`,
+      [project, env, c.req.param('name')],
+    );
     if (!rows[0]) throw notFound('provider not found');
     return c.json(rows[0]);
   });

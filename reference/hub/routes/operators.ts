@@ -10,8 +10,14 @@ export async function ensureBootstrapOperator(deps: HubDeps): Promise<void> {
   const { email, password } = deps.config.operator;
   const existing = await deps.store.query(`SELECT 1 FROM hub_operators WHERE email = $1`, [email]);
   if (existing.length > 0) return;
-  await deps.store.query(`INSERT INTO hub_operators (email, password_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [email, await hashSecret(password)]);
-  await deps.store.query(`INSERT INTO hub_org_members (email, role, status) VALUES ($1, 'owner', 'active') ON CONFLICT DO NOTHING`, [email]);
+  await deps.store.query(`INSERT INTO hub_operators (email, password_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+    email,
+    await hashSecret(password),
+  ]);
+  await deps.store.query(
+    `INSERT INTO hub_org_members (email, role, status) VALUES ($1, 'owner', 'active') ON CONFLICT DO NOTHING`,
+    [email],
+  );
 }
 
 export function registerOperatorRoutes(app: HubApp, deps: HubDeps): void {
@@ -19,7 +25,10 @@ export function registerOperatorRoutes(app: HubApp, deps: HubDeps): void {
     const body = await readBody(c);
     const email = str(body, 'email');
     const password = str(body, 'password');
-    const rows = await deps.store.query<{ password_hash: string }>(`SELECT password_hash FROM hub_operators WHERE email = $1`, [email]);
+    const rows = await deps.store.query<{ password_hash: string }>(
+      `SELECT password_hash FROM hub_operators WHERE email = $1`,
+      [email],
+    );
     // An unknown email costs the same scrypt as a wrong password, so timing does not tell them apart.
     const matches = await verifySecret(password, rows[0]?.password_hash ?? UNKNOWN_ACCOUNT_HASH);
     if (!rows[0] || !matches) throw unauthorized('invalid credentials');
@@ -32,7 +41,10 @@ export function registerOperatorRoutes(app: HubApp, deps: HubDeps): void {
     const password = str(body, 'password');
     if (!email.includes('@')) throw badRequest('email must contain @');
     if (password.length < 8) throw badRequest('password must be at least 8 characters');
-    const inserted = await deps.store.query(`INSERT INTO hub_operators (email, password_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING email`, [email, await hashSecret(password)]);
+    const inserted = await deps.store.query(
+      `INSERT INTO hub_operators (email, password_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING email`,
+      [email, await hashSecret(password)],
+    );
     if (inserted.length === 0) throw conflict('operator already exists');
     return c.json({ ok: true, email });
   });

@@ -13,7 +13,10 @@ export function registerProjectRoutes(app: HubApp, deps: HubDeps): void {
     const operator = requireOperator(c, config);
     await requireOrgAdmin(store, operator);
     const project = name(body, 'project');
-    const rows = await store.query(`INSERT INTO hub_projects (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING name`, [project]);
+    const rows = await store.query(
+      `INSERT INTO hub_projects (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING name`,
+      [project],
+    );
     if (rows.length === 0) throw conflict('project already exists');
     return c.json({ ok: true, project });
   });
@@ -33,7 +36,10 @@ export function registerProjectRoutes(app: HubApp, deps: HubDeps): void {
     await requireProjectRole(store, operator, project, 'admin');
     const env = name(body, 'env');
     await requireProject(store, project);
-    const rows = await store.query(`INSERT INTO hub_envs (project, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING name`, [project, env]);
+    const rows = await store.query(
+      `INSERT INTO hub_envs (project, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING name`,
+      [project, env],
+    );
     if (rows.length === 0) throw conflict('env already exists');
     await deps.events?.publish({ scope: 'keys', project, env });
     return c.json({ ok: true, project, env });
@@ -44,7 +50,9 @@ export function registerProjectRoutes(app: HubApp, deps: HubDeps): void {
     const project = queryParam(c, 'project');
     await requireProjectRole(store, operator, project, 'viewer');
     await requireProject(store, project);
-    const rows = await store.query<{ name: string }>(`SELECT name FROM hub_envs WHERE project = $1 ORDER BY name`, [project]);
+    const rows = await store.query<{ name: string }>(`SELECT name FROM hub_envs WHERE project = $1 ORDER BY name`, [
+      project,
+    ]);
     return c.json(rows.map((row) => ({ name: row.name })));
   });
 }

@@ -11,7 +11,8 @@ import { requireEnv, requireProject } from './lookup.ts';
 
 function limitParam(raw: string | undefined): number {
   const limit = Number(raw ?? '20');
-  if (!/^\d+$/.test(raw ?? '20') || limit < 1 || limit > 100) throw badRequest('limit must be a whole number from 1 to 100');
+  if (!/^\d+$/.test(raw ?? '20') || limit < 1 || limit > 100)
+    throw badRequest('limit must be a whole number from 1 to 100');
   return limit;
 }
 
@@ -27,7 +28,8 @@ function includedParts(raw: string | undefined): ContentPart[] {
   if (raw === undefined || raw === '') return [];
   const parts = raw.split(',').map((part) => part.trim());
   const unknown = parts.find((part) => !(CONTENT_PARTS as readonly string[]).includes(part));
-  if (unknown !== undefined) throw badRequest(`include: unknown part '${unknown.slice(0, 64)}' (allowed: ${CONTENT_PARTS.join(', ')})`);
+  if (unknown !== undefined)
+    throw badRequest(`include: unknown part '${unknown.slice(0, 64)}' (allowed: ${CONTENT_PARTS.join(', ')})`);
   return parts as ContentPart[];
 }
 
@@ -89,7 +91,8 @@ export function registerReleaseRoutes(app: HubApp, deps: HubDeps): void {
     const to = name(body, 'to');
     const from = optionalStr(body, 'from');
     const releaseId = optionalStr(body, 'release_id');
-    if ((from === undefined) === (releaseId === undefined)) throw badRequest("give exactly one of 'from' or 'release_id'");
+    if ((from === undefined) === (releaseId === undefined))
+      throw badRequest("give exactly one of 'from' or 'release_id'");
     await requireProject(store, project);
     await requireEnv(store, project, to);
     let release: ReleaseRow | undefined;

@@ -6,7 +6,13 @@ import { startTestPostgres, type TestPostgres } from '../../testing/postgres.ts'
 import { defaultProblem, defaultSql } from './defaults.ts';
 import type { ColumnDef } from './model.ts';
 
-const arrayOf = (items: string, value: unknown): ColumnDef => ({ type: 'array', items, nullable: false, unique: false, default: value });
+const arrayOf = (items: string, value: unknown): ColumnDef => ({
+  type: 'array',
+  items,
+  nullable: false,
+  unique: false,
+  default: value,
+});
 
 test('array defaults must be lists of the item type', () => {
   assert.equal(defaultProblem('array', [], 'boolean'), undefined);

@@ -9,13 +9,20 @@ import type { ColumnDef } from './model.ts';
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const INTEGER_TEXT = /^-?\d{1,19}$/;
 
-const ARRAY_ITEM_CASTS: Readonly<Record<string, string>> = { string: 'text', int: 'bigint', float: 'double precision', boolean: 'boolean' };
+const ARRAY_ITEM_CASTS: Readonly<Record<string, string>> = {
+  string: 'text',
+  int: 'bigint',
+  float: 'double precision',
+  boolean: 'boolean',
+};
 
 /** An array default is a YAML list whose every item is a literal of the item type (no nulls, no nesting). */
 function arrayDefaultProblem(items: string | undefined, value: unknown): string | undefined {
   if (!Array.isArray(value)) return `is not a list of ${items ?? 'string'}`;
   const itemType = items ?? 'string';
-  const bad = value.findIndex((item) => item === null || Array.isArray(item) || defaultProblem(itemType, item) !== undefined);
+  const bad = value.findIndex(
+    (item) => item === null || Array.isArray(item) || defaultProblem(itemType, item) !== undefined,
+  );
   return bad === -1 ? undefined : `item ${bad} is not a ${itemType} literal`;
 }
 
@@ -28,7 +35,8 @@ export function defaultProblem(type: string, value: unknown, items?: string): st
     int: () => Number.isSafeInteger(value),
     bigint: () => Number.isSafeInteger(value) || (typeof value === 'string' && INTEGER_TEXT.test(value)),
     float: () => typeof value === 'number' && Number.isFinite(value),
-    decimal: () => (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && DECIMAL.test(value)),
+    decimal: () =>
+      (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && DECIMAL.test(value)),
     boolean: () => typeof value === 'boolean',
     json: () => value !== undefined,
     timestamp: () => value === 'now' || (typeof value === 'string' && Number.isFinite(Date.parse(value))),
@@ -55,7 +63,9 @@ export function defaultSql(column: ColumnDef): string {
   switch (column.type) {
     case 'timestamp':
       // `timestamp` columns hold UTC wall-clock time without a zone (as Santokit maps them).
-      return value === 'now' ? "(now() AT TIME ZONE 'UTC')" : `(${quoted(String(value))}::timestamptz AT TIME ZONE 'UTC')`;
+      return value === 'now'
+        ? "(now() AT TIME ZONE 'UTC')"
+        : `(${quoted(String(value))}::timestamptz AT TIME ZONE 'UTC')`;
     case 'json':
       return `${quoted(JSON.stringify(value))}::jsonb`;
     case 'boolean':

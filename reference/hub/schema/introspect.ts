@@ -15,7 +15,9 @@ WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisd
 ORDER BY c.relname, a.attnum`;
 
 export async function introspect(client: pg.Client): Promise<LiveSchema> {
-  const rows = (await client.query<{ table_name: string; column_name: string; type: string; nullable: boolean }>(COLUMNS)).rows;
+  const rows = (
+    await client.query<{ table_name: string; column_name: string; type: string; nullable: boolean }>(COLUMNS)
+  ).rows;
   const live: LiveSchema = {};
   for (const row of rows) (live[row.table_name] ??= {})[row.column_name] = { type: row.type, nullable: row.nullable };
   return live;
@@ -32,10 +34,16 @@ LEFT JOIN pg_constraint con ON con.conindid = x.indexrelid AND con.contype = 'u'
 WHERE n.nspname = 'public' AND x.indisunique AND NOT x.indisprimary AND x.indnatts = 1 AND x.indpred IS NULL AND x.indexprs IS NULL`;
 
 export async function introspectUniques(client: pg.Client): Promise<LiveUniques> {
-  const rows = (await client.query<{ table_name: string; column_name: string; index_name: string; constraint_name: string | null }>(UNIQUES)).rows;
+  const rows = (
+    await client.query<{ table_name: string; column_name: string; index_name: string; constraint_name: string | null }>(
+      UNIQUES,
+    )
+  ).rows;
   const uniques: LiveUniques = {};
   for (const row of rows) {
-    uniques[`${row.table_name}.${row.column_name}`] = row.constraint_name ? { kind: 'constraint', name: row.constraint_name } : { kind: 'index', name: row.index_name };
+    uniques[`${row.table_name}.${row.column_name}`] = row.constraint_name
+      ? { kind: 'constraint', name: row.constraint_name }
+      : { kind: 'index', name: row.index_name };
   }
   return uniques;
 }
@@ -54,7 +62,8 @@ export async function withDatabase<T>(url: string, work: (client: pg.Client) => 
 /** Differences between a baseline and the live schema, as the drift policy's issue strings, sorted. */
 export function diffSchemas(baseline: LiveSchema, live: LiveSchema): string[] {
   const issues: { key: string; text: string }[] = [];
-  const add = (table: string, column: string, kind: number, text: string) => issues.push({ key: `${table}\u0000${column}\u0000${kind}`, text });
+  const add = (table: string, column: string, kind: number, text: string) =>
+    issues.push({ key: `${table}\u0000${column}\u0000${kind}`, text });
   for (const [table, columns] of Object.entries(baseline)) {
     const current = live[table];
     if (!current) {
@@ -65,13 +74,20 @@ export function diffSchemas(baseline: LiveSchema, live: LiveSchema): string[] {
       const found = current[column];
       if (!found) add(table, column, 2, `missing column ${table}.${column}`);
       else {
-        if (found.type !== expected.type) add(table, column, 4, `type changed ${table}.${column}: ${expected.type} -> ${found.type}`);
+        if (found.type !== expected.type)
+          add(table, column, 4, `type changed ${table}.${column}: ${expected.type} -> ${found.type}`);
         if (found.nullable !== expected.nullable) {
-          add(table, column, 5, `nullability changed ${table}.${column}: ${nullability(expected.nullable)} -> ${nullability(found.nullable)}`);
+          add(
+            table,
+            column,
+            5,
+            `nullability changed ${table}.${column}: ${nullability(expected.nullable)} -> ${nullability(found.nullable)}`,
+          );
         }
       }
     }
-    for (const column of Object.keys(current)) if (!columns[column]) add(table, column, 3, `extra column ${table}.${column}`);
+    for (const column of Object.keys(current))
+      if (!columns[column]) add(table, column, 3, `extra column ${table}.${column}`);
   }
   for (const table of Object.keys(live)) if (!baseline[table]) add(table, '', 1, `extra table ${table}`);
   return issues.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((issue) => issue.text);

@@ -16,7 +16,12 @@ export const SCALAR_TYPES: Readonly<Record<string, string>> = {
   file: 'text',
 };
 
-export const ARRAY_ITEMS: Readonly<Record<string, string>> = { string: 'text[]', int: 'bigint[]', float: 'double precision[]', boolean: 'boolean[]' };
+export const ARRAY_ITEMS: Readonly<Record<string, string>> = {
+  string: 'text[]',
+  int: 'bigint[]',
+  float: 'double precision[]',
+  boolean: 'boolean[]',
+};
 
 export interface ColumnDef {
   readonly type: string;
@@ -24,7 +29,12 @@ export interface ColumnDef {
   readonly nullable: boolean;
   readonly unique: boolean;
   readonly default?: unknown;
-  readonly references?: { readonly table: string; readonly column?: string; readonly as?: string; readonly onDelete?: string };
+  readonly references?: {
+    readonly table: string;
+    readonly column?: string;
+    readonly as?: string;
+    readonly onDelete?: string;
+  };
   /** `type: file` only: the storage bucket alias the stored key lives in. */
   readonly bucket?: string;
   /** `type: file` only: `cascade` deletes the object with the row (STORAGE-005); `preserve` (default) keeps it. */

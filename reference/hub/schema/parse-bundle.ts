@@ -15,7 +15,10 @@ const PERMISSIONS_FILE = 'config/permissions.yaml';
  * evaluated (SECURITY-001…003), so an unsupported or malformed condition is a 400 on the calls it governs.
  */
 function refused(path: string, problem: string): HttpError {
-  return new HttpError('INVALID_PERMISSIONS', `${PERMISSIONS_FILE}: ${path}: ${problem}`, { file: PERMISSIONS_FILE, path });
+  return new HttpError('INVALID_PERMISSIONS', `${PERMISSIONS_FILE}: ${path}: ${problem}`, {
+    file: PERMISSIONS_FILE,
+    path,
+  });
 }
 
 /** Parses CEL, returning the AST; syntax errors become SCHEMA_VALIDATION_FAILED. */
@@ -31,9 +34,14 @@ export function checkCel(condition: unknown, file: string, path: string): unknow
 function checkRule(rule: unknown, columns: readonly string[], path: string): void {
   if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) throw refused(path, 'a rule must be a mapping');
   const entries = rule as Record<string, unknown>;
-  for (const key of Object.keys(entries)) if (!RULE_KEYS.includes(key)) throw refused(`${path}.${shown(key)}`, 'unknown rule key');
+  for (const key of Object.keys(entries))
+    if (!RULE_KEYS.includes(key)) throw refused(`${path}.${shown(key)}`, 'unknown rule key');
   const roles = entries.roles;
-  if (!Array.isArray(roles) || roles.length === 0 || !roles.every((role) => typeof role === 'string' && ROLE.test(role))) {
+  if (
+    !Array.isArray(roles) ||
+    roles.length === 0 ||
+    !roles.every((role) => typeof role === 'string' && ROLE.test(role))
+  ) {
     throw refused(`${path}.roles`, 'must be a non-empty list of role names');
   }
   if (entries.condition !== undefined && (typeof entries.condition !== 'string' || entries.condition.trim() === '')) {
@@ -44,31 +52,42 @@ function checkRule(rule: unknown, columns: readonly string[], path: string): voi
     if (!Array.isArray(listed)) throw refused(`${path}.columns`, 'must be a list');
     const star = listed.includes('*');
     if (star && listed.length > 1) throw refused(`${path}.columns`, '"*" cannot be mixed with names');
-    for (const column of listed) if (!star && !columns.includes(String(column))) throw refused(`${path}.columns`, `unknown column '${shown(String(column))}'`);
+    for (const column of listed)
+      if (!star && !columns.includes(String(column)))
+        throw refused(`${path}.columns`, `unknown column '${shown(String(column))}'`);
   }
 }
 
 /** Parsed permissions (`{ tables: {} }` when absent). */
-export function parsePermissions(text: string | null | undefined, schema: SchemaModel): { tables: Record<string, unknown> } {
+export function parsePermissions(
+  text: string | null | undefined,
+  schema: SchemaModel,
+): { tables: Record<string, unknown> } {
   if (text === null || text === undefined || text.trim() === '') return { tables: {} };
   let document: unknown;
   try {
     document = parseYamlFile(PERMISSIONS_FILE, text) ?? {};
   } catch (error) {
-    throw error instanceof HttpError ? refused('(document)', error.message.replace(`${PERMISSIONS_FILE}: (document): `, '')) : error;
+    throw error instanceof HttpError
+      ? refused('(document)', error.message.replace(`${PERMISSIONS_FILE}: (document): `, ''))
+      : error;
   }
   if (typeof document !== 'object' || Array.isArray(document)) throw refused('(document)', 'must be a mapping');
   const tables = (document as Record<string, unknown>).tables ?? {};
-  if (typeof tables !== 'object' || tables === null || Array.isArray(tables)) throw refused('tables', 'must be a mapping');
+  if (typeof tables !== 'object' || tables === null || Array.isArray(tables))
+    throw refused('tables', 'must be a mapping');
   for (const [table, ops] of Object.entries(tables)) {
     const declared = schema.tables[table];
     if (!declared) throw refused(`tables.${shown(table)}`, 'table is not declared in the schema');
-    if (ops === null || typeof ops !== 'object' || Array.isArray(ops)) throw refused(`tables.${table}`, 'must be a mapping of operations');
+    if (ops === null || typeof ops !== 'object' || Array.isArray(ops))
+      throw refused(`tables.${table}`, 'must be a mapping of operations');
     const columns = [declared.id.name, ...Object.keys(declared.columns)];
     for (const [op, rules] of Object.entries(ops as Record<string, unknown>)) {
       if (!OPERATIONS.includes(op)) throw refused(`tables.${table}.${shown(op)}`, 'unknown operation');
       const list = Array.isArray(rules) ? rules : [rules];
-      list.forEach((rule, index) => checkRule(rule, columns, Array.isArray(rules) ? `tables.${table}.${op}[${index}]` : `tables.${table}.${op}`));
+      list.forEach((rule, index) =>
+        checkRule(rule, columns, Array.isArray(rules) ? `tables.${table}.${op}[${index}]` : `tables.${table}.${op}`),
+      );
     }
   }
   return { tables: tables as Record<string, unknown> };
@@ -78,6 +97,7 @@ export function parsePermissions(text: string | null | undefined, schema: Schema
 export function parseStorage(text: string | null | undefined): Record<string, unknown> {
   if (text === null || text === undefined || text.trim() === '') return {};
   const document = parseYamlFile('config/storage.yaml', text) ?? {};
-  if (typeof document !== 'object' || Array.isArray(document)) throw invalid('config/storage.yaml', '(document)', 'must be a mapping');
+  if (typeof document !== 'object' || Array.isArray(document))
+    throw invalid('config/storage.yaml', '(document)', 'must be a mapping');
   return document as Record<string, unknown>;
 }

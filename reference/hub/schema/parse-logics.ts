@@ -33,7 +33,8 @@ function splitFrontMatter(text: string): { front: string | undefined; sql: strin
 /** `:name` placeholders outside quotes, identifiers and comments; `::` casts are skipped. */
 export function placeholderNames(sql: string): string[] {
   const names: string[] = [];
-  const token = /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|::|:([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)/g;
+  const token =
+    /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|::|:([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)/g;
   for (const match of sql.matchAll(token)) if (match[1] !== undefined) names.push(match[1]);
   return names;
 }
@@ -44,11 +45,13 @@ function checkParams(raw: unknown, file: string): string[] {
   for (const [name, spec] of Object.entries(raw)) {
     const path = `params.${shown(name)}`;
     if (!PARAM_NAME.test(name)) throw invalid(file, path, 'is not a valid param name');
-    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw invalid(file, path, 'must be a mapping');
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
+      throw invalid(file, path, 'must be a mapping');
     const { type = 'string', required, default: fallback } = spec as Record<string, unknown>;
     const fits = typeof type === 'string' ? PARAM_TYPES[type] : undefined;
     if (!fits) throw invalid(file, `${path}.type`, `unknown param type '${shown(String(type))}'`);
-    if (required !== undefined && typeof required !== 'boolean') throw invalid(file, `${path}.required`, 'must be true or false');
+    if (required !== undefined && typeof required !== 'boolean')
+      throw invalid(file, `${path}.required`, 'must be true or false');
     if (fallback !== undefined && !fits(fallback)) throw invalid(file, `${path}.default`, `is not a ${String(type)}`);
   }
   return Object.keys(raw);
@@ -64,26 +67,32 @@ function checkFrontMatter(front: string, file: string): string[] {
   if (parsed === null || parsed === undefined) return [];
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid(file, '(front-matter)', 'must be a mapping');
   const { auth, roles, params, condition } = parsed as Record<string, unknown>;
-  const isRoles = (value: unknown) => Array.isArray(value) && value.every((role) => typeof role === 'string' && ROLE.test(role));
+  const isRoles = (value: unknown) =>
+    Array.isArray(value) && value.every((role) => typeof role === 'string' && ROLE.test(role));
   if (auth !== null && typeof auth === 'object' && !Array.isArray(auth)) {
     // The release-snapshot form `auth: { roles: [...] }` (LOGICS-006): authenticated, guarded by roles.
     const keys = Object.keys(auth);
-    if (keys.some((key) => key !== 'roles') || !isRoles((auth as Record<string, unknown>).roles)) throw invalid(file, 'auth', 'as a mapping must be { roles: [role, …] }');
-  } else if (auth !== undefined && auth !== 'public' && auth !== 'authenticated') throw invalid(file, 'auth', 'must be public, authenticated or { roles: [...] }');
+    if (keys.some((key) => key !== 'roles') || !isRoles((auth as Record<string, unknown>).roles))
+      throw invalid(file, 'auth', 'as a mapping must be { roles: [role, …] }');
+  } else if (auth !== undefined && auth !== 'public' && auth !== 'authenticated')
+    throw invalid(file, 'auth', 'must be public, authenticated or { roles: [...] }');
   if (roles !== undefined && !isRoles(roles)) throw invalid(file, 'roles', 'must be a list of role names');
-  if (condition !== undefined && (typeof condition !== 'string' || condition.trim() === '')) throw invalid(file, 'condition', 'must be a CEL expression (text)');
+  if (condition !== undefined && (typeof condition !== 'string' || condition.trim() === ''))
+    throw invalid(file, 'condition', 'must be a CEL expression (text)');
   return checkParams(params, file);
 }
 
 function checkLogic(name: string, text: unknown): string {
   const file = `logics/${shown(name)}.sql`;
-  if (!LOGIC_NAME.test(name)) throw invalid(file, '(name)', 'logic names are /-separated segments of a-z, 0-9, _ and -');
+  if (!LOGIC_NAME.test(name))
+    throw invalid(file, '(name)', 'logic names are /-separated segments of a-z, 0-9, _ and -');
   if (typeof text !== 'string') throw invalid(file, '(document)', 'must be SQL text');
   const { front, sql } = splitFrontMatter(text);
   const params = front === undefined ? [] : checkFrontMatter(front, file);
   if (sql.trim() === '') throw invalid(file, '(sql)', 'holds no SQL statement');
   for (const placeholder of placeholderNames(sql)) {
-    if (!params.includes(placeholder) && !AUTH_BINDINGS.includes(placeholder)) throw invalid(file, '(sql)', `placeholder ':${shown(placeholder)}' is not a declared param`);
+    if (!params.includes(placeholder) && !AUTH_BINDINGS.includes(placeholder))
+      throw invalid(file, '(sql)', `placeholder ':${shown(placeholder)}' is not a declared param`);
   }
   return text;
 }
@@ -91,7 +100,8 @@ function checkLogic(name: string, text: unknown): string {
 /** The checked logics map (`{}` when absent). */
 export function parseLogics(logics: unknown): Record<string, string> {
   if (logics === undefined || logics === null) return {};
-  if (typeof logics !== 'object' || Array.isArray(logics)) throw invalid('logics', '(document)', 'must map logic names to SQL text');
+  if (typeof logics !== 'object' || Array.isArray(logics))
+    throw invalid('logics', '(document)', 'must map logic names to SQL text');
   const checked: Record<string, string> = {};
   for (const [name, text] of Object.entries(logics)) checked[name] = checkLogic(name, text);
   return checked;

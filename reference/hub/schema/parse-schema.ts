@@ -5,7 +5,17 @@
 import { parse as parseYaml } from 'yaml';
 import { HttpError } from '../../shared/http-error.ts';
 import { defaultProblem } from './defaults.ts';
-import { ARRAY_ITEMS, ID_POLICIES, idColumnType, SCALAR_TYPES, sqlType, type ColumnDef, type IdPolicy, type ParsedSchema, type TableDef } from './model.ts';
+import {
+  ARRAY_ITEMS,
+  ID_POLICIES,
+  idColumnType,
+  SCALAR_TYPES,
+  sqlType,
+  type ColumnDef,
+  type IdPolicy,
+  type ParsedSchema,
+  type TableDef,
+} from './model.ts';
 
 export const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const CONNECTION = /^[a-z][a-z0-9_]{0,62}$/;
@@ -21,7 +31,8 @@ export interface SourceFile {
 }
 
 function record(value: unknown, file: string, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(file, path, 'must be a mapping');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid(file, path, 'must be a mapping');
   return value as Record<string, unknown>;
 }
 
@@ -40,12 +51,15 @@ export function parseYamlFile(file: string, content: string): unknown {
 
 function parseReferences(raw: unknown, file: string, path: string): ColumnDef['references'] {
   const references = record(raw, file, path);
-  if (typeof references.table !== 'string' || !IDENTIFIER.test(references.table)) throw invalid(file, `${path}.table`, 'must name a declared table');
+  if (typeof references.table !== 'string' || !IDENTIFIER.test(references.table))
+    throw invalid(file, `${path}.table`, 'must name a declared table');
   for (const key of ['column', 'as'] as const) {
     const value = references[key];
-    if (value !== undefined && (typeof value !== 'string' || !IDENTIFIER.test(value))) throw invalid(file, `${path}.${key}`, 'is not a valid name');
+    if (value !== undefined && (typeof value !== 'string' || !IDENTIFIER.test(value)))
+      throw invalid(file, `${path}.${key}`, 'is not a valid name');
   }
-  if (references.onDelete !== undefined && !ON_DELETE.includes(String(references.onDelete))) throw invalid(file, `${path}.onDelete`, 'must be restrict, cascade or set_null');
+  if (references.onDelete !== undefined && !ON_DELETE.includes(String(references.onDelete)))
+    throw invalid(file, `${path}.onDelete`, 'must be restrict, cascade or set_null');
   return {
     table: references.table,
     ...(typeof references.column === 'string' ? { column: references.column } : {}),
@@ -57,20 +71,29 @@ function parseReferences(raw: unknown, file: string, path: string): ColumnDef['r
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** A `type: file` column names its bucket and what a row delete does to the object. */
-function parseFileColumn(column: Record<string, unknown>, file: string, path: string): Pick<ColumnDef, 'bucket' | 'onDelete'> {
-  if (typeof column.bucket !== 'string' || !BUCKET.test(column.bucket)) throw invalid(file, `${path}.bucket`, 'a file column needs a bucket name (3-63 of a-z, 0-9, . and -)');
+function parseFileColumn(
+  column: Record<string, unknown>,
+  file: string,
+  path: string,
+): Pick<ColumnDef, 'bucket' | 'onDelete'> {
+  if (typeof column.bucket !== 'string' || !BUCKET.test(column.bucket))
+    throw invalid(file, `${path}.bucket`, 'a file column needs a bucket name (3-63 of a-z, 0-9, . and -)');
   const onDelete = column.onDelete ?? 'preserve';
-  if (onDelete !== 'preserve' && onDelete !== 'cascade') throw invalid(file, `${path}.onDelete`, 'must be preserve or cascade');
+  if (onDelete !== 'preserve' && onDelete !== 'cascade')
+    throw invalid(file, `${path}.onDelete`, 'must be preserve or cascade');
   return { bucket: column.bucket, onDelete };
 }
 
 function parseColumn(raw: unknown, file: string, path: string): ColumnDef {
   const column = record(raw, file, path);
   const type = column.type;
-  if (typeof type !== 'string' || (type !== 'array' && !(type in SCALAR_TYPES))) throw invalid(file, `${path}.type`, `unknown type '${shown(String(type))}'`);
-  if (type === 'array' && !(typeof column.items === 'string' && column.items in ARRAY_ITEMS)) throw invalid(file, `${path}.items`, 'array needs scalar items: string, int, float or boolean');
+  if (typeof type !== 'string' || (type !== 'array' && !(type in SCALAR_TYPES)))
+    throw invalid(file, `${path}.type`, `unknown type '${shown(String(type))}'`);
+  if (type === 'array' && !(typeof column.items === 'string' && column.items in ARRAY_ITEMS))
+    throw invalid(file, `${path}.items`, 'array needs scalar items: string, int, float or boolean');
   for (const flag of ['nullable', 'unique'] as const) {
-    if (column[flag] !== undefined && typeof column[flag] !== 'boolean') throw invalid(file, `${path}.${flag}`, 'must be true or false');
+    if (column[flag] !== undefined && typeof column[flag] !== 'boolean')
+      throw invalid(file, `${path}.${flag}`, 'must be true or false');
   }
   if (column.default !== undefined) {
     const problem = defaultProblem(type, column.default, typeof column.items === 'string' ? column.items : undefined);
@@ -82,7 +105,9 @@ function parseColumn(raw: unknown, file: string, path: string): ColumnDef {
     nullable: column.nullable === true,
     unique: column.unique === true,
     ...(column.default !== undefined ? { default: column.default } : {}),
-    ...(column.references !== undefined ? { references: parseReferences(column.references, file, `${path}.references`) } : {}),
+    ...(column.references !== undefined
+      ? { references: parseReferences(column.references, file, `${path}.references`) }
+      : {}),
     ...(type === 'file' ? parseFileColumn(column, file, path) : {}),
   };
 }
@@ -91,9 +116,11 @@ function parseTable(raw: unknown, file: string, path: string): TableDef {
   const table = record(raw, file, path);
   const id = table.id === undefined ? {} : record(table.id, file, `${path}.id`);
   const generate = id.generate ?? 'ulid';
-  if (typeof generate !== 'string' || !(ID_POLICIES as readonly string[]).includes(generate)) throw invalid(file, `${path}.id.generate`, `unknown id policy '${shown(String(generate))}'`);
+  if (typeof generate !== 'string' || !(ID_POLICIES as readonly string[]).includes(generate))
+    throw invalid(file, `${path}.id.generate`, `unknown id policy '${shown(String(generate))}'`);
   const idName = id.name ?? 'id';
-  if (typeof idName !== 'string' || !IDENTIFIER.test(idName)) throw invalid(file, `${path}.id.name`, 'is not a valid column name');
+  if (typeof idName !== 'string' || !IDENTIFIER.test(idName))
+    throw invalid(file, `${path}.id.name`, 'is not a valid column name');
   const columns: Record<string, ColumnDef> = {};
   for (const [name, column] of Object.entries(record(table.columns ?? {}, file, `${path}.columns`))) {
     if (!IDENTIFIER.test(name)) throw invalid(file, `${path}.columns.${shown(name)}`, 'is not a valid column name');
@@ -101,7 +128,8 @@ function parseTable(raw: unknown, file: string, path: string): TableDef {
     columns[name] = parseColumn(column, file, `${path}.columns.${name}`);
   }
   const connection = table.connection ?? 'main';
-  if (typeof connection !== 'string' || !CONNECTION.test(connection)) throw invalid(file, `${path}.connection`, 'is not a valid connection name');
+  if (typeof connection !== 'string' || !CONNECTION.test(connection))
+    throw invalid(file, `${path}.connection`, 'is not a valid connection name');
   return { connection, id: { name: idName, generate: generate as IdPolicy }, columns };
 }
 
@@ -116,13 +144,26 @@ function checkReferences(tables: Readonly<Record<string, TableDef>>, sources: Re
       const path = `tables.${tableName}.columns.${columnName}.references`;
       const target = tables[reference.table];
       if (!target) throw invalid(file, `${path}.table`, `table '${reference.table}' is not declared`);
-      if (target.connection !== table.connection) throw invalid(file, `${path}.table`, `table '${reference.table}' is on another connection`);
+      if (target.connection !== table.connection)
+        throw invalid(file, `${path}.table`, `table '${reference.table}' is on another connection`);
       const targetColumn = reference.column ?? target.id.name;
-      const targetType = targetColumn === target.id.name ? idColumnType(target) : target.columns[targetColumn] ? sqlType(target.columns[targetColumn]) : undefined;
-      if (targetType === undefined) throw invalid(file, `${path}.column`, `column '${targetColumn}' is not declared on '${reference.table}'`);
-      if (targetType !== sqlType(column)) throw invalid(file, `tables.${tableName}.columns.${columnName}.type`, `does not match the type of ${reference.table}.${targetColumn}`);
+      const targetType =
+        targetColumn === target.id.name
+          ? idColumnType(target)
+          : target.columns[targetColumn]
+            ? sqlType(target.columns[targetColumn])
+            : undefined;
+      if (targetType === undefined)
+        throw invalid(file, `${path}.column`, `column '${targetColumn}' is not declared on '${reference.table}'`);
+      if (targetType !== sqlType(column))
+        throw invalid(
+          file,
+          `tables.${tableName}.columns.${columnName}.type`,
+          `does not match the type of ${reference.table}.${targetColumn}`,
+        );
       const relation = reference.as ?? reference.table;
-      if (relations.has(relation)) throw invalid(file, `${path}.as`, `relation name '${relation}' is used twice in '${tableName}'`);
+      if (relations.has(relation))
+        throw invalid(file, `${path}.as`, `relation name '${relation}' is used twice in '${tableName}'`);
       relations.add(relation);
     }
   }

@@ -9,7 +9,11 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 const line = (row: Row) => `${text(row.name)} issuer=${text(row.issuer)} client_id=${text(row.client_id)}`;
 
 export function registerOidcCommands(program: Command, io: Io): void {
-  const provider = program.command('oidc').description('OpenID Connect providers').command('provider').description('providers of a project env');
+  const provider = program
+    .command('oidc')
+    .description('OpenID Connect providers')
+    .command('provider')
+    .description('providers of a project env');
   const scope = (command: Command) => command.option('--project <project>').option('--env <env>');
   const create = scope(provider.command('create'))
     .option('--name <name>')
@@ -29,7 +33,9 @@ export function registerOidcCommands(program: Command, io: Io): void {
       client_id: need(flags, 'clientId', io),
       client_secret: need(flags, 'clientSecret', io),
       redirect_uris: flags.redirectUri as string[],
-      ...(typeof flags.authorizationEndpoint === 'string' ? { authorization_endpoint: flags.authorizationEndpoint } : {}),
+      ...(typeof flags.authorizationEndpoint === 'string'
+        ? { authorization_endpoint: flags.authorizationEndpoint }
+        : {}),
       ...(typeof flags.tokenEndpoint === 'string' ? { token_endpoint: flags.tokenEndpoint } : {}),
       ...(typeof flags.jwksUri === 'string' ? { jwks_uri: flags.jwksUri } : {}),
     };
@@ -37,12 +43,20 @@ export function registerOidcCommands(program: Command, io: Io): void {
     print(io, flags, await client.request('POST', '/api/oidc/providers', body), () => []);
   });
   define(scope(provider.command('list')), io, async (client, flags) => {
-    const response = await client.request('GET', '/api/oidc/providers', undefined, { project: need(flags, 'project', io), env: need(flags, 'env', io) });
+    const response = await client.request('GET', '/api/oidc/providers', undefined, {
+      project: need(flags, 'project', io),
+      env: need(flags, 'env', io),
+    });
     print(io, flags, response, () => (response.json as Row[]).map(line));
   });
   define(scope(provider.command('show')).option('--name <name>'), io, async (client, flags) => {
     const query = { project: need(flags, 'project', io), env: need(flags, 'env', io) };
-    const response = await client.request('GET', `/api/oidc/providers/${encodeURIComponent(need(flags, 'name', io))}`, undefined, query);
+    const response = await client.request(
+      'GET',
+      `/api/oidc/providers/${encodeURIComponent(need(flags, 'name', io))}`,
+      undefined,
+      query,
+    );
     print(io, flags, response, () => [line(response.json as Row)]);
   });
 }

@@ -16,7 +16,11 @@ export interface ListFlags extends FilterFlags {
 export async function listCommand(paths: readonly string[], flags: ListFlags, io: CliIo): Promise<number> {
   const screen = io.screen(flags.color);
   const catalog = await loadCatalog(resolveFrom(io.cwd, flags.root));
-  const selection = selectScenarios(catalog, { ...toFilters(flags, paths), ...narrowInputs(flags, catalog.root) }, io.cwd);
+  const selection = selectScenarios(
+    catalog,
+    { ...toFilters(flags, paths), ...narrowInputs(flags, catalog.root) },
+    io.cwd,
+  );
   if (selection.scenarios.length === 0 && !flags.passWithNoScenarios && !selection.emptyIsAnswer) {
     throw new UsageError('no scenarios selected', 'Widen the filters, or pass --pass-with-no-scenarios.');
   }

@@ -37,11 +37,17 @@ async function readReport(path: string): Promise<RunReport> {
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new UsageError(`cannot read results from '${path}': ${error instanceof Error ? error.message : String(error)}`, 'Pass the results.json a run wrote with --reporter json.');
+    throw new UsageError(
+      `cannot read results from '${path}': ${error instanceof Error ? error.message : String(error)}`,
+      'Pass the results.json a run wrote with --reporter json.',
+    );
   }
   const report = parsed as Partial<RunReport>;
   if (report.schemaVersion !== REPORT_SCHEMA_VERSION || !Array.isArray(report.scenarios)) {
-    throw new UsageError(`'${path}' is not a santokit-it results file (schemaVersion ${REPORT_SCHEMA_VERSION})`, 'Pass the results.json a run wrote with --reporter json.');
+    throw new UsageError(
+      `'${path}' is not a santokit-it results file (schemaVersion ${REPORT_SCHEMA_VERSION})`,
+      'Pass the results.json a run wrote with --reporter json.',
+    );
   }
   return parsed as RunReport;
 }

@@ -27,8 +27,17 @@ export interface StackUpFlags extends StackFlags {
 export async function stackUpCommand(given: StackUpFlags, io: CliIo): Promise<number> {
   const flags = given.warmOwner ? ownerFlags(given, io.env) : given;
   const screen = io.screen(flags.color);
-  const format = (stack: StackHandles) => (flags.format === 'json' ? formatStackInfoJson(stack) : formatStackInfoText(stack));
-  if (flags.detach) return detachStack(flags, io, (record) => screen.out(format(warmStackHandles(record)).replace(/Press Ctrl-C to tear it down\.\n$/, 'It runs in the background: santokit-it stack down stops it.\n')));
+  const format = (stack: StackHandles) =>
+    flags.format === 'json' ? formatStackInfoJson(stack) : formatStackInfoText(stack);
+  if (flags.detach)
+    return detachStack(flags, io, (record) =>
+      screen.out(
+        format(warmStackHandles(record)).replace(
+          /Press Ctrl-C to tear it down\.\n$/,
+          'It runs in the background: santokit-it stack down stops it.\n',
+        ),
+      ),
+    );
   // The owner of a warm stack keeps the secrets the stack registers, for the runs that reuse it.
   const kept = rememberingSecrets(createRedactor());
   const state: { stack?: StackHandles } = {};
@@ -36,7 +45,9 @@ export async function stackUpCommand(given: StackUpFlags, io: CliIo): Promise<nu
     {
       name: 'start stack',
       run: async (current, context) => {
-        current.stack = await (await stackProviderFactory(flags, io.env)()).start({
+        current.stack = await (
+          await stackProviderFactory(flags, io.env)()
+        ).start({
           teardowns: context,
           signal: context.signal,
           outputDir: resolveFrom(io.cwd, flags.outputDir),
@@ -45,7 +56,8 @@ export async function stackUpCommand(given: StackUpFlags, io: CliIo): Promise<nu
           // The log files stay free of the stack's secrets; the info printed below is what the user asked for.
           redactor: kept.redactor,
         });
-        if (flags.warmOwner) await recordWarmStack(resolveFrom(io.cwd, flags.root), current.stack, flags, io, context, kept.secrets);
+        if (flags.warmOwner)
+          await recordWarmStack(resolveFrom(io.cwd, flags.root), current.stack, flags, io, context, kept.secrets);
         screen.out(format(current.stack));
       },
     },

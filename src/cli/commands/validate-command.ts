@@ -16,7 +16,10 @@ export interface ValidateFlags {
 /** Exit 0 when clean (warnings allowed), 2 with any error. */
 export async function validateCommand(flags: ValidateFlags, io: CliIo): Promise<number> {
   const screen = io.screen(flags.color);
-  const catalog = await loadCatalog(resolveFrom(io.cwd, flags.root), flags.expectations ? { expectations: resolveFrom(io.cwd, flags.expectations) } : {});
+  const catalog = await loadCatalog(
+    resolveFrom(io.cwd, flags.root),
+    flags.expectations ? { expectations: resolveFrom(io.cwd, flags.expectations) } : {},
+  );
   const report = validateCatalog(catalog, { relaxedStatus: flags.relaxedStatus ?? false });
   screen.out(formatValidation(report, flags.format, screen.colors));
   return report.ok ? ExitCode.passed : ExitCode.invalidInput;

@@ -4,7 +4,15 @@ import type { RunReport, ScenarioResult } from '../../model/results.ts';
 import { renderHtmlReport } from './render-html.ts';
 import type { ReportData } from './report-data.ts';
 
-const base = { file: 'src/scenarios/crud/c.ts', line: 3, domain: 'crud', capabilityStatus: 'implemented', attempts: 1, durationMs: 5, logTails: [] } as const;
+const base = {
+  file: 'src/scenarios/crud/c.ts',
+  line: 3,
+  domain: 'crud',
+  capabilityStatus: 'implemented',
+  attempts: 1,
+  durationMs: 5,
+  logTails: [],
+} as const;
 
 const hostile = '</script><script>alert(1)</script><img src=x onerror=alert(2)>';
 
@@ -18,10 +26,31 @@ const failing: ScenarioResult = {
   error: { message: `expected HTTP 400, got 200 {"data":{"affected":3}}` },
   transcript: [
     { kind: 'note', at: 0, text: 'set up' },
-    { kind: 'http', at: 1, method: 'POST', url: 'http://127.0.0.1:1/call', requestHeaders: { 'content-type': 'application/json', connection: 'keep-alive' }, requestBody: hostile, status: 200, responseHeaders: { date: 'x', 'x-request-id': 'r-1' }, responseBody: '{"data":{"affected":3}}', durationMs: 4 },
+    {
+      kind: 'http',
+      at: 1,
+      method: 'POST',
+      url: 'http://127.0.0.1:1/call',
+      requestHeaders: { 'content-type': 'application/json', connection: 'keep-alive' },
+      requestBody: hostile,
+      status: 200,
+      responseHeaders: { date: 'x', 'x-request-id': 'r-1' },
+      responseBody: '{"data":{"affected":3}}',
+      durationMs: 4,
+    },
   ],
 };
-const pytest: ScenarioResult = { ...base, id: 'tests/test_x.py::test_y', file: 'tests/test_x.py', name: 'test_y', capability: 'CRUD-001', outcome: 'failed', passed: false, error: { message: 'assert 1 == 2', stack: 'Traceback (most recent call last):\n  File "tests/test_x.py", line 3' }, transcript: [] };
+const pytest: ScenarioResult = {
+  ...base,
+  id: 'tests/test_x.py::test_y',
+  file: 'tests/test_x.py',
+  name: 'test_y',
+  capability: 'CRUD-001',
+  outcome: 'failed',
+  passed: false,
+  error: { message: 'assert 1 == 2', stack: 'Traceback (most recent call last):\n  File "tests/test_x.py", line 3' },
+  transcript: [],
+};
 
 const report: RunReport = {
   schemaVersion: 1,
@@ -32,7 +61,17 @@ const report: RunReport = {
   exitCode: 1,
   strict: false,
   counts: { passed: 0, failed: 2, flaky: 0, 'expected-failure': 0, 'unexpected-pass': 0, skipped: 0 },
-  capabilities: [{ id: 'CRUD-002', title: hostile, domain: 'crud', status: 'implemented', scenarios: 1, outcome: 'failed', durationMs: 5 }],
+  capabilities: [
+    {
+      id: 'CRUD-002',
+      title: hostile,
+      domain: 'crud',
+      status: 'implemented',
+      scenarios: 1,
+      outcome: 'failed',
+      durationMs: 5,
+    },
+  ],
   scenarios: [failing, pytest],
 };
 

@@ -28,8 +28,27 @@ export type StepView =
       readonly responseHeaders: readonly [string, string][];
       readonly responseBody: string;
     }
-  | { readonly kind: 'cli'; readonly summary: string; readonly failed: boolean; readonly argv: readonly string[]; readonly cwd?: string; readonly exitCode: number; readonly stdout: string; readonly stderr: string; readonly durationMs: number }
-  | { readonly kind: 'sql'; readonly summary: string; readonly failed: boolean; readonly database: string; readonly text: string; readonly rowCount: number | null; readonly error?: string; readonly durationMs: number };
+  | {
+      readonly kind: 'cli';
+      readonly summary: string;
+      readonly failed: boolean;
+      readonly argv: readonly string[];
+      readonly cwd?: string;
+      readonly exitCode: number;
+      readonly stdout: string;
+      readonly stderr: string;
+      readonly durationMs: number;
+    }
+  | {
+      readonly kind: 'sql';
+      readonly summary: string;
+      readonly failed: boolean;
+      readonly database: string;
+      readonly text: string;
+      readonly rowCount: number | null;
+      readonly error?: string;
+      readonly durationMs: number;
+    };
 
 export interface AttemptView {
   readonly attempt: number;
@@ -80,14 +99,27 @@ function stepView(entry: TranscriptEntry, failed: boolean): StepView {
         responseBody: formatBody(entry.responseBody, PAGE_BODY_LIMIT),
       };
     case 'cli':
-      return { ...entry, summary, failed, stdout: formatBody(entry.stdout, PAGE_BODY_LIMIT), stderr: formatBody(entry.stderr, PAGE_BODY_LIMIT) };
+      return {
+        ...entry,
+        summary,
+        failed,
+        stdout: formatBody(entry.stdout, PAGE_BODY_LIMIT),
+        stderr: formatBody(entry.stderr, PAGE_BODY_LIMIT),
+      };
     case 'sql':
       return { ...entry, summary, failed };
   }
 }
 
 /** One attempt's view; only a failed attempt has a step that failed. */
-export function attemptView(attempt: number, passed: boolean, error: ScenarioError | undefined, transcript: readonly TranscriptEntry[], logs: readonly LogTail[], durationMs?: number): AttemptView {
+export function attemptView(
+  attempt: number,
+  passed: boolean,
+  error: ScenarioError | undefined,
+  transcript: readonly TranscriptEntry[],
+  logs: readonly LogTail[],
+  durationMs?: number,
+): AttemptView {
   const failed = passed ? -1 : failedEntryIndex(transcript, error);
   return {
     attempt,
@@ -101,7 +133,16 @@ export function attemptView(attempt: number, passed: boolean, error: ScenarioErr
 
 function scenarioView(result: ScenarioResult): ScenarioView {
   const last = attemptView(result.attempts, result.passed, result.error, result.transcript, result.logTails);
-  const earlier = (result.earlierAttempts ?? []).map((attempt) => attemptView(attempt.attempt, attempt.passed, attempt.error, attempt.transcript, attempt.logTails, attempt.durationMs));
+  const earlier = (result.earlierAttempts ?? []).map((attempt) =>
+    attemptView(
+      attempt.attempt,
+      attempt.passed,
+      attempt.error,
+      attempt.transcript,
+      attempt.logTails,
+      attempt.durationMs,
+    ),
+  );
   return {
     id: result.id,
     file: result.file,

@@ -19,8 +19,12 @@ const TYPES: Readonly<Record<string, string>> = {
 
 /** The folder holding index.html: `<dir>/report` for a run's output directory, or `dir` itself. */
 export function resolveReportDir(dir: string): string {
-  for (const candidate of [join(dir, HTML_REPORT_DIR), dir]) if (existsSync(join(candidate, 'index.html'))) return candidate;
-  throw new UsageError(`no HTML report in ${dir}`, 'Write one first: santokit-it --reporter list,html (it goes to <output-dir>/report/index.html).');
+  for (const candidate of [join(dir, HTML_REPORT_DIR), dir])
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+  throw new UsageError(
+    `no HTML report in ${dir}`,
+    'Write one first: santokit-it --reporter list,html (it goes to <output-dir>/report/index.html).',
+  );
 }
 
 export interface ServedReport {
@@ -37,7 +41,13 @@ export async function serveReport(root: string, port: number): Promise<ServedRep
       return;
     }
     readFile(file).then(
-      (body) => response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body),
+      (body) =>
+        response
+          .writeHead(200, {
+            'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+            'cache-control': 'no-store',
+          })
+          .end(body),
       () => response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n'),
     );
   });
@@ -53,7 +63,11 @@ export async function serveReport(root: string, port: number): Promise<ServedRep
 function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' ? new UsageError(`port ${port} is in use`, 'Pick another with --port, or --port 0 for any free one.') : error);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new UsageError(`port ${port} is in use`, 'Pick another with --port, or --port 0 for any free one.')
+          : error,
+      );
     });
     server.listen(port, '127.0.0.1', () => resolve());
   });

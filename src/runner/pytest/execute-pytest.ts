@@ -45,9 +45,15 @@ export async function executePytest(test: SelectedScenario, options: PytestExecu
   const durationMs = Math.round(performance.now() - started);
   const attempts = done.length;
   const last = done.at(-1);
-  if (last === undefined || options.signal.aborted) return skippedResult(test, 'interrupted', { attempts, durationMs, transcript: last?.attempt.transcript ?? [] });
+  if (last === undefined || options.signal.aborted)
+    return skippedResult(test, 'interrupted', { attempts, durationMs, transcript: last?.attempt.transcript ?? [] });
   const { attempt } = last;
-  if (attempt.status === 'skipped') return skippedResult(test, attempt.skipReason ?? 'skipped by pytest', { attempts, durationMs, transcript: attempt.transcript });
+  if (attempt.status === 'skipped')
+    return skippedResult(test, attempt.skipReason ?? 'skipped by pytest', {
+      attempts,
+      durationMs,
+      transcript: attempt.transcript,
+    });
   const passed = attempt.status === 'passed';
   const earlier = await Promise.all(done.slice(0, -1).map((timed, index) => recordOf(timed, index, options)));
   return endedResult(test, {
@@ -65,14 +71,26 @@ export async function executePytest(test: SelectedScenario, options: PytestExecu
 async function recordOf(timed: Timed, index: number, options: PytestExecuteOptions): Promise<AttemptRecord> {
   const { attempt } = timed;
   const logTails = await options.logs(attempt.transcript, timed.from, timed.to);
-  return { attempt: index + 1, passed: false, durationMs: timed.durationMs, ...(attempt.error ? { error: attempt.error } : {}), transcript: attempt.transcript, logTails };
+  return {
+    attempt: index + 1,
+    passed: false,
+    durationMs: timed.durationMs,
+    ...(attempt.error ? { error: attempt.error } : {}),
+    transcript: attempt.transcript,
+    logTails,
+  };
 }
 
 async function runAttempt(test: SelectedScenario, options: PytestExecuteOptions): Promise<PytestAttempt> {
   attemptCounter += 1;
   const resultsFile = join(options.session.scratchDir, `results-${process.pid}-${attemptCounter}.jsonl`);
   const invocation = options.session.invocation(test, resultsFile);
-  const outcome = await runPytestProcess(invocation.argv, { cwd: invocation.cwd, env: invocation.env, timeoutMs: options.timeoutMs, signal: options.signal });
+  const outcome = await runPytestProcess(invocation.argv, {
+    cwd: invocation.cwd,
+    env: invocation.env,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+  });
   const text = await readFile(resultsFile, 'utf8').catch(() => '');
   await rm(resultsFile, { force: true });
   return readAttempt(text, outcome, invocation.nodeId, options.timeoutMs);

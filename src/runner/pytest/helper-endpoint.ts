@@ -28,13 +28,16 @@ export async function startHelperEndpoint(routes: Readonly<Record<string, Route>
   const server = createServer((request, response) => {
     const given = Buffer.from(request.headers.authorization ?? '');
     const route = request.method === 'POST' ? routes[request.url ?? ''] : undefined;
-    if (route === undefined) return answer(response, 404, { ok: false, error: `only POST ${Object.keys(routes).join(', ')}` });
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return answer(response, 401, { ok: false, error: 'unauthorised' });
+    if (route === undefined)
+      return answer(response, 404, { ok: false, error: `only POST ${Object.keys(routes).join(', ')}` });
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return answer(response, 401, { ok: false, error: 'unauthorised' });
     void readBody(request)
       .then((text) => route(JSON.parse(text) as unknown))
       .then(
         (body) => answer(response, 200, body),
-        (error: unknown) => answer(response, 400, { ok: false, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) =>
+          answer(response, 400, { ok: false, error: error instanceof Error ? error.message : String(error) }),
       );
   });
   await new Promise<void>((resolve, reject) => {

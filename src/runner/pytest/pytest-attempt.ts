@@ -20,7 +20,13 @@ export interface PytestAttempt {
 interface TestLine {
   readonly nodeid: string;
   readonly outcome: string;
-  readonly error?: { readonly phase?: string; readonly message?: string; readonly traceback?: string; readonly path?: string; readonly line?: number };
+  readonly error?: {
+    readonly phase?: string;
+    readonly message?: string;
+    readonly traceback?: string;
+    readonly path?: string;
+    readonly line?: number;
+  };
   readonly skipReason?: string;
   readonly stdout?: string;
   readonly stderr?: string;
@@ -47,27 +53,54 @@ export function parseLines(text: string): Lines {
       continue;
     }
     const entry = event.entry as { kind?: unknown } | undefined;
-    if (event.event === 'transcript' && entry && ENTRY_KINDS.has(String(entry.kind))) lines.transcript.push(entry as TranscriptEntry);
+    if (event.event === 'transcript' && entry && ENTRY_KINDS.has(String(entry.kind)))
+      lines.transcript.push(entry as TranscriptEntry);
     else if (event.event === 'test') lines.tests.push(event as unknown as TestLine);
     else if (event.event === 'collect-error') lines.collectErrors.push(String(event.longrepr ?? ''));
   }
   return lines;
 }
 
-export function readAttempt(text: string, process: PytestProcessOutcome, nodeId: string, timeoutMs: number): PytestAttempt {
+export function readAttempt(
+  text: string,
+  process: PytestProcessOutcome,
+  nodeId: string,
+  timeoutMs: number,
+): PytestAttempt {
   const { tests, collectErrors, transcript } = parseLines(text);
   const withOutput = [...transcript, ...tests.flatMap(capturedOutput)];
-  if (process.spawnError) return failed({ message: process.spawnError, stack: 'Set pytest.command in santokit-it.config.json (README "Running Santokit\'s pytest suite").' }, withOutput);
-  if (process.timedOut) return failed({ message: `timed out after ${timeoutMs} ms: the pytest process group was killed`, timedOut: true, stack: tail(process.output) }, withOutput);
+  if (process.spawnError)
+    return failed(
+      {
+        message: process.spawnError,
+        stack: 'Set pytest.command in santokit-it.config.json (README "Running Santokit\'s pytest suite").',
+      },
+      withOutput,
+    );
+  if (process.timedOut)
+    return failed(
+      {
+        message: `timed out after ${timeoutMs} ms: the pytest process group was killed`,
+        timedOut: true,
+        stack: tail(process.output),
+      },
+      withOutput,
+    );
   if (tests.length === 0) {
     const collect = collectErrors[0];
-    const message = collect ? `pytest could not collect ${nodeId}: ${lastLine(collect)}` : `pytest ran no test for ${nodeId} (exit code ${String(process.exitCode)})`;
+    const message = collect
+      ? `pytest could not collect ${nodeId}: ${lastLine(collect)}`
+      : `pytest ran no test for ${nodeId} (exit code ${String(process.exitCode)})`;
     return failed({ message, stack: collect ?? tail(process.output) }, withOutput);
   }
   const failing = tests.find((test) => FAILING.has(test.outcome));
   if (failing) return failed(errorOf(failing, tests.length > 1), withOutput);
   if (tests.every((test) => SKIPPING.has(test.outcome))) {
-    return { status: 'skipped', skipReason: tests.map((test) => test.skipReason ?? 'skipped by pytest').join('; '), transcript: withOutput };
+    return {
+      status: 'skipped',
+      skipReason: tests.map((test) => test.skipReason ?? 'skipped by pytest').join('; '),
+      transcript: withOutput,
+    };
   }
   return { status: 'passed', transcript: withOutput };
 }
@@ -81,7 +114,10 @@ function errorOf(test: TestLine, several: boolean): ScenarioError {
   const where = error.phase && error.phase !== 'call' ? ` (in ${error.phase})` : '';
   const which = several ? `${test.nodeid.split('::').slice(1).join('::')}: ` : '';
   const at = error.path && error.line !== undefined ? `\n  at ${error.path}:${error.line}` : '';
-  return { message: `${which}${error.message ?? 'failed'}${where}${at}`, ...(error.traceback ? { stack: `${which}pytest traceback\n${error.traceback}` } : {}) };
+  return {
+    message: `${which}${error.message ?? 'failed'}${where}${at}`,
+    ...(error.traceback ? { stack: `${which}pytest traceback\n${error.traceback}` } : {}),
+  };
 }
 
 function capturedOutput(test: TestLine): TranscriptEntry[] {
@@ -90,7 +126,11 @@ function capturedOutput(test: TestLine): TranscriptEntry[] {
     ['stderr', test.stderr],
     ['log', test.log],
   ] as const;
-  return streams.flatMap(([name, value]) => (value && value.trim() !== '' ? [{ kind: 'note' as const, at: Date.now(), text: `captured ${name} of ${test.nodeid}:\n${value.trimEnd()}` }] : []));
+  return streams.flatMap(([name, value]) =>
+    value && value.trim() !== ''
+      ? [{ kind: 'note' as const, at: Date.now(), text: `captured ${name} of ${test.nodeid}:\n${value.trimEnd()}` }]
+      : [],
+  );
 }
 
 function lastLine(text: string): string {

@@ -30,7 +30,10 @@ export interface PytestProcessOutcome {
 const OUTPUT_LIMIT = 64 * 1024;
 const CLOSE_WAIT_MS = 2_000;
 
-export async function runPytestProcess(argv: readonly string[], options: PytestProcessOptions): Promise<PytestProcessOutcome> {
+export async function runPytestProcess(
+  argv: readonly string[],
+  options: PytestProcessOptions,
+): Promise<PytestProcessOutcome> {
   const [command = 'python3', ...args] = argv;
   const owned = spawnOwned(command, args, options);
   const { child, end } = owned;
@@ -55,7 +58,12 @@ export async function runPytestProcess(argv: readonly string[], options: PytestP
   await owned.release();
   // The pipes drain once nothing of the tree holds them any more.
   await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS))]);
-  return { exitCode: ended.code, ...ending, output: owned.output(), ...(ended.error ? { spawnError: `cannot start ${command}: ${ended.error}` } : {}) };
+  return {
+    exitCode: ended.code,
+    ...ending,
+    output: owned.output(),
+    ...(ended.error ? { spawnError: `cannot start ${command}: ${ended.error}` } : {}),
+  };
 }
 
 interface OwnedProcess {
@@ -74,7 +82,12 @@ function spawnOwned(command: string, args: readonly string[], options: PytestPro
   let pid: number | undefined;
   const end = () => endTree(pid);
   const group = own({ defer: (_name, stop) => void stops.push(stop) }, `pytest ${args.at(-1) ?? ''}`, end);
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   pid = child.pid;
   if (pid !== undefined) group.bind({ kind: 'group', pgid: pid, start: processStartTime(pid) ?? '' });
   let output = '';

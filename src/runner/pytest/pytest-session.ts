@@ -66,7 +66,9 @@ export async function startPytestSession(options: PytestSessionOptions): Promise
     repoRoot: root,
     scratchDir,
     fixture: settings.fixture,
-    mounts: Object.fromEntries(Object.entries(settings.mounts).map(([prefix, target]) => [prefix, resolve(root, target)])),
+    mounts: Object.fromEntries(
+      Object.entries(settings.mounts).map(([prefix, target]) => [prefix, resolve(root, target)]),
+    ),
     runner: { url: helper.url, token: helper.token },
   };
   await writeFile(contractFile, `${JSON.stringify(contract, null, 1)}\n`, { mode: 0o600 });
@@ -77,7 +79,18 @@ export async function startPytestSession(options: PytestSessionOptions): Promise
     invocation(test, resultsFile) {
       const cwd = join(root, settings.cwd ?? options.index.rootOf(test.file));
       const nodeId = `${relative(cwd, join(root, test.file)).split(sep).join('/')}::${test.name}`;
-      const argv = [...settings.command, '-p', 'santokit_it.plugin', '-p', 'no:cacheprovider', '-q', '--no-header', '--color=no', ...settings.args, nodeId];
+      const argv = [
+        ...settings.command,
+        '-p',
+        'santokit_it.plugin',
+        '-p',
+        'no:cacheprovider',
+        '-q',
+        '--no-header',
+        '--color=no',
+        ...settings.args,
+        nodeId,
+      ];
       return { argv, cwd, env: { ...base, SANTOKIT_IT_RESULTS: resultsFile }, nodeId };
     },
   };

@@ -24,12 +24,28 @@ export function createSqlRoute(databaseUrl: (name: string) => string): Route {
     const client = new pg.Client({ connectionString: databaseUrl(request.database), types: asText });
     try {
       await client.connect();
-      const raw: unknown = await client.query({ text: request.text, values: request.values ? [...request.values] : [], rowMode: 'array' });
+      const raw: unknown = await client.query({
+        text: request.text,
+        values: request.values ? [...request.values] : [],
+        rowMode: 'array',
+      });
       const results = (Array.isArray(raw) ? raw : [raw]) as pg.QueryArrayResult[];
-      return { ok: true, results: results.map((result) => ({ command: result.command, rowCount: result.rowCount, fields: result.fields.map((field) => field.name), rows: result.rows })) };
+      return {
+        ok: true,
+        results: results.map((result) => ({
+          command: result.command,
+          rowCount: result.rowCount,
+          fields: result.fields.map((field) => field.name),
+          rows: result.rows,
+        })),
+      };
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      return { ok: false, error: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) };
+      return {
+        ok: false,
+        error: error instanceof Error ? error.message : String(error),
+        ...(typeof code === 'string' ? { code } : {}),
+      };
     } finally {
       await client.end().catch(() => undefined);
     }
@@ -38,7 +54,8 @@ export function createSqlRoute(databaseUrl: (name: string) => string): Route {
 
 function parseRequest(value: unknown): SqlRequest {
   const body = (typeof value === 'object' && value !== null ? value : {}) as Partial<SqlRequest>;
-  if (typeof body.database !== 'string' || !DATABASE_NAME.test(body.database)) throw new Error('database must be a plain PostgreSQL name');
+  if (typeof body.database !== 'string' || !DATABASE_NAME.test(body.database))
+    throw new Error('database must be a plain PostgreSQL name');
   if (typeof body.text !== 'string' || body.text.trim() === '') throw new Error('text must be SQL');
   if (body.values !== undefined && !Array.isArray(body.values)) throw new Error('values must be a list');
   return { database: body.database, text: body.text, ...(body.values ? { values: body.values } : {}) };

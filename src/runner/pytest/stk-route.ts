@@ -38,15 +38,22 @@ export function createStkRoute(stack: StackHandles): Route {
   };
   return async (body) => {
     const request = parseRequest(body);
-    const env = Object.fromEntries(Object.entries(request.env).filter(([name]) => name.startsWith('STK_') && name !== 'STK_HUB_URL'));
-    const result = await stack.stk.run(request.args, { cwd: visible(resolve(request.cwd)), env, ...(request.input ? { input: request.input } : {}) });
+    const env = Object.fromEntries(
+      Object.entries(request.env).filter(([name]) => name.startsWith('STK_') && name !== 'STK_HUB_URL'),
+    );
+    const result = await stack.stk.run(request.args, {
+      cwd: visible(resolve(request.cwd)),
+      env,
+      ...(request.input ? { input: request.input } : {}),
+    });
     return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
   };
 }
 
 function parseRequest(value: unknown): StkRequest {
   const body = (typeof value === 'object' && value !== null ? value : {}) as Partial<StkRequest>;
-  if (!Array.isArray(body.args) || !body.args.every((arg) => typeof arg === 'string')) throw new Error('args must be a list of strings');
+  if (!Array.isArray(body.args) || !body.args.every((arg) => typeof arg === 'string'))
+    throw new Error('args must be a list of strings');
   if (typeof body.cwd !== 'string' || body.cwd === '') throw new Error('cwd must be a path');
   if (typeof body.env !== 'object' || body.env === null) throw new Error('env must be an object');
   if (body.input !== undefined && typeof body.input !== 'string') throw new Error('input must be text');

@@ -26,14 +26,19 @@ function logicFiles(dir: string, prefix = ''): [string, string][] {
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .flatMap((entry): [string, string][] => {
       if (entry.isDirectory()) return logicFiles(join(dir, entry.name), `${prefix}${entry.name}/`);
-      return entry.name.endsWith('.sql') ? [[`${prefix}${entry.name.slice(0, -4)}`, readFileSync(join(dir, entry.name), 'utf8')]] : [];
+      return entry.name.endsWith('.sql')
+        ? [[`${prefix}${entry.name.slice(0, -4)}`, readFileSync(join(dir, entry.name), 'utf8')]]
+        : [];
     });
 }
 
 export function readProjectFolder(dir: string): ApplyBody {
   const schemaDir = join(dir, 'schema');
   const schema = existsSync(schemaDir)
-    ? readdirSync(schemaDir).filter((name) => /\.ya?ml$/.test(name)).sort().map((name) => readFileSync(join(schemaDir, name), 'utf8'))
+    ? readdirSync(schemaDir)
+        .filter((name) => /\.ya?ml$/.test(name))
+        .sort()
+        .map((name) => readFileSync(join(schemaDir, name), 'utf8'))
     : [];
   const logics = logicFiles(join(dir, 'logics'));
   return {
@@ -45,7 +50,10 @@ export function readProjectFolder(dir: string): ApplyBody {
 }
 
 /** Applies the folder to project/env as the stack operator; the answer must be 200. */
-export async function applyFolder(context: ScenarioContext, target: { project: string; env: string; ref: string; dir: string }): Promise<Record<string, unknown>> {
+export async function applyFolder(
+  context: ScenarioContext,
+  target: { project: string; env: string; ref: string; dir: string },
+): Promise<Record<string, unknown>> {
   const body = { project: target.project, env: target.env, ref: target.ref, ...readProjectFolder(target.dir) };
   const response = await context.hub.post('/api/apply', body, { token: await context.operatorToken() });
   expectStatus(response, 200, `apply ${target.dir}`);

@@ -52,7 +52,12 @@ export function expectAffected(response: HttpResponse, expected?: number): numbe
 
 export function expectExit(result: StkResult, code: number): void {
   const output = `stdout: ${result.stdout.slice(0, 500)}\nstderr: ${result.stderr.slice(0, 500)}`;
-  if (code === 0) assert.equal(result.exitCode, 0, `stk ${result.argv.slice(1).join(' ')} failed with exit ${result.exitCode}\n${output}`);
+  if (code === 0)
+    assert.equal(
+      result.exitCode,
+      0,
+      `stk ${result.argv.slice(1).join(' ')} failed with exit ${result.exitCode}\n${output}`,
+    );
   else assert.notEqual(result.exitCode, 0, `stk ${result.argv.slice(1).join(' ')} should have failed\n${output}`);
 }
 

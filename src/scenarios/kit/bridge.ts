@@ -34,6 +34,8 @@ export function createBridgeClient(http: HttpClient): BridgeClient {
   return {
     http,
     call: (path, params, credentials) =>
-      http.post('/call', params === undefined ? { path } : { path, params }, { headers: credentialHeaders(credentials) }),
+      http.post('/call', params === undefined ? { path } : { path, params }, {
+        headers: credentialHeaders(credentials),
+      }),
   };
 }

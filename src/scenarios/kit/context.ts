@@ -41,7 +41,12 @@ let counter = 0;
 const operatorLogins = new WeakMap<StackHandles, Promise<string>>();
 const RUN = `${process.pid.toString(36)}${Date.now().toString(36).slice(-3)}`;
 
-export function createScenarioContext(stack: StackHandles, transcript: Transcript, signal: AbortSignal, options: ContextOptions): ScenarioContext {
+export function createScenarioContext(
+  stack: StackHandles,
+  transcript: Transcript,
+  signal: AbortSignal,
+  options: ContextOptions,
+): ScenarioContext {
   // Every request in flight listens for the abort; scenarios send a dozen at once.
   setMaxListeners(200, signal);
   const hub = createHttpClient(stack.hubUrl, transcript, signal);
@@ -52,7 +57,9 @@ export function createScenarioContext(stack: StackHandles, transcript: Transcrip
     signal,
     hub,
     bridge: createBridgeClient(createHttpClient(stack.bridgeUrl, transcript, signal)),
-    stk: createStkRunner(stack.stk, transcript, (): Record<string, string> => (token === undefined ? {} : { STK_AUTH_TOKEN: token })),
+    stk: createStkRunner(stack.stk, transcript, (): Record<string, string> =>
+      token === undefined ? {} : { STK_AUTH_TOKEN: token },
+    ),
     db: createAdminDatabase(stack, transcript),
     idp: stack.idp,
     fixture: (name) => join(options.root, 'src/scenarios/fixtures', name),
@@ -79,7 +86,9 @@ async function logInOperator(hub: HttpClient, stack: StackHandles): Promise<stri
   const response = await hub.post('/api/auth/login', stack.operator);
   const value = (response.json as { token?: unknown } | undefined)?.token;
   if (response.status !== 200 || typeof value !== 'string') {
-    throw new Error(`operator login as ${stack.operator.email} failed: ${response.status} ${response.text.slice(0, 300)}`);
+    throw new Error(
+      `operator login as ${stack.operator.email} failed: ${response.status} ${response.text.slice(0, 300)}`,
+    );
   }
   return value;
 }

@@ -21,7 +21,10 @@ export function expectRow<Row = Record<string, unknown>>(response: HttpResponse)
 export function expectUpdated<Row = Record<string, unknown>>(response: HttpResponse, count: number): Row[] {
   const data = expectDataOnly(response, 'written rows');
   assert.ok(Array.isArray(data), `data must be an array of rows: ${shown(response)}`);
-  assert.ok(data.every((row) => typeof row === 'object' && row !== null && !Array.isArray(row)), `every item is a row object: ${shown(response)}`);
+  assert.ok(
+    data.every((row) => typeof row === 'object' && row !== null && !Array.isArray(row)),
+    `every item is a row object: ${shown(response)}`,
+  );
   assert.equal(data.length, count, `rows written: ${shown(response)}`);
   return data as Row[];
 }

@@ -16,7 +16,11 @@ export interface ProjectDatabase {
 
 export interface AdminDatabase {
   create(name: string): Promise<ProjectDatabase>;
-  query<Row extends Record<string, unknown> = Record<string, unknown>>(database: string, text: string, values?: readonly unknown[]): Promise<Row[]>;
+  query<Row extends Record<string, unknown> = Record<string, unknown>>(
+    database: string,
+    text: string,
+    values?: readonly unknown[],
+  ): Promise<Row[]>;
 }
 
 const SAFE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -30,11 +34,26 @@ export function createAdminDatabase(stack: StackHandles, transcript: Transcript)
     try {
       await client.connect();
       const result = await client.query(text, [...values]);
-      transcript.record({ kind: 'sql', at: Date.now(), database, text, rowCount: result.rowCount, durationMs: Math.round(performance.now() - started) });
+      transcript.record({
+        kind: 'sql',
+        at: Date.now(),
+        database,
+        text,
+        rowCount: result.rowCount,
+        durationMs: Math.round(performance.now() - started),
+      });
       return result.rows as Record<string, unknown>[];
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      transcript.record({ kind: 'sql', at: Date.now(), database, text, rowCount: null, error: message, durationMs: Math.round(performance.now() - started) });
+      transcript.record({
+        kind: 'sql',
+        at: Date.now(),
+        database,
+        text,
+        rowCount: null,
+        error: message,
+        durationMs: Math.round(performance.now() - started),
+      });
       throw error;
     } finally {
       await client.end().catch(() => undefined);

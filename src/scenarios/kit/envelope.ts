@@ -41,11 +41,14 @@ export function expectEnvelope(response: HttpResponse, check: EnvelopeCheck): Re
   const error = body.error as Record<string, unknown>;
   assert.equal(error.code, check.code, shown);
   assert.ok(typeof error.message === 'string' && error.message.trim() !== '', `${shown} (message)`);
-  const allowed = WITH_DETAILS.has(check.code) ? ['code', 'message', 'requestId', 'details'] : ['code', 'message', 'requestId'];
+  const allowed = WITH_DETAILS.has(check.code)
+    ? ['code', 'message', 'requestId', 'details']
+    : ['code', 'message', 'requestId'];
   for (const key of Object.keys(error)) assert.ok(allowed.includes(key), `${shown} (unexpected error.${key})`);
   assert.match(String(error.requestId), UUID, `${shown} (requestId is not a UUID)`);
   assert.equal(response.headers['x-request-id'], error.requestId, `${check.what}: X-Request-Id equals error.requestId`);
   const everything = `${response.text}\n${JSON.stringify(response.headers)}`;
-  for (const secret of check.secrets ?? []) assert.ok(!everything.includes(secret), `${check.what}: the response leaks a secret (${secret.slice(0, 6)}…)`);
+  for (const secret of check.secrets ?? [])
+    assert.ok(!everything.includes(secret), `${check.what}: the response leaks a secret (${secret.slice(0, 6)}…)`);
   return error;
 }

@@ -30,13 +30,15 @@ export interface HttpClient {
 
 function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
   return flat;
 }
 
 function buildUrl(baseUrl: string, path: string, query: RequestOptions['query']): string {
   const url = new URL(`${baseUrl.replace(/\/$/, '')}${path}`);
-  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+  for (const [key, value] of Object.entries(query ?? {}))
+    if (value !== undefined) url.searchParams.set(key, String(value));
   return url.toString();
 }
 
@@ -59,9 +61,19 @@ export function createHttpClient(baseUrl: string, transcript: Transcript, signal
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
     const url = buildUrl(baseUrl, path, options.query);
     const started = performance.now();
-    const response = await request(url, { method: method as 'GET', headers, ...(body !== undefined ? { body } : {}), signal });
+    const response = await request(url, {
+      method: method as 'GET',
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      signal,
+    });
     const text = await response.body.text();
-    const result: HttpResponse = { status: response.statusCode, headers: flatten(response.headers), text, json: parseJson(text) };
+    const result: HttpResponse = {
+      status: response.statusCode,
+      headers: flatten(response.headers),
+      text,
+      json: parseJson(text),
+    };
     transcript.record({
       kind: 'http',
       at: Date.now(),

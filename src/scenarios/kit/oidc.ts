@@ -45,13 +45,23 @@ export function createOidcBrowser(ctx: ScenarioContext): OidcBrowser {
   const [inNetwork, reachable] = [new URL(idp.issuer).origin, new URL(idp.url).origin];
   const mapped = (url: string) => (url.startsWith(inNetwork) ? `${reachable}${url.slice(inNetwork.length)}` : url);
   const jar = new Map<string, Map<string, string>>();
-  const send = async (method: string, target: string, headers: Record<string, string>, body?: string): Promise<BrowserHop> => {
+  const send = async (
+    method: string,
+    target: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<BrowserHop> => {
     const url = mapped(target);
     const origin = new URL(url).origin;
     const cookies = jar.get(origin) ?? new Map<string, string>();
     if (cookies.size > 0) headers.cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const started = performance.now();
-    const response = await request(url, { method: method as 'GET', headers, ...(body === undefined ? {} : { body }), signal: ctx.signal });
+    const response = await request(url, {
+      method: method as 'GET',
+      headers,
+      ...(body === undefined ? {} : { body }),
+      signal: ctx.signal,
+    });
     const text = await response.body.text();
     const raw = response.headers['set-cookie'];
     for (const line of Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) {
@@ -60,17 +70,35 @@ export function createOidcBrowser(ctx: ScenarioContext): OidcBrowser {
       if (at > 0) cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
     }
     jar.set(origin, cookies);
-    const responseHeaders = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]));
+    const responseHeaders = Object.fromEntries(
+      Object.entries(response.headers).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.join(', ') : String(value),
+      ]),
+    );
     ctx.transcript.record({
-      kind: 'http', at: Date.now(), method, url, requestHeaders: headers, ...(body === undefined ? {} : { requestBody: body }),
-      status: response.statusCode, responseHeaders, responseBody: text, durationMs: Math.round(performance.now() - started),
+      kind: 'http',
+      at: Date.now(),
+      method,
+      url,
+      requestHeaders: headers,
+      ...(body === undefined ? {} : { requestBody: body }),
+      status: response.statusCode,
+      responseHeaders,
+      responseBody: text,
+      durationMs: Math.round(performance.now() - started),
     });
     const location = responseHeaders.location;
-    return { status: response.statusCode, location: location === undefined ? undefined : mapped(new URL(location, url).toString()), text };
+    return {
+      status: response.statusCode,
+      location: location === undefined ? undefined : mapped(new URL(location, url).toString()),
+      text,
+    };
   };
   return {
     get: (url, headers = {}) => send('GET', url, { ...headers }),
-    postForm: (url, form) => send('POST', url, { 'content-type': 'application/x-www-form-urlencoded' }, new URLSearchParams(form).toString()),
+    postForm: (url, form) =>
+      send('POST', url, { 'content-type': 'application/x-www-form-urlencoded' }, new URLSearchParams(form).toString()),
   };
 }
 
@@ -79,10 +107,18 @@ export function createOidcBrowser(ctx: ScenarioContext): OidcBrowser {
  * and password to the login step, follow the provider's own redirects, and
  * return the URL it sends the browser back to (the Hub's callback).
  */
-export async function signInAtIdp(ctx: ScenarioContext, browser: OidcBrowser, authorizationUrl: string, user: { email: string; password: string }): Promise<string> {
+export async function signInAtIdp(
+  ctx: ScenarioContext,
+  browser: OidcBrowser,
+  authorizationUrl: string,
+  user: { email: string; password: string },
+): Promise<string> {
   const reachable = new URL(idpOf(ctx).url).origin;
   const opened = await browser.get(authorizationUrl);
-  assert.ok(opened.location?.includes('/interaction/'), `the provider asks for a login (${opened.status} ${opened.location ?? opened.text.slice(0, 200)})`);
+  assert.ok(
+    opened.location?.includes('/interaction/'),
+    `the provider asks for a login (${opened.status} ${opened.location ?? opened.text.slice(0, 200)})`,
+  );
   const login = await browser.postForm(`${opened.location}/login`, user);
   assert.ok(login.location, `the provider accepted the test user (${login.status} ${login.text.slice(0, 200)})`);
   let next = login.location;

@@ -22,10 +22,22 @@ export async function signUpOperator(context: ScenarioContext, label = 'operator
 }
 
 /** A new operator holding `role` (admin | deployer | viewer) on `project`, its invite accepted. */
-export async function projectOperator(context: ScenarioContext, project: string, role: string): Promise<ProjectOperator> {
+export async function projectOperator(
+  context: ScenarioContext,
+  project: string,
+  role: string,
+): Promise<ProjectOperator> {
   const operator = await signUpOperator(context, role);
   const owner = await context.operatorToken();
-  expectStatus(await context.hub.post('/api/project/invite', { project, email: operator.email, role }, { token: owner }), 200, `invite as ${role}`);
-  expectStatus(await context.hub.post('/api/project/accept', { project }, { token: operator.token }), 200, 'accept the invite');
+  expectStatus(
+    await context.hub.post('/api/project/invite', { project, email: operator.email, role }, { token: owner }),
+    200,
+    `invite as ${role}`,
+  );
+  expectStatus(
+    await context.hub.post('/api/project/accept', { project }, { token: operator.token }),
+    200,
+    'accept the invite',
+  );
   return operator;
 }

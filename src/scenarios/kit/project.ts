@@ -27,7 +27,11 @@ export interface BootstrapOptions {
  * straight through the Hub's routes (a `stk` start per step would cost a
  * process each); `stk` itself is what OPERATOR-001 and OPERATOR-003 prove.
  */
-export async function bootstrapProject(context: ScenarioContext, fixture: string, options: BootstrapOptions = {}): Promise<BootstrappedProject> {
+export async function bootstrapProject(
+  context: ScenarioContext,
+  fixture: string,
+  options: BootstrapOptions = {},
+): Promise<BootstrappedProject> {
   const env = options.env ?? 'dev';
   const project = context.uniqueName(options.prefix ?? fixture.replace(/[^a-z0-9]/g, '').slice(0, 12));
   const dir = context.fixture(fixture);
@@ -41,7 +45,13 @@ export async function bootstrapProject(context: ScenarioContext, fixture: string
 export async function addEnv(context: ScenarioContext, project: string, env: string): Promise<ProjectDatabase> {
   await hubStep(context, '/api/envs', { project, env });
   const database = await context.db.create(`stk_${project}_${env}`.slice(0, 63));
-  await hubStep(context, '/api/connections/set', { project, env, name: 'main', engine: 'postgres', db_url: database.serviceUrl });
+  await hubStep(context, '/api/connections/set', {
+    project,
+    env,
+    name: 'main',
+    engine: 'postgres',
+    db_url: database.serviceUrl,
+  });
   return database;
 }
 
@@ -58,8 +68,22 @@ async function hubStep(context: ScenarioContext, path: string, body: Record<stri
 }
 
 /** An API key with `roles` (comma-separated) through the Hub's route; `stk apikey` is what OPERATOR-002 proves. */
-export async function createApiKey(context: ScenarioContext, project: string, env: string, roles = 'admin', name = 'server'): Promise<string> {
-  const body = { project, env, name, roles: roles.split(',').map((role) => role.trim()).filter(Boolean) };
+export async function createApiKey(
+  context: ScenarioContext,
+  project: string,
+  env: string,
+  roles = 'admin',
+  name = 'server',
+): Promise<string> {
+  const body = {
+    project,
+    env,
+    name,
+    roles: roles
+      .split(',')
+      .map((role) => role.trim())
+      .filter(Boolean),
+  };
   const response = await context.hub.post('/api/apikeys/create', body, { token: await context.operatorToken() });
   expectStatus(response, 200, 'API key create');
   const key = (response.json as { api_key?: unknown } | undefined)?.api_key;
@@ -77,7 +101,13 @@ export interface EndUserSession {
   readonly setCookie: string | undefined;
 }
 
-export async function signupAndLogin(context: ScenarioContext, project: string, env: string, email?: string, password = 'correct horse battery'): Promise<EndUserSession> {
+export async function signupAndLogin(
+  context: ScenarioContext,
+  project: string,
+  env: string,
+  email?: string,
+  password = 'correct horse battery',
+): Promise<EndUserSession> {
   const address = email ?? `${context.uniqueName('user')}@example.com`;
   const body = { project, env, email: address, password };
   expectStatus(await context.hub.post('/api/endusers/signup', body), 200, 'signup');
@@ -87,5 +117,11 @@ export async function signupAndLogin(context: ScenarioContext, project: string, 
   assert.equal(typeof accessToken, 'string', `login returns access_token: ${login.text}`);
   const sub = (login.json as { sub?: unknown } | undefined)?.sub;
   assert.equal(typeof sub, 'string', `login returns sub: ${login.text}`);
-  return { email: address, password, accessToken: accessToken as string, sub: sub as string, setCookie: login.headers['set-cookie'] };
+  return {
+    email: address,
+    password,
+    accessToken: accessToken as string,
+    sub: sub as string,
+    setCookie: login.headers['set-cookie'],
+  };
 }

@@ -22,14 +22,27 @@ export interface RefusedApply {
  * `stk apply --json` of a fixture must exit 1 with a 400
  * SCHEMA_VALIDATION_FAILED naming `file`, and leave the current release as it was.
  */
-export async function expectApplyRefused(context: ScenarioContext, target: { project: string; env: string; fixture: string; file: string }): Promise<RefusedApply> {
+export async function expectApplyRefused(
+  context: ScenarioContext,
+  target: { project: string; env: string; fixture: string; file: string },
+): Promise<RefusedApply> {
   const before = await currentRelease(context, target.project, target.env);
-  const applied = await context.stk(['apply', '--project', target.project, '--env', target.env, '--ref', target.fixture, '--json'], { cwd: context.fixture(target.fixture) });
+  const applied = await context.stk(
+    ['apply', '--project', target.project, '--env', target.env, '--ref', target.fixture, '--json'],
+    { cwd: context.fixture(target.fixture) },
+  );
   assert.equal(applied.exitCode, 1, `${target.fixture}: stk apply exits 1\n${applied.stdout}\n${applied.stderr}`);
   assert.match(applied.stderr, /^Error: request failed: 400 Bad Request /m, `${target.fixture}: a 400 on stderr`);
   const error = (JSON.parse(applied.stdout) as { error: RefusedApply }).error;
   assert.equal(error.code, 'SCHEMA_VALIDATION_FAILED', `${target.fixture}: ${applied.stdout}`);
-  assert.ok(error.details?.file === target.file || error.message.includes(target.file), `${target.fixture}: the error names ${target.file}: ${applied.stdout}`);
-  assert.equal(await currentRelease(context, target.project, target.env), before, `${target.fixture}: the current release is unchanged`);
+  assert.ok(
+    error.details?.file === target.file || error.message.includes(target.file),
+    `${target.fixture}: the error names ${target.file}: ${applied.stdout}`,
+  );
+  assert.equal(
+    await currentRelease(context, target.project, target.env),
+    before,
+    `${target.fixture}: the current release is unchanged`,
+  );
   return error;
 }

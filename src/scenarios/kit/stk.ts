@@ -4,7 +4,11 @@ import type { StkHandle, StkResult, StkRunOptions } from '../../stack/types.ts';
 
 export type StkRunner = (args: readonly string[], options?: StkRunOptions) => Promise<StkResult>;
 
-export function createStkRunner(handle: StkHandle, transcript: Transcript, defaults: () => Readonly<Record<string, string>>): StkRunner {
+export function createStkRunner(
+  handle: StkHandle,
+  transcript: Transcript,
+  defaults: () => Readonly<Record<string, string>>,
+): StkRunner {
   return async (args, options = {}) => {
     const result = await handle.run(args, { ...options, env: { ...defaults(), ...options.env } });
     transcript.record({

@@ -1,5 +1,15 @@
 import assert from 'node:assert/strict';
-import { addEnv, bootstrapProject, createApiKey, currentRelease, defineScenario, expectEnvelope, expectExit, expectRows, projectOperator } from '../kit/index.ts';
+import {
+  addEnv,
+  bootstrapProject,
+  createApiKey,
+  currentRelease,
+  defineScenario,
+  expectEnvelope,
+  expectExit,
+  expectRows,
+  projectOperator,
+} from '../kit/index.ts';
 import type { ScenarioContext } from '../kit/index.ts';
 
 const releaseIdOf = (stdout: string) => /^releaseId: (\S+)$/m.exec(stdout)?.[1] ?? '';
@@ -13,77 +23,157 @@ const stkOk = async (ctx: ScenarioContext, args: string[], cwd?: string) => {
 async function setup(ctx: ScenarioContext) {
   const base = await bootstrapProject(ctx, 'perms_v1', { prefix: 'promote', ref: 'r1' });
   const r1 = await currentRelease(ctx, base.project, 'dev');
-  const r2 = releaseIdOf(await stkOk(ctx, ['apply', '--project', base.project, '--env', 'dev', '--ref', 'r2'], ctx.fixture('perms_v2')));
+  const r2 = releaseIdOf(
+    await stkOk(ctx, ['apply', '--project', base.project, '--env', 'dev', '--ref', 'r2'], ctx.fixture('perms_v2')),
+  );
   const prod = await addEnv(ctx, base.project, 'prod');
-  await stkOk(ctx, ['apply', '--project', base.project, '--env', 'prod', '--ref', 'p0', '--only', 'schema'], ctx.fixture('perms_v1'));
+  await stkOk(
+    ctx,
+    ['apply', '--project', base.project, '--env', 'prod', '--ref', 'p0', '--only', 'schema'],
+    ctx.fixture('perms_v1'),
+  );
   return { ...base, prod, r1, r2 };
 }
 
-const tableList = (ctx: ScenarioContext, name: string) => ctx.db.query(name, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`);
+const tableList = (ctx: ScenarioContext, name: string) =>
+  ctx.db.query(name, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`);
 
-export const promoteAndRollback = defineScenario('OPERATOR-005', 'releases are listed, promoted by env or id, rolled back and shown; the next /call follows', async (ctx) => {
-  const { project, database, prod, r1, r2 } = await setup(ctx);
-  const tablesBefore = [await tableList(ctx, database.name), await tableList(ctx, prod.name)];
-  const list = (await stkOk(ctx, ['release', 'list', '--project', project, '--env', 'dev'])).trim().split('\n');
-  assert.equal(list.length, 2);
-  assert.match(list[0] ?? '', new RegExp(`^${r2} ref=r2 created=\\S+ \\(current\\)$`));
-  assert.match(list[1] ?? '', new RegExp(`^${r1} ref=r1 created=\\S+$`));
-  const limited = JSON.parse(await stkOk(ctx, ['release', 'list', '--project', project, '--env', 'dev', '--limit', '1', '--json'])) as { id: string; current: boolean }[];
-  assert.deepEqual(limited.map((item) => [item.id, item.current]), [[r2, true]]);
+export const promoteAndRollback = defineScenario(
+  'OPERATOR-005',
+  'releases are listed, promoted by env or id, rolled back and shown; the next /call follows',
+  async (ctx) => {
+    const { project, database, prod, r1, r2 } = await setup(ctx);
+    const tablesBefore = [await tableList(ctx, database.name), await tableList(ctx, prod.name)];
+    const list = (await stkOk(ctx, ['release', 'list', '--project', project, '--env', 'dev'])).trim().split('\n');
+    assert.equal(list.length, 2);
+    assert.match(list[0] ?? '', new RegExp(`^${r2} ref=r2 created=\\S+ \\(current\\)$`));
+    assert.match(list[1] ?? '', new RegExp(`^${r1} ref=r1 created=\\S+$`));
+    const limited = JSON.parse(
+      await stkOk(ctx, ['release', 'list', '--project', project, '--env', 'dev', '--limit', '1', '--json']),
+    ) as { id: string; current: boolean }[];
+    assert.deepEqual(
+      limited.map((item) => [item.id, item.current]),
+      [[r2, true]],
+    );
 
-  assert.match(await stkOk(ctx, ['release', 'promote', '--project', project, '--from', 'dev', '--to', 'prod']), new RegExp(`^Release promoted to prod: ${r2}$`, 'm'));
-  assert.equal(await currentRelease(ctx, project, 'prod'), r2);
-  const prodReader = await createApiKey(ctx, project, 'prod', 'reader', 'reader');
-  expectEnvelope(await ctx.bridge.call('db/users/select', {}, { apiKey: prodReader }), { what: 'prod reader under r2', status: 403, code: 'FORBIDDEN' });
+    assert.match(
+      await stkOk(ctx, ['release', 'promote', '--project', project, '--from', 'dev', '--to', 'prod']),
+      new RegExp(`^Release promoted to prod: ${r2}$`, 'm'),
+    );
+    assert.equal(await currentRelease(ctx, project, 'prod'), r2);
+    const prodReader = await createApiKey(ctx, project, 'prod', 'reader', 'reader');
+    expectEnvelope(await ctx.bridge.call('db/users/select', {}, { apiKey: prodReader }), {
+      what: 'prod reader under r2',
+      status: 403,
+      code: 'FORBIDDEN',
+    });
 
-  await stkOk(ctx, ['release', 'promote', '--project', project, '--release-id', r1, '--to', 'prod']);
-  assert.equal(await currentRelease(ctx, project, 'prod'), r1);
-  const prodList = await stkOk(ctx, ['release', 'list', '--project', project, '--env', 'prod']);
-  assert.match(prodList, new RegExp(`^${r1} .*\\(current\\)$`, 'm'));
-  assert.match(prodList, new RegExp(`^${r2} `, 'm'));
+    await stkOk(ctx, ['release', 'promote', '--project', project, '--release-id', r1, '--to', 'prod']);
+    assert.equal(await currentRelease(ctx, project, 'prod'), r1);
+    const prodList = await stkOk(ctx, ['release', 'list', '--project', project, '--env', 'prod']);
+    assert.match(prodList, new RegExp(`^${r1} .*\\(current\\)$`, 'm'));
+    assert.match(prodList, new RegExp(`^${r2} `, 'm'));
 
-  assert.match(await stkOk(ctx, ['release', 'rollback', '--project', project, '--env', 'dev', '--to-release-id', r1]), new RegExp(`^Rollback complete: ${r1}$`, 'm'));
-  assert.equal(await currentRelease(ctx, project, 'dev'), r1);
-  const devReader = await createApiKey(ctx, project, 'dev', 'reader', 'reader');
-  expectRows(await ctx.bridge.call('db/users/select', {}, { apiKey: devReader }));
+    assert.match(
+      await stkOk(ctx, ['release', 'rollback', '--project', project, '--env', 'dev', '--to-release-id', r1]),
+      new RegExp(`^Rollback complete: ${r1}$`, 'm'),
+    );
+    assert.equal(await currentRelease(ctx, project, 'dev'), r1);
+    const devReader = await createApiKey(ctx, project, 'dev', 'reader', 'reader');
+    expectRows(await ctx.bridge.call('db/users/select', {}, { apiKey: devReader }));
 
-  const shown = await stkOk(ctx, ['release', 'show', '--project', project, '--release-id', r1]);
-  for (const line of [`Release: ${r1}`, `Project/Env: ${project}/dev`, 'Ref: r1']) assert.match(shown, new RegExp(`^${line.replace(/[/.]/g, '\\$&')}$`, 'm'));
-  assert.deepEqual([await tableList(ctx, database.name), await tableList(ctx, prod.name)], tablesBefore, 'no promote or rollback ran DDL');
-});
+    const shown = await stkOk(ctx, ['release', 'show', '--project', project, '--release-id', r1]);
+    for (const line of [`Release: ${r1}`, `Project/Env: ${project}/dev`, 'Ref: r1'])
+      assert.match(shown, new RegExp(`^${line.replace(/[/.]/g, '\\$&')}$`, 'm'));
+    assert.deepEqual(
+      [await tableList(ctx, database.name), await tableList(ctx, prod.name)],
+      tablesBefore,
+      'no promote or rollback ran DDL',
+    );
+  },
+);
 
-export const promoteRefusals = defineScenario('OPERATOR-005', 'bad limits, missing sources, unknown or foreign releases, unknown envs and viewers are refused; pointers stay', async (ctx) => {
-  const { project, r1 } = await setup(ctx);
-  const other = await bootstrapProject(ctx, 'perms_v1', { prefix: 'promote', ref: 'x1' });
-  const foreign = await currentRelease(ctx, other.project, 'dev');
-  await stkOk(ctx, ['env', 'create', '--project', project, 'empty']);
-  const fails = async (args: string[], status: RegExp, env: Record<string, string> = {}) => {
-    const result = await ctx.stk(args, { env });
-    expectExit(result, 1);
-    assert.match(result.stderr, status, args.join(' '));
-  };
-  const before = await currentRelease(ctx, project, 'dev');
-  await fails(['release', 'current', '--project', project, '--env', 'prod'], /404 Not Found \(no current release\)/);
-  for (const limit of ['0', '101']) await fails(['release', 'list', '--project', project, '--env', 'dev', '--limit', limit], /400 Bad Request/);
-  await fails(['release', 'promote', '--project', project, '--from', 'empty', '--to', 'prod'], /404 Not Found/);
-  await fails(['release', 'promote', '--project', project, '--from', 'dev', '--release-id', r1, '--to', 'prod'], /400 Bad Request/);
-  await fails(['release', 'promote', '--project', project, '--release-id', '00000000-0000-4000-8000-000000000000', '--to', 'prod'], /404 Not Found/);
-  await fails(['release', 'promote', '--project', project, '--release-id', foreign, '--to', 'prod'], /404 Not Found/);
-  await fails(['release', 'promote', '--project', project, '--from', 'dev', '--to', 'nosuch'], /404 Not Found/);
-  // Promote runs no DDL: a target whose database lacks the release's tables (or its connection) is refused.
-  await addEnv(ctx, project, 'bare');
-  await fails(['release', 'promote', '--project', project, '--from', 'dev', '--to', 'bare'], /409 Conflict \(target database does not match the release on connection main: missing table users\)/);
-  await fails(['release', 'promote', '--project', project, '--from', 'dev', '--to', 'empty'], /409 Conflict \(target database does not match the release on connection main: connection main does not exist in env empty\)/);
-  await fails(['release', 'current', '--project', project, '--env', 'bare'], /404 Not Found \(no current release\)/);
-  await fails(['release', 'rollback', '--project', project, '--env', 'dev', '--to-release-id', foreign], /404 Not Found/);
-  await fails(['release', 'rollback', '--project', project, '--env', 'dev', '--to-release-id', '00000000-0000-4000-8000-000000000000'], /404 Not Found/);
-  await fails(['release', 'show', '--project', project, '--release-id', foreign], /404 Not Found/);
-  await fails(['release', 'current', '--project', project, '--env', 'prod'], /404 Not Found/);
-  assert.equal(await currentRelease(ctx, project, 'dev'), before);
+export const promoteRefusals = defineScenario(
+  'OPERATOR-005',
+  'bad limits, missing sources, unknown or foreign releases, unknown envs and viewers are refused; pointers stay',
+  async (ctx) => {
+    const { project, r1 } = await setup(ctx);
+    const other = await bootstrapProject(ctx, 'perms_v1', { prefix: 'promote', ref: 'x1' });
+    const foreign = await currentRelease(ctx, other.project, 'dev');
+    await stkOk(ctx, ['env', 'create', '--project', project, 'empty']);
+    const fails = async (args: string[], status: RegExp, env: Record<string, string> = {}) => {
+      const result = await ctx.stk(args, { env });
+      expectExit(result, 1);
+      assert.match(result.stderr, status, args.join(' '));
+    };
+    const before = await currentRelease(ctx, project, 'dev');
+    await fails(['release', 'current', '--project', project, '--env', 'prod'], /404 Not Found \(no current release\)/);
+    for (const limit of ['0', '101'])
+      await fails(['release', 'list', '--project', project, '--env', 'dev', '--limit', limit], /400 Bad Request/);
+    await fails(['release', 'promote', '--project', project, '--from', 'empty', '--to', 'prod'], /404 Not Found/);
+    await fails(
+      ['release', 'promote', '--project', project, '--from', 'dev', '--release-id', r1, '--to', 'prod'],
+      /400 Bad Request/,
+    );
+    await fails(
+      [
+        'release',
+        'promote',
+        '--project',
+        project,
+        '--release-id',
+        '00000000-0000-4000-8000-000000000000',
+        '--to',
+        'prod',
+      ],
+      /404 Not Found/,
+    );
+    await fails(['release', 'promote', '--project', project, '--release-id', foreign, '--to', 'prod'], /404 Not Found/);
+    await fails(['release', 'promote', '--project', project, '--from', 'dev', '--to', 'nosuch'], /404 Not Found/);
+    // Promote runs no DDL: a target whose database lacks the release's tables (or its connection) is refused.
+    await addEnv(ctx, project, 'bare');
+    await fails(
+      ['release', 'promote', '--project', project, '--from', 'dev', '--to', 'bare'],
+      /409 Conflict \(target database does not match the release on connection main: missing table users\)/,
+    );
+    await fails(
+      ['release', 'promote', '--project', project, '--from', 'dev', '--to', 'empty'],
+      /409 Conflict \(target database does not match the release on connection main: connection main does not exist in env empty\)/,
+    );
+    await fails(['release', 'current', '--project', project, '--env', 'bare'], /404 Not Found \(no current release\)/);
+    await fails(
+      ['release', 'rollback', '--project', project, '--env', 'dev', '--to-release-id', foreign],
+      /404 Not Found/,
+    );
+    await fails(
+      [
+        'release',
+        'rollback',
+        '--project',
+        project,
+        '--env',
+        'dev',
+        '--to-release-id',
+        '00000000-0000-4000-8000-000000000000',
+      ],
+      /404 Not Found/,
+    );
+    await fails(['release', 'show', '--project', project, '--release-id', foreign], /404 Not Found/);
+    await fails(['release', 'current', '--project', project, '--env', 'prod'], /404 Not Found/);
+    assert.equal(await currentRelease(ctx, project, 'dev'), before);
 
-  const viewer = await projectOperator(ctx, project, 'viewer');
-  await fails(['release', 'promote', '--project', project, '--from', 'dev', '--to', 'prod'], /403 Forbidden \(insufficient role\)/, viewer.env);
-  await fails(['release', 'rollback', '--project', project, '--env', 'dev', '--to-release-id', r1], /403 Forbidden \(insufficient role\)/, viewer.env);
-  expectExit(await ctx.stk(['release', 'list', '--project', project, '--env', 'dev'], { env: viewer.env }), 0);
-  expectExit(await ctx.stk(['release', 'current', '--project', project, '--env', 'dev'], { env: viewer.env }), 0);
-});
+    const viewer = await projectOperator(ctx, project, 'viewer');
+    await fails(
+      ['release', 'promote', '--project', project, '--from', 'dev', '--to', 'prod'],
+      /403 Forbidden \(insufficient role\)/,
+      viewer.env,
+    );
+    await fails(
+      ['release', 'rollback', '--project', project, '--env', 'dev', '--to-release-id', r1],
+      /403 Forbidden \(insufficient role\)/,
+      viewer.env,
+    );
+    expectExit(await ctx.stk(['release', 'list', '--project', project, '--env', 'dev'], { env: viewer.env }), 0);
+    expectExit(await ctx.stk(['release', 'current', '--project', project, '--env', 'dev'], { env: viewer.env }), 0);
+  },
+);

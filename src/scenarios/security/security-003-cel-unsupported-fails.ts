@@ -1,15 +1,33 @@
 import assert from 'node:assert/strict';
-import { bootstrapProject, createApiKey, defineScenario, expectError, expectExit, expectNoData, expectRow, expectRows, signupAndLogin } from '../kit/index.ts';
+import {
+  bootstrapProject,
+  createApiKey,
+  defineScenario,
+  expectError,
+  expectExit,
+  expectNoData,
+  expectRow,
+  expectRows,
+  signupAndLogin,
+} from '../kit/index.ts';
 import type { Credentials, HttpResponse, ScenarioContext } from '../kit/index.ts';
 
 // t_and (two terms joined by &&), the request-only gates g_yes / g_no and t_unknown (a column the table lacks) are 400 too.
 const UNSUPPORTED = ['t_ne', 't_gt', 't_starts', 't_in', 't_or', 't_mixed', 't_and', 'g_yes', 'g_no', 't_unknown'];
-const SEED = [{ name: 'ok', level: 1 }, { name: 'Denied', level: 20 }, { name: 'a', level: 5 }];
+const SEED = [
+  { name: 'ok', level: 1 },
+  { name: 'Denied', level: 20 },
+  { name: 'a', level: 5 },
+];
 
 type Row = { id: string; name: string | null; level: number | null; owner: string | null };
 
 function expectUnsupported(response: HttpResponse, what: string): void {
-  assert.match(expectError(response, 400, 'BAD_REQUEST').message, /unsupported/i, `${what}: the message says unsupported`);
+  assert.match(
+    expectError(response, 400, 'BAD_REQUEST').message,
+    /unsupported/i,
+    `${what}: the message says unsupported`,
+  );
   expectNoData(response);
 }
 
@@ -17,31 +35,57 @@ async function stored(ctx: ScenarioContext, database: string, table: string): Pr
   return ctx.db.query<Row>(database, `SELECT id, name, level, owner FROM "${table}" ORDER BY id`);
 }
 
-export const unsupportedConditions = defineScenario('SECURITY-003', 'conditions outside the row-filter subset are a hard 400 and change nothing', async (ctx) => {
-  const { project, env, database } = await bootstrapProject(ctx, 'cel_condition_unsupported');
-  const [session, key] = await Promise.all([signupAndLogin(ctx, project, env), createApiKey(ctx, project, env, 'admin')]);
-  const user: Credentials = { bearer: session.accessToken };
-  const admin: Credentials = { apiKey: key };
-  for (const table of [...UNSUPPORTED, 't_ok']) {
-    for (const values of SEED) expectRow(await ctx.bridge.call(`db/${table}/insert`, { values }, admin));
-  }
+export const unsupportedConditions = defineScenario(
+  'SECURITY-003',
+  'conditions outside the row-filter subset are a hard 400 and change nothing',
+  async (ctx) => {
+    const { project, env, database } = await bootstrapProject(ctx, 'cel_condition_unsupported');
+    const [session, key] = await Promise.all([
+      signupAndLogin(ctx, project, env),
+      createApiKey(ctx, project, env, 'admin'),
+    ]);
+    const user: Credentials = { bearer: session.accessToken };
+    const admin: Credentials = { apiKey: key };
+    for (const table of [...UNSUPPORTED, 't_ok']) {
+      for (const values of SEED) expectRow(await ctx.bridge.call(`db/${table}/insert`, { values }, admin));
+    }
 
-  for (const table of UNSUPPORTED) expectUnsupported(await ctx.bridge.call(`db/${table}/select`, {}, user), `select ${table}`);
-  const ok = expectRows<Row>(await ctx.bridge.call('db/t_ok/select', {}, user));
-  assert.deepEqual(ok.map((row) => row.name), ['ok'], 'a supported condition in the same release still filters');
-  assert.equal(expectRows(await ctx.bridge.call('db/t_ne/select', {}, admin)).length, SEED.length, 'the admin rule has no condition');
-  assert.equal(expectRows(await ctx.bridge.call('db/g_yes/select', {}, admin)).length, SEED.length, 'only the rule that carries the condition fails');
+    for (const table of UNSUPPORTED)
+      expectUnsupported(await ctx.bridge.call(`db/${table}/select`, {}, user), `select ${table}`);
+    const ok = expectRows<Row>(await ctx.bridge.call('db/t_ok/select', {}, user));
+    assert.deepEqual(
+      ok.map((row) => row.name),
+      ['ok'],
+      'a supported condition in the same release still filters',
+    );
+    assert.equal(
+      expectRows(await ctx.bridge.call('db/t_ne/select', {}, admin)).length,
+      SEED.length,
+      'the admin rule has no condition',
+    );
+    assert.equal(
+      expectRows(await ctx.bridge.call('db/g_yes/select', {}, admin)).length,
+      SEED.length,
+      'only the rule that carries the condition fails',
+    );
 
-  const before = await stored(ctx, database.name, 't_ne');
-  expectUnsupported(await ctx.bridge.call('db/t_ne/update', { where: { level: { $gte: 0 } }, data: { name: 'x' } }, user), 'update t_ne');
-  expectUnsupported(await ctx.bridge.call('db/t_or/update', { where: { name: 'a' }, data: { level: 0 } }, user), 'update t_or');
-  assert.deepEqual(await stored(ctx, database.name, 't_ne'), before, 'no row of t_ne changed');
-  expectUnsupported(await ctx.bridge.call('db/t_gt/delete', { where: { level: { $gte: 0 } } }, user), 'delete t_gt');
-  expectUnsupported(await ctx.bridge.call('db/t_in/delete', { where: { name: 'a' } }, user), 'delete t_in');
-  for (const table of ['t_gt', 't_in', 't_or']) {
-    assert.equal((await stored(ctx, database.name, table)).length, SEED.length, `${table} kept every row`);
-  }
-});
+    const before = await stored(ctx, database.name, 't_ne');
+    expectUnsupported(
+      await ctx.bridge.call('db/t_ne/update', { where: { level: { $gte: 0 } }, data: { name: 'x' } }, user),
+      'update t_ne',
+    );
+    expectUnsupported(
+      await ctx.bridge.call('db/t_or/update', { where: { name: 'a' }, data: { level: 0 } }, user),
+      'update t_or',
+    );
+    assert.deepEqual(await stored(ctx, database.name, 't_ne'), before, 'no row of t_ne changed');
+    expectUnsupported(await ctx.bridge.call('db/t_gt/delete', { where: { level: { $gte: 0 } } }, user), 'delete t_gt');
+    expectUnsupported(await ctx.bridge.call('db/t_in/delete', { where: { name: 'a' } }, user), 'delete t_in');
+    for (const table of ['t_gt', 't_in', 't_or']) {
+      assert.equal((await stored(ctx, database.name, table)).length, SEED.length, `${table} kept every row`);
+    }
+  },
+);
 
 async function currentRelease(ctx: ScenarioContext, project: string, env: string): Promise<string> {
   const current = await ctx.stk(['release', 'current', '--project', project, '--env', env]);
@@ -51,18 +95,34 @@ async function currentRelease(ctx: ScenarioContext, project: string, env: string
   return id;
 }
 
-export const invalidSyntaxPerCall = defineScenario('SECURITY-003', 'a condition that is not valid CEL ships as written and every call its rule governs is a 400', async (ctx) => {
-  const { project, env } = await bootstrapProject(ctx, 'cel_condition');
-  const [session, key] = await Promise.all([signupAndLogin(ctx, project, env), createApiKey(ctx, project, env, 'admin')]);
-  const before = await currentRelease(ctx, project, env);
-  for (const fixture of ['cel_condition_bad_syntax', 'cel_condition_truncated']) {
-    // Conditions are parsed when a rule is evaluated (SECURITY-001…003), so apply takes the rule as written.
-    const applied = await ctx.stk(['apply', '--project', project, '--env', env, '--ref', fixture], { cwd: ctx.fixture(fixture) });
-    expectExit(applied, 0);
-    assert.notEqual(await currentRelease(ctx, project, env), before, `${fixture}: a new release`);
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      expectUnsupported(await ctx.bridge.call('db/users/select', {}, { bearer: session.accessToken }), `${fixture}: the broken rule, call ${attempt + 1}`);
+export const invalidSyntaxPerCall = defineScenario(
+  'SECURITY-003',
+  'a condition that is not valid CEL ships as written and every call its rule governs is a 400',
+  async (ctx) => {
+    const { project, env } = await bootstrapProject(ctx, 'cel_condition');
+    const [session, key] = await Promise.all([
+      signupAndLogin(ctx, project, env),
+      createApiKey(ctx, project, env, 'admin'),
+    ]);
+    const before = await currentRelease(ctx, project, env);
+    for (const fixture of ['cel_condition_bad_syntax', 'cel_condition_truncated']) {
+      // Conditions are parsed when a rule is evaluated (SECURITY-001…003), so apply takes the rule as written.
+      const applied = await ctx.stk(['apply', '--project', project, '--env', env, '--ref', fixture], {
+        cwd: ctx.fixture(fixture),
+      });
+      expectExit(applied, 0);
+      assert.notEqual(await currentRelease(ctx, project, env), before, `${fixture}: a new release`);
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        expectUnsupported(
+          await ctx.bridge.call('db/users/select', {}, { bearer: session.accessToken }),
+          `${fixture}: the broken rule, call ${attempt + 1}`,
+        );
+      }
+      assert.deepEqual(
+        expectRows(await ctx.bridge.call('db/users/select', {}, { apiKey: key })),
+        [],
+        `${fixture}: the admin rule has no condition and still serves`,
+      );
     }
-    assert.deepEqual(expectRows(await ctx.bridge.call('db/users/select', {}, { apiKey: key })), [], `${fixture}: the admin rule has no condition and still serves`);
-  }
-});
+  },
+);

@@ -17,7 +17,17 @@ import type { SystemUser } from './system-user.ts';
 
 export const SUPERUSER = 'postgres';
 // 1 MB WAL segments: a 16 MB zero-filled first segment is most of an empty cluster's size.
-const INITDB_FLAGS = ['-U', SUPERUSER, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions', '--wal-segsize=1'];
+const INITDB_FLAGS = [
+  '-U',
+  SUPERUSER,
+  '--auth=scram-sha-256',
+  '-E',
+  'UTF8',
+  '--locale=C',
+  '--no-sync',
+  '--no-instructions',
+  '--wal-segsize=1',
+];
 
 export interface Cluster {
   readonly dataDir: string;
@@ -25,7 +35,12 @@ export interface Cluster {
 }
 
 /** Makes `<root>/data`; `root` is a registered temp dir the server's user can enter. */
-export async function createCluster(root: string, initdb: string, runAs: SystemUser | undefined, context: ServiceContext): Promise<Cluster> {
+export async function createCluster(
+  root: string,
+  initdb: string,
+  runAs: SystemUser | undefined,
+  context: ServiceContext,
+): Promise<Cluster> {
   if (process.env.STK_IT_PG_TEMPLATE === 'off') return initCluster(root, initdb, runAs, context);
   const template = await ensureTemplate(initdb, runAs, context);
   const dataDir = join(root, 'data');
@@ -35,7 +50,12 @@ export async function createCluster(root: string, initdb: string, runAs: SystemU
   return { dataDir, password: (await readFile(join(template, 'password'), 'utf8')).trim() };
 }
 
-async function initCluster(root: string, initdb: string, runAs: SystemUser | undefined, context: ServiceContext): Promise<Cluster> {
+async function initCluster(
+  root: string,
+  initdb: string,
+  runAs: SystemUser | undefined,
+  context: ServiceContext,
+): Promise<Cluster> {
   const dataDir = join(root, 'data');
   const pwfile = join(root, 'pwfile');
   const password = randomBytes(12).toString('hex');

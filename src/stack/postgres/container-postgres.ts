@@ -20,7 +20,10 @@ import { samePostgresEverywhere, type StackPostgres } from './postgres.ts';
 export const DEFAULT_POSTGRES_IMAGE = 'postgres:16-alpine';
 const USER = 'stk';
 
-export async function startContainerPostgres(context: ServiceContext, env: Readonly<Record<string, string | undefined>>): Promise<StackPostgres> {
+export async function startContainerPostgres(
+  context: ServiceContext,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<StackPostgres> {
   context.signal.throwIfAborted();
   const image = (await localImageDefaults(env)).STK_IT_POSTGRES_IMAGE ?? DEFAULT_POSTGRES_IMAGE;
   const password = randomToken(24);
@@ -49,7 +52,11 @@ export async function startContainerPostgres(context: ServiceContext, env: Reado
   return samePostgresEverywhere(url);
 }
 
-async function started(starting: Promise<StartedTestContainer>, image: string, signal: AbortSignal): Promise<StartedTestContainer> {
+async function started(
+  starting: Promise<StartedTestContainer>,
+  image: string,
+  signal: AbortSignal,
+): Promise<StartedTestContainer> {
   try {
     return await raceAbort(starting, signal);
   } catch (error) {

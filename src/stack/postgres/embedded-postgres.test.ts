@@ -23,7 +23,8 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
 describe('clusterParent', () => {
   it('is STK_IT_PG_DIR when set, else memory-backed /dev/shm when usable, else the temp dir', async () => {
     assert.equal(await clusterParent({ STK_IT_PG_DIR: '/somewhere/else' }), '/somewhere/else');
-    const usable = existsSync('/dev/shm') && statfsSync('/dev/shm').bavail * statfsSync('/dev/shm').bsize >= 2 * 1024 ** 3;
+    const usable =
+      existsSync('/dev/shm') && statfsSync('/dev/shm').bavail * statfsSync('/dev/shm').bsize >= 2 * 1024 ** 3;
     assert.equal(await clusterParent({}), usable ? '/dev/shm' : tmpdir());
   });
 });
@@ -39,7 +40,10 @@ describe('startEmbeddedPostgres', () => {
     assert.equal(row?.db, 'santokit_hub');
     assert.equal(postgres.serviceUrl('x'), postgres.runnerUrl('x'));
 
-    const [setting] = await query<{ dir: string }>(postgres.adminUrl, "SELECT setting AS dir FROM pg_settings WHERE name = 'data_directory'");
+    const [setting] = await query<{ dir: string }>(
+      postgres.adminUrl,
+      "SELECT setting AS dir FROM pg_settings WHERE name = 'data_directory'",
+    );
     const dataDir = setting?.dir ?? '';
     assert.ok(dataDir.startsWith(`${await clusterParent()}/santokit-it-pg-`), `data directory ${dataDir}`);
     const postmaster = Number(readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
@@ -52,7 +56,10 @@ describe('startEmbeddedPostgres', () => {
     assert.equal(await isPortFree(Number(new URL(postgres.adminUrl).port)), true);
   });
 
-  for (const [stage, template] of [['initdb', 'off'], ['the server start', 'on']] as const) {
+  for (const [stage, template] of [
+    ['initdb', 'off'],
+    ['the server start', 'on'],
+  ] as const) {
     it(`is interruptible during ${stage}, and cleans up`, async () => {
       const saved = process.env.STK_IT_PG_TEMPLATE;
       process.env.STK_IT_PG_TEMPLATE = template;

@@ -44,7 +44,10 @@ export async function startEmbeddedPostgres(context: ServiceContext): Promise<St
     stopSignal: 'SIGINT',
     stopLeaderOnly: true,
   }).start(context);
-  return { ...samePostgresEverywhere(`postgres://${SUPERUSER}:${cluster.password}@127.0.0.1:${port}/postgres`), service };
+  return {
+    ...samePostgresEverywhere(`postgres://${SUPERUSER}:${cluster.password}@127.0.0.1:${port}/postgres`),
+    service,
+  };
 }
 
 /**

@@ -40,10 +40,14 @@ export function httpProbe(url: string, options: HttpProbeOptions = {}): Probe {
 export function httpStatus(url: string, timeoutMs: number): Promise<number | undefined> {
   return new Promise((resolve) => {
     const send = url.startsWith('https:') ? requestTls : request;
-    const req = send(url, { method: 'GET', agent: false, timeout: timeoutMs, headers: { connection: 'close' } }, (res) => {
-      res.resume();
-      resolve(res.statusCode);
-    });
+    const req = send(
+      url,
+      { method: 'GET', agent: false, timeout: timeoutMs, headers: { connection: 'close' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(undefined));
     req.end();

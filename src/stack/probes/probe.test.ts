@@ -11,7 +11,16 @@ const never = new Promise<ExitInfo>(() => undefined);
 
 function wait(probes: readonly Probe[], extra: Partial<ReadinessWait> = {}): ReadinessWait {
   const output = createServiceOutput('svc');
-  return { service: 'svc', probes, output, deadlineMs: 2_000, exited: never, signal: new AbortController().signal, logTail: () => output.tail(), ...extra };
+  return {
+    service: 'svc',
+    probes,
+    output,
+    deadlineMs: 2_000,
+    exited: never,
+    signal: new AbortController().signal,
+    logTail: () => output.tail(),
+    ...extra,
+  };
 }
 
 async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
@@ -43,7 +52,10 @@ describe('awaitReady', () => {
   it('keeps polling past a server that accepts but never answers, until the deadline', async () => {
     const { server, url } = await listen(() => undefined);
     const begin = Date.now();
-    await assert.rejects(awaitReady(wait([httpProbe(url, { requestTimeoutMs: 100 })], { deadlineMs: 400 })), /was not ready within 400 ms/);
+    await assert.rejects(
+      awaitReady(wait([httpProbe(url, { requestTimeoutMs: 100 })], { deadlineMs: 400 })),
+      /was not ready within 400 ms/,
+    );
     assert.ok(Date.now() - begin < 1_500);
     server.closeAllConnections();
     server.close();

@@ -66,7 +66,10 @@ export async function awaitReady(wait: ReadinessWait): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const outcome = await new Promise<Outcome>((resolve) => {
-    chain.then(() => resolve({ kind: 'ready' }), (error: unknown) => resolve({ kind: 'probe-error', error }));
+    chain.then(
+      () => resolve({ kind: 'ready' }),
+      (error: unknown) => resolve({ kind: 'probe-error', error }),
+    );
     void wait.exited.then((exit) => resolve({ kind: 'exited', exit }));
     timer = setTimeout(() => resolve({ kind: 'timeout' }), wait.deadlineMs);
     onAbort = () => resolve({ kind: 'aborted' });
@@ -84,19 +87,33 @@ export async function awaitReady(wait: ReadinessWait): Promise<void> {
   throw startFailure(wait, current, outcome);
 }
 
-function startFailure(wait: ReadinessWait, waitedFor: string, outcome: Exclude<Outcome, { kind: 'ready' | 'aborted' }>): StackStartError {
+function startFailure(
+  wait: ReadinessWait,
+  waitedFor: string,
+  outcome: Exclude<Outcome, { kind: 'ready' | 'aborted' }>,
+): StackStartError {
   const logTail = wait.logTail().slice(-FAILURE_TAIL_LINES);
   if (outcome.kind === 'exited') {
     const exitCode = exitCodeOf(outcome.exit);
     const how = outcome.exit.signal ? `was killed by ${outcome.exit.signal}` : `exited with code ${outcome.exit.code}`;
-    return new StackStartError(`${wait.service} ${how} while waiting for ${waitedFor}`, { service: wait.service, waitedFor, exitCode, logTail });
+    return new StackStartError(`${wait.service} ${how} while waiting for ${waitedFor}`, {
+      service: wait.service,
+      waitedFor,
+      exitCode,
+      logTail,
+    });
   }
   if (outcome.kind === 'timeout') {
     const message = `${wait.service} was not ready within ${formatMs(wait.deadlineMs)}: waited for ${waitedFor}`;
     return new StackStartError(message, { service: wait.service, waitedFor, exitCode: null, logTail });
   }
   const reason = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-  return new StackStartError(`${wait.service}: ${waitedFor} failed: ${reason}`, { service: wait.service, waitedFor, exitCode: null, logTail });
+  return new StackStartError(`${wait.service}: ${waitedFor} failed: ${reason}`, {
+    service: wait.service,
+    waitedFor,
+    exitCode: null,
+    logTail,
+  });
 }
 
 /** Shell convention: a signal death is 128 + the signal number. */

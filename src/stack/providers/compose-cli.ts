@@ -52,8 +52,15 @@ function composeArgv(project: ComposeProject, args: readonly string[]): [string,
 /** `down --volumes`: containers, network and volumes of the project are removed. */
 export async function composeDown(project: ComposeProject, timeoutS = 2): Promise<void> {
   const [file, args] = composeArgv(project, ['down', '--volumes', '--remove-orphans', '-t', String(timeoutS)]);
-  const result = await execa(file, args, { cwd: project.cwd, env: project.env, reject: false, all: true, timeout: 60_000 });
-  if (result.exitCode !== 0) throw new Error(`compose down of ${project.name} failed: ${String(result.all ?? result.message)}`);
+  const result = await execa(file, args, {
+    cwd: project.cwd,
+    env: project.env,
+    reject: false,
+    all: true,
+    timeout: 60_000,
+  });
+  if (result.exitCode !== 0)
+    throw new Error(`compose down of ${project.name} failed: ${String(result.all ?? result.message)}`);
 }
 
 /** Names a compose service's first container may have: v2 `<service>-1` (as testcontainers strips the project) or v1 `<project>_<service>_1`. */
@@ -66,12 +73,19 @@ export function containerNames(projectName: string, service: string): string[] {
  * the newest locally built `santokit-it/*` image (docker/build-local-images.sh)
  * when there is one, else nothing (the compose file's public defaults).
  */
-export async function localImageDefaults(env: Readonly<Record<string, string | undefined>>): Promise<Record<string, string>> {
+export async function localImageDefaults(
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const newest = async (repository: string, tagPrefix: string) => {
-    const listed = await execa('docker', ['images', repository, '--format', '{{.Tag}}'], { reject: false, timeout: CHECK_TIMEOUT_MS });
+    const listed = await execa('docker', ['images', repository, '--format', '{{.Tag}}'], {
+      reject: false,
+      timeout: CHECK_TIMEOUT_MS,
+    });
     // `docker images` lists newest first.
-    const tag = String(listed.stdout ?? '').split('\n').find((line) => line.startsWith(tagPrefix));
+    const tag = String(listed.stdout ?? '')
+      .split('\n')
+      .find((line) => line.startsWith(tagPrefix));
     return tag ? `${repository}:${tag}` : undefined;
   };
   const postgres = env.STK_IT_POSTGRES_IMAGE ?? (await newest('santokit-it/postgres', 'bookworm'));
@@ -89,10 +103,14 @@ const REFERENCE_IMAGE = 'santokit-it/reference';
  * --force, so an image a container still uses stays.
  */
 export async function removeStaleReferenceImages(keep: string): Promise<void> {
-  const listed = await execa('docker', ['images', REFERENCE_IMAGE, '--format', '{{.Tag}}'], { reject: false, timeout: CHECK_TIMEOUT_MS });
+  const listed = await execa('docker', ['images', REFERENCE_IMAGE, '--format', '{{.Tag}}'], {
+    reject: false,
+    timeout: CHECK_TIMEOUT_MS,
+  });
   if (listed.exitCode !== 0) return;
   const stale = String(listed.stdout)
     .split('\n')
     .filter((tag) => tag.startsWith('src-') && tag !== keep);
-  for (const tag of stale) await execa('docker', ['rmi', `${REFERENCE_IMAGE}:${tag}`], { reject: false, timeout: 60_000 });
+  for (const tag of stale)
+    await execa('docker', ['rmi', `${REFERENCE_IMAGE}:${tag}`], { reject: false, timeout: 60_000 });
 }

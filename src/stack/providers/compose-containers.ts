@@ -22,7 +22,10 @@ export interface ComposeContainer {
 /** Every container of the project, running or not, by compose service name. */
 export async function listProjectContainers(projectName: string): Promise<Map<string, ComposeContainer>> {
   const client = await getContainerRuntimeClient();
-  const infos: ContainerInfo[] = await client.container.dockerode.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${projectName}`] } });
+  const infos: ContainerInfo[] = await client.container.dockerode.listContainers({
+    all: true,
+    filters: { label: [`${PROJECT_LABEL}=${projectName}`] },
+  });
   const byService = new Map<string, ComposeContainer>();
   for (const info of infos) {
     const service = info.Labels[SERVICE_LABEL];
@@ -30,7 +33,8 @@ export async function listProjectContainers(projectName: string): Promise<Map<st
     byService.set(service, {
       service,
       id: info.Id,
-      hostPort: (containerPort) => info.Ports.find((port) => port.PrivatePort === containerPort && port.PublicPort)?.PublicPort,
+      hostPort: (containerPort) =>
+        info.Ports.find((port) => port.PrivatePort === containerPort && port.PublicPort)?.PublicPort,
     });
   }
   return byService;
@@ -50,7 +54,11 @@ export interface ContainerFollower {
  */
 export async function followContainerOutput(
   container: ComposeContainer,
-  options: { readonly logDir?: string; readonly onLine?: (service: string, line: string) => void; readonly redact?: (line: string) => string },
+  options: {
+    readonly logDir?: string;
+    readonly onLine?: (service: string, line: string) => void;
+    readonly redact?: (line: string) => string;
+  },
 ): Promise<ContainerFollower> {
   const client = await getContainerRuntimeClient();
   const output = createServiceOutput(container.service, options);
@@ -95,7 +103,11 @@ export async function containerExit(container: ComposeContainer, signal: AbortSi
  * copier); this read cannot. Undefined when Docker does not answer.
  */
 export async function finalOutput(container: ComposeContainer, lines: number): Promise<string[] | undefined> {
-  const result = await execa('docker', ['logs', '--tail', String(lines), container.id], { reject: false, all: true, timeout: 10_000 });
+  const result = await execa('docker', ['logs', '--tail', String(lines), container.id], {
+    reject: false,
+    all: true,
+    timeout: 10_000,
+  });
   if (result.exitCode !== 0) return undefined;
   return String(result.all ?? '')
     .split('\n')

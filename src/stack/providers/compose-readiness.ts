@@ -11,7 +11,14 @@ import { postgresProbe } from '../probes/postgres-probe.ts';
 import { awaitReady, sleep, type Probe } from '../probes/probe.ts';
 import { startTogether } from '../start-together.ts';
 import type { LogTail, ServiceLines, StackStartContext } from '../types.ts';
-import { containerExit, finalOutput, followContainerOutput, listProjectContainers, type ComposeContainer, type ContainerFollower } from './compose-containers.ts';
+import {
+  containerExit,
+  finalOutput,
+  followContainerOutput,
+  listProjectContainers,
+  type ComposeContainer,
+  type ContainerFollower,
+} from './compose-containers.ts';
 import { settleWithin } from '../../util/async.ts';
 
 export interface ComposeEndpoints {
@@ -27,23 +34,61 @@ export interface ComposeEndpoints {
 
 const SERVICES = ['db', 'hub', 'bridge', 'idp', 'objectstore', 'cli'] as const;
 type ComposeService = (typeof SERVICES)[number];
-const CONTAINER_PORTS: Readonly<Record<ComposeService, number | undefined>> = { db: 5432, hub: 4000, bridge: 3000, idp: 4100, objectstore: 4200, cli: undefined };
+const CONTAINER_PORTS: Readonly<Record<ComposeService, number | undefined>> = {
+  db: 5432,
+  hub: 4000,
+  bridge: 3000,
+  idp: 4100,
+  objectstore: 4200,
+  cli: undefined,
+};
 
-export async function awaitComposeServices(projectName: string, context: StackStartContext, deadlineMs: number): Promise<ComposeEndpoints> {
+export async function awaitComposeServices(
+  projectName: string,
+  context: StackStartContext,
+  deadlineMs: number,
+): Promise<ComposeEndpoints> {
   const found = await listProjectContainers(projectName);
-  const containers = Object.fromEntries(SERVICES.map((service) => [service, found.get(service) ?? missing(service)])) as Record<ComposeService, ComposeContainer>;
+  const containers = Object.fromEntries(
+    SERVICES.map((service) => [service, found.get(service) ?? missing(service)]),
+  ) as Record<ComposeService, ComposeContainer>;
   const followers = await followAll(Object.values(containers), context);
   const port = (service: ComposeService) => containers[service].hostPort(CONTAINER_PORTS[service] ?? 0);
-  const ports = { db: port('db'), hub: port('hub'), bridge: port('bridge'), idp: port('idp'), objectstore: port('objectstore') };
+  const ports = {
+    db: port('db'),
+    hub: port('hub'),
+    bridge: port('bridge'),
+    idp: port('idp'),
+    objectstore: port('objectstore'),
+  };
   const probes: Record<ComposeService, Probe[]> = {
-    db: [ports.db ? postgresProbe(`postgres://stk:stk@127.0.0.1:${ports.db}/postgres`, `postgres at 127.0.0.1:${ports.db}`) : unpublished('db')],
+    db: [
+      ports.db
+        ? postgresProbe(`postgres://stk:stk@127.0.0.1:${ports.db}/postgres`, `postgres at 127.0.0.1:${ports.db}`)
+        : unpublished('db'),
+    ],
     hub: [ports.hub ? httpProbe(`http://127.0.0.1:${ports.hub}/healthz`, { maxIntervalMs: 500 }) : unpublished('hub')],
-    bridge: [ports.bridge ? httpProbe(`http://127.0.0.1:${ports.bridge}/healthz`, { maxIntervalMs: 500 }) : unpublished('bridge')],
+    bridge: [
+      ports.bridge
+        ? httpProbe(`http://127.0.0.1:${ports.bridge}/healthz`, { maxIntervalMs: 500 })
+        : unpublished('bridge'),
+    ],
     idp: [ports.idp ? httpProbe(`http://127.0.0.1:${ports.idp}/healthz`, { maxIntervalMs: 500 }) : unpublished('idp')],
-    objectstore: [ports.objectstore ? httpProbe(`http://127.0.0.1:${ports.objectstore}/healthz`, { maxIntervalMs: 500 }) : unpublished('objectstore')],
+    objectstore: [
+      ports.objectstore
+        ? httpProbe(`http://127.0.0.1:${ports.objectstore}/healthz`, { maxIntervalMs: 500 })
+        : unpublished('objectstore'),
+    ],
     cli: [],
   };
-  const wait = (service: ComposeService) => (signal: AbortSignal) => awaitContainer(containers[service], followers.get(service) as ContainerFollower, probes[service], deadlineMs, signal);
+  const wait = (service: ComposeService) => (signal: AbortSignal) =>
+    awaitContainer(
+      containers[service],
+      followers.get(service) as ContainerFollower,
+      probes[service],
+      deadlineMs,
+      signal,
+    );
   await startTogether<void[]>(context.signal, SERVICES.map(wait));
   return {
     hubPort: ports.hub as number,
@@ -52,19 +97,28 @@ export async function awaitComposeServices(projectName: string, context: StackSt
     idpPort: ports.idp as number,
     objectStorePort: ports.objectstore as number,
     cliContainer: containers.cli.id,
-    logTails: (lines = 50) => [...followers.values()].map(({ output }) => ({ service: output.name, lines: output.tail(lines) })),
-    logLinesSince: (from) => [...followers.values()].map(({ output }) => ({ service: output.name, lines: output.since(from) })),
+    logTails: (lines = 50) =>
+      [...followers.values()].map(({ output }) => ({ service: output.name, lines: output.tail(lines) })),
+    logLinesSince: (from) =>
+      [...followers.values()].map(({ output }) => ({ service: output.name, lines: output.since(from) })),
   };
 }
 
-async function followAll(containers: readonly ComposeContainer[], context: StackStartContext): Promise<Map<string, ContainerFollower>> {
+async function followAll(
+  containers: readonly ComposeContainer[],
+  context: StackStartContext,
+): Promise<Map<string, ContainerFollower>> {
   const followers: ContainerFollower[] = [];
   context.teardowns.defer('close compose log followers', async () => {
     await Promise.all(followers.map((follower) => follower.close()));
   });
   const byService = new Map<string, ContainerFollower>();
   for (const container of containers) {
-    const follower = await followContainerOutput(container, { logDir: join(context.outputDir, 'logs'), onLine: context.onServiceLine, redact: context.redactor?.text });
+    const follower = await followContainerOutput(container, {
+      logDir: join(context.outputDir, 'logs'),
+      onLine: context.onServiceLine,
+      redact: context.redactor?.text,
+    });
     followers.push(follower);
     byService.set(container.service, follower);
   }
@@ -77,7 +131,13 @@ const LOG_DRAIN_MS = 5_000;
 /** Lines of an exited container's own log read for its failure report. */
 const EXIT_TAIL_LINES = 50;
 
-async function awaitContainer(container: ComposeContainer, follower: ContainerFollower, probes: readonly Probe[], deadlineMs: number, signal: AbortSignal): Promise<void> {
+async function awaitContainer(
+  container: ComposeContainer,
+  follower: ContainerFollower,
+  probes: readonly Probe[],
+  deadlineMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   const watching = new AbortController();
   let exitTail: readonly string[] | undefined;
   const exited = containerExit(container, watching.signal).then(async (exit) => {

@@ -7,7 +7,12 @@
  * Teardown is `down --volumes`, then the reference images of older sources go.
  */
 import { join } from 'node:path';
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment, type WaitStrategy } from 'testcontainers';
+import {
+  DockerComposeEnvironment,
+  Wait,
+  type StartedDockerComposeEnvironment,
+  type WaitStrategy,
+} from 'testcontainers';
 import { StackStartError } from '../../errors.ts';
 import { DEFAULT_OPERATOR, type StackOptions } from '../options.ts';
 import { withDatabase } from '../postgres/postgres.ts';
@@ -18,7 +23,14 @@ import { createTempDir } from '../temp-dir.ts';
 import { own } from '../resources.ts';
 import { raceAbort, settleWithin } from '../../util/async.ts';
 import type { StackHandles, StackProvider, StackStartContext } from '../types.ts';
-import { checkDocker, composeDown, containerNames, localImageDefaults, removeStaleReferenceImages, type ComposeProject } from './compose-cli.ts';
+import {
+  checkDocker,
+  composeDown,
+  containerNames,
+  localImageDefaults,
+  removeStaleReferenceImages,
+  type ComposeProject,
+} from './compose-cli.ts';
 import { awaitComposeServices, type ComposeEndpoints } from './compose-readiness.ts';
 import { referenceImageTag } from './reference-image.ts';
 
@@ -45,15 +57,33 @@ async function startCompose(options: StackOptions, context: StackStartContext): 
   if (!docker.ok || !docker.flavour) throw noDocker(docker.problem ?? []);
   context.signal.throwIfAborted();
   const workDir = await createTempDir('santokit-it-work-', context.teardowns);
-  const project = composeProject(options, docker.flavour, workDir, await localImageDefaults(options.env ?? process.env), context.redactor);
+  const project = composeProject(
+    options,
+    docker.flavour,
+    workDir,
+    await localImageDefaults(options.env ?? process.env),
+    context.redactor,
+  );
   // Registered before `down`, so it runs after it: the project's own containers no longer hold an image then.
-  context.teardowns.defer('remove stale reference images', () => removeStaleReferenceImages(project.env.STK_IT_REFERENCE_TAG ?? ''));
+  context.teardowns.defer('remove stale reference images', () =>
+    removeStaleReferenceImages(project.env.STK_IT_REFERENCE_TAG ?? ''),
+  );
   await upProject(project, options, context);
-  const endpoints = await awaitComposeServices(project.name, context, options.startTimeoutMs ?? DEFAULT_COMPOSE_START_MS);
+  const endpoints = await awaitComposeServices(
+    project.name,
+    context,
+    options.startTimeoutMs ?? DEFAULT_COMPOSE_START_MS,
+  );
   return handlesOf(project, endpoints, options, workDir);
 }
 
-function composeProject(options: StackOptions, flavour: ComposeProject['flavour'], workDir: string, images: Record<string, string>, secretSink?: SecretSink): ComposeProject {
+function composeProject(
+  options: StackOptions,
+  flavour: ComposeProject['flavour'],
+  workDir: string,
+  images: Record<string, string>,
+  secretSink?: SecretSink,
+): ComposeProject {
   const env = options.env ?? process.env;
   const santokitSrc = options.compose?.santokitSrc ?? env.SANTOKIT_SRC;
   const secrets = createStackSecrets();
@@ -104,10 +134,12 @@ async function upProject(project: ComposeProject, options: StackOptions, context
     .withEnvironment(project.env)
     .withDefaultWaitStrategy(NO_WAIT);
   // The db is healthy before `up` returns (depends_on); its healthcheck is the one wait left to testcontainers.
-  for (const name of containerNames(project.name, 'db')) environment = environment.withWaitStrategy(name, Wait.forHealthCheck());
+  for (const name of containerNames(project.name, 'db'))
+    environment = environment.withWaitStrategy(name, Wait.forHealthCheck());
   // Default: the reference image is tagged by a hash of its sources, so compose builds it only when missing.
   if (options.compose?.build ?? project.files.includes(UPSTREAM_OVERRIDE)) environment = environment.withBuild();
-  if (project.flavour === 'standalone') environment = environment.withClientOptions({ executable: { standalone: true } });
+  if (project.flavour === 'standalone')
+    environment = environment.withClientOptions({ executable: { standalone: true } });
   up = environment.up();
   try {
     await raceAbort(up, context.signal);
@@ -117,7 +149,12 @@ async function upProject(project: ComposeProject, options: StackOptions, context
   }
 }
 
-function handlesOf(project: ComposeProject, endpoints: ComposeEndpoints, options: StackOptions, workDir: string): StackHandles {
+function handlesOf(
+  project: ComposeProject,
+  endpoints: ComposeEndpoints,
+  options: StackOptions,
+  workDir: string,
+): StackHandles {
   const runnerBase = `postgres://${DB_CREDENTIALS}@127.0.0.1:${endpoints.dbPort}/postgres`;
   const serviceBase = `postgres://${DB_CREDENTIALS}@db:5432/postgres`;
   const mounts = [
@@ -156,7 +193,8 @@ function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<
 }
 
 function noDocker(problem: readonly string[]): StackStartError {
-  const hint = 'Start a Docker engine, or run .ci/docker-setup.sh as root on Debian 12 (it installs one and builds the images).';
+  const hint =
+    'Start a Docker engine, or run .ci/docker-setup.sh as root on Debian 12 (it installs one and builds the images).';
   return new StackStartError('no usable Docker engine for --stack compose', {
     service: 'docker',
     waitedFor: 'docker info and docker compose to answer',
@@ -170,9 +208,13 @@ function upFailure(error: unknown): StackStartError {
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   const hints = [
     ...(/pull access denied|not found|manifest unknown|no such host|registry|Temporary failure|i\/o timeout/i.test(text)
-      ? ['No image registry reachable? Build local base images: eval "$(docker/build-local-images.sh)" (sets STK_IT_NODE_IMAGE, STK_IT_POSTGRES_IMAGE).']
+      ? [
+          'No image registry reachable? Build local base images: eval "$(docker/build-local-images.sh)" (sets STK_IT_NODE_IMAGE, STK_IT_POSTGRES_IMAGE).',
+        ]
       : []),
-    ...(/ryuk/i.test(text) ? ['The testcontainers reaper image cannot be pulled here: set TESTCONTAINERS_RYUK_DISABLED=true.'] : []),
+    ...(/ryuk/i.test(text)
+      ? ['The testcontainers reaper image cannot be pulled here: set TESTCONTAINERS_RYUK_DISABLED=true.']
+      : []),
   ];
   return new StackStartError(`docker compose up failed: ${lines.at(-1) ?? text}`, {
     service: 'compose',

@@ -18,10 +18,18 @@ import { startProcessStack } from './process-stack.ts';
  * way without the extra CA bundle: the reference services only speak plain
  * HTTP on loopback.
  */
-export async function referenceCommand(repoRoot: string, service: 'hub' | 'bridge' | 'idp' | 'objectstore'): Promise<CommandLine> {
+export async function referenceCommand(
+  repoRoot: string,
+  service: 'hub' | 'bridge' | 'idp' | 'objectstore',
+): Promise<CommandLine> {
   const compiled = join(repoRoot, 'dist', 'reference', service, 'main.js');
-  if (existsSync(compiled) && (await compiledBuildIsFresh(repoRoot))) return { command: process.execPath, args: [compiled], env: LOOPBACK_ONLY_ENV };
-  return { command: process.execPath, args: ['--import', 'tsx', join(repoRoot, 'reference', service, 'main.ts')], env: LOOPBACK_ONLY_ENV };
+  if (existsSync(compiled) && (await compiledBuildIsFresh(repoRoot)))
+    return { command: process.execPath, args: [compiled], env: LOOPBACK_ONLY_ENV };
+  return {
+    command: process.execPath,
+    args: ['--import', 'tsx', join(repoRoot, 'reference', service, 'main.ts')],
+    env: LOOPBACK_ONLY_ENV,
+  };
 }
 
 /** scripts/build-state.js decides freshness for every entry point; loaded by path so it works from dist/ too. */
@@ -29,7 +37,8 @@ async function compiledBuildIsFresh(repoRoot: string): Promise<boolean> {
   const script = join(repoRoot, 'scripts', 'build-state.js');
   if (!existsSync(script)) return false;
   const module: unknown = await import(pathToFileURL(script).href);
-  const check = typeof module === 'object' && module !== null ? (module as Record<string, unknown>).buildIsFresh : undefined;
+  const check =
+    typeof module === 'object' && module !== null ? (module as Record<string, unknown>).buildIsFresh : undefined;
   return typeof check === 'function' && check(repoRoot) === true;
 }
 
@@ -52,7 +61,9 @@ export function createEmbeddedProvider(options: StackOptions): StackProvider {
           bridge: options.services?.bridge ?? (await referenceCommand(options.repoRoot, 'bridge')),
           idp: await referenceCommand(options.repoRoot, 'idp'),
           objectStore: await referenceCommand(options.repoRoot, 'objectstore'),
-          currentCommand: async (service) => (service === 'hub' || service === 'bridge' ? options.services?.[service] : undefined) ?? referenceCommand(options.repoRoot, service),
+          currentCommand: async (service) =>
+            (service === 'hub' || service === 'bridge' ? options.services?.[service] : undefined) ??
+            referenceCommand(options.repoRoot, service),
           stk: stk ? [stk.command, ...stk.args] : await referenceStk(options.repoRoot),
           cwd: options.repoRoot,
           db: options.db ?? 'embedded',

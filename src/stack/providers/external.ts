@@ -31,13 +31,32 @@ export function createExternalProvider(options: StackOptions, cwd = process.cwd(
     async start(context) {
       registerOperator(context.redactor, options.operator ?? DEFAULT_OPERATOR);
       registerDatabaseUrl(context.redactor, options.databaseUrl);
-      const probe = (service: string, url: string) => (signal: AbortSignal) => probeHealth(service, `${url}${HEALTH_PATH}`, signal, options.startTimeoutMs);
+      const probe = (service: string, url: string) => (signal: AbortSignal) =>
+        probeHealth(service, `${url}${HEALTH_PATH}`, signal, options.startTimeoutMs);
       const idpPort = await freePort();
       const idpUrl = `http://127.0.0.1:${idpPort}`;
       const command = await referenceCommand(options.repoRoot, 'idp');
-      const idp = createService({ name: 'idp', command: command.command, args: command.args, env: idpEnv(idpPort), cwd: options.repoRoot, probes: [httpProbe(`${idpUrl}${HEALTH_PATH}`)] });
-      const startIdp = async (signal: AbortSignal) => void (await idp.start({ teardowns: context.teardowns, signal, logDir: join(context.outputDir, 'logs'), onLine: context.onServiceLine, redact: context.redactor?.text }));
-      await startTogether<[void, void, void]>(context.signal, [probe('hub', hubUrl), probe('bridge', bridgeUrl), startIdp]);
+      const idp = createService({
+        name: 'idp',
+        command: command.command,
+        args: command.args,
+        env: idpEnv(idpPort),
+        cwd: options.repoRoot,
+        probes: [httpProbe(`${idpUrl}${HEALTH_PATH}`)],
+      });
+      const startIdp = async (signal: AbortSignal) =>
+        void (await idp.start({
+          teardowns: context.teardowns,
+          signal,
+          logDir: join(context.outputDir, 'logs'),
+          onLine: context.onServiceLine,
+          redact: context.redactor?.text,
+        }));
+      await startTogether<[void, void, void]>(context.signal, [
+        probe('hub', hubUrl),
+        probe('bridge', bridgeUrl),
+        startIdp,
+      ]);
       const postgres = samePostgresEverywhere(options.databaseUrl ?? '');
       return {
         kind: 'external',
@@ -46,7 +65,9 @@ export function createExternalProvider(options: StackOptions, cwd = process.cwd(
         adminDatabaseUrl: postgres.adminUrl,
         runnerDatabaseUrl: postgres.runnerUrl,
         serviceDatabaseUrl: postgres.serviceUrl,
-        stk: createLocalStk(stk ? [stk.command, ...stk.args] : await referenceStk(options.repoRoot), { STK_HUB_URL: hubUrl }),
+        stk: createLocalStk(stk ? [stk.command, ...stk.args] : await referenceStk(options.repoRoot), {
+          STK_HUB_URL: hubUrl,
+        }),
         idp: { url: idpUrl, issuer: idpUrl },
         operator: options.operator ?? DEFAULT_OPERATOR,
         workDir: await createTempDir('santokit-it-work-', context.teardowns),
@@ -61,7 +82,11 @@ function probeHealth(service: string, url: string, signal: AbortSignal, deadline
   const notes: string[] = [];
   return awaitReady({
     service,
-    probes: [httpProbe(url, { onAttempt: (status) => notes.splice(0, notes.length, `last answer: ${status ?? 'no response'}`) })],
+    probes: [
+      httpProbe(url, {
+        onAttempt: (status) => notes.splice(0, notes.length, `last answer: ${status ?? 'no response'}`),
+      }),
+    ],
     output: { lines: () => [], subscribe: () => () => undefined },
     deadlineMs,
     exited: new Promise(() => undefined),

@@ -12,7 +12,17 @@ import { dropDatabase, ensureDatabase, samePostgresEverywhere, type StackPostgre
 import { freePort } from '../ports.ts';
 import { httpProbe } from '../probes/http-probe.ts';
 import { LOOPBACK_ONLY_ENV, type DbSource, type CommandLine, type Operator } from '../options.ts';
-import { bridgeEnv, createStackSecrets, hubEnv, idpEnv, objectStoreEnv, randomToken, registerDatabaseUrl, registerOperator, registerStackSecrets } from '../secrets.ts';
+import {
+  bridgeEnv,
+  createStackSecrets,
+  hubEnv,
+  idpEnv,
+  objectStoreEnv,
+  randomToken,
+  registerDatabaseUrl,
+  registerOperator,
+  registerStackSecrets,
+} from '../secrets.ts';
 import { createService, type ServiceContext, type StartedService } from '../service.ts';
 import { startTogether } from '../start-together.ts';
 import { createLocalStk } from '../stk.ts';
@@ -47,19 +57,39 @@ export const HEALTH_PATH = '/healthz';
 
 export async function startProcessStack(plan: ProcessStackPlan, context: StackStartContext): Promise<StackHandles> {
   const services: StartedService[] = [];
-  const base: ServiceContext = { teardowns: context.teardowns, signal: context.signal, logDir: join(context.outputDir, 'logs'), onLine: context.onServiceLine, redact: context.redactor?.text };
+  const base: ServiceContext = {
+    teardowns: context.teardowns,
+    signal: context.signal,
+    logDir: join(context.outputDir, 'logs'),
+    onLine: context.onServiceLine,
+    redact: context.redactor?.text,
+  };
   const secrets = createStackSecrets();
   registerStackSecrets(context.redactor, secrets);
   registerOperator(context.redactor, plan.operator);
   registerDatabaseUrl(context.redactor, plan.databaseUrl);
-  const [hubPort, bridgePort, idpPort, storePort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [hubPort, bridgePort, idpPort, storePort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const hubUrl = `http://127.0.0.1:${hubPort}`;
   const bridgeUrl = `http://127.0.0.1:${bridgePort}`;
   const idpUrl = `http://127.0.0.1:${idpPort}`;
   const storeUrl = `http://127.0.0.1:${storePort}`;
   // Each HTTP service as it was started, so `restart` can start it again on its port with its settings.
-  const started = new Map<string, { name: HttpService; env: Readonly<Record<string, string | undefined>>; healthUrl: string }>();
-  const serve = async (name: HttpService, command: CommandLine, env: Readonly<Record<string, string | undefined>>, healthUrl: string, signal: AbortSignal) => {
+  const started = new Map<
+    string,
+    { name: HttpService; env: Readonly<Record<string, string | undefined>>; healthUrl: string }
+  >();
+  const serve = async (
+    name: HttpService,
+    command: CommandLine,
+    env: Readonly<Record<string, string | undefined>>,
+    healthUrl: string,
+    signal: AbortSignal,
+  ) => {
     started.set(name, { name, env, healthUrl });
     services.push(await startHttpService(name, command, env, healthUrl, plan, { ...base, signal }));
   };
@@ -84,7 +114,12 @@ export async function startProcessStack(plan: ProcessStackPlan, context: StackSt
     const env = { ...objectStoreEnv(secrets, storePort, dataDir), ...plan.objectStore.env };
     await serve('objectstore', plan.objectStore, env, `${storeUrl}${HEALTH_PATH}`, signal);
   };
-  const [postgres] = await startTogether<[StackPostgres, void, void, void]>(context.signal, [startHub, startBridge, startIdp, startObjectStore]);
+  const [postgres] = await startTogether<[StackPostgres, void, void, void]>(context.signal, [
+    startHub,
+    startBridge,
+    startIdp,
+    startObjectStore,
+  ]);
   const workDir = await createTempDir('santokit-it-work-', context.teardowns);
   return {
     kind: plan.kind,
@@ -107,7 +142,10 @@ export async function startProcessStack(plan: ProcessStackPlan, context: StackSt
         if (!settings || index < 0) continue;
         await services[index]?.stop();
         const command = (await plan.currentCommand?.(settings.name)) ?? plan[PLAN_COMMAND[settings.name]];
-        services[index] = await startHttpService(name, command, settings.env, settings.healthUrl, plan, { ...base, signal: context.signal });
+        services[index] = await startHttpService(name, command, settings.env, settings.healthUrl, plan, {
+          ...base,
+          signal: context.signal,
+        });
       }
     },
   };
@@ -123,7 +161,11 @@ function startPostgres(plan: ProcessStackPlan, context: ServiceContext): Promise
  * The Hub's own database. A server of our own gets `santokit_hub`; a shared
  * one (`--db url`) gets a name unique to this run, dropped at teardown.
  */
-async function hubDatabaseOf(plan: ProcessStackPlan, postgres: StackPostgres, context: ServiceContext): Promise<string> {
+async function hubDatabaseOf(
+  plan: ProcessStackPlan,
+  postgres: StackPostgres,
+  context: ServiceContext,
+): Promise<string> {
   const name = plan.db === 'url' ? `santokit_hub_${randomToken(8).toLowerCase()}` : 'santokit_hub';
   if (plan.db === 'url') context.teardowns.defer(`drop database ${name}`, () => dropDatabase(postgres.adminUrl, name));
   context.signal.throwIfAborted();
@@ -164,12 +206,16 @@ const TAIL_ORDER = ['postgres', 'hub', 'bridge', 'idp', 'objectstore'];
 
 function tailsOf(services: readonly StartedService[], lines: number): LogTail[] {
   const rank = (name: string) => TAIL_ORDER.indexOf(name);
-  return [...services].sort((a, b) => rank(a.name) - rank(b.name)).map((service) => ({ service: service.name, lines: service.output.tail(lines) }));
+  return [...services]
+    .sort((a, b) => rank(a.name) - rank(b.name))
+    .map((service) => ({ service: service.name, lines: service.output.tail(lines) }));
 }
 
 function linesSince(services: readonly StartedService[], from: number): ServiceLines[] {
   const rank = (name: string) => TAIL_ORDER.indexOf(name);
-  return [...services].sort((a, b) => rank(a.name) - rank(b.name)).map((service) => ({ service: service.name, lines: service.output.since(from) }));
+  return [...services]
+    .sort((a, b) => rank(a.name) - rank(b.name))
+    .map((service) => ({ service: service.name, lines: service.output.since(from) }));
 }
 
 export function redactPassword(url: string): string {

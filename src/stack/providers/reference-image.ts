@@ -13,7 +13,11 @@ const INPUTS = ['package.json', 'package-lock.json', 'reference', 'scripts/build
 export function referenceImageTag(repoRoot: string): string {
   const hash = createHash('sha256');
   for (const file of INPUTS.flatMap((input) => filesUnder(repoRoot, input))) {
-    hash.update(file).update('\0').update(readFileSync(join(repoRoot, file))).update('\0');
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(repoRoot, file)))
+      .update('\0');
   }
   return `src-${hash.digest('hex').slice(0, 12)}`;
 }
