@@ -17,8 +17,8 @@ export const MCP_TOOLS = [
   'schema_list_tables',
 ];
 
-/** Scenarios that start `stk` four times or more: each start is a Node process (seconds on a busy 2-core machine). */
-export const SLOW = { timeoutMs: 120_000 };
+/** Every MCP scenario starts `stk` as a Node process several times: seconds each on a busy 2-core machine, tens of seconds in a compose container under load. */
+export const SLOW = { timeoutMs: 240_000 };
 
 /** `stk mcp` for project/dev as the operator of `token` (none: no STK_AUTH_TOKEN at all). */
 export function mcpScope(project: string, token?: string): Record<string, string> {

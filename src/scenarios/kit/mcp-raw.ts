@@ -16,7 +16,7 @@ export interface RawStdio {
   readonly process: StkProcess;
   /** Writes one line: a string as is, anything else as JSON. */
   send(message: unknown): void;
-  /** The answer with this id, once it is on stdout; rejects after `timeoutMs` (default 30 s, start-up included) or when the process ends without it. */
+  /** The answer with this id, once it is on stdout; rejects after `timeoutMs` (default 90 s, start-up included) or when the process ends without it. */
   answer(id: unknown, timeoutMs?: number): Promise<RpcMessage>;
   /** Every stdout line so far, parsed (a line that is not JSON is kept as `{ unparsed }`). */
   lines(): RpcMessage[];
@@ -38,7 +38,7 @@ export function startRawStdio(ctx: ScenarioContext, options: StkProcessOptions =
           return { unparsed: line };
         }
       });
-  const answer = async (id: unknown, timeoutMs = 30_000): Promise<RpcMessage> => {
+  const answer = async (id: unknown, timeoutMs = 90_000): Promise<RpcMessage> => {
     const deadline = Date.now() + timeoutMs;
     let ended = false;
     void stk.exited.then(() => (ended = true));

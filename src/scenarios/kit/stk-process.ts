@@ -20,7 +20,7 @@ export interface StkProcess {
   stderr(): string;
   /** Resolves with the exit code (128 + signal number when killed) once the process is gone. */
   readonly exited: Promise<number>;
-  /** Resolves with the first stdout line matching `pattern`; rejects when the process ends first or after `timeoutMs`. */
+  /** Resolves with the first stdout line matching `pattern`; rejects when the process ends first or after `timeoutMs` (default 90 s, start-up included). */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** SIGTERM (inside the container under compose), SIGKILL (there too) after 3 s; the exit code. Idempotent. */
   stop(): Promise<number>;
@@ -100,7 +100,7 @@ function track(
     })();
     return stopping;
   };
-  const waitForLine = (pattern: RegExp, timeoutMs = 30_000) =>
+  const waitForLine = (pattern: RegExp, timeoutMs = 90_000) =>
     firstLine(
       child,
       () => out,

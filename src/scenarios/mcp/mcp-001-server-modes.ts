@@ -40,6 +40,7 @@ export const stdioMode = defineScenario(
       await session.close();
     }
   },
+  SLOW,
 );
 
 export const httpMode = defineScenario(
@@ -124,4 +125,5 @@ export const protocolErrors = defineScenario(
       await raw.process.stop();
     }
   },
+  SLOW,
 );

@@ -146,4 +146,5 @@ export const schemaRefusals = defineScenario(
       await waiting.close();
     }
   },
+  SLOW,
 );

@@ -55,6 +55,7 @@ export const permissionsTool = defineScenario(
       await owner.close();
     }
   },
+  SLOW,
 );
 
 export const permissionsRefusals = defineScenario(

@@ -88,4 +88,5 @@ export const releaseMissing = defineScenario(
       await session.close();
     }
   },
+  SLOW,
 );

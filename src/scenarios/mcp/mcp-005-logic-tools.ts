@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootstrapProject, defineScenario, projectOperator } from '../kit/index.ts';
 import { connectStdio, expectToolError, expectToolResult } from '../kit/mcp.ts';
-import { mcpScope } from '../kit/mcp-helpers.ts';
+import { mcpScope, SLOW } from '../kit/mcp-helpers.ts';
 
 export const logicTools = defineScenario(
   'MCP-005',
@@ -60,6 +60,7 @@ export const logicTools = defineScenario(
       await owner.close();
     }
   },
+  SLOW,
 );
 
 export const logicRefusals = defineScenario(
@@ -81,4 +82,5 @@ export const logicRefusals = defineScenario(
       await session.close();
     }
   },
+  SLOW,
 );

@@ -198,4 +198,5 @@ export const timeLimit = defineScenario(
       await raw.process.stop();
     }
   },
+  SLOW,
 );
