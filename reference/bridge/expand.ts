@@ -41,8 +41,9 @@ function plan(ctx: CrudContext, table: Table, relation: string, caller: Caller):
 /** Validates `expand` and the caller's rights on every related table, before any SQL. */
 export function planExpand(ctx: CrudContext, table: Table, expand: unknown): Expansion[] {
   if (expand === undefined || expand === null) return [];
-  if (!Array.isArray(expand) || !expand.every((name) => typeof name === 'string')) throw badRequest('expand must be an array of relation names');
-  return [...new Set(expand as string[])].map((relation) => plan(ctx, table, relation, ctx.caller));
+  if (!Array.isArray(expand) || !expand.every((name) => typeof name === 'string'))
+    throw badRequest('expand must be an array of relation names');
+  return [...new Set(expand)].map((relation) => plan(ctx, table, relation, ctx.caller));
 }
 
 async function related(ctx: CrudContext, expansion: Expansion, keys: string[]): Promise<Map<string, Row>> {
@@ -63,7 +64,10 @@ async function related(ctx: CrudContext, expansion: Expansion, keys: string[]): 
 
 export async function attachExpansions(ctx: CrudContext, rows: Row[], expansions: readonly Expansion[]): Promise<void> {
   for (const expansion of expansions) {
-    const keyOf = (row: Row) => (row[expansion.foreignKey] === null || row[expansion.foreignKey] === undefined ? undefined : String(row[expansion.foreignKey]));
+    const keyOf = (row: Row) =>
+      row[expansion.foreignKey] === null || row[expansion.foreignKey] === undefined
+        ? undefined
+        : String(row[expansion.foreignKey]);
     const keys = [...new Set(rows.map(keyOf).filter((key): key is string => key !== undefined))];
     const byKey = keys.length > 0 ? await related(ctx, expansion, keys) : new Map<string, Row>();
     for (const row of rows) {

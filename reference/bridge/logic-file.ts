@@ -35,10 +35,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function readParam(name: string, raw: unknown): ParamSpec {
   if (!isObject(raw)) throw new InvalidLogicFile(`params.${name} must be a mapping`);
-  if (raw.type !== undefined && typeof raw.type !== 'string') throw new InvalidLogicFile(`params.${name}.type must be a string`);
-  if (raw.required !== undefined && typeof raw.required !== 'boolean') throw new InvalidLogicFile(`params.${name}.required must be true or false`);
+  if (raw.type !== undefined && typeof raw.type !== 'string')
+    throw new InvalidLogicFile(`params.${name}.type must be a string`);
+  if (raw.required !== undefined && typeof raw.required !== 'boolean')
+    throw new InvalidLogicFile(`params.${name}.required must be true or false`);
   const hasDefault = raw.default !== undefined && raw.default !== null;
-  return { name, ...(raw.type ? { type: raw.type } : {}), required: raw.required === true, hasDefault, ...(hasDefault ? { default: raw.default } : {}) };
+  return {
+    name,
+    ...(raw.type ? { type: raw.type } : {}),
+    required: raw.required === true,
+    hasDefault,
+    ...(hasDefault ? { default: raw.default } : {}),
+  };
 }
 
 function readFront(yaml: string): Omit<LogicFile, 'sql'> {
@@ -54,14 +62,17 @@ function readFront(yaml: string): Omit<LogicFile, 'sql'> {
   const nested = isObject(rawAuth) ? rawAuth.roles : undefined;
   const auth = isObject(rawAuth) ? 'authenticated' : rawAuth;
   const roles = topRoles ?? nested;
-  if (isObject(rawAuth) && Object.keys(rawAuth).some((key) => key !== 'roles')) throw new InvalidLogicFile('auth as a mapping may only hold roles');
+  if (isObject(rawAuth) && Object.keys(rawAuth).some((key) => key !== 'roles'))
+    throw new InvalidLogicFile('auth as a mapping may only hold roles');
   if (auth !== 'public' && auth !== 'authenticated') throw new InvalidLogicFile('auth must be public or authenticated');
-  if (roles !== undefined && (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string'))) throw new InvalidLogicFile('roles must be a list of role names');
+  if (roles !== undefined && (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')))
+    throw new InvalidLogicFile('roles must be a list of role names');
   if (!isObject(params)) throw new InvalidLogicFile('params must be a mapping');
-  if (condition !== undefined && typeof condition !== 'string') throw new InvalidLogicFile('condition must be a string');
+  if (condition !== undefined && typeof condition !== 'string')
+    throw new InvalidLogicFile('condition must be a string');
   return {
     auth,
-    ...(roles !== undefined ? { roles: roles as string[] } : {}),
+    ...(roles !== undefined ? { roles } : {}),
     params: Object.entries(params).map(([name, raw]) => readParam(name, raw)),
     ...(condition !== undefined && condition.trim() !== '' ? { condition } : {}),
   };
@@ -72,7 +83,13 @@ function parseText(text: string): LogicFile {
   if (lines[0]?.trim() !== '---') return { auth: 'authenticated', params: [], sql: text.trim() };
   const end = lines.findIndex((line, index) => index > 0 && line.trim() === '---');
   if (end < 0) throw new InvalidLogicFile('front-matter has no closing ---');
-  return { ...readFront(lines.slice(1, end).join('\n')), sql: lines.slice(end + 1).join('\n').trim() };
+  return {
+    ...readFront(lines.slice(1, end).join('\n')),
+    sql: lines
+      .slice(end + 1)
+      .join('\n')
+      .trim(),
+  };
 }
 
 /** The parsed file, or InvalidLogicFile saying what is wrong. */

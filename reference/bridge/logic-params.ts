@@ -26,7 +26,7 @@ export interface ResolvedParams {
 
 export function resolveParams(file: LogicFile, given: unknown): ResolvedParams {
   if (given !== undefined && given !== null && !isPlainObject(given)) throw badRequest('params must be an object');
-  const supplied = (given ?? {}) as Record<string, unknown>;
+  const supplied = given ?? {};
   for (const name of Object.keys(supplied)) {
     if (!file.params.some((spec) => spec.name === name)) throw badRequest(`unknown param: ${name.slice(0, 64)}`);
   }
@@ -87,9 +87,12 @@ function compileTemplate(sql: string): Template {
   const parts: string[] = [];
   const names: string[] = [];
   let current = '';
-  for (let i = 0; i < sql.length; ) {
+  for (let i = 0; i < sql.length;) {
     const skip = skippable(sql, i);
-    const placeholder = skip === 0 && sql[i] === ':' ? /^:(auth\.(?:sub|roles)\b|[A-Za-z_][A-Za-z0-9_]*)/.exec(sql.slice(i, i + 80)) : null;
+    const placeholder =
+      skip === 0 && sql[i] === ':'
+        ? /^:(auth\.(?:sub|roles)\b|[A-Za-z_][A-Za-z0-9_]*)/.exec(sql.slice(i, i + 80))
+        : null;
     if (placeholder?.[1]) {
       parts.push(current);
       names.push(placeholder[1]);
@@ -123,7 +126,12 @@ export function bindPlaceholders(file: LogicFile, params: ResolvedParams, caller
     .map((part, index) => {
       const name = template.names[index];
       if (name === undefined) return part;
-      const cast = name === 'auth.sub' ? '::text' : name === 'auth.roles' ? '::text[]' : castFor(file.params.find((spec) => spec.name === name));
+      const cast =
+        name === 'auth.sub'
+          ? '::text'
+          : name === 'auth.roles'
+            ? '::text[]'
+            : castFor(file.params.find((spec) => spec.name === name));
       return `${part}$${index + 1}${cast}`;
     })
     .join('');

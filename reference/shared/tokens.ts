@@ -20,12 +20,18 @@ export interface AccessKey {
 
 /** Parses `kid:secret[,kid:secret]`; the first entry signs, all verify. */
 export function parsePasetoKeys(value: string | undefined): SigningSecret[] {
-  const entries = (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const secrets = entries.map((entry) => {
     const colon = entry.indexOf(':');
     const kid = entry.slice(0, colon).trim();
     const secret = entry.slice(colon + 1);
-    if (colon <= 0 || secret.length < 16) throw new Error(`STK_PASETO_KEYS entry '${kid || entry.slice(0, 8)}…' must be kid:secret with a secret of at least 16 characters`);
+    if (colon <= 0 || secret.length < 16)
+      throw new Error(
+        `STK_PASETO_KEYS entry '${kid || entry.slice(0, 8)}…' must be kid:secret with a secret of at least 16 characters`,
+      );
     return { kid, secret };
   });
   if (secrets.length === 0) throw new Error('STK_PASETO_KEYS is empty: give at least one kid:secret');
@@ -66,12 +72,19 @@ export function issueAccessToken(signingKey: AccessKey, options: IssueOptions): 
     exp: new Date(now.getTime() + options.ttlSeconds * 1000).toISOString(),
   };
   const footer: AccessTokenFooter = { kid: signingKey.kid, project: options.project, env: options.env };
-  return encrypt(paserk(signingKey), { ...claims }, { footer: { ...footer }, addIat: false, addExp: false, validatePayload: false });
+  return encrypt(
+    paserk(signingKey),
+    { ...claims },
+    { footer: { ...footer }, addIat: false, addExp: false, validatePayload: false },
+  );
 }
 
 export type TokenVerdict =
   | { readonly status: 'valid'; readonly claims: AccessTokenClaims; readonly footer: AccessTokenFooter }
-  | { readonly status: 'invalid'; readonly reason: 'malformed' | 'unknown-key' | 'forged' | 'expired' | 'footer-mismatch' };
+  | {
+      readonly status: 'invalid';
+      readonly reason: 'malformed' | 'unknown-key' | 'forged' | 'expired' | 'footer-mismatch';
+    };
 
 /** Reads the (authenticated, unencrypted) footer to learn which key set to use. */
 export function readFooter(token: string): AccessTokenFooter | undefined {
@@ -79,7 +92,8 @@ export function readFooter(token: string): AccessTokenFooter | undefined {
   if (parts.length !== 4 || parts[0] !== 'v4' || parts[1] !== 'local') return undefined;
   try {
     const footer = JSON.parse(Buffer.from(parts[3] ?? '', 'base64url').toString('utf8')) as Partial<AccessTokenFooter>;
-    if (typeof footer.kid !== 'string' || typeof footer.project !== 'string' || typeof footer.env !== 'string') return undefined;
+    if (typeof footer.kid !== 'string' || typeof footer.project !== 'string' || typeof footer.env !== 'string')
+      return undefined;
     return { kid: footer.kid, project: footer.project, env: footer.env };
   } catch {
     return undefined;
@@ -87,19 +101,28 @@ export function readFooter(token: string): AccessTokenFooter | undefined {
 }
 
 /** Verifies a token against the keys of the project/env its footer names. */
-export function verifyAccessToken(token: string, keysFor: (project: string, env: string) => readonly AccessKey[], now = new Date()): TokenVerdict {
+export function verifyAccessToken(
+  token: string,
+  keysFor: (project: string, env: string) => readonly AccessKey[],
+  now = new Date(),
+): TokenVerdict {
   const footer = readFooter(token);
   if (footer === undefined) return { status: 'invalid', reason: 'malformed' };
   const key = keysFor(footer.project, footer.env).find((candidate) => candidate.kid === footer.kid);
   if (key === undefined) return { status: 'invalid', reason: 'unknown-key' };
   let payload: Record<string, unknown>;
   try {
-    payload = decrypt(paserk(key), token, { validatePayload: false }).payload as Record<string, unknown>;
+    payload = decrypt(paserk(key), token, { validatePayload: false }).payload;
   } catch {
     return { status: 'invalid', reason: 'forged' };
   }
   const claims = payload as unknown as AccessTokenClaims;
-  if (claims.projectId !== footer.project || claims.envId !== footer.env || typeof claims.sub !== 'string' || !Array.isArray(claims.roles)) {
+  if (
+    claims.projectId !== footer.project ||
+    claims.envId !== footer.env ||
+    typeof claims.sub !== 'string' ||
+    !Array.isArray(claims.roles)
+  ) {
     return { status: 'invalid', reason: 'footer-mismatch' };
   }
   const expires = Date.parse(String(claims.exp));
