@@ -1,74 +1,15 @@
 /**
- * What `stk mcp run` (stdio) and `stk mcp start [--port]` (HTTP, SSE) do: a
- * Model Context Protocol server describing the current release of the
- * project/env fixed at start (flags, then STK_PROJECT/STK_ENV, then
- * .stk/context.json). Loaded only by those two commands: the SDK costs a
- * quarter of a second of start-up that no other command should pay.
+ * `stk mcp run` and `stk mcp start` once the start-up check passed: the
+ * MCP SDK's server on a line transport (stdio) or on SSE over HTTP.
  */
-import { CliError } from '../client.ts';
 import type { Io } from '../command-kit.ts';
-import { readRepoContext } from '../context-file.ts';
+import { MCP_HOST } from './defaults.ts';
 import { LineTransport } from './line-transport.ts';
-import { createRedactor } from './redact.ts';
-import { createReleaseSource, type McpScope } from './release-source.ts';
-import { createMcpServer, TOOL_TIME_LIMIT_MS, type ServerDeps } from './server.ts';
-import { DEFAULT_MCP_PORT, MCP_HOST } from './defaults.ts';
+import type { ServerDeps } from './prepare.ts';
+import { createMcpServer } from './server.ts';
 import { startSseServer, type SseServer } from './sse-server.ts';
-import { ToolError } from './tool-error.ts';
 
-export type Flags = Readonly<Record<string, unknown>>;
-
-const given = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-
-/** Flags win over STK_* variables, which win over the repository context. */
-export function resolveScope(flags: Flags, io: Io): McpScope {
-  const file = readRepoContext(io.cwd);
-  const project = given(flags.project) ?? given(io.env.STK_PROJECT) ?? given(file.project);
-  if (project === undefined)
-    throw new CliError('context not set: project (give --project, STK_PROJECT or stk context set --project)');
-  const env = given(flags.env) ?? given(io.env.STK_ENV) ?? given(file.env);
-  if (env === undefined) throw new CliError('context not set: env (give --env, STK_ENV or stk context set --env)');
-  const hubUrl = given(flags.hub) ?? given(io.env.STK_HUB_URL) ?? given(file.hubUrl) ?? 'http://hub:4000';
-  return { hubUrl, project, env, token: given(io.env.STK_AUTH_TOKEN) };
-}
-
-function parsePort(raw: unknown): number {
-  if (raw === undefined) return DEFAULT_MCP_PORT;
-  const text = String(raw);
-  if (!/^\d{1,5}$/.test(text) || Number(text) > 65_535)
-    throw new CliError(`invalid --port: '${text.slice(0, 32)}' is not a port number (0-65535)`);
-  return Number(text);
-}
-
-/** Resolves the scope and checks the Hub and the release before serving anything. */
-async function prepare(flags: Flags, io: Io): Promise<ServerDeps> {
-  const scope = resolveScope(flags, io);
-  const source = createReleaseSource(scope);
-  try {
-    const probe = await source.probe();
-    if (probe.kind === 'refused') {
-      process.stderr.write(
-        `stk mcp: the Hub refused this operator for ${scope.project}/${scope.env} (HTTP ${probe.status}); every tool call will answer FORBIDDEN\n`,
-      );
-    }
-  } catch (error) {
-    source.close();
-    const reason = error instanceof ToolError ? error.message.replace(/^[A-Z_]+: /, '') : (error as Error).message;
-    throw new CliError(`failed to initialize mcp server: ${reason}`);
-  }
-  const delay = Number(io.env.STK_MCP_TEST_DELAY_MS ?? '0');
-  const redactor = createRedactor(scope.token === undefined ? [] : [scope.token]);
-  return {
-    scope,
-    source,
-    redactor,
-    delayMs: Number.isSafeInteger(delay) && delay > 0 ? delay : 0,
-    timeLimitMs: TOOL_TIME_LIMIT_MS,
-  };
-}
-
-export async function runStdio(flags: Flags, io: Io): Promise<void> {
-  const deps = await prepare(flags, io);
+export async function runStdio(deps: ServerDeps): Promise<void> {
   const transport = new LineTransport(process.stdin, process.stdout);
   const ended = new Promise<void>((resolve) => (transport.onclose = resolve));
   await createMcpServer(deps).connect(transport);
@@ -76,9 +17,8 @@ export async function runStdio(flags: Flags, io: Io): Promise<void> {
   deps.source.close();
 }
 
-export async function runHttp(flags: Flags, io: Io): Promise<void> {
-  const port = parsePort(flags.port);
-  const deps = await prepare(flags, io);
+/** Serves until SIGINT/SIGTERM, then closes every session and exits 0. */
+export async function runHttp(deps: ServerDeps, port: number, io: Io): Promise<void> {
   let server: SseServer;
   try {
     server = await startSseServer(port, () => createMcpServer(deps));

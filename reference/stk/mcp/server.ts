@@ -7,22 +7,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerDeps } from './prepare.ts';
 import { REDACTED, type Redactor } from './redact.ts';
-import type { McpScope, ReleaseSource } from './release-source.ts';
 import { internal, timedOut, ToolError, unknownTool } from './tool-error.ts';
 import { checkArguments, findTool, listedTools, type ToolSpec } from './tools.ts';
 
 export const SERVER_INFO = { name: 'santokit', version: '0.1.0' } as const;
-export const TOOL_TIME_LIMIT_MS = 5_000;
-
-export interface ServerDeps {
-  readonly scope: McpScope;
-  readonly source: ReleaseSource;
-  readonly redactor: Redactor;
-  /** Test hook `STK_MCP_TEST_DELAY_MS`: every tool call first waits this long. */
-  readonly delayMs: number;
-  readonly timeLimitMs: number;
-}
 
 export function createMcpServer(deps: ServerDeps): Server {
   const instructions = `Read-only description of the Santokit release that ${deps.scope.project}/${deps.scope.env} currently serves.`;
