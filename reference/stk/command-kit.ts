@@ -36,7 +36,7 @@ export function define(command: Command, io: Io, action: Action): Command {
   return command.option('--json', 'print the Hub response body as JSON').action(async (...raw: unknown[]) => {
     const self = raw.at(-1) as Command;
     const args = raw.slice(0, -2).filter((value): value is string => typeof value === 'string');
-    await action(createHubClient(io.env), self.opts() as Flags, io, args);
+    await action(createHubClient(io.env), self.opts<Flags>(), io, args);
   });
 }
 
