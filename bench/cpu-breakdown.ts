@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { costOfCommand } from './measure.ts';
+import { readStat } from '../src/stack/process-group.ts';
 
 const TICK_MS = 10;
 const SERVICES = ['hub', 'bridge', 'idp', 'objectstore', 'postgres'];
@@ -63,6 +63,38 @@ function ownerGroups(ownerPid: number): Group[] {
   );
 }
 
+/** Wall and CPU of a command and the children it waited for, whatever its exit code (failing scenarios cost CPU too). */
+function runCost(argv: readonly string[]): { wallMs: number; cpuMs: number } {
+  const ticks = () => readStat(process.pid)?.waitedChildrenTicks ?? 0;
+  const before = ticks();
+  const started = performance.now();
+  spawnSync(argv[0] ?? '', argv.slice(1), { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { wallMs: performance.now() - started, cpuMs: (ticks() - before) * TICK_MS };
+}
+
+interface Results {
+  readonly scenarios: readonly { readonly transcript: readonly { readonly kind: string }[] }[];
+}
+
+function warmStkArgv(root: string): string[] {
+  return (JSON.parse(readFileSync(join(root, '.santokit-it/stack.json'), 'utf8')) as { stack: { stkArgv: string[] } })
+    .stack.stkArgv;
+}
+
+/** The runner's side split: how many stk processes the scenarios started, and what one costs (`stk --help`, median of 5). */
+function stkShare(report: Results, stkArgv: readonly string[], runnerCpuMs: number): string[] {
+  const calls = report.scenarios.reduce(
+    (sum, scenario) => sum + scenario.transcript.filter((entry) => entry.kind === 'cli').length,
+    0,
+  );
+  const samples = Array.from({ length: 5 }, () => runCost([...stkArgv, '--help']).cpuMs).sort((a, b) => a - b);
+  const each = samples[2] ?? 0;
+  const share = Math.min(runnerCpuMs, calls * each);
+  return [
+    `stk processes: ${calls} runs × about ${each} ms of CPU each (stk --help) ≈ ${(share / 1000).toFixed(1)} s of the runner's ${(runnerCpuMs / 1000).toFixed(1)} s`,
+  ];
+}
+
 export function cpuBreakdown(root: string, selection: readonly string[]): string[] {
   const bin = join(root, 'bin/santokit-it.js');
   // A warm stack the developer keeps here is measured as it is, and left up.
@@ -82,7 +114,7 @@ export function cpuBreakdown(root: string, selection: readonly string[]): string
     const groups = [...ownerGroups(owner), { pgid: owner, service: 'stack owner' }];
     const before = groups.map((group) => groupCpuMs(group.pgid));
     const outputDir = join(root, 'bench/.tmp/cpu/run');
-    const run = costOfCommand([
+    const run = runCost([
       process.execPath,
       bin,
       ...selection,
@@ -94,9 +126,9 @@ export function cpuBreakdown(root: string, selection: readonly string[]): string
       '--output-dir',
       outputDir,
     ]);
-    const scenarios = (JSON.parse(readFileSync(join(outputDir, 'results.json'), 'utf8')) as { scenarios: unknown[] })
-      .scenarios.length;
-    const used = new Map<string, number>([['runner and its stk processes', run.cpuMs ?? 0]]);
+    const report = JSON.parse(readFileSync(join(outputDir, 'results.json'), 'utf8')) as Results;
+    const scenarios = report.scenarios.length;
+    const used = new Map<string, number>([['runner and its stk processes', run.cpuMs]]);
     groups.forEach((group, index) =>
       used.set(group.service, (used.get(group.service) ?? 0) + groupCpuMs(group.pgid) - (before[index] ?? 0)),
     );
@@ -105,6 +137,7 @@ export function cpuBreakdown(root: string, selection: readonly string[]): string
       .sort(([, a], [, b]) => b - a)
       .map(([name, value]) => `${name} ${(value / 1000).toFixed(1)} s (${((100 * value) / total).toFixed(0)} %)`);
     return [
+      ...stkShare(report, warmStkArgv(root), run.cpuMs),
       `where the CPU goes (${selection.join(' ')} on a warm stack, ${scenarios} scenarios, ${(total / 1000).toFixed(1)} s CPU, ${(total / 1000 / scenarios).toFixed(2)} s per scenario):`,
       `  ${parts.join(', ')}`,
     ];
