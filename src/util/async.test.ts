@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { raceAbort, settleWithin, withDeadline, within } from './async.ts';
 
@@ -30,5 +31,24 @@ describe('within / withDeadline / settleWithin', () => {
     await settleWithin(Promise.reject(new Error('ignored')), 1_000);
     await settleWithin(never, 5);
     await settleWithin(undefined, 5);
+  });
+});
+
+describe('holdUntilAborted', () => {
+  it('keeps a process alive that has nothing else to wait for, until the signal', () => {
+    // The abort timer is unref'd: without the hold's own handle, node ends the script (exit 13) before it fires.
+    const script = [
+      "const { holdUntilAborted } = await import('./src/util/async.ts');",
+      'const controller = new AbortController();',
+      'setTimeout(() => controller.abort(), 300).unref();',
+      'await holdUntilAborted(controller.signal);',
+      "console.log('held until aborted');",
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(child.stdout.trim(), 'held until aborted');
   });
 });

@@ -41,3 +41,22 @@ export async function settleWithin(promise: Promise<unknown> | undefined, ms: nu
 }
 
 function noop(): void {}
+
+/**
+ * Resolves once `signal` aborts, and keeps the event loop alive until then: a held stack may have
+ * nothing else that does (compose's containers are not child processes of this one).
+ */
+export function holdUntilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setInterval(() => undefined, 60_000);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearInterval(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

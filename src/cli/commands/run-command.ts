@@ -1,4 +1,5 @@
 import { createRedactor } from '../../redact/redactor.ts';
+import { holdUntilAborted } from '../../util/async.ts';
 import { multiplexReporters } from '../../report/reporter.ts';
 import { createReporters } from '../../report/create-reporters.ts';
 import { redactReporter } from '../../report/redact-reporter.ts';
@@ -35,12 +36,15 @@ export async function runCommand(paths: readonly string[], flags: RunFlags, io: 
   const outputDir = resolveFrom(io.cwd, flags.outputDir);
   // One redactor for the run: the stack registers its secrets with it, every reporter and service log passes through it.
   const redactor = createRedactor();
-  const reporters = [...createReporters(flags.reporter ?? [], screen, outputDir, { verbose: flags.verbose ?? false, cwd: io.cwd }), ...stepSummaryReporters(flags.reporter, io.env)];
+  const reporters = [
+    ...createReporters(flags.reporter ?? [], screen, outputDir, { verbose: flags.verbose ?? false, cwd: io.cwd }),
+    ...stepSummaryReporters(flags.reporter, io.env),
+  ];
   const reporter = redactReporter(multiplexReporters(reporters), redactor);
   const holdStack = flags.keepStack
     ? async (stack: StackHandles) => {
         screen.out(`\n--keep-stack: ${formatStackInfoText(stack)}`);
-        await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+        await holdUntilAborted(io.signal);
       }
     : undefined;
   const report = await runScenarios({
@@ -57,7 +61,9 @@ export async function runCommand(paths: readonly string[], flags: RunFlags, io: 
     passWithNoScenarios: flags.passWithNoScenarios ?? false,
     outputDir,
     stackKind: flags.stack,
-    createStack: flags.reuseStack ? reusingStackFactory(flags, io, resolveFrom(io.cwd, flags.root)) : stackProviderFactory(flags, io.env),
+    createStack: flags.reuseStack
+      ? reusingStackFactory(flags, io, resolveFrom(io.cwd, flags.root))
+      : stackProviderFactory(flags, io.env),
     ...(holdStack ? { holdStack } : {}),
     verbose: flags.verbose ?? false,
     reporter,

@@ -1,4 +1,5 @@
 import { ExitCode, InterruptedError, SantokitItError } from '../../errors.ts';
+import { holdUntilAborted } from '../../util/async.ts';
 import { createRedactor } from '../../redact/redactor.ts';
 import { formatStackInfoJson, formatStackInfoText } from '../../report/stack-info.ts';
 import { runTasks, type Task } from '../../runner/tasks.ts';
@@ -61,7 +62,7 @@ export async function stackUpCommand(given: StackUpFlags, io: CliIo): Promise<nu
         screen.out(format(current.stack));
       },
     },
-    { name: 'hold stack', run: () => new Promise<void>(() => undefined) },
+    { name: 'hold stack', run: (_current, context) => holdUntilAborted(context.signal) },
   ];
   const result = await runTasks(tasks, state, io.signal);
   for (const failure of result.teardownFailures) screen.err(`teardown '${failure.name}' failed: ${failure.message}\n`);
