@@ -103,6 +103,14 @@ test('presigned S3 URLs lose their signature; the store secret goes by name', ()
   assert.match(out, /X-Amz-Expires=60&X-Amz-Signature=\[redacted:/);
 });
 
+test("stk's API key line: the key goes, the label stays", () => {
+  const redactor = createRedactor({ fingerprintKey: KEY });
+  const key = 'k1FQMTXuVVQxJ.0NspVPPpP6VFsWYtqFHsJ8f0SJtmWodo';
+  const out = redactor.text(`API Key (store securely): ${key}\nAPI key: ${key}`);
+  assert.equal(out.includes(key), false);
+  assert.match(out, /^API Key \(store securely\): \[redacted:api_key#[0-9a-f]{6}\]$/m);
+});
+
 test('headers: credentials keep their scheme, cookies keep their names, other headers stay', () => {
   const redactor = createRedactor({ fingerprintKey: KEY });
   const headers = redactor.value({

@@ -29,6 +29,8 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"'<>]*:)([^\s/?#"'<>]+)@
 const JSON_FIELD = /"([^"\\\n]{1,64})"(\s*:\s*)"((?:[^"\\\n]|\\.)*)"/g;
 const KEY_VALUE = /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{1,64})=([^\s&"'<>;,]+)/g;
 const KEY_COLON = /(?<![A-Za-z0-9_.-])([A-Za-z][A-Za-z0-9_.-]{0,63}):[ \t]+([^\s"',;]{8,})/g;
+// A labelled key in CLI output: `API Key (store securely): <key>` (stk apikey create) has a note between name and colon.
+const LABELLED_KEY = /\b(api[ _-]?key(?:\s*\([^)\n]{0,40}\))?:[ \t]+)([^\s"',;]{8,})/gi;
 const SCHEME_TOKEN = /\b(Bearer|Basic)\s+([A-Za-z0-9._~+/=-]{8,})/gi;
 const PASETO = /\bv[1-4]\.(?:local|public)\.[A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9_-]+)?/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g;
@@ -87,6 +89,9 @@ export function redactByRules(text: string, mask: Mask): string {
   );
   out = out.replace(KEY_COLON, (match, key: string, value: string) =>
     isSecretName(key) && !isPlaceholder(value) ? `${key}: ${redactNamedValue(key, value, mask)}` : match,
+  );
+  out = out.replace(LABELLED_KEY, (match, label: string, key: string) =>
+    isPlaceholder(key) ? match : `${label}${mask(key, 'api_key')}`,
   );
   out = out.replace(SCHEME_TOKEN, (match, scheme: string, token: string) =>
     tokenLike(token) ? `${scheme} ${mask(token, 'credential')}` : match,
