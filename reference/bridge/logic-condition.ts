@@ -10,21 +10,12 @@
  */
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import type { Caller } from './credentials.ts';
-import { badRequest, forbidden } from './errors.ts';
+import { createConditionChecker } from './request-condition.ts';
 
 const LOGIC_CEL = new Environment({ unlistedVariablesAreDyn: false })
   .registerType({ name: 'LogicAuth', schema: { sub: 'string', roles: 'list<string>' } })
   .registerType({ name: 'LogicRequest', schema: { auth: 'LogicAuth', params: 'map<string, dyn>' } })
   .registerVariable('request', 'LogicRequest');
-
-type Checked = { readonly ok: true; readonly program: ParseResult } | { readonly ok: false; readonly reason: string };
-
-const checked = new Map<string, Checked>();
-const MAX_CACHED = 1_000;
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)).slice(0, 160);
-}
 
 function mentionsResource(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(mentionsResource);
@@ -34,45 +25,13 @@ function mentionsResource(node: unknown): boolean {
   return mentionsResource(args);
 }
 
-function check(text: string): Checked {
-  let program: ParseResult;
-  try {
-    program = LOGIC_CEL.parse(text);
-  } catch (error) {
-    return { ok: false, reason: `condition is not valid CEL: ${firstLine(error)}` };
-  }
-  if (mentionsResource(program.ast))
-    return {
-      ok: false,
-      reason: `unsupported CEL condition '${text.slice(0, 120)}': a logic condition cannot use resource (there is no row)`,
-    };
-  const types = program.check();
-  if (!types.valid) return { ok: false, reason: `condition does not type-check: ${firstLine(types.error)}` };
-  if (types.type !== 'bool' && types.type !== 'dyn')
-    return { ok: false, reason: `condition must be a boolean, not ${types.type ?? 'unknown'}` };
-  return { ok: true, program };
-}
-
-function compiled(text: string): Checked {
-  let result = checked.get(text);
-  if (!result) {
-    result = check(text);
-    if (checked.size >= MAX_CACHED) checked.clear();
-    checked.set(text, result);
-  }
-  return result;
-}
+const checkCondition = createConditionChecker(LOGIC_CEL, 'condition', (program: ParseResult, text: string) =>
+  mentionsResource(program.ast)
+    ? `unsupported CEL condition '${text.slice(0, 120)}': a logic condition cannot use resource (there is no row)`
+    : undefined,
+);
 
 /** Throws 400 or 403 unless the condition holds for this caller and these params. */
 export function checkLogicCondition(text: string, caller: Caller, params: Record<string, unknown>): void {
-  const result = compiled(text);
-  if (!result.ok) throw badRequest(result.reason);
-  let value: unknown;
-  try {
-    value = result.program({ request: { auth: { sub: caller.sub, roles: [...caller.roles] }, params } });
-  } catch (error) {
-    throw badRequest(`condition could not be evaluated: ${firstLine(error)}`);
-  }
-  if (typeof value !== 'boolean') throw badRequest('condition did not evaluate to a boolean');
-  if (!value) throw forbidden('condition failed');
+  checkCondition(text, { request: { auth: { sub: caller.sub, roles: [...caller.roles] }, params } });
 }
