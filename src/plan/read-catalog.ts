@@ -12,7 +12,7 @@ export const SCENARIOS_DIR = 'src/scenarios';
  * reading a thousand documents. Hidden entries are skipped, symbolic links
  * followed; unreadable or missing folders hold nothing.
  */
-function walk(root: string, dir: string, keep: (name: string) => boolean, enter: (path: string) => boolean): string[] {
+export function walk(root: string, dir: string, keep: (name: string) => boolean, enter: (path: string) => boolean): string[] {
   const found: string[] = [];
   const visit = (relative: string) => {
     let entries: Dirent[];
@@ -23,7 +23,7 @@ function walk(root: string, dir: string, keep: (name: string) => boolean, enter:
     }
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
-      const path = `${relative}/${entry.name}`;
+      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
       const kind = entry.isSymbolicLink() ? statKind(join(root, path)) : entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : 'other';
       if (kind === 'dir' && enter(path)) visit(path);
       else if (kind === 'file' && keep(entry.name)) found.push(path);

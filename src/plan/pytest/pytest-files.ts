@@ -4,8 +4,9 @@
  * `conftest.py`; the repository root if none), and the test files under a
  * folder by pytest's default names (`test_*.py`, `*_test.py`).
  */
-import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { walk } from '../read-catalog.ts';
 
 const ROOT_MARKERS = ['pytest.ini', 'pyproject.toml', 'tox.ini', 'setup.cfg', 'conftest.py'];
 const SKIPPED_FOLDERS = new Set(['__pycache__', 'node_modules', 'site-packages', 'venv', 'env']);
@@ -31,31 +32,10 @@ function parentOf(path: string): string {
 
 /** Test files under repo-relative `dir`, sorted; hidden folders, caches and virtualenvs skipped. */
 export function findPytestFiles(root: string, dir: string): string[] {
-  const found: string[] = [];
-  const visit = (relative: string) => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(join(root, relative), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name)) continue;
-      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
-      const kind = entry.isSymbolicLink() ? kindOf(join(root, path)) : entry.isDirectory() ? 'dir' : 'file';
-      if (kind === 'dir') visit(path);
-      else if (kind === 'file' && TEST_FILE.test(entry.name)) found.push(path);
-    }
-  };
-  visit(dir);
-  return found.sort();
-}
-
-function kindOf(path: string): 'dir' | 'file' | 'other' {
-  try {
-    const stats = statSync(path);
-    return stats.isDirectory() ? 'dir' : stats.isFile() ? 'file' : 'other';
-  } catch {
-    return 'other';
-  }
+  return walk(
+    root,
+    dir,
+    (name) => TEST_FILE.test(name),
+    (path) => !SKIPPED_FOLDERS.has(posix.basename(path)),
+  );
 }
