@@ -28,7 +28,8 @@ export interface HttpClient {
   post(path: string, json?: unknown, options?: RequestOptions): Promise<HttpResponse>;
 }
 
-function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+/** Response headers as one string each (repeated headers joined with `, `), as transcripts keep them. */
+export function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers))
     if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -70,7 +71,7 @@ export function createHttpClient(baseUrl: string, transcript: Transcript, signal
     const text = await response.body.text();
     const result: HttpResponse = {
       status: response.statusCode,
-      headers: flatten(response.headers),
+      headers: flattenHeaders(response.headers),
       text,
       json: parseJson(text),
     };

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'undici';
 import type { ScenarioContext } from './context.ts';
+import { flattenHeaders } from './http.ts';
 
 /** Users and clients the stack's identity provider seeds (reference/idp defaults). */
 export const IDP_USERS = {
@@ -70,12 +71,7 @@ export function createOidcBrowser(ctx: ScenarioContext): OidcBrowser {
       if (at > 0) cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
     }
     jar.set(origin, cookies);
-    const responseHeaders = Object.fromEntries(
-      Object.entries(response.headers).map(([name, value]) => [
-        name,
-        Array.isArray(value) ? value.join(', ') : String(value),
-      ]),
-    );
+    const responseHeaders = flattenHeaders(response.headers);
     ctx.transcript.record({
       kind: 'http',
       at: Date.now(),

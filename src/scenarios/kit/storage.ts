@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import type { Credentials } from './bridge.ts';
 import type { ScenarioContext } from './context.ts';
-import type { HttpResponse } from './http.ts';
+import { flattenHeaders, type HttpResponse } from './http.ts';
 import { eventually, expectStatus } from './assertions.ts';
 import { bootstrapProject, createApiKey, signupAndLogin, type EndUserSession } from './project.ts';
 
@@ -89,12 +89,7 @@ export async function fetchSigned(
   });
   const bytes = Buffer.from(await response.body.arrayBuffer());
   const text = bytes.toString('utf8');
-  const flat = Object.fromEntries(
-    Object.entries(response.headers).map(([name, value]) => [
-      name,
-      Array.isArray(value) ? value.join(', ') : String(value),
-    ]),
-  );
+  const flat = flattenHeaders(response.headers);
   ctx.transcript.record({
     kind: 'http',
     at: Date.now(),
