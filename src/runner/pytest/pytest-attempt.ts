@@ -61,28 +61,23 @@ export function parseLines(text: string): Lines {
   return lines;
 }
 
-export function readAttempt(
-  text: string,
-  process: PytestProcessOutcome,
-  nodeId: string,
-  timeoutMs: number,
-): PytestAttempt {
+export function readAttempt(text: string, ran: PytestProcessOutcome, nodeId: string, timeoutMs: number): PytestAttempt {
   const { tests, collectErrors, transcript } = parseLines(text);
   const withOutput = [...transcript, ...tests.flatMap(capturedOutput)];
-  if (process.spawnError)
+  if (ran.spawnError)
     return failed(
       {
-        message: process.spawnError,
+        message: ran.spawnError,
         stack: 'Set pytest.command in santokit-it.config.json (README "Running Santokit\'s pytest suite").',
       },
       withOutput,
     );
-  if (process.timedOut)
+  if (ran.timedOut)
     return failed(
       {
         message: `timed out after ${timeoutMs} ms: the pytest process group was killed`,
         timedOut: true,
-        stack: tail(process.output),
+        stack: tail(ran.output),
       },
       withOutput,
     );
@@ -90,8 +85,8 @@ export function readAttempt(
     const collect = collectErrors[0];
     const message = collect
       ? `pytest could not collect ${nodeId}: ${lastLine(collect)}`
-      : `pytest ran no test for ${nodeId} (exit code ${String(process.exitCode)})`;
-    return failed({ message, stack: collect ?? tail(process.output) }, withOutput);
+      : `pytest ran no test for ${nodeId} (exit code ${String(ran.exitCode)})`;
+    return failed({ message, stack: collect ?? tail(ran.output) }, withOutput);
   }
   const failing = tests.find((test) => FAILING.has(test.outcome));
   if (failing) return failed(errorOf(failing, tests.length > 1), withOutput);
