@@ -64,5 +64,6 @@ function stop(): void {
   if ('closeIdleConnections' in server) server.closeIdleConnections();
   void pools.closeAll().finally(() => process.exit(0));
 }
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+// `on`, not `once`: a second signal (a process group and its leader both signalled) must not end the clean stop.
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -18,14 +18,18 @@ async function start(): Promise<void> {
   const server = serve({ fetch: createHubApp(deps).fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`hub listening on ${info.port}`);
   });
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     events.close();
     server.close();
     if ('closeAllConnections' in server) server.closeAllConnections();
     void store.close().finally(() => process.exit(0));
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // `on`, not `once`: a second signal (a process group and its leader both signalled) must not end the clean stop.
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 start().catch((error: unknown) => {

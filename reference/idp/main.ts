@@ -12,12 +12,16 @@ async function start(): Promise<void> {
       `idp listening on ${config.port} issuer=${idp.issuer} clients=${config.clients.map((client) => client.client_id).join(',')}`,
     );
   });
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     server.close(() => process.exit(0));
     server.closeAllConnections();
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // `on`, not `once`: a second signal must not end the clean stop half-way.
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 start().catch((error: unknown) => {

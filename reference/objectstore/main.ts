@@ -68,12 +68,16 @@ server.listen(port, process.env.OBJECTSTORE_HOST || '0.0.0.0', () =>
   console.log(`objectstore listening on ${port} buckets=${buckets.join(',')}`),
 );
 
+let stopping = false;
 function stop(): void {
+  if (stopping) return;
+  stopping = true;
   server.close(() => {
     if (ownDirectory) rmSync(directory, { recursive: true, force: true });
     process.exit(0);
   });
   server.closeAllConnections();
 }
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+// `on`, not `once`: a second signal must not end the clean stop half-way.
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -28,8 +28,9 @@ export async function runHttp(deps: ServerDeps, port: number, io: Io): Promise<v
   }
   io.out(`mcp sse listening on ${MCP_HOST}:${server.port}`);
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    // `on`, not `once`: a second signal must not kill the process while it closes its sessions.
+    process.on('SIGINT', resolve);
+    process.on('SIGTERM', resolve);
   });
   await server.close();
   deps.source.close();
