@@ -49,6 +49,11 @@ export function addFilterOptions(command: Command): Command {
     .option('--grep <regex>', 'only scenarios whose name matches')
     .option('--with-deps', "add the scenarios of the selected capabilities' dependencies")
     .option(
+      '--covering <file>',
+      'capabilities whose code_refs name this file or a folder holding it (repeatable); not their dependents: a mutant in the file should fall to the scenarios of the documents that claim it',
+      collect,
+    )
+    .option(
       '--changed [base]',
       'only what a change touches since base (default: the merge-base with the default branch, plus uncommitted files)',
     )
@@ -66,6 +71,7 @@ export interface FilterFlags {
   readonly status?: string[];
   readonly grep?: string;
   readonly withDeps?: boolean;
+  readonly covering?: string[];
   readonly shard?: string;
   /** `true` for the default base, or the base given. */
   readonly changed?: boolean | string;
@@ -80,6 +86,7 @@ export function toFilters(flags: FilterFlags, paths: readonly string[]): Selecti
     ...(flags.status ? { statuses: flags.status } : {}),
     ...(flags.grep !== undefined ? { grep: flags.grep } : {}),
     ...(flags.withDeps ? { withDeps: true } : {}),
+    ...(flags.covering?.length ? { covering: flags.covering } : {}),
     ...(flags.shard !== undefined ? { shard: flags.shard } : {}),
     paths,
   };

@@ -6,6 +6,7 @@ import { allScenarios, documentsById, splitTestRef, type Catalog } from './catal
 import { didYouMean } from '../util/suggest.ts';
 import { DOMAINS, STATUSES, scenarioId, type CapabilityDocument, type ScenarioRef } from './types.ts';
 import { narrowSelection, type Narrowed, type NarrowInputs } from './narrow.ts';
+import { coveringOf, repoRelative, type Covering } from './covering.ts';
 
 export interface SelectionFilters extends NarrowInputs {
   readonly fromPlan?: boolean;
@@ -14,6 +15,8 @@ export interface SelectionFilters extends NarrowInputs {
   readonly statuses?: readonly string[];
   readonly grep?: string;
   readonly withDeps?: boolean;
+  /** Files or folders: the capabilities whose code_refs name them (`--covering`). */
+  readonly covering?: readonly string[];
   /** `i/n`, 1-based. */
   readonly shard?: string;
   /** Scenario files or folders, relative to the working directory or the root. */
@@ -34,6 +37,8 @@ export interface SelectedScenario {
 export interface Selection extends Partial<Pick<Narrowed, 'impact' | 'shard' | 'notes' | 'emptyIsAnswer'>> {
   readonly capabilities: readonly CapabilityDocument[];
   readonly scenarios: readonly SelectedScenario[];
+  /** What `--covering` chose, and why. */
+  readonly covering?: Covering;
 }
 
 export function selectScenarios(catalog: Catalog, filters: SelectionFilters, cwd = process.cwd()): Selection {
@@ -42,8 +47,11 @@ export function selectScenarios(catalog: Catalog, filters: SelectionFilters, cwd
   checkNames('domain', filters.domains ?? [], DOMAINS);
   checkNames('capability', capabilityIds, [...byId.keys()].sort());
   checkNames('status', filters.statuses ?? [], STATUSES);
-  const filtered = Boolean(filters.domains?.length || capabilityIds.length || filters.statuses?.length || filters.withDeps);
-  const capabilities = selectCapabilities(catalog, filters, capabilityIds);
+  const covering = filters.covering?.length
+    ? coveringOf(catalog.documents, filters.covering.map((file) => repoRelative(catalog.root, cwd, file)))
+    : undefined;
+  const filtered = Boolean(filters.domains?.length || capabilityIds.length || filters.statuses?.length || filters.withDeps || covering);
+  const capabilities = selectCapabilities(catalog, filters, capabilityIds, covering);
   let scenarios = filters.fromPlan || filtered ? scenariosOf(catalog, capabilities) : allScenarios(catalog);
   scenarios = filterByPaths(catalog.root, cwd, scenarios, filters.paths ?? []);
   if (filters.grep !== undefined) scenarios = scenarios.filter((scenario) => compileGrep(filters.grep ?? '').test(scenario.name));
@@ -52,6 +60,7 @@ export function selectScenarios(catalog: Catalog, filters: SelectionFilters, cwd
   const impact = narrowing.impact;
   return {
     ...narrowing,
+    ...(covering ? { covering } : {}),
     capabilities: impact && !impact.everything ? capabilities.filter((document) => impact.capabilities.has(document.id?.value ?? '')) : capabilities,
     scenarios: scenarios.map((scenario) => ({
       id: scenarioId(scenario),
@@ -72,9 +81,10 @@ function checkNames(kind: string, given: readonly string[], valid: readonly stri
   }
 }
 
-function selectCapabilities(catalog: Catalog, filters: SelectionFilters, ids: readonly string[]): CapabilityDocument[] {
+function selectCapabilities(catalog: Catalog, filters: SelectionFilters, ids: readonly string[], covering: Covering | undefined): CapabilityDocument[] {
   const byId = documentsById(catalog);
   const matches = (document: CapabilityDocument): boolean =>
+    (!covering || covering.capabilities.has(document.id?.value ?? '')) &&
     (!filters.domains?.length || filters.domains.includes(document.domain?.value ?? '')) &&
     (!ids.length || ids.includes(document.id?.value ?? '')) &&
     (!filters.statuses?.length || filters.statuses.includes(document.status?.value ?? ''));

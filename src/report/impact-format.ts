@@ -1,5 +1,6 @@
 /** Why `--changed` chose what it chose: text for `list --changed`, and the same as JSON. */
 import type { ImpactReason } from '../plan/changed.ts';
+import type { Covering, CoveringReason } from '../plan/covering.ts';
 import type { Selection } from '../plan/select.ts';
 import type { Colors } from './screen.ts';
 
@@ -58,6 +59,37 @@ export function impactJson(impact: SelectionImpact): unknown {
     capabilities: [...impact.capabilities].map(([id, reasons]) => ({
       id,
       why: [...new Set(reasons.map(describeReason))],
+      reasons,
+    })),
+  };
+}
+
+function describeCovering(reason: CoveringReason): string {
+  const ref = reason.ref.replace(/^\.\//, '').replace(/\/+$/, '');
+  if (ref === reason.file) return `code_refs names ${reason.file}`;
+  return ref.startsWith(`${reason.file}/`)
+    ? `code_refs names ${ref}, in ${reason.file}`
+    : `code_refs names ${ref}, which holds ${reason.file}`;
+}
+
+/** Why `--covering` chose each capability (dependents are not added). */
+export function formatCoveringText(covering: Covering, colors: Colors): string[] {
+  const lines = [colors.bold(`--covering ${covering.files.join(', ')}: ${covering.capabilities.size} capabilities`)];
+  for (const [id, reasons] of covering.capabilities) {
+    lines.push(
+      colors.cyan(id),
+      ...[...new Set(reasons.map(describeCovering))].map((why) => `  ${colors.dim('why:')} ${why}`),
+    );
+  }
+  return lines;
+}
+
+export function coveringJson(covering: Covering): unknown {
+  return {
+    files: covering.files,
+    capabilities: [...covering.capabilities].map(([id, reasons]) => ({
+      id,
+      why: [...new Set(reasons.map(describeCovering))],
       reasons,
     })),
   };

@@ -1,6 +1,6 @@
 /** `santokit-it list` output: text grouped by capability, JSON, or shell words. */
 import type { Selection } from '../plan/select.ts';
-import { formatImpactText, impactJson } from './impact-format.ts';
+import { coveringJson, formatCoveringText, formatImpactText, impactJson } from './impact-format.ts';
 import type { Colors } from './screen.ts';
 
 export type ListFormat = 'text' | 'json' | 'shell';
@@ -27,6 +27,7 @@ export function formatSelection(selection: Selection, format: ListFormat, colors
   }
   lines.push(colors.dim(`${selection.scenarios.length} scenarios of ${groups.size} capabilities`));
   if (selection.impact) lines.push('', ...formatImpactText(selection.impact, colors));
+  if (selection.covering) lines.push('', ...formatCoveringText(selection.covering, colors));
   for (const note of selection.notes ?? []) if (!note.startsWith('--changed')) lines.push(colors.dim(note));
   return `${lines.join('\n')}\n`;
 }
@@ -52,6 +53,7 @@ function toJson(selection: Selection): unknown {
       capability: scenario.capability,
     })),
     ...(selection.impact ? { changed: impactJson(selection.impact) } : {}),
+    ...(selection.covering ? { covering: coveringJson(selection.covering) } : {}),
     ...(selection.shard ? { shard: selection.shard } : {}),
     ...(selection.notes?.length ? { notes: selection.notes } : {}),
   };
