@@ -4,6 +4,7 @@
  * teardown registry by the time `start` returns or throws.
  */
 import { describeSweep, sweepLeftovers } from './leftovers.ts';
+import { rememberServer } from './postgres/database-now.ts';
 import { validateStackOptions, type StackOptions } from './options.ts';
 import { createComposeProvider } from './providers/compose.ts';
 import { createEmbeddedProvider } from './providers/embedded.ts';
@@ -20,7 +21,7 @@ export type * from './types.ts';
 /** Throws UsageError (exit 2) for options that cannot work together. */
 export function createStackProvider(options: StackOptions): StackProvider {
   validateStackOptions(options);
-  return sweepingFirst(providerFor(options));
+  return sweepingFirst(providerFor(options), options);
 }
 
 /** One entry per stack kind (model/stack.ts lists them): the compiler asks for a new kind's provider here. */
@@ -35,11 +36,15 @@ function providerFor(options: StackOptions): StackProvider {
   return PROVIDERS[options.stack](options);
 }
 
-/** Before a stack starts, what killed runs left behind goes (see leftovers.ts). */
-function sweepingFirst(provider: StackProvider): StackProvider {
+/**
+ * Before a stack starts, what killed runs left behind goes (see leftovers.ts);
+ * with `--db url`, their Hub databases on that same server too.
+ */
+function sweepingFirst(provider: StackProvider, options: StackOptions): StackProvider {
   return {
     kind: provider.kind,
     start: (context) => {
+      if (options.db === 'url' && options.databaseUrl !== undefined) rememberServer(options.databaseUrl);
       const notice = describeSweep(sweepLeftovers());
       if (notice) context.onNotice?.(notice);
       return provider.start(context);

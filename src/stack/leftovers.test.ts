@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { describeSweep, sweepLeftovers } from './leftovers.ts';
 import { isProcessAlive, processStartTime } from './process-group.ts';
 
-const NOTHING = { runs: [], group: 0, container: 0, compose: 0, dir: 0 };
+const NOTHING = { runs: [], group: 0, container: 0, compose: 0, dir: 0, database: 0, kept: 0 };
 const children: ChildProcess[] = [];
 after(() => children.forEach((child) => child.kill('SIGKILL')));
 
@@ -46,7 +46,7 @@ describe('sweepLeftovers', () => {
     };
     writeFileSync(join(folder, '4242.json'), JSON.stringify(ledger));
     const summary = sweepLeftovers(folder);
-    assert.deepEqual(summary, { runs: [process.pid], group: 1, container: 0, compose: 0, dir: 1 });
+    assert.deepEqual(summary, { ...NOTHING, runs: [process.pid], group: 1, dir: 1 });
     assert.ok(await gone(orphan), 'the recorded group is killed');
     assert.ok(isProcessAlive(reusedPid), 'a pid whose start time differs is someone else: left alone');
     assert.equal(existsSync(ownDir), false);
@@ -111,9 +111,36 @@ describe('a ledger of this version', () => {
     ];
     writeFileSync(join(folder, '4243.json'), JSON.stringify({ pid: process.pid, start: '1', resources }));
     const summary = sweepLeftovers(folder);
-    assert.deepEqual(summary, { runs: [process.pid], group: 1, container: 0, compose: 0, dir: 1 });
+    assert.deepEqual(summary, { ...NOTHING, runs: [process.pid], group: 1, dir: 1 });
     assert.ok(await gone(orphan));
     assert.equal(existsSync(ownDir), false);
+    rmSync(folder, { recursive: true });
+  });
+
+  it('keeps a Hub database it has no credentials for, and never touches a database name that is not ours', () => {
+    const folder = ledgerFolder();
+    const ownDir = mkdtempSync(join(tmpdir(), 'santokit-it-work-'));
+    const hubDatabase = { kind: 'database', server: 'stk@db.example:5432', name: 'santokit_hub_abcd1234' };
+    const resources = [
+      hubDatabase,
+      { kind: 'database', server: 'stk@db.example:5432', name: 'production' },
+      { kind: 'dir', path: ownDir },
+    ];
+    const file = join(folder, '4245.json');
+    writeFileSync(file, JSON.stringify({ pid: process.pid, start: '1', resources }));
+    const summary = sweepLeftovers(folder);
+    assert.deepEqual(summary, { ...NOTHING, runs: [process.pid], dir: 1, kept: 1 });
+    assert.match(describeSweep(summary) ?? '', /1 database\(s\) on a shared server kept for a run with --db url/);
+    assert.equal(existsSync(ownDir), false);
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), {
+      pid: process.pid,
+      start: '1',
+      resources: [hubDatabase],
+    });
+    // A ledger that lists only what this process cannot end waits, unchanged, and is not reported again.
+    assert.deepEqual(sweepLeftovers(folder), { ...NOTHING, kept: 1 });
+    assert.equal(describeSweep(sweepLeftovers(folder)), undefined);
+    assert.ok(existsSync(file));
     rmSync(folder, { recursive: true });
   });
 

@@ -15,6 +15,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join } from 'node:path';
 import { removeContainerNow, removeProjectNow } from './docker-now.ts';
+import { dropDatabaseNow, NeedsCredentialsError } from './postgres/database-now.ts';
 import { isProcessAlive, killTreeNow, processStartTime } from './process-group.ts';
 
 /** A resource outside this process that a run owns, as the ledger names it. */
@@ -22,7 +23,9 @@ export type Leftover =
   | { readonly kind: 'group'; readonly pgid: number; readonly start: string }
   | { readonly kind: 'container'; readonly name: string }
   | { readonly kind: 'compose'; readonly project: string }
-  | { readonly kind: 'dir'; readonly path: string };
+  | { readonly kind: 'dir'; readonly path: string }
+  /** A database on a shared server; `server` is `user@host:port`, never a password (database-now.ts). */
+  | { readonly kind: 'database'; readonly server: string; readonly name: string };
 
 export type LeftoverKind = Leftover['kind'];
 
@@ -35,6 +38,8 @@ interface Ledger {
 /** What one sweep cleaned up: the killed runs' pids, and a count per kind. */
 export interface SweepSummary extends Readonly<Record<LeftoverKind, number>> {
   readonly runs: readonly number[];
+  /** Databases left listed because this process has no credentials for their server. */
+  readonly kept: number;
 }
 
 /** Only names like these are ever removed, whatever a ledger file says. */
@@ -57,6 +62,7 @@ export const KILL_NOW: { readonly [K in LeftoverKind]: (leftover: Extract<Leftov
   compose: ({ project }) => COMPOSE_PROJECT_NAME.test(project) && (removeProjectNow(project), true),
   dir: ({ path }) =>
     isAbsolute(path) && basename(path).startsWith(OWN_PREFIX) && (rmSync(path, { recursive: true, force: true }), true),
+  database: ({ server, name }) => dropDatabaseNow(server, name),
 };
 
 export function killLeftoverNow(leftover: Leftover): boolean {
@@ -89,38 +95,56 @@ export function writeLedger(resources: readonly Leftover[]): void {
       return;
     }
     mkdirSync(ledgerDir(), { recursive: true, mode: 0o700 });
-    const ledger: Ledger = { pid: process.pid, start: own, resources };
-    // Written whole and renamed, so a sweeping runner never reads half a ledger.
-    writeFileSync(`${file}.tmp`, JSON.stringify(ledger));
-    renameSync(`${file}.tmp`, file);
+    writeLedgerFile(file, { pid: process.pid, start: own, resources });
   } catch {
     // The ledger only helps a later run clean up.
   }
 }
 
-/** Ends what every runner that died without its teardown owned, newest first, and removes its ledger. */
+/** Written whole and renamed, so a sweeping runner never reads half a ledger. */
+function writeLedgerFile(file: string, ledger: Ledger): void {
+  writeFileSync(`${file}.tmp`, JSON.stringify(ledger));
+  renameSync(`${file}.tmp`, file);
+}
+
+/**
+ * Ends what every runner that died without its teardown owned, newest first,
+ * and removes its ledger. A database this process has no credentials for
+ * stays listed (the ledger keeps just those) for a run that has them.
+ */
 export function sweepLeftovers(ledgers = ledgerDir()): SweepSummary {
-  const summary = { runs: [] as number[], group: 0, container: 0, compose: 0, dir: 0 };
+  const summary = { runs: [] as number[], group: 0, container: 0, compose: 0, dir: 0, database: 0, kept: 0 };
   if (!isTrustedFolder(ledgers)) return summary;
   for (const name of readdirSync(ledgers).filter((entry) => /^\d+\.json$/.test(entry))) {
     const file = join(ledgers, name);
     const ledger = readLedger(file);
     if (!ledger || processStartTime(ledger.pid) === ledger.start) continue;
+    const kept: Leftover[] = [];
     for (const leftover of [...ledger.resources].reverse()) {
-      if (endedQuietly(leftover)) summary[leftover.kind] += 1;
+      const outcome = endQuietly(leftover);
+      if (outcome === 'kept') kept.unshift(leftover);
+      else if (outcome === 'ended') summary[leftover.kind] += 1;
     }
-    rmSync(file, { force: true });
+    summary.kept += kept.length;
+    // Nothing here was ours to end: the ledger waits, unchanged, and this run does not speak of it.
+    if (kept.length === ledger.resources.length) continue;
+    try {
+      if (kept.length > 0) writeLedgerFile(file, { ...ledger, resources: kept });
+      else rmSync(file, { force: true });
+    } catch {
+      // A folder gone read-only: the next sweep finds the ledger again, and what it names is gone by then.
+    }
     summary.runs.push(ledger.pid);
   }
   return summary;
 }
 
-/** A machine without Docker any more cannot have the container either. */
-function endedQuietly(leftover: Leftover): boolean {
+/** A machine without Docker any more cannot have the container either; a database needs its server's credentials. */
+function endQuietly(leftover: Leftover): 'ended' | 'absent' | 'kept' {
   try {
-    return killLeftoverNow(leftover);
-  } catch {
-    return false;
+    return killLeftoverNow(leftover) ? 'ended' : 'absent';
+  } catch (error) {
+    return error instanceof NeedsCredentialsError ? 'kept' : 'absent';
   }
 }
 
@@ -161,6 +185,8 @@ function isLeftover(value: unknown): value is Leftover {
       return typeof entry.project === 'string';
     case 'dir':
       return typeof entry.path === 'string';
+    case 'database':
+      return typeof entry.server === 'string' && typeof entry.name === 'string';
     default:
       return false;
   }
@@ -171,6 +197,7 @@ const NOUNS: Readonly<Record<LeftoverKind, string>> = {
   container: 'container(s) removed',
   compose: 'compose project(s) removed',
   dir: 'temp dir(s) removed',
+  database: 'database(s) dropped',
 };
 
 /** One line for the console: what an earlier, killed run had left and is now gone. */
@@ -183,5 +210,9 @@ export function describeSweep(summary: SweepSummary): string | undefined {
   const parts = (Object.keys(NOUNS) as LeftoverKind[]).filter(
     (kind) => kind === 'group' || kind === 'dir' || summary[kind] > 0,
   );
-  return `cleaned up after ${runs}: ${parts.map((kind) => `${summary[kind]} ${NOUNS[kind]}`).join(', ')}`;
+  const kept =
+    summary.kept > 0
+      ? `; ${summary.kept} database(s) on a shared server kept for a run with --db url on that server`
+      : '';
+  return `cleaned up after ${runs}: ${parts.map((kind) => `${summary[kind]} ${NOUNS[kind]}`).join(', ')}${kept}`;
 }

@@ -1,7 +1,7 @@
 /**
  * The one registry of what a run owns outside its own process: process
- * groups, containers, compose projects (with their networks and volumes) and
- * temp dirs. A resource registers once, before it starts, with its orderly
+ * groups, containers, compose projects (with their networks and volumes),
+ * temp dirs and the Hub's database on a shared server (`--db url`). A resource registers once, before it starts, with its orderly
  * teardown and, as soon as it is known, what names it (`Leftover`). Four
  * readers share that entry:
  * - the orderly teardown (the run's TeardownRegistry, newest first);

@@ -1,12 +1,16 @@
 /**
  * For tests of the stack: what exists now that the resource registry
  * (src/stack/resources.ts) does not own. A provider that starts a process
- * group, a temp dir or a container without registering it shows up here.
+ * group, a temp dir, a container, a compose project (its containers, networks
+ * and volumes) or a Hub database on a shared server without registering it
+ * shows up here.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import { getContainerRuntimeClient, getReaper } from 'testcontainers';
+import { HUB_DATABASE_PREFIX, serverOf } from '../../src/stack/postgres/database-now.ts';
 import type { Leftover } from '../../src/stack/leftovers.ts';
 import { treeMembers } from '../../src/stack/process-group.ts';
 import { ownedNow } from '../../src/stack/resources.ts';
@@ -19,6 +23,8 @@ export interface OwnershipScope {
   readonly containers?: boolean;
   /** Compose projects whose names start with this belong to the test. */
   readonly composePrefix?: string;
+  /** A shared server (`--db url`) whose Hub databases belong to the test. */
+  readonly databaseUrl?: string;
 }
 
 const byKind = <K extends Leftover['kind']>(kind: K) =>
@@ -76,12 +82,42 @@ async function strayContainers(scope: OwnershipScope): Promise<string[]> {
   const stray = session.filter((name) => !names.has(name)).map((name) => `container ${name}`);
   if (scope.composePrefix === undefined) return stray;
   const projects = new Set(byKind('compose').map((compose) => compose.project));
-  const labelled = docker(['ps', '-a', '--format', '{{.Label "com.docker.compose.project"}}']);
-  const ours = labelled.filter((project) => project.startsWith(scope.composePrefix ?? '') && !projects.has(project));
-  return [...stray, ...[...new Set(ours)].map((project) => `compose project ${project}`)];
+  const strayOf = (noun: string, list: string[]) =>
+    list
+      .map((line) => line.split(' '))
+      .filter(([project = '']) => project.startsWith(scope.composePrefix ?? '') && !projects.has(project))
+      .map(([project, name]) => `${noun} ${name} of compose project ${project}`);
+  const label = '{{.Label "com.docker.compose.project"}} {{.Name}}';
+  return [
+    ...stray,
+    ...strayOf('container', docker(['ps', '-a', '--format', label.replace('.Name', '.Names')])),
+    ...strayOf('network', docker(['network', 'ls', '--format', label])),
+    ...strayOf('volume', docker(['volume', 'ls', '--format', label])),
+  ];
+}
+
+/** Hub databases on the shared server that no owned database entry names. */
+async function strayDatabases(url: string): Promise<string[]> {
+  const owned = new Set(byKind('database').map((database) => `${database.server}/${database.name}`));
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      'SELECT datname AS name FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname',
+      [HUB_DATABASE_PREFIX],
+    );
+    return rows.filter(({ name }) => !owned.has(`${serverOf(url)}/${name}`)).map(({ name }) => `database ${name}`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Everything the test's stack holds that the registry does not own: empty when every start was registered. */
 export async function unowned(scope: OwnershipScope): Promise<string[]> {
-  return [...strayProcesses(), ...strayDirs(scope.tmp), ...(scope.containers ? await strayContainers(scope) : [])];
+  return [
+    ...strayProcesses(),
+    ...strayDirs(scope.tmp),
+    ...(scope.containers ? await strayContainers(scope) : []),
+    ...(scope.databaseUrl === undefined ? [] : await strayDatabases(scope.databaseUrl)),
+  ];
 }

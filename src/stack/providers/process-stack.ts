@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { StackStartError } from '../../errors.ts';
 import { startContainerPostgres } from '../postgres/container-postgres.ts';
 import { startEmbeddedPostgres } from '../postgres/embedded-postgres.ts';
+import { HUB_DATABASE_PREFIX, rememberServer, serverOf } from '../postgres/database-now.ts';
 import { dropDatabase, ensureDatabase, samePostgresEverywhere, type StackPostgres } from '../postgres/postgres.ts';
 import { freePort } from '../ports.ts';
 import { httpProbe } from '../probes/http-probe.ts';
@@ -23,6 +24,7 @@ import {
   registerOperator,
   registerStackSecrets,
 } from '../secrets.ts';
+import { own } from '../resources.ts';
 import { createService, type ServiceContext, type StartedService } from '../service.ts';
 import { startTogether } from '../start-together.ts';
 import { createLocalStk } from '../stk.ts';
@@ -159,15 +161,20 @@ function startPostgres(plan: ProcessStackPlan, context: ServiceContext): Promise
 
 /**
  * The Hub's own database. A server of our own gets `santokit_hub`; a shared
- * one (`--db url`) gets a name unique to this run, dropped at teardown.
+ * one (`--db url`) gets a name unique to this run, owned before it is created
+ * (database-now.ts says what the second Ctrl-C and the next sweep may do).
  */
 async function hubDatabaseOf(
   plan: ProcessStackPlan,
   postgres: StackPostgres,
   context: ServiceContext,
 ): Promise<string> {
-  const name = plan.db === 'url' ? `santokit_hub_${randomToken(8).toLowerCase()}` : 'santokit_hub';
-  if (plan.db === 'url') context.teardowns.defer(`drop database ${name}`, () => dropDatabase(postgres.adminUrl, name));
+  const name = plan.db === 'url' ? `${HUB_DATABASE_PREFIX}${randomToken(8).toLowerCase()}` : 'santokit_hub';
+  if (plan.db === 'url') {
+    rememberServer(postgres.adminUrl);
+    const leftover = { kind: 'database', server: serverOf(postgres.adminUrl), name } as const;
+    own(context.teardowns, `drop database ${name}`, () => dropDatabase(postgres.adminUrl, name), leftover);
+  }
   context.signal.throwIfAborted();
   try {
     await ensureDatabase(postgres.adminUrl, name);
