@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { REPORTER_NAMES } from '../report/reporter-names.ts';
 import type { Screen } from '../report/screen.ts';
@@ -118,6 +118,29 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, sc
       ),
     );
 
+  common(program.command('trace'))
+    .description(
+      "run each capability's scenarios with V8 coverage of the reference stack and list the reference files they execute that its code_refs do not name",
+    )
+    .option('--capability <id>', 'trace only these capabilities (repeatable, or comma list)', collect)
+    .option('--domain <domain>', 'trace only these domains (repeatable, or comma list)', collect)
+    .option('-j, --jobs <n>', "scenarios at once within a capability's run", parseJobs, 2)
+    .option('--timeout <duration>', 'per-scenario timeout (30s, 2m, 1500ms)', parseDuration, 60_000)
+    .option(
+      '--threshold <share>',
+      "share of a file's functions, beyond the baseline, that counts (0-1)",
+      parseShare,
+      0.25,
+    )
+    .option('--min-functions <n>', 'functions beyond the baseline a file needs to count', parseCount, 2)
+    .option('--plumbing <file>', 'allow-list of shared plumbing files, never gaps (default plan/trace-plumbing.yaml)')
+    .option('--output-dir <dir>', "where each run's logs, reports and coverage summary go", '.santokit-it/trace')
+    .option('--from <dir>', 'measure again the summaries of an earlier trace instead of running')
+    .option('--keep-coverage', "keep each run's raw V8 coverage (tens of megabytes a run)")
+    .option('--json', 'print the report as JSON')
+    .option('--no-validate', 'skip the catalog validation before tracing')
+    .action((flags) => done(import('./commands/trace-command.ts').then(({ traceCommand }) => traceCommand(flags, io))));
+
   const stack = program.command('stack').description('start a stack by hand');
   common(addStackOptions(stack.command('up')))
     .description('start a stack, print its URLs, keep it until Ctrl-C or SIGTERM')
@@ -139,6 +162,13 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, sc
     .action((flags) => done(import('./warm-stack.ts').then(({ stackDownCommand }) => stackDownCommand(flags, io))));
 
   return program;
+}
+
+function parseShare(value: string): number {
+  const share = Number(value);
+  if (!Number.isFinite(share) || share < 0 || share > 1)
+    throw new InvalidArgumentError('expected a share from 0 to 1, e.g. 0.25');
+  return share;
 }
 
 function packageVersion(): string {
