@@ -6,14 +6,16 @@ import { forbidden, invalidRole, unauthorized } from '../shared/http-error.ts';
 import type { Store } from './store.ts';
 
 const OPERATOR_CONTEXT = ['__operators__', '__hub__'] as const;
-const OPERATOR_TTL_SECONDS = 8 * 3600;
+/** An operator token's life (operator-rbac.md): 8 hours. */
+export const OPERATOR_TTL_SECONDS = 8 * 3600;
 
 export const ORG_ROLES = ['owner', 'admin', 'member'] as const;
 export const PROJECT_ROLES = ['admin', 'deployer', 'viewer'] as const;
 export type ProjectRole = (typeof PROJECT_ROLES)[number];
 const RANK: Record<ProjectRole, number> = { viewer: 1, deployer: 2, admin: 3 };
 
-export function issueOperatorToken(config: HubConfig, email: string): string {
+/** `ttlSeconds` is the token's life; only the Hub's test mode asks for another than 8 hours. */
+export function issueOperatorToken(config: HubConfig, email: string, ttlSeconds = OPERATOR_TTL_SECONDS): string {
   const [key] = deriveAccessKeys(config.pasetoKeys, ...OPERATOR_CONTEXT);
   if (!key) throw new Error('no signing key');
   return issueAccessToken(key, {
@@ -21,7 +23,7 @@ export function issueOperatorToken(config: HubConfig, email: string): string {
     roles: ['operator'],
     project: OPERATOR_CONTEXT[0],
     env: OPERATOR_CONTEXT[1],
-    ttlSeconds: OPERATOR_TTL_SECONDS,
+    ttlSeconds,
   });
 }
 

@@ -70,13 +70,16 @@ export function endUserSub(c: Context, config: HubConfig, project: string, env: 
   return verdict.claims.sub;
 }
 
-/** In test mode only, `test_exchange_ttl_ms` shortens the exchange code's life so a scenario can see it expire. */
-function exchangeTtl(c: Context, config: HubConfig): number {
-  const asked = c.req.query('test_exchange_ttl_ms');
-  if (asked === undefined) return EXCHANGE_TTL_MS;
+/**
+ * In test mode only, `test_exchange_ttl_ms` and `test_state_ttl_ms` shorten the life of the exchange code
+ * and of the state, so a scenario can see them expire; `lifetime` is the real one and the upper bound.
+ */
+function testTtl(c: Context, config: HubConfig, parameter: string, lifetime: number): number {
+  const asked = c.req.query(parameter);
+  if (asked === undefined) return lifetime;
   const value = Number(asked);
-  if (!config.testMode || !Number.isInteger(value) || value < 0 || value > EXCHANGE_TTL_MS)
-    throw badRequest('test_exchange_ttl_ms needs the Hub test mode and 0..300000');
+  if (!config.testMode || !Number.isInteger(value) || value < 0 || value > lifetime)
+    throw badRequest(`${parameter} needs the Hub test mode and 0..${lifetime}`);
   return value;
 }
 
@@ -97,7 +100,8 @@ export function registerOidcFlowRoutes(app: HubApp, deps: HubDeps): void {
     if (!provider.redirect_uris.includes(redirectUri)) throw badRequest('redirect_uri not allowed');
     const sub = mode === 'link' ? endUserSub(c, config, project, env) : null;
     if (sub === undefined) throw unauthorized(NEED_SESSION);
-    const ttl = exchangeTtl(c, config);
+    const ttl = testTtl(c, config, 'test_exchange_ttl_ms', EXCHANGE_TTL_MS);
+    const stateTtl = testTtl(c, config, 'test_state_ttl_ms', STATE_TTL_MS);
     const state = `st_${randomHex()}`;
     const nonce = randomHex();
     const pkce = pkcePair();
@@ -105,7 +109,7 @@ export function registerOidcFlowRoutes(app: HubApp, deps: HubDeps): void {
     await store.query(
       `INSERT INTO hub_oidc_states (state, project, env, provider, mode, sub, redirect_uri, callback_url, nonce, code_verifier, exchange_ttl_ms, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now() + make_interval(secs => $12::double precision / 1000))`,
-      [state, project, env, name, mode, sub, redirectUri, callbackUrl, nonce, pkce.verifier, ttl, STATE_TTL_MS],
+      [state, project, env, name, mode, sub, redirectUri, callbackUrl, nonce, pkce.verifier, ttl, stateTtl],
     );
     const target = new URL(provider.authorization_endpoint);
     const params = {
@@ -162,7 +166,7 @@ export function registerOidcFlowRoutes(app: HubApp, deps: HubDeps): void {
     const name = c.req.param('provider');
     const outcome = await store.transaction((query) => redeemExchange(query, c, config, name, code));
     if (outcome.mode === 'link') return c.json({ linked: true, provider: name });
-    const session = issueEndUserSession(c, config, outcome.project, outcome.env, outcome.sub, outcome.roles);
+    const session = issueEndUserSession(c, config, outcome.project, outcome.env, outcome);
     return c.json({
       access_token: session.access_token,
       sub: session.sub,

@@ -4,6 +4,7 @@ import type { HubApp, HubDeps } from '../deps.ts';
 import { badRequest, conflict, unauthorized } from '../../shared/http-error.ts';
 import { readBody, str } from '../http.ts';
 import { issueOperatorToken, orgRole, requireOperator } from '../operators.ts';
+import type { Store } from '../store.ts';
 
 /** Creates the bootstrap owner once; later starts leave an existing account alone. */
 export async function ensureBootstrapOperator(deps: HubDeps): Promise<void> {
@@ -20,18 +21,23 @@ export async function ensureBootstrapOperator(deps: HubDeps): Promise<void> {
   );
 }
 
+/** The email of the operator a login body names, or 401 `invalid credentials` (unknown email and wrong password alike). */
+export async function checkOperatorLogin(store: Store, body: Record<string, unknown>): Promise<string> {
+  const email = str(body, 'email');
+  const password = str(body, 'password');
+  const rows = await store.query<{ password_hash: string }>(
+    `SELECT password_hash FROM hub_operators WHERE email = $1`,
+    [email],
+  );
+  // An unknown email costs the same scrypt as a wrong password, so timing does not tell them apart.
+  const matches = await verifySecret(password, rows[0]?.password_hash ?? UNKNOWN_ACCOUNT_HASH);
+  if (!rows[0] || !matches) throw unauthorized('invalid credentials');
+  return email;
+}
+
 export function registerOperatorRoutes(app: HubApp, deps: HubDeps): void {
   app.post('/api/auth/login', async (c) => {
-    const body = await readBody(c);
-    const email = str(body, 'email');
-    const password = str(body, 'password');
-    const rows = await deps.store.query<{ password_hash: string }>(
-      `SELECT password_hash FROM hub_operators WHERE email = $1`,
-      [email],
-    );
-    // An unknown email costs the same scrypt as a wrong password, so timing does not tell them apart.
-    const matches = await verifySecret(password, rows[0]?.password_hash ?? UNKNOWN_ACCOUNT_HASH);
-    if (!rows[0] || !matches) throw unauthorized('invalid credentials');
+    const email = await checkOperatorLogin(deps.store, await readBody(c));
     return c.json({ token: issueOperatorToken(deps.config, email) });
   });
 

@@ -1,7 +1,21 @@
-/** Test-mode controls: absent without STK_HUB_TEST_MODE, and a release with one column stored as given when present. */
+/**
+ * Test-mode controls: absent without STK_HUB_TEST_MODE; when present, a release with one column stored as
+ * given, and logins whose tokens live a given time.
+ */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createProject, expectError, expectOk, PERMISSIONS_V1, startHub, USERS_V1, type Hub } from '../test-kit.ts';
+import { deriveAccessKeys, verifyAccessToken } from '../../shared/tokens.ts';
+import {
+  createOperator,
+  createProject,
+  expectError,
+  expectOk,
+  PERMISSIONS_V1,
+  startHub,
+  TEST_ENV,
+  USERS_V1,
+  type Hub,
+} from '../test-kit.ts';
 
 const MYSTERY = { type: 'uuidish', nullable: false };
 
@@ -13,7 +27,7 @@ describe('test-mode controls', () => {
   });
   after(() => Promise.all([plain.close(), testing.close()]));
 
-  test('without test mode the route does not exist', async () => {
+  test('without test mode the routes do not exist', async () => {
     const { project } = await createProject(plain);
     const body = { project, env: 'dev', table: 'users', column: 'mystery', definition: MYSTERY };
     expectError(
@@ -22,6 +36,12 @@ describe('test-mode controls', () => {
       'NOT_FOUND',
       /^no route /,
     );
+    const email = 'ana@example.com';
+    expectOk(await plain.call('POST', '/api/endusers/signup', { project, env: 'dev', email, password: 'pw-ana-1' }));
+    const endUser = { project, env: 'dev', email, password: 'pw-ana-1', ttl_ms: -1000 };
+    expectError(await plain.call('POST', '/api/test/endusers/login', endUser), 404, 'NOT_FOUND', /^no route /);
+    const operator = { email: 'owner@example.com', password: TEST_ENV.STK_OPERATOR_PASSWORD, ttl_ms: -1000 };
+    expectError(await plain.call('POST', '/api/test/auth/login', operator), 404, 'NOT_FOUND', /^no route /);
   });
 
   test('a copy of the current release with the column as given becomes current, the other columns kept', async () => {
@@ -65,5 +85,74 @@ describe('test-mode controls', () => {
       .columns;
     assert.deepEqual(columns.mystery, MYSTERY);
     assert.ok(Object.hasOwn(columns, 'email'), 'the other columns stay');
+  });
+});
+
+describe('test-mode logins with a chosen token lifetime', () => {
+  let hub: Hub;
+  before(async () => {
+    hub = await startHub({ STK_HUB_TEST_MODE: '1' });
+  });
+  after(() => hub.close());
+
+  const verify = (token: string, project: string, env: string, at: number) =>
+    verifyAccessToken(token, () => deriveAccessKeys(hub.deps.config.pasetoKeys, project, env), new Date(at));
+
+  test('an end-user token lives ttl_ms, is refused after, and the real limits bound ttl_ms', async () => {
+    const { project } = await createProject(hub);
+    const user = { project, env: 'dev', email: 'bea@example.com', password: 'pw-bea-1' };
+    const signedUp = expectOk(await hub.call('POST', '/api/endusers/signup', user));
+    const login = (ttl: unknown) => hub.call('POST', '/api/test/endusers/login', { ...user, ttl_ms: ttl });
+    for (const ttl of [undefined, '1000', 1.5, 3_600_001, -86_400_001])
+      expectError(await login(ttl), 400, 'BAD_REQUEST', /ttl_ms/);
+    expectError(
+      await hub.call('POST', '/api/test/endusers/login', { ...user, password: 'wrong', ttl_ms: 1000 }),
+      401,
+      'UNAUTHORIZED',
+      /^invalid credentials$/,
+    );
+    const before = Date.now();
+    const short = await login(60_000);
+    const session = expectOk(short);
+    assert.equal(session.sub, signedUp.sub);
+    assert.equal(session.expires_in, 60);
+    assert.match(short.headers.get('set-cookie') ?? '', /Max-Age=60(;|$)/);
+    const token = String(session.access_token);
+    assert.equal(verify(token, project, 'dev', Date.now()).status, 'valid');
+    assert.equal(verify(token, project, 'dev', before + 59_000).status, 'valid', 'inside its life');
+    assert.deepEqual(verify(token, project, 'dev', Date.now() + 60_000), { status: 'invalid', reason: 'expired' });
+
+    const dead = await login(-1000);
+    assert.equal(expectOk(dead).expires_in, 0);
+    assert.match(dead.headers.get('set-cookie') ?? '', /Max-Age=0(;|$)/);
+    assert.deepEqual(verify(String(dead.json?.access_token), project, 'dev', Date.now()), {
+      status: 'invalid',
+      reason: 'expired',
+    });
+    expectOk(await login(3_600_000), 'the real lifetime is the upper bound');
+  });
+
+  test('an operator token lives ttl_ms: whoami answers until then, 401 after', async () => {
+    const operator = await createOperator(hub, 'short');
+    const body = { email: operator.email, password: 'operator-password' };
+    const login = (ttl: unknown) => hub.call('POST', '/api/test/auth/login', { ...body, ttl_ms: ttl });
+    for (const ttl of [undefined, 28_800_001, -86_400_001, 0.5]) expectError(await login(ttl), 400, 'BAD_REQUEST');
+    expectError(
+      await hub.call('POST', '/api/test/auth/login', { ...body, password: 'wrong', ttl_ms: 1000 }),
+      401,
+      'UNAUTHORIZED',
+    );
+    const live = String(expectOk(await login(60_000)).token);
+    assert.equal(expectOk(await hub.call('GET', '/api/auth/whoami', undefined, { token: live })).email, operator.email);
+    assert.equal(verify(live, '__operators__', '__hub__', Date.now() + 59_000).status, 'valid');
+    assert.equal(verify(live, '__operators__', '__hub__', Date.now() + 61_000).status, 'invalid');
+    const dead = String(expectOk(await login(-1000)).token);
+    expectError(
+      await hub.call('GET', '/api/auth/whoami', undefined, { token: dead }),
+      401,
+      'UNAUTHORIZED',
+      /^operator token expired$/,
+    );
+    expectOk(await login(28_800_000), 'the real lifetime is the upper bound');
   });
 });

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import {
+  bootstrapProject,
+  defineScenario,
+  endUserTokenFor,
+  expectError,
+  expectRows,
+  expectStillAlive,
+  signupAndLogin,
+  waitUntilExpired,
+} from '../kit/index.ts';
+import type { Credentials, ScenarioContext } from '../kit/index.ts';
+
+/** Long enough for a few calls on a loaded machine, short enough to wait out. */
+const LIFE_MS = 3_000;
+
+/** The four ways an end-user token reaches the Bridge: bearer or cookie, with or without hint headers. */
+function carriers(project: string, token: string): { what: string; credentials: Credentials }[] {
+  const hints = { project, env: 'dev' };
+  const cookies = { [`stk_access_${project}_dev`]: token };
+  return [
+    { what: 'bearer with hints', credentials: { bearer: token, ...hints } },
+    { what: 'bearer without hints', credentials: { bearer: token } },
+    { what: 'cookie with hints', credentials: { cookies, ...hints } },
+    { what: 'cookie without hints', credentials: { cookies } },
+  ];
+}
+
+const select = (ctx: ScenarioContext, credentials: Credentials) =>
+  ctx.bridge.call('db/users/select', { limit: 1 }, credentials);
+
+async function expectAccepted(ctx: ScenarioContext, project: string, token: string, label: string): Promise<void> {
+  for (const { what, credentials } of carriers(project, token)) {
+    const answer = await select(ctx, credentials);
+    assert.equal(answer.status, 200, `${label}, ${what}: ${answer.text.slice(0, 200)}`);
+    expectRows(answer);
+  }
+}
+
+async function expectRefused(ctx: ScenarioContext, project: string, token: string, label: string): Promise<void> {
+  for (const { what, credentials } of carriers(project, token)) {
+    const refused = await select(ctx, credentials);
+    assert.equal(refused.status, 401, `${label}, ${what}: ${refused.text.slice(0, 200)}`);
+    expectError(refused, 401, 'UNAUTHORIZED');
+    assert.equal((refused.json as { data?: unknown }).data, undefined, `${label}, ${what}: no data`);
+  }
+}
+
+export const tokenExpiry = defineScenario(
+  'AUTH-001',
+  'an access token is accepted until its exp and refused with 401 from then on, as bearer and as cookie',
+  async (ctx) => {
+    const { project } = await bootstrapProject(ctx, 'basic');
+    const user = await signupAndLogin(ctx, project, 'dev');
+    const account = { project, env: 'dev', email: user.email, password: user.password };
+
+    const living = await endUserTokenFor(ctx, account, LIFE_MS);
+    await expectAccepted(ctx, project, living.token, 'a token inside its life');
+    expectStillAlive(living, 'the token inside its life');
+
+    for (const ttl of [-60_000, 0]) {
+      const dead = await endUserTokenFor(ctx, account, ttl);
+      await expectRefused(ctx, project, dead.token, `a token whose exp is ${ttl} ms after its issue`);
+    }
+
+    await waitUntilExpired(ctx, living);
+    await expectRefused(ctx, project, living.token, 'the same token once its exp passed');
+    await expectAccepted(ctx, project, user.accessToken, 'the hour-long login token of the same user');
+  },
+);

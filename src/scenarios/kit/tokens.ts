@@ -1,0 +1,82 @@
+/**
+ * Tokens with a chosen lifetime, from the Hub's test-mode logins
+ * (`POST /api/test/endusers/login`, `POST /api/test/auth/login`): the same
+ * credentials and signing key as a real login, only `exp` is nearer (or
+ * already past), so a scenario sees a token expire without waiting hours.
+ */
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expectStatus } from './assertions.ts';
+import type { ScenarioContext } from './context.ts';
+
+export interface TimedToken {
+  readonly token: string;
+  /** Epoch ms before which the token is certainly alive: the Hub stamped `exp` after the request left. */
+  readonly aliveUntil: number;
+  /** Epoch ms from which the token is certainly expired: `exp` was stamped before the answer arrived. */
+  readonly deadFrom: number;
+  /** The login answer's `Set-Cookie`, if any. */
+  readonly setCookie: string | undefined;
+}
+
+async function timedLogin(
+  context: ScenarioContext,
+  path: string,
+  body: Readonly<Record<string, unknown>>,
+  field: string,
+): Promise<TimedToken> {
+  const ttl = body.ttl_ms as number;
+  const sent = Date.now();
+  const answer = await context.hub.post(path, body);
+  const arrived = Date.now();
+  expectStatus(answer, 200, `test-mode login with ttl_ms ${ttl}`);
+  const token = (answer.json as Record<string, unknown> | undefined)?.[field];
+  assert.equal(typeof token, 'string', `the answer has ${field}: ${answer.text.slice(0, 200)}`);
+  return {
+    token: token as string,
+    aliveUntil: sent + ttl,
+    deadFrom: arrived + ttl,
+    setCookie: answer.headers['set-cookie'],
+  };
+}
+
+/** An end user's access token living `ttlMs` (negative: `exp` already past), for an existing account. */
+export function endUserTokenFor(
+  context: ScenarioContext,
+  account: { readonly project: string; readonly env: string; readonly email: string; readonly password: string },
+  ttlMs: number,
+): Promise<TimedToken> {
+  const { project, env, email, password } = account;
+  return timedLogin(
+    context,
+    '/api/test/endusers/login',
+    { project, env, email, password, ttl_ms: ttlMs },
+    'access_token',
+  );
+}
+
+/** An operator token living `ttlMs` (negative: `exp` already past). */
+export function operatorTokenFor(
+  context: ScenarioContext,
+  account: { readonly email: string; readonly password: string },
+  ttlMs: number,
+): Promise<TimedToken> {
+  const { email, password } = account;
+  return timedLogin(context, '/api/test/auth/login', { email, password, ttl_ms: ttlMs }, 'token');
+}
+
+/**
+ * Asserts the moment is still inside the token's certain life, so a 200 just
+ * seen was decided before `exp` (a machine too slow for the margin fails here,
+ * naming why, instead of passing a boundary it never tested).
+ */
+export function expectStillAlive(token: TimedToken, what: string): void {
+  const left = token.aliveUntil - Date.now();
+  assert.ok(left > 0, `${what}: answered ${-left} ms after the token's certain life; the boundary was not observed`);
+}
+
+/** Waits until the token has certainly expired (aborted with the scenario). */
+export async function waitUntilExpired(context: ScenarioContext, token: TimedToken): Promise<void> {
+  const wait = token.deadFrom - Date.now() + 50;
+  if (wait > 0) await sleep(wait, undefined, { signal: context.signal });
+}
