@@ -1,16 +1,15 @@
 /**
  * What the SDK scenarios share: run `stk gen client` through the stack's
- * `stk`, compile the file with `tsc` under strict settings, and load the
- * compiled client into this process to call the real Bridge.
+ * `stk`, compile the file as `tsc -p` would under strict settings, and load
+ * the compiled client into this process to call the real Bridge.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { execa } from 'execa';
 import { expectExit, type ScenarioContext } from '../kit/index.ts';
 import type { StkResult } from '../../stack/types.ts';
+import { compileOnThread } from './tsc-thread.ts';
 
 /** The settings a demanding project compiles with; the generated file must pass all of them. */
 const STRICT_OPTIONS = {
@@ -105,12 +104,13 @@ export interface Compiled {
   readonly outDir: string;
 }
 
-const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const ERROR_LINE = /^(.+?)\((\d+),\d+\): error (TS\d+): (.*)$/;
 
 /**
  * `tsc -p` over `files` (names in `dir`) with STRICT_OPTIONS, as an ES module
- * package; extra source files (usage, planted errors) are written first.
+ * package; extra source files (usage, planted errors) are written first. The
+ * folder keeps its tsconfig.json, so `npx tsc -p <dir>` repeats the check by
+ * hand; the run compiles on its shared compiler thread (tsc-thread.ts).
  */
 export async function compileStrict(
   ctx: ScenarioContext,
@@ -120,31 +120,21 @@ export async function compileStrict(
 ): Promise<Compiled> {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(
-    join(dir, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: STRICT_OPTIONS, files: entries }, null, 2),
-  );
-  const argv = [TSC, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'];
+  const project = join(dir, 'tsconfig.json');
+  writeFileSync(project, JSON.stringify({ compilerOptions: STRICT_OPTIONS, files: entries }, null, 2));
   const begin = performance.now();
-  const run = await execa(process.execPath, argv, { reject: false, cancelSignal: ctx.signal, cwd: dir });
+  const run = await compileOnThread(project, ctx.signal);
   const durationMs = Math.round(performance.now() - begin);
-  ctx.transcript.record({
-    kind: 'cli',
-    at: Date.now(),
-    argv: ['tsc', ...argv.slice(1)],
-    cwd: dir,
-    exitCode: run.exitCode ?? -1,
-    stdout: run.stdout,
-    stderr: run.stderr,
-    durationMs,
-  });
+  ctx.transcript.note(
+    `tsc -p ${project} --pretty false (TypeScript API on the run's compiler thread): exit ${run.exitCode} in ${durationMs} ms${run.stdout ? `\n${run.stdout}` : ''}`,
+  );
   const errors = run.stdout.split('\n').flatMap((line) => {
     const match = ERROR_LINE.exec(line.trim());
     return match
       ? [{ file: match[1] ?? '', line: Number(match[2]), code: match[3] ?? '', message: match[4] ?? '' }]
       : [];
   });
-  return { exitCode: run.exitCode ?? -1, errors, outDir: join(dir, 'out') };
+  return { exitCode: run.exitCode, errors, outDir: join(dir, 'out') };
 }
 
 /** Compiles `entries` and expects no error at all. */
