@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// `npm run mutate [-- <files…>] [--shard i/n] [--retest-survivors] [--force] [--report]`
+//
+// Mutation testing of the reference stack: Stryker, once per file, with
+// santokit-it as its test command, running only the scenarios of the
+// capabilities whose code_refs name the file (`--covering`). Stryker switches
+// mutants on through __STRYKER_ACTIVE_MUTANT__, which santokit-it's services
+// inherit. One PostgreSQL serves the whole run. Results go to
+// .santokit-it/mutation/ (incremental file, journal and summary.json).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { currentReport, journalTimes, prepareResume } from './mutate/resume.js';
+import { formatSummary, summarise } from './mutate/summary.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const outDir = join(root, '.santokit-it', 'mutation');
+const cli = join(root, 'bin', 'santokit-it.js');
+const USAGE = 'usage: npm run mutate -- [files…] [--shard i/n] [--retest-survivors] [--force] [--report]';
+
+function parseArgs(argv) {
+  const options = { files: [], shard: undefined, retest: false, force: false, reportOnly: false };
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index];
+    if (arg === '--shard') options.shard = argv[(index += 1)];
+    else if (arg.startsWith('--shard=')) options.shard = arg.slice('--shard='.length);
+    else if (arg === '--retest-survivors') options.retest = true;
+    else if (arg === '--force') options.force = true;
+    else if (arg === '--report') options.reportOnly = true;
+    else if (arg === '--help' || arg === '-h') fail(USAGE, 0);
+    else if (arg.startsWith('-')) fail(`unknown option ${arg}\n${USAGE}`);
+    else options.files.push(arg);
+  }
+  return options;
+}
+
+function fail(message, code = 2) {
+  (code === 0 ? process.stdout : process.stderr).write(`${message}\n`);
+  process.exit(code);
+}
+
+/** Every n-th file from the i-th: shards by file, so each file's incremental file has one writer. */
+export function shardFiles(files, shard) {
+  if (shard === undefined) return files;
+  const match = /^(\d+)\/(\d+)$/.exec(shard);
+  const [index, total] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  if (!match || total < 1 || index < 1 || index > total) fail(`--shard expects i/n with 1 ≤ i ≤ n, got '${shard}'`);
+  return files.filter((_, position) => position % total === index - 1);
+}
+
+function readYaml(file, key) {
+  const value = parse(readFileSync(join(root, file), 'utf8'))?.[key];
+  if (!Array.isArray(value)) fail(`${file}: expected a list under '${key}'`);
+  return value;
+}
+
+function paths(file) {
+  const slug = file.replaceAll('/', '__');
+  return {
+    incrementalFile: join(outDir, `${slug}.incremental.json`),
+    journalFile: join(outDir, `${slug}.journal.jsonl`),
+  };
+}
+
+/** The capabilities whose code_refs name the file, or why there are none. */
+function covering(file) {
+  const result = spawnSync(process.execPath, [cli, 'list', '--covering', file, '--format', 'json'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) return { capabilities: [], skipped: (result.stderr || result.stdout).trim().split('\n')[0] };
+  return { capabilities: JSON.parse(result.stdout).covering.capabilities.map((item) => item.id) };
+}
+
+/** One PostgreSQL (a stack of the unmutated checkout) for every mutant of the run. */
+async function startPostgres() {
+  const child = spawn(
+    process.execPath,
+    [cli, 'stack', 'up', '--format', 'json', '--output-dir', join(outDir, 'stack')],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const lines = createInterface({ input: child.stdout });
+  for await (const line of lines) {
+    if (!line.startsWith('{')) continue;
+    lines.close();
+    const stop = async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    };
+    return { url: JSON.parse(line).adminDatabaseUrl, stop };
+  }
+  fail(`the PostgreSQL for the mutants did not start (stack up exited ${await exited})`, 3);
+}
+
+function mutantCommand(file) {
+  // DATABASE_URL comes from the environment, so no password is on a command line Stryker logs.
+  return `node bin/santokit-it.js --covering ${file} --bail --jobs 2 --timeout 120s --reporter dot --no-validate --db url`;
+}
+
+function runStryker(file, databaseUrl, force) {
+  const { incrementalFile, journalFile } = paths(file);
+  const stryker = join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    SANTOKIT_IT_MUTATE_ROOT: root,
+    SANTOKIT_IT_MUTATE_FILE: file,
+    SANTOKIT_IT_MUTATE_COMMAND: mutantCommand(file),
+    SANTOKIT_IT_MUTATE_INCREMENTAL: incrementalFile,
+    SANTOKIT_IT_MUTATE_JOURNAL: journalFile,
+  };
+  const args = [stryker, 'run', 'stryker.config.mjs', ...(force ? ['--force'] : [])];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
+    child.once('exit', (code, signal) => resolve(signal ? 130 : (code ?? 1)));
+  });
+}
+
+function summaryInputs(files, covered) {
+  return files.map((file) => {
+    const source = readFileSync(join(root, file), 'utf8');
+    const report = currentReport({ file, source, ...paths(file) });
+    const times = journalTimes(paths(file).journalFile, source);
+    return { file, report, ...covered.get(file), times };
+  });
+}
+
+function writeSummary(inputs, equivalent) {
+  const summary = summarise({ files: inputs, equivalent });
+  for (const row of summary.files) {
+    const times = inputs.find((input) => input.file === row.file)?.times ?? [];
+    if (times.length > 0)
+      row.secondsPerMutant = Math.round((times.reduce((a, b) => a + b, 0) / times.length) * 10) / 10;
+  }
+  writeFileSync(
+    join(outDir, 'summary.json'),
+    `${JSON.stringify({ generatedAt: new Date().toISOString(), ...summary }, null, 2)}\n`,
+  );
+  let text = formatSummary(summary);
+  const timed = summary.files.filter((row) => row.secondsPerMutant !== undefined);
+  if (timed.length > 0)
+    text += `\ntime per mutant: ${timed.map((row) => `${row.file} ${row.secondsPerMutant} s`).join(', ')}\n`;
+  process.stdout.write(`\n${text}\nsummary: ${join(outDir, 'summary.json')}\n`);
+  return summary;
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const files = shardFiles(
+    options.files.length > 0 ? options.files : readYaml('mutation/files.yaml', 'files'),
+    options.shard,
+  );
+  const equivalent = readYaml('mutation/equivalent.yaml', 'equivalent');
+  mkdirSync(outDir, { recursive: true });
+  const covered = new Map(files.map((file) => [file, covering(file)]));
+  let postgres;
+  let exitCode = 0;
+  try {
+    for (const file of options.reportOnly ? [] : files) {
+      const claim = covered.get(file);
+      if (claim.skipped) {
+        process.stdout.write(`[mutate] ${file}: skipped — ${claim.skipped}\n`);
+        continue;
+      }
+      process.stdout.write(`[mutate] ${file}: ${claim.capabilities.join(', ')}\n`);
+      const source = readFileSync(join(root, file), 'utf8');
+      prepareResume({ file, source, ...paths(file), retest: options.retest });
+      postgres ??= await startPostgres();
+      const code = await runStryker(file, postgres.url, options.force);
+      if (code === 130) return 130;
+      if (code !== 0) exitCode = 1;
+    }
+  } finally {
+    await postgres?.stop();
+  }
+  writeSummary(summaryInputs(files, covered), equivalent);
+  return exitCode;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,137 @@
+// What `npm run mutate` reports: from Stryker's mutation reports (the
+// mutation-testing-report-schema JSON its incremental files hold), the score
+// per file and per capability, and the surviving mutants. A mutant listed in
+// mutation/equivalent.yaml counts for neither.
+
+/** Statuses that mean a scenario failed (or hung) with the mutant active. */
+export const DETECTED = ['Killed', 'Timeout'];
+/** Statuses that mean every covering scenario still passed. */
+export const UNDETECTED = ['Survived', 'NoCoverage'];
+
+/** One line of text for a replacement (Stryker's can span a block). */
+export function oneLine(text) {
+  return String(text ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The mutants of one source file in a Stryker report, flattened. */
+export function mutantsOf(report, file) {
+  const entry = Object.entries(report?.files ?? {}).find(([name]) => name === file || name.endsWith(`/${file}`));
+  if (!entry) return [];
+  return (entry[1].mutants ?? []).map((mutant) => ({
+    file,
+    id: String(mutant.id),
+    line: mutant.location.start.line,
+    column: mutant.location.start.column,
+    mutator: mutant.mutatorName,
+    replacement: oneLine(mutant.replacement ?? mutant.mutatorName),
+    status: mutant.status,
+  }));
+}
+
+/** The equivalent.yaml entry that names this mutant, if any. */
+export function equivalentEntry(entries, mutant) {
+  return entries.find(
+    (entry) =>
+      entry.file === mutant.file &&
+      Number(entry.line) === mutant.line &&
+      entry.mutator === mutant.mutator &&
+      (entry.replacement === undefined || oneLine(entry.replacement) === mutant.replacement),
+  );
+}
+
+function emptyCounts() {
+  return { mutants: 0, killed: 0, timedOut: 0, survived: 0, equivalent: 0, errors: 0, ignored: 0, pending: 0 };
+}
+
+function count(counts, mutant, equivalent) {
+  counts.mutants += 1;
+  if (equivalent) counts.equivalent += 1;
+  else if (mutant.status === 'Killed') counts.killed += 1;
+  else if (mutant.status === 'Timeout') counts.timedOut += 1;
+  else if (UNDETECTED.includes(mutant.status)) counts.survived += 1;
+  else if (mutant.status === 'Ignored') counts.ignored += 1;
+  else if (mutant.status === 'Pending' || mutant.status === undefined) counts.pending += 1;
+  else counts.errors += 1; // CompileError, RuntimeError: the mutant never ran as code
+}
+
+/** killed ÷ non-equivalent mutants that ran (a timeout counts as killed: a scenario hung); null with none. */
+export function score(counts) {
+  const detected = counts.killed + counts.timedOut;
+  const total = detected + counts.survived;
+  return total === 0 ? null : Math.round((detected / total) * 1000) / 10;
+}
+
+function addCounts(into, from) {
+  for (const key of Object.keys(emptyCounts())) into[key] += from[key];
+}
+
+/**
+ * inputs: { files: [{ file, report, capabilities: [ids], skipped?: reason }], equivalent: [entries] }
+ * Capabilities score over the mutants of every file whose code_refs name them.
+ */
+export function summarise({ files, equivalent = [] }) {
+  const fileRows = [];
+  const survivors = [];
+  const byCapability = new Map();
+  for (const { file, report, capabilities = [], skipped } of files) {
+    const counts = emptyCounts();
+    for (const mutant of report ? mutantsOf(report, file) : []) {
+      const entry = equivalentEntry(equivalent, mutant);
+      count(counts, mutant, entry !== undefined);
+      if (!entry && UNDETECTED.includes(mutant.status)) survivors.push({ ...mutant, capabilities });
+    }
+    fileRows.push({ file, capabilities, ...counts, score: score(counts), ...(skipped ? { skipped } : {}) });
+    for (const id of capabilities) {
+      const row = byCapability.get(id) ?? { id, files: [], ...emptyCounts() };
+      row.files.push(file);
+      addCounts(row, counts);
+      byCapability.set(id, row);
+    }
+  }
+  const total = emptyCounts();
+  for (const row of fileRows) addCounts(total, row);
+  const capabilities = [...byCapability.values()]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((row) => ({ ...row, score: score(row) }));
+  survivors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  return { files: fileRows, capabilities, survivors, total: { ...total, score: score(total) } };
+}
+
+function percent(value) {
+  return value === null ? '   —  ' : `${value.toFixed(1).padStart(5)}%`;
+}
+
+function countsText(row) {
+  const parts = [`${row.killed + row.timedOut}/${row.killed + row.timedOut + row.survived} killed`];
+  if (row.timedOut) parts.push(`${row.timedOut} by timeout`);
+  if (row.equivalent) parts.push(`${row.equivalent} equivalent`);
+  if (row.errors) parts.push(`${row.errors} invalid`);
+  if (row.pending) parts.push(`${row.pending} not run yet`);
+  return parts.join(', ');
+}
+
+/** The console text: per file, per capability, then every survivor. */
+export function formatSummary(summary) {
+  const lines = ['mutation score per file (killed ÷ non-equivalent):'];
+  for (const row of summary.files) {
+    lines.push(`  ${percent(row.score)}  ${row.file}  ${row.skipped ? `skipped: ${row.skipped}` : countsText(row)}`);
+  }
+  lines.push('', 'per capability (mutants in the files its code_refs name):');
+  for (const row of summary.capabilities)
+    lines.push(`  ${percent(row.score)}  ${row.id.padEnd(13)} ${countsText(row)}`);
+  lines.push('', `total ${percent(summary.total.score).trim()}  ${countsText(summary.total)}`);
+  lines.push(
+    '',
+    summary.survivors.length === 0 ? 'no surviving mutant' : `${summary.survivors.length} surviving mutants:`,
+  );
+  for (const mutant of summary.survivors) lines.push(`  ${formatSurvivor(mutant)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatSurvivor(mutant) {
+  const replacement = mutant.replacement.length > 100 ? `${mutant.replacement.slice(0, 97)}…` : mutant.replacement;
+  const status = mutant.status === 'Survived' ? '' : ` (${mutant.status})`;
+  return `${mutant.file}:${mutant.line}:${mutant.column} ${mutant.mutator} → ${replacement}${status}  [${mutant.capabilities.join(', ')}]`;
+}
