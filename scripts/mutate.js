@@ -99,6 +99,9 @@ async function startPostgres() {
   fail(`the PostgreSQL for the mutants did not start (stack up exited ${await exited})`, 3);
 }
 
+let interrupted = false;
+process.on('SIGINT', () => (interrupted = true)).on('SIGTERM', () => (interrupted = true));
+
 function mutantCommand(file) {
   // DATABASE_URL comes from the environment, so no password is on a command line Stryker logs.
   return `node bin/santokit-it.js --covering ${file} --bail --jobs 2 --timeout 120s --reporter dot --no-validate --db url`;
@@ -119,7 +122,13 @@ function runStryker(file, databaseUrl, force) {
   const args = [stryker, 'run', 'stryker.config.mjs', ...(force ? ['--force'] : [])];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
-    child.once('exit', (code, signal) => resolve(signal ? 130 : (code ?? 1)));
+    // Ctrl-C reaches Stryker from the terminal; a signal sent to this process alone is passed on.
+    const forward = (signal) => child.kill(signal);
+    process.on('SIGINT', forward).on('SIGTERM', forward);
+    child.once('exit', (code, signal) => {
+      process.off('SIGINT', forward).off('SIGTERM', forward);
+      resolve(signal || interrupted ? 130 : (code ?? 1));
+    });
   });
 }
 
@@ -174,7 +183,10 @@ async function main() {
       prepareResume({ file, source, ...paths(file), retest: options.retest });
       postgres ??= await startPostgres();
       const code = await runStryker(file, postgres.url, options.force);
-      if (code === 130) return 130;
+      if (code === 130) {
+        exitCode = 130;
+        break;
+      }
       if (code !== 0) exitCode = 1;
     }
   } finally {

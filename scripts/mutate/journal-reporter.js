@@ -11,6 +11,11 @@ class JournalReporter {
   #last = performance.now();
   #tested = 0;
 
+  /** After the dry run: the first mutant's time starts here, not at Stryker's start. */
+  onMutationTestingPlanReady() {
+    this.#last = performance.now();
+  }
+
   onMutantTested(result) {
     const now = performance.now();
     const seconds = (now - this.#last) / 1000;
