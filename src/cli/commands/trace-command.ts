@@ -8,7 +8,7 @@ import type { Screen } from '../../report/screen.ts';
 import { formatTraceJson, formatTraceText } from '../../report/trace-format.ts';
 import { formatIssues } from '../../report/validation-format.ts';
 import { runTasks } from '../../runner/tasks.ts';
-import { PLUMBING_FILE, readPlumbing } from '../../runner/trace/plumbing.ts';
+import { PLUMBING_FILE, readPlumbing, type PlumbingEntry } from '../../runner/trace/plumbing.ts';
 import { retrace, traceCatalog, type TracedCapability, type TraceOptions } from '../../runner/trace/trace.ts';
 import { PACKAGE_ROOT } from '../../package-root.ts';
 import { didYouMean } from '../../util/suggest.ts';
@@ -44,8 +44,10 @@ export async function traceCommand(flags: TraceFlags, io: CliIo): Promise<number
   }
   const options = {
     capabilities: chosenCapabilities(catalog, flags),
-    plumbing: readPlumbing(root, flags.plumbing ?? PLUMBING_FILE, flags.plumbing !== undefined).map(
-      (entry) => entry.path,
+    plumbing: knownIdsOnly(
+      readPlumbing(root, flags.plumbing ?? PLUMBING_FILE, flags.plumbing !== undefined),
+      catalog,
+      flags.plumbing ?? PLUMBING_FILE,
     ),
     settings: { threshold: flags.threshold, minFunctions: flags.minFunctions },
   };
@@ -55,6 +57,19 @@ export async function traceCommand(flags: TraceFlags, io: CliIo): Promise<number
   screen.out(flags.json ? formatTraceJson(report) : formatTraceText(report, screen.colors));
   const clean = report.capabilities.every((capability) => capability.gaps.length === 0 && capability.runExitCode === 0);
   return clean ? ExitCode.passed : ExitCode.failed;
+}
+
+/** An `only` list naming a capability the catalog does not have is a typo to fix, not a silent no-op. */
+function knownIdsOnly(entries: PlumbingEntry[], catalog: Catalog, file: string): PlumbingEntry[] {
+  const ids = catalog.documents.flatMap((document) => (document.id ? [document.id.value] : []));
+  for (const entry of entries)
+    for (const id of entry.only ?? [])
+      if (!ids.includes(id))
+        throw new UsageError(
+          `TRACE_PLUMBING_INVALID: ${file}: ${entry.path} is limited to '${id}', which no capability document has`,
+          didYouMean(id, ids) || 'Use the ids of plan/capabilities.',
+        );
+  return entries;
 }
 
 /** Capabilities with scenarios, narrowed by --capability and --domain. */

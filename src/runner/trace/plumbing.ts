@@ -1,13 +1,18 @@
 /**
- * The trace's allow-list: reference files or folders that most capabilities
- * execute because every request passes through them (the HTTP apps, the
- * error envelope, stk's command plumbing), each with why. A document does not
- * name them for that, so the trace never reports them as gaps.
+ * The trace's allow-list: reference files or folders that capabilities
+ * execute without depending on them, each with why: what every request
+ * passes through (the HTTP apps, the error envelope, stk's command plumbing),
+ * what every project fixture runs, or — limited to some capabilities with
+ * `only` — a file their scenarios use as a vehicle. A document does not name
+ * them for that, so the trace never reports them as gaps.
  *
  * plan/trace-plumbing.yaml:
  *   plumbing:
  *     - path: reference/hub/http.ts
  *       why: request ids, the error envelope and the JSON body parser of every Hub route
+ *     - path: reference/bridge/insert.ts
+ *       only: [AUTH-003]
+ *       why: its scenarios insert rows only to show which project a credential opens
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +25,13 @@ export const PLUMBING_FILE = 'plan/trace-plumbing.yaml';
 export interface PlumbingEntry {
   readonly path: string;
   readonly why: string;
+  /** The capabilities it is incidental to; undefined: every capability. */
+  readonly only?: readonly string[];
+}
+
+/** The paths that are plumbing for capability `id`. */
+export function plumbingFor(entries: readonly PlumbingEntry[], id: string): string[] {
+  return entries.filter((entry) => entry.only === undefined || entry.only.includes(id)).map((entry) => entry.path);
 }
 
 /** The list at `file` (repository-relative); none when the default file does not exist. */
@@ -49,6 +61,11 @@ export function readPlumbing(root: string, file: string = PLUMBING_FILE, require
     if (!isScalar(why) || typeof why.value !== 'string' || why.value.trim() === '')
       return fail(item, `${path.value}: say why it is plumbing`);
     if (!existsSync(join(root, refPath(path.value)))) return fail(path, `${path.value} does not exist`);
-    return { path: path.value, why: why.value };
+    const only = item.get('only', true);
+    if (only === undefined) return { path: path.value, why: why.value };
+    const ids = isSeq(only) ? only.items.map((id) => (isScalar(id) ? id.value : undefined)) : [];
+    if (ids.length === 0 || !ids.every((id): id is string => typeof id === 'string'))
+      return fail(item, `${path.value}: only must be a list of capability ids`);
+    return { path: path.value, why: why.value, only: ids };
   });
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ExitCode, SantokitItError } from '../../errors.ts';
 import type { CapabilityTrace, TraceReport, TraceSettings } from '../../model/trace.ts';
 import { attribute } from './gaps.ts';
+import { plumbingFor, type PlumbingEntry } from './plumbing.ts';
 import { loadRunSummary, saveRunSummary, type RunSummary } from './trace-store.ts';
 import {
   traceBaseline,
@@ -29,7 +30,7 @@ export interface TracedCapability {
 
 export interface TraceOptions {
   readonly capabilities: readonly TracedCapability[];
-  readonly plumbing: readonly string[];
+  readonly plumbing: readonly PlumbingEntry[];
   readonly settings: TraceSettings;
   readonly run: CapabilityRunSettings;
   /** Keep each run's raw V8 coverage next to its summary. */
@@ -102,7 +103,7 @@ function traceOne(
       dependencyRefs: capability.dependencyRefs,
       coverage: summary.coverage,
       baseline: baseline.coverage,
-      plumbing: options.plumbing,
+      plumbing: plumbingFor(options.plumbing, capability.id),
       settings: options.settings,
     }),
   };
