@@ -3,20 +3,29 @@ import {
   bootstrapProject,
   createApiKey,
   defineScenario,
+  refusedCallers,
   expectAffected,
   expectError,
   expectInvalidColumn,
   expectNoData,
   expectRow,
+  expectRefused,
   expectRows,
   expectUpdated,
 } from '../kit/index.ts';
-import type { BootstrappedProject, Credentials, ScenarioContext } from '../kit/index.ts';
+import type { BootstrappedProject, Credentials, HttpResponse, ScenarioContext } from '../kit/index.ts';
+
+type Stored = { id: string; email: string; name: string | null };
 
 interface Seeded extends BootstrappedProject {
   readonly admin: Credentials;
   /** Ids of u1@x.io, u2@x.io, u3@x.io. */
   readonly ids: readonly [string, string, string];
+  /** `db/users/update` and `db/users/delete` as the admin. */
+  readonly update: (params: unknown) => Promise<HttpResponse>;
+  readonly remove: (params: unknown) => Promise<HttpResponse>;
+  /** The users table as PostgreSQL has it, by email. */
+  readonly stored: () => Promise<Stored[]>;
 }
 
 /** `basic` with an admin key and three users inserted through `/call`. */
@@ -31,25 +40,26 @@ async function seed(ctx: ScenarioContext): Promise<Seeded> {
   for (const email of ['u1@x.io', 'u2@x.io', 'u3@x.io']) {
     ids.push(expectRow<{ id: string }>(await ctx.bridge.call('db/users/insert', { values: { email } }, admin)).id);
   }
-  return { ...bootstrapped, admin, ids: ids as unknown as Seeded['ids'] };
-}
-
-type Stored = { id: string; email: string; name: string | null };
-
-async function storedRows(ctx: ScenarioContext, seeded: Seeded): Promise<Stored[]> {
-  return ctx.db.query<Stored>(seeded.database.name, 'SELECT id, email, name FROM users ORDER BY email');
+  return {
+    ...bootstrapped,
+    admin,
+    ids: ids as unknown as Seeded['ids'],
+    update: (params) => ctx.bridge.call('db/users/update', params, admin),
+    remove: (params) => ctx.bridge.call('db/users/delete', params, admin),
+    stored: () => ctx.db.query<Stored>(bootstrapped.database.name, 'SELECT id, email, name FROM users ORDER BY email'),
+  };
 }
 
 export const updateRows = defineScenario(
   'CRUD-002',
   'update reports the rows it changed and changes only those',
   async (ctx) => {
-    const seeded = await seed(ctx);
     const {
       admin,
       ids: [u1, u2, u3],
-    } = seeded;
-    const update = (params: unknown) => ctx.bridge.call('db/users/update', params, admin);
+      update,
+      stored,
+    } = await seed(ctx);
     const named = expectUpdated<Stored>(await update({ where: { id: u1 }, data: { name: 'Una' } }), 1);
     assert.deepEqual(
       named.map((row) => [row.id, row.email, row.name]),
@@ -58,7 +68,7 @@ export const updateRows = defineScenario(
     );
     const selected = expectRows<Stored>(await ctx.bridge.call('db/users/select', { where: { id: u1 } }, admin));
     assert.equal(selected[0]?.name, 'Una');
-    assert.deepEqual(await storedRows(ctx, seeded), [
+    assert.deepEqual(await stored(), [
       { id: u1, email: 'u1@x.io', name: 'Una' },
       { id: u2, email: 'u2@x.io', name: null },
       { id: u3, email: 'u3@x.io', name: null },
@@ -69,12 +79,12 @@ export const updateRows = defineScenario(
     assert.deepEqual(nothing.json, { data: [] });
     expectUpdated(await update({ where: { name: null }, data: { name: 'n' } }), 2);
     assert.deepEqual(
-      (await storedRows(ctx, seeded)).map((row) => row.name),
+      (await stored()).map((row) => row.name),
       ['Una', 'n', 'n'],
     );
     expectUpdated(await update({ where: { email: { $ne: 'u1@x.io' } }, data: { name: 'others' } }), 2);
     assert.deepEqual(
-      (await storedRows(ctx, seeded)).map((row) => row.name),
+      (await stored()).map((row) => row.name),
       ['Una', 'others', 'others'],
     );
   },
@@ -84,29 +94,26 @@ export const deleteRows = defineScenario(
   'CRUD-002',
   'delete reports the rows it removed and removes only those',
   async (ctx) => {
-    const seeded = await seed(ctx);
     const {
       admin,
       ids: [u1],
-    } = seeded;
-    const removed = await ctx.bridge.call(
-      'db/users/delete',
-      { where: { email: { $in: ['u2@x.io', 'u3@x.io'] } } },
-      admin,
-    );
+      remove,
+      stored,
+    } = await seed(ctx);
+    const removed = await remove({ where: { email: { $in: ['u2@x.io', 'u3@x.io'] } } });
     expectAffected(removed, 2);
     assert.deepEqual(removed.json, { data: { affected: 2 } });
     for (const email of ['u2@x.io', 'u3@x.io']) {
       assert.deepEqual(expectRows(await ctx.bridge.call('db/users/select', { where: { email } }, admin)), []);
     }
     assert.deepEqual(
-      (await storedRows(ctx, seeded)).map((row) => row.id),
+      (await stored()).map((row) => row.id),
       [u1],
       'one row left',
     );
-    expectAffected(await ctx.bridge.call('db/users/delete', { where: { email: 'nobody@x.io' } }, admin), 0);
-    expectAffected(await ctx.bridge.call('db/users/delete', { where: { id: u1 } }, admin), 1);
-    assert.deepEqual(await storedRows(ctx, seeded), [], 'the table is empty');
+    expectAffected(await remove({ where: { email: 'nobody@x.io' } }), 0);
+    expectAffected(await remove({ where: { id: u1 } }), 1);
+    assert.deepEqual(await stored(), [], 'the table is empty');
   },
 );
 
@@ -114,14 +121,13 @@ export const whereGate = defineScenario(
   'CRUD-002',
   'the where gate and bad updates refuse and change nothing',
   async (ctx) => {
-    const seeded = await seed(ctx);
     const {
-      admin,
       ids: [u1],
-    } = seeded;
-    const before = await storedRows(ctx, seeded);
-    const update = (params: unknown) => ctx.bridge.call('db/users/update', params, admin);
-    const remove = (params: unknown) => ctx.bridge.call('db/users/delete', params, admin);
+      update,
+      remove,
+      stored,
+    } = await seed(ctx);
+    const before = await stored();
 
     const noWhere = await update({ data: { name: 'x' } });
     assert.equal(expectError(noWhere, 400, 'BAD_REQUEST').message, 'update requires a non-empty where');
@@ -133,7 +139,7 @@ export const whereGate = defineScenario(
     assert.equal(expectError(await remove(undefined), 400, 'BAD_REQUEST').message, 'delete requires a non-empty where');
     expectError(await remove({ where: {} }), 400, 'BAD_REQUEST');
     expectError(await remove({ where: 'true' }), 400, 'BAD_REQUEST');
-    assert.deepEqual(await storedRows(ctx, seeded), before, 'the gate left every row as it was');
+    assert.deepEqual(await stored(), before, 'the gate left every row as it was');
 
     expectError(await update({ where: { id: u1 } }), 400, 'BAD_REQUEST');
     expectError(await update({ where: { id: u1 }, data: {} }), 400, 'BAD_REQUEST');
@@ -147,11 +153,7 @@ export const whereGate = defineScenario(
     assert.ok(!/update\s+"?users|set\s+"?email/i.test(conflict.text), 'no SQL text in the conflict');
     expectError(await update({ where: { email: { $regex: 'u' } }, data: { name: 'x' } }), 400, 'BAD_REQUEST');
     expectError(await remove({ where: { email: { $regex: 'u' } } }), 400, 'BAD_REQUEST');
-    assert.deepEqual(
-      await storedRows(ctx, seeded),
-      before,
-      'no refused update changed a row (u1 keeps its id and email)',
-    );
+    assert.deepEqual(await stored(), before, 'no refused update changed a row (u1 keeps its id and email)');
   },
 );
 
@@ -159,15 +161,20 @@ export const writeRights = defineScenario(
   'CRUD-002',
   'callers without a write rule are refused before the gate',
   async (ctx) => {
-    const seeded = await seed(ctx);
     const {
       project,
       env,
       ids: [u1],
-    } = seeded;
-    const before = await storedRows(ctx, seeded);
-    const reader: Credentials = { apiKey: await createApiKey(ctx, project, env, 'reader', 'reader'), project, env };
-    assert.equal(expectRows(await ctx.bridge.call('db/users/select', {}, reader)).length, 3, 'reader may select');
+      stored,
+    } = await seed(ctx);
+    const before = await stored();
+    // A reader key (may select, has no write rule) and no credential at all.
+    const callers = await refusedCallers(ctx, project, env);
+    assert.equal(
+      expectRows(await ctx.bridge.call('db/users/select', {}, callers.keyed)).length,
+      3,
+      'reader may select',
+    );
     for (const [path, params] of [
       ['db/users/update', { where: { id: u1 }, data: { name: 'x' } }],
       ['db/users/update', { where: {}, data: { name: 'x' } }],
@@ -176,18 +183,8 @@ export const writeRights = defineScenario(
       ['db/users/delete', { where: {} }],
       ['db/users/delete', {}],
     ] as const) {
-      const refused = await ctx.bridge.call(path, params, reader);
-      expectError(refused, 403, 'FORBIDDEN');
-      expectNoData(refused);
+      await expectRefused(ctx, callers, path, params);
     }
-    const anonymous: Credentials = { project, env };
-    expectError(
-      await ctx.bridge.call('db/users/update', { where: { id: u1 }, data: { name: 'x' } }, anonymous),
-      401,
-      'UNAUTHORIZED',
-    );
-    expectError(await ctx.bridge.call('db/users/delete', { where: { id: u1 } }, anonymous), 401, 'UNAUTHORIZED');
-    expectError(await ctx.bridge.call('db/users/delete', {}, anonymous), 401, 'UNAUTHORIZED');
-    assert.deepEqual(await storedRows(ctx, seeded), before, 'nothing changed');
+    assert.deepEqual(await stored(), before, 'nothing changed');
   },
 );

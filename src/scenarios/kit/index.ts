@@ -14,6 +14,8 @@ export {
   type EndUserSession,
 } from './project.ts';
 export { expectInvalidColumn, expectNoData, expectRow, expectUpdated, type ColumnErrorBody } from './crud.ts';
+export { expectRefused, refusedCallers, type RefusedCallers } from './callers.ts';
+export { setMainConnection } from './connections.ts';
 export { CODE_STATUS, expectEnvelope, type EnvelopeCheck } from './envelope.ts';
 export { expectDataOnly } from './shapes.ts';
 export { applyFolder, readProjectFolder, type ApplyBody } from './apply.ts';

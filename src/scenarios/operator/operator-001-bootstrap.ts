@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { defineScenario, expectAffected, expectExit, expectRows, expectStatus, createApiKey } from '../kit/index.ts';
+import {
+  createApiKey,
+  defineScenario,
+  expectAffected,
+  expectExit,
+  expectRows,
+  expectStatus,
+  setMainConnection,
+} from '../kit/index.ts';
 import type { ScenarioContext } from '../kit/index.ts';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
@@ -28,23 +36,7 @@ export const bootstrap = defineScenario(
 
     const database = await ctx.db.create(`stk_${project}`);
     const password = new URL(database.serviceUrl).password;
-    expectExit(
-      await ctx.stk([
-        'connections',
-        'set',
-        '--project',
-        project,
-        '--env',
-        'dev',
-        '--name',
-        'main',
-        '--engine',
-        'postgres',
-        '--db-url',
-        database.serviceUrl,
-      ]),
-      0,
-    );
+    expectExit(await setMainConnection(ctx, { project, env: 'dev' }, database.serviceUrl), 0);
     const listed = lines((await ctx.stk(['connections', 'list', '--project', project, '--env', 'dev'])).stdout);
     assert.equal(listed.length, 1);
     assert.match(listed[0] ?? '', /^main engine=postgres url=.*\*\*\*/);
@@ -111,23 +103,7 @@ export const applyJson = defineScenario(
     const project = await newProject(ctx);
     expectExit(await ctx.stk(['env', 'create', '--project', project, 'dev']), 0);
     const database = await ctx.db.create(`stk_${project}`);
-    expectExit(
-      await ctx.stk([
-        'connections',
-        'set',
-        '--project',
-        project,
-        '--env',
-        'dev',
-        '--name',
-        'main',
-        '--engine',
-        'postgres',
-        '--db-url',
-        database.serviceUrl,
-      ]),
-      0,
-    );
+    expectExit(await setMainConnection(ctx, { project, env: 'dev' }, database.serviceUrl), 0);
     const applied = await ctx.stk(['apply', '--project', project, '--env', 'dev', '--ref', 'bootstrap-1', '--json'], {
       cwd: ctx.fixture('basic'),
     });
@@ -157,21 +133,7 @@ export const bootstrapRefusals = defineScenario(
     expectFailure(await ctx.stk(['env', 'create', '--project', ctx.uniqueName('nosuch'), 'dev']), /404 Not Found/);
     expectExit(await ctx.stk(['env', 'create', '--project', project, 'dev']), 0);
     expectFailure(await ctx.stk(['env', 'create', '--project', project, 'dev']), /409 Conflict/);
-    const set = (engine: string, url: string) =>
-      ctx.stk([
-        'connections',
-        'set',
-        '--project',
-        project,
-        '--env',
-        'dev',
-        '--name',
-        'main',
-        '--engine',
-        engine,
-        '--db-url',
-        url,
-      ]);
+    const set = (engine: string, url: string) => setMainConnection(ctx, { project, env: 'dev' }, url, engine);
     expectFailure(await set('mysql', 'postgres://u@127.0.0.1/x'), /400 Bad Request/);
     assert.equal((await ctx.stk(['connections', 'list', '--project', project, '--env', 'dev'])).stdout, '');
     expectFailure(await set('postgres', 'not-a-url'), /400 Bad Request/);

@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { bootstrapProject, defineScenario, expectError, expectExit, expectStatus } from '../kit/index.ts';
+import {
+  bootstrapProject,
+  defineScenario,
+  expectError,
+  expectExit,
+  expectStatus,
+  setMainConnection,
+} from '../kit/index.ts';
 
 const OK = { ok: true };
 
@@ -43,46 +50,14 @@ export const projectReadiness = defineScenario(
     assert.deepEqual(ready.json, OK);
 
     const closedPort = database.serviceUrl.replace(/:(\d+)\//, ':1/');
-    expectExit(
-      await ctx.stk([
-        'connections',
-        'set',
-        '--project',
-        project,
-        '--env',
-        'dev',
-        '--name',
-        'main',
-        '--engine',
-        'postgres',
-        '--db-url',
-        closedPort,
-      ]),
-      0,
-    );
+    expectExit(await setMainConnection(ctx, { project, env: 'dev' }, closedPort), 0);
     // The connection change reaches the Bridge before `stk connections set` returns: no waiting.
     const down = await ctx.bridge.http.get('/readyz', { query: { project, env: 'dev' } });
     expectStatus(down, 503, 'readiness with the database unreachable');
     assert.deepEqual(down.json, { ok: false });
     expectStatus(await ctx.bridge.http.get('/healthz'), 200, 'liveness is independent of project databases');
 
-    expectExit(
-      await ctx.stk([
-        'connections',
-        'set',
-        '--project',
-        project,
-        '--env',
-        'dev',
-        '--name',
-        'main',
-        '--engine',
-        'postgres',
-        '--db-url',
-        database.serviceUrl,
-      ]),
-      0,
-    );
+    expectExit(await setMainConnection(ctx, { project, env: 'dev' }, database.serviceUrl), 0);
     const back = await ctx.bridge.http.get('/readyz', { query: { project, env: 'dev' } });
     expectStatus(back, 200, 'readiness after the connection is fixed');
   },

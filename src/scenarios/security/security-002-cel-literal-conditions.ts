@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import {
   bootstrapProject,
   createApiKey,
+  refusedCallers,
   defineScenario,
   expectUpdated,
   expectError,
   expectNoData,
   expectRow,
+  expectRefused,
   expectRows,
   signupAndLogin,
 } from '../kit/index.ts';
@@ -155,14 +157,7 @@ export const literalEdges = defineScenario(
     );
 
     await insertAll(ctx, 'users', USERS, user);
-    expectError(await ctx.bridge.call('db/users/select', {}, { project, env }), 401, 'UNAUTHORIZED');
-    const reader = await ctx.bridge.call(
-      'db/users/select',
-      {},
-      { apiKey: await createApiKey(ctx, project, env, 'reader', 'reader') },
-    );
-    expectError(reader, 403, 'FORBIDDEN');
-    expectNoData(reader);
+    await expectRefused(ctx, await refusedCallers(ctx, project, env), 'db/users/select', {});
     const injected = await ctx.bridge.call('db/users/select', { where: { name: "Allowed' OR 'x'='x" } }, user);
     assert.deepEqual(injected.json, { data: [] }, 'the value is bound, not spliced');
     assert.deepEqual(await storedUsers(ctx, seeded), USERS, 'the rows are intact');
