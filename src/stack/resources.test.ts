@@ -78,4 +78,14 @@ describe('killAllNow', () => {
     assert.equal(existsSync(ledgerFile()), false);
     await teardowns.runAll();
   });
+
+  it('leaves a database on a server it has no credentials for in the ledger, for a run that has them', async () => {
+    const teardowns = createTeardownStack();
+    const database = { kind: 'database', server: 'stk@198.51.100.7:5432', name: 'santokit_hub_kill0001' } as const;
+    own(teardowns, 'drop database', async () => undefined, database);
+    assert.equal(killAllNow(), 0);
+    assert.deepEqual(ledgered(), [database]);
+    assert.deepEqual(await teardowns.runAll(), []);
+    assert.equal(existsSync(ledgerFile()), false);
+  });
 });
