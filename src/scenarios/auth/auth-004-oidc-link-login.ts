@@ -4,9 +4,11 @@ import {
   bootstrapProject,
   createOidcBrowser,
   defineScenario,
+  endUserTokenFor,
   expectError,
   expectRows,
   expectStatus,
+  expectStillAlive,
   idpOf,
   IDP_CLIENTS,
   IDP_USERS,
@@ -54,9 +56,13 @@ async function registerProvider(
   return created.json as Record<string, unknown>;
 }
 
-async function signup(ctx: ScenarioContext, project: string): Promise<{ token: string; sub: string; email: string }> {
+async function signup(
+  ctx: ScenarioContext,
+  project: string,
+  env = 'dev',
+): Promise<{ token: string; sub: string; email: string }> {
   const email = `${ctx.uniqueName('user')}@example.com`;
-  const answer = await ctx.hub.post('/api/endusers/signup', { project, env: 'dev', email, password: PASSWORD });
+  const answer = await ctx.hub.post('/api/endusers/signup', { project, env, email, password: PASSWORD });
   expectStatus(answer, 200, 'signup');
   const body = answer.json as { access_token: string; sub: string };
   return { token: body.access_token, sub: body.sub, email };
@@ -256,5 +262,53 @@ export const idTokenChecks = defineScenario(
       assert.ok(answer.text.includes('"UNAUTHORIZED"'), `${what}: an UNAUTHORIZED envelope`);
       assert.equal(answer.location, undefined, `${what}: no exchange code reaches the app`);
     }
+  },
+);
+
+export const expiredSessionsAndStates = defineScenario(
+  'AUTH-004',
+  'an expired session or one of another project/env cannot start or finish a link, and an expired state is refused',
+  async (ctx) => {
+    const project = await bareProject(ctx, 'oidc');
+    await registerProvider(ctx, project);
+    const ana = await signup(ctx, project);
+    const account = { project, env: 'dev', email: ana.email, password: PASSWORD };
+    const cookie = (token: string) => ({ cookie: `stk_access_${project}_dev=${token}` });
+
+    const living = await endUserTokenFor(ctx, account, 3_000);
+    const started = await start(ctx, createOidcBrowser(ctx), project, { mode: 'link', headers: bearer(living.token) });
+    assert.equal(started.status, 302, `link start inside the token's life: ${started.text.slice(0, 200)}`);
+    expectStillAlive(living, 'the link start');
+
+    const dead = (await endUserTokenFor(ctx, account, -60_000)).token;
+    const elsewhere = await bareProject(ctx, 'oidc');
+    const owner = { token: await ctx.operatorToken() };
+    expectStatus(await ctx.hub.post('/api/envs', { project, env: 'prod' }, owner), 200, 'env prod');
+    const foreign = [(await signup(ctx, elsewhere)).token, (await signup(ctx, project, 'prod')).token];
+    const sessions = [
+      ['an expired bearer', bearer(dead)],
+      ['an expired cookie', cookie(dead)],
+      ['a bearer of another project', bearer(foreign[0] ?? '')],
+      ['a cookie named for P holding a token of another project', cookie(foreign[0] ?? '')],
+      ['a bearer of another env', bearer(foreign[1] ?? '')],
+      ['an operator token', bearer(owner.token)],
+    ] as const;
+    for (const [what, headers] of sessions) {
+      const refused = await start(ctx, createOidcBrowser(ctx), project, { mode: 'link', headers });
+      assert.equal(refused.status, 401, `link start with ${what}: ${refused.text.slice(0, 200)}`);
+      assert.equal(refused.location, undefined, 'no redirect to the provider');
+    }
+
+    const code = await exchangeCodeOf(ctx, project, { mode: 'link', headers: bearer(ana.token) });
+    for (const token of [dead, ...foreign]) expectError(await exchange(ctx, code, token), 401, 'UNAUTHORIZED');
+    const linked = await exchange(ctx, code, ana.token);
+    expectStatus(linked, 200, 'the code refused to the expired session still links with a live one');
+    assert.deepEqual(linked.json, { linked: true, provider: 'idp' });
+
+    const { browser, callback } = await toCallback(ctx, project, { mode: 'login', extra: { test_state_ttl_ms: '0' } });
+    const late = await browser.get(callback);
+    assert.equal(late.status, 400, `the callback of an expired state: ${late.text.slice(0, 200)}`);
+    assert.ok(late.text.includes('"BAD_REQUEST"'), 'a BAD_REQUEST envelope');
+    assert.equal(late.location, undefined, 'no exchange code reaches the app');
   },
 );
