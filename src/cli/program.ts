@@ -125,7 +125,12 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void, sc
     .option('--capability <id>', 'trace only these capabilities (repeatable, or comma list)', collect)
     .option('--domain <domain>', 'trace only these domains (repeatable, or comma list)', collect)
     .option('-j, --jobs <n>', "scenarios at once within a capability's run", parseJobs, 2)
-    .option('--timeout <duration>', 'per-scenario timeout (30s, 2m, 1500ms)', parseDuration, 60_000)
+    .option(
+      '--timeout <duration>',
+      'per-scenario timeout (30s, 2m, 1500ms); coverage slows every process',
+      parseDuration,
+      120_000,
+    )
     .option(
       '--threshold <share>',
       "share of a file's functions, beyond the baseline, that counts (0-1)",
