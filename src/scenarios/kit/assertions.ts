@@ -28,6 +28,8 @@ export function expectError(response: HttpResponse, status: number, code: string
   assert.ok(error && typeof error === 'object', `expected an error envelope, got ${describe(response)}`);
   assert.equal(error.code, code, `error code: expected ${code}, got ${describe(response)}`);
   assert.equal(typeof error.message, 'string', `error.message must be a string: ${describe(response)}`);
+  // errors.md: the message is a short sentence for people, so never empty.
+  assert.match(String(error.message), /\S/, `error.message must not be empty: ${describe(response)}`);
   assert.match(String(error.requestId), /\S/, `error.requestId must be non-empty: ${describe(response)}`);
   return error as ErrorBody;
 }
