@@ -42,10 +42,16 @@ async function compiledBuildIsFresh(repoRoot: string): Promise<boolean> {
   return typeof check === 'function' && check(repoRoot) === true;
 }
 
-/** `stk` of the reference stack: the compiled entry when dist/ is fresh (scenarios start it often), else its bin. */
+/**
+ * `stk` of the reference stack: when dist/ is fresh, its bundle (one module
+ * to load: scenarios start stk hundreds of times) or else the compiled entry;
+ * otherwise its bin, which runs the sources.
+ */
 export async function referenceStk(repoRoot: string): Promise<readonly string[]> {
+  const bundled = join(repoRoot, 'dist', 'reference', 'stk', 'bundle', 'main.js');
   const compiled = join(repoRoot, 'dist', 'reference', 'stk', 'main.js');
-  if (existsSync(compiled) && (await compiledBuildIsFresh(repoRoot))) return [process.execPath, compiled];
+  const entry = existsSync(bundled) ? bundled : compiled;
+  if (existsSync(entry) && (await compiledBuildIsFresh(repoRoot))) return [process.execPath, entry];
   return [process.execPath, join(repoRoot, 'reference', 'stk', 'bin', 'stk.js')];
 }
 
