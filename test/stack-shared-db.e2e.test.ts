@@ -1,0 +1,93 @@
+/**
+ * `--db url`: the Hub's database lives on a server that is not the run's.
+ * A real PostgreSQL stands for that server. A SIGKILLed run leaves its
+ * database, and the next start with credentials for that server drops it;
+ * an orderly stop and a second Ctrl-C leave none; the ledger never holds the
+ * server's password.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { createTeardownStack } from '../src/stack/index.ts';
+import { serverOf } from '../src/stack/postgres/database-now.ts';
+import { startEmbeddedPostgres } from '../src/stack/postgres/embedded-postgres.ts';
+import { ended, stackUps, type StackUps } from './helpers/stack-up.ts';
+
+let stacks: StackUps;
+before(async () => {
+  stacks = await stackUps('stk-it-shared-db-');
+});
+after(() => stacks.close());
+const stackUp = (extra?: readonly string[]) => stacks.up(extra);
+
+/** The Hub databases (`santokit_hub_…`) on a server, by name. */
+async function hubDatabases(adminUrl: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      "SELECT datname AS name FROM pg_database WHERE starts_with(datname, 'santokit_hub_') ORDER BY datname",
+    );
+    return rows.map((row) => row.name);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('a run with --db url (a shared server)', () => {
+  // A real server stands for someone's shared one; this process owns it, so no run's sweep can touch it.
+  const server = createTeardownStack();
+  let adminUrl = '';
+  before(async () => {
+    adminUrl = (await startEmbeddedPostgres({ teardowns: server, signal: new AbortController().signal })).adminUrl;
+  });
+  after(() => server.runAll());
+  const flags = () => ['--db', 'url', '--database-url', adminUrl];
+
+  it('SIGKILLed, leaves its Hub database; the next start on that server drops it; a stop leaves none', async () => {
+    const first = await stackUp(flags());
+    const ledger = readFileSync(stacks.ledgerFile(first.child.pid), 'utf8');
+    assert.ok(!ledger.includes(new URL(adminUrl).password), 'the ledger holds no password');
+    const listed = (JSON.parse(ledger) as { resources: { kind: string; server?: string; name?: string }[] }).resources;
+    const databases = listed.filter((entry) => entry.kind === 'database');
+    assert.deepEqual(
+      databases.map((entry) => entry.server),
+      [serverOf(adminUrl)],
+    );
+    const name = databases[0]?.name ?? '';
+    assert.deepEqual(await hubDatabases(adminUrl), [name]);
+
+    first.child.kill('SIGKILL');
+    await ended(first.child);
+    assert.deepEqual(await hubDatabases(adminUrl), [name], 'the database outlives a SIGKILLed runner');
+
+    const second = await stackUp(flags());
+    assert.match(
+      second.stderr(),
+      new RegExp(`cleaned up after a killed run \\(pid ${first.child.pid}\\): .*1 database\\(s\\) dropped`),
+    );
+    const now = await hubDatabases(adminUrl);
+    assert.equal(now.length, 1, 'only the second run has a Hub database');
+    assert.ok(!now.includes(name), "the killed run's database is dropped");
+    second.child.kill('SIGINT');
+    assert.equal(await ended(second.child), 0);
+    assert.deepEqual(await hubDatabases(adminUrl), [], 'an orderly stop drops its database');
+  });
+
+  it('stopped by a second Ctrl-C, drops its Hub database before it exits', async () => {
+    const before = new Set(await hubDatabases(adminUrl));
+    const run = await stackUp(flags());
+    const own = (await hubDatabases(adminUrl)).filter((name) => !before.has(name));
+    assert.equal(own.length, 1);
+    run.child.kill('SIGINT');
+    // The orderly teardown is under way (services stopping); the second signal ends the rest at once.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    run.child.kill('SIGINT');
+    assert.equal(await ended(run.child), 130);
+    assert.deepEqual(
+      (await hubDatabases(adminUrl)).filter((name) => own.includes(name)),
+      [],
+    );
+  });
+});
