@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { bootstrapProject, createApiKey, defineScenario, expectError, expectRows, expectStatus } from '../kit/index.ts';
+import {
+  bootstrapProject,
+  createApiKey,
+  defineScenario,
+  endUserTokenFor,
+  expectError,
+  expectRows,
+  expectStatus,
+} from '../kit/index.ts';
 import type { Credentials, ScenarioContext } from '../kit/index.ts';
 
 const EMAIL = 'same@example.com';
@@ -76,6 +84,7 @@ export const precedence = defineScenario(
     assert.deepEqual(await rowsOf(ctx, { apiKey: a.apiKey, bearer: b.token }), [a.row], 'the API key wins');
     assert.deepEqual(await rowsOf(ctx, { apiKey: a.apiKey, bearer: 'garbage' }), [a.row], 'the bearer is not examined');
     assert.deepEqual(await rowsOf(ctx, { bearer: a.token, cookies: cookie(b) }), [a.row], 'bearer beats cookie');
+    assert.deepEqual(await rowsOf(ctx, { apiKey: '', bearer: b.token }), [b.row], 'an empty API key header is no key');
     const keyOnly = await ctx.bridge.call('db/users/select', {}, { apiKey: a.apiKey });
     const keyAndCookie = await ctx.bridge.call(
       'db/users/select',
@@ -97,6 +106,18 @@ export const credentialFailures = defineScenario(
       await ctx.bridge.call('db/users/select', {}, { apiKey: badKey, bearer: a.token, ...hints(a) }),
       401,
       'UNAUTHORIZED',
+    );
+    const account = { project: a.project, env: 'dev', email: EMAIL, password: 'password of a' };
+    const expired = (await endUserTokenFor(ctx, account, -60_000)).token;
+    expectError(
+      await ctx.bridge.call('db/users/select', {}, { bearer: expired, cookies: cookie(a), ...hints(a) }),
+      401,
+      'UNAUTHORIZED',
+    );
+    assert.deepEqual(
+      await rowsOf(ctx, { apiKey: a.apiKey, bearer: expired }),
+      [a.row],
+      'the expired bearer is not examined',
     );
     expectError(
       await ctx.bridge.call('db/users/select', {}, { bearer: b.token, cookies: cookie(a), ...hints(a) }),
