@@ -78,6 +78,8 @@ export const precedence = defineScenario(
     const b = await tenant(ctx, 'password of b');
     assert.deepEqual(await rowsOf(ctx, { cookies: cookie(a), ...hints(a) }), [a.row]);
     assert.deepEqual(await rowsOf(ctx, { cookies: cookie(a) }), [a.row], 'a single cookie needs no hints');
+    const withOthers = { theme: 'dark', ...cookie(a), session: 'abc' };
+    assert.deepEqual(await rowsOf(ctx, { cookies: withOthers }), [a.row], 'only stk_access_* cookies count');
     const both = { ...cookie(a), ...cookie(b) };
     assert.deepEqual(await rowsOf(ctx, { cookies: both, ...hints(b) }), [b.row]);
     assert.deepEqual(await rowsOf(ctx, { cookies: both, ...hints(a) }), [a.row]);
@@ -144,5 +146,7 @@ export const credentialFailures = defineScenario(
       'BAD_REQUEST',
     );
     expectError(await ctx.bridge.call('db/users/select', {}, hints(a)), 401, 'UNAUTHORIZED');
+    // With hints A only stk_access_A_dev is read: B's cookie alone leaves the caller anonymous.
+    expectError(await ctx.bridge.call('db/users/select', {}, { cookies: cookie(b), ...hints(a) }), 401, 'UNAUTHORIZED');
   },
 );
