@@ -167,6 +167,12 @@ describe('OIDC link and login through a real provider', () => {
     const strict = createHubApp({ ...hub.deps, config: { ...hub.deps.config, testMode: false } });
     const outside = await strict.request(`/oidc/idp/start?mode=login&${good}&test_exchange_ttl_ms=0`);
     assert.equal(outside.status, 400, 'the lifetime knob needs test mode');
+    const stateOutside = await strict.request(`/oidc/idp/start?mode=login&${good}&test_state_ttl_ms=0`);
+    assert.equal(stateOutside.status, 400, 'the state lifetime knob needs test mode too');
+    for (const knob of ['test_state_ttl_ms=600001', 'test_exchange_ttl_ms=300001', 'test_state_ttl_ms=-1'])
+      expectError(await start(`mode=login&${good}&${knob}`), 400, 'BAD_REQUEST', /needs the Hub test mode/);
+    const shortState = await toCallback(project, { mode: 'login', extra: '&test_state_ttl_ms=0' });
+    assert.equal((await shortState.browser.get(shortState.callback)).status, 400, 'a state that lived 0 ms');
     const stale = await toCallback(project, { mode: 'login' });
     await hub.deps.store.query(`UPDATE hub_oidc_states SET expires_at = now() - interval '1 second' WHERE state = $1`, [
       new URL(stale.callback).searchParams.get('state'),
