@@ -2,6 +2,12 @@
 import type { CapabilityTrace, TracedFile, TraceReport } from '../model/trace.ts';
 import type { Colors } from './screen.ts';
 
+/** One line as each run of a trace is measured (the baseline has no capability). */
+export function formatTraceProgress(capability: CapabilityTrace | undefined): string {
+  if (capability === undefined) return 'baseline measured';
+  return `${capability.id}: ${capability.gaps.length} gap(s), run exit ${capability.runExitCode}`;
+}
+
 export function formatTraceJson(report: TraceReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }

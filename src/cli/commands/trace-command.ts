@@ -1,13 +1,13 @@
-import { ExitCode, InterruptedError, SantokitItError, UsageError } from '../../errors.ts';
+import { ExitCode, SantokitItError, UsageError } from '../../errors.ts';
 import type { TraceReport } from '../../model/trace.ts';
 import { documentsById, type Catalog } from '../../plan/catalog.ts';
 import { loadCatalog } from '../../plan/load-catalog.ts';
 import { validateCatalog } from '../../plan/validate.ts';
 import { createRedactor } from '../../redact/redactor.ts';
 import type { Screen } from '../../report/screen.ts';
-import { formatTraceJson, formatTraceText } from '../../report/trace-format.ts';
+import { formatTraceJson, formatTraceProgress, formatTraceText } from '../../report/trace-format.ts';
 import { formatIssues } from '../../report/validation-format.ts';
-import { runTasks } from '../../runner/tasks.ts';
+import { runTasks, type Task } from '../../runner/tasks.ts';
 import { PLUMBING_FILE, readPlumbing, type PlumbingEntry } from '../../runner/trace/plumbing.ts';
 import { retrace, traceCatalog, type TracedCapability, type TraceOptions } from '../../runner/trace/trace.ts';
 import { PACKAGE_ROOT } from '../../package-root.ts';
@@ -128,34 +128,26 @@ async function runTrace(
 ): Promise<TraceReport> {
   const state: { report?: TraceReport } = {};
   const onProgress: TraceOptions['onProgress'] = (done, total, capability) =>
-    screen.err(
-      `[trace ${done}/${total}] ${capability ? `${capability.id}: ${capability.gaps.length} gap(s), run exit ${capability.runExitCode}` : 'baseline measured'}\n`,
-    );
-  const result = await runTasks(
-    [
-      {
-        name: 'trace',
-        run: async (current, context) => {
-          current.report = await traceCatalog(
-            { ...options, ...(flags.keepCoverage ? { keepCoverage: true } : {}), onProgress },
-            {
-              packageRoot: PACKAGE_ROOT,
-              root,
-              outputDir: resolveFrom(io.cwd, flags.outputDir),
-              teardowns: context,
-              signal: context.signal,
-              redactor: createRedactor(),
-            },
-          );
+    screen.err(`[trace ${done}/${total}] ${formatTraceProgress(capability)}\n`);
+  const task: Task<typeof state> = {
+    name: 'trace',
+    run: async (current, context) => {
+      current.report = await traceCatalog(
+        { ...options, ...(flags.keepCoverage ? { keepCoverage: true } : {}), onProgress },
+        {
+          packageRoot: PACKAGE_ROOT,
+          root,
+          outputDir: resolveFrom(io.cwd, flags.outputDir),
+          teardowns: context,
+          signal: context.signal,
+          redactor: createRedactor(),
         },
-      },
-    ],
-    state,
-    io.signal,
-  );
+      );
+    },
+  };
+  const result = await runTasks([task], state, io.signal);
   for (const failure of result.teardownFailures) screen.err(`teardown '${failure.name}' failed: ${failure.message}\n`);
   const error = result.failed?.error;
-  if (error instanceof InterruptedError || error instanceof SantokitItError) throw error;
   if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
   if (state.report === undefined) throw new SantokitItError('trace: no report', ExitCode.failed);
   return state.report;

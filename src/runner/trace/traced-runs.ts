@@ -12,7 +12,7 @@ import { logProbe } from '../../stack/probes/log-probe.ts';
 import { exitCodeOf, type Probe } from '../../stack/probes/probe.ts';
 import { LOOPBACK_ONLY_ENV } from '../../stack/options.ts';
 import { referenceStk } from '../../stack/providers/embedded.ts';
-import { createService, runToCompletion, type ServiceContext } from '../../stack/service.ts';
+import { createService, runToCompletion, type ServiceSpec } from '../../stack/service.ts';
 import type { TeardownRegistry } from '../../stack/types.ts';
 import { raceAbort } from '../../util/async.ts';
 
@@ -106,13 +106,27 @@ async function tracedRun(
 ): Promise<TracedRun> {
   const coverageDir = join(folder, 'v8');
   const begin = performance.now();
-  const serviceContext: ServiceContext = {
+  const started = await createService(runSpec(name, args, coverageDir, context, readyThenStop)).start({
     teardowns: context.teardowns,
     signal: context.signal,
     logDir: folder,
     redact: context.redactor.text,
-  };
-  const started = await createService({
+  });
+  if (readyThenStop) await started.stop();
+  const exit = await raceAbort(started.exited, context.signal);
+  await started.stop();
+  // A stack stopped on purpose exits 0; a killed run counts as failed.
+  return { coverageDir, exitCode: exitCodeOf(exit) ?? 1, durationMs: Math.round(performance.now() - begin) };
+}
+
+function runSpec(
+  name: string,
+  args: readonly string[],
+  coverageDir: string,
+  context: TracedRunContext,
+  readyThenStop: Probe | undefined,
+): ServiceSpec {
+  return {
     name: 'trace',
     command: process.execPath,
     args: [join(context.packageRoot, 'bin', 'santokit-it.js'), ...args],
@@ -124,11 +138,5 @@ async function tracedRun(
     stopLeaderOnly: true,
     stopTimeoutMs: RUN_STOP_GRACE_MS,
     preamble: [`[santokit-it trace] ${name}`],
-  }).start(serviceContext);
-  if (readyThenStop) await started.stop();
-  const exit = await raceAbort(started.exited, context.signal);
-  await started.stop();
-  const code = exitCodeOf(exit);
-  // A stack stopped on purpose exits 0; a killed run counts as failed.
-  return { coverageDir, exitCode: code ?? 1, durationMs: Math.round(performance.now() - begin) };
+  };
 }
