@@ -42,6 +42,13 @@ describe('test-mode controls', () => {
     expectError(await plain.call('POST', '/api/test/endusers/login', endUser), 404, 'NOT_FOUND', /^no route /);
     const operator = { email: 'owner@example.com', password: TEST_ENV.STK_OPERATOR_PASSWORD, ttl_ms: -1000 };
     expectError(await plain.call('POST', '/api/test/auth/login', operator), 404, 'NOT_FOUND', /^no route /);
+    const minted = { project, env: 'dev', claims: { sub: 'x' } };
+    expectError(
+      await plain.call('POST', '/api/test/endusers/token', minted, { token: plain.owner }),
+      404,
+      'NOT_FOUND',
+      /^no route /,
+    );
   });
 
   test('a copy of the current release with the column as given becomes current, the other columns kept', async () => {
@@ -154,5 +161,32 @@ describe('test-mode logins with a chosen token lifetime', () => {
       /^operator token expired$/,
     );
     expectOk(await login(28_800_000), 'the real lifetime is the upper bound');
+  });
+});
+
+describe('test-mode tokens with claims as given', () => {
+  let hub: Hub;
+  before(async () => {
+    hub = await startHub({ STK_HUB_TEST_MODE: '1' });
+  });
+  after(() => hub.close());
+
+  test('a project admin gets its claims encrypted with the real key; the verifier judges them', async () => {
+    const { project } = await createProject(hub);
+    const exp = new Date(Date.now() + 60_000).toISOString();
+    const good = { sub: 'u1', roles: ['reader'], projectId: project, envId: 'dev', iat: new Date().toISOString(), exp };
+    const mint = (claims: unknown, options: { token?: string } = { token: hub.owner }) =>
+      hub.call('POST', '/api/test/endusers/token', { project, env: 'dev', claims }, options);
+    expectError(await mint(good, {}), 401, 'UNAUTHORIZED');
+    const stranger = await createOperator(hub, 'stranger');
+    expectError(await mint(good, { token: stranger.token }), 403, 'FORBIDDEN');
+    expectError(await mint('u1'), 400, 'BAD_REQUEST', /claims/);
+    const judge = async (claims: unknown) =>
+      verifyAccessToken(String(expectOk(await mint(claims)).access_token), () =>
+        deriveAccessKeys(hub.deps.config.pasetoKeys, project, 'dev'),
+      );
+    assert.equal((await judge(good)).status, 'valid');
+    assert.deepEqual(await judge({ ...good, envId: 'prod' }), { status: 'invalid', reason: 'footer-mismatch' });
+    assert.deepEqual(await judge({ ...good, exp: 'soon' }), { status: 'invalid', reason: 'expired' });
   });
 });

@@ -3,12 +3,15 @@
  * states scenarios need and the product cannot reach by itself. Without test
  * mode they are not registered: 404 like any unknown route.
  */
+import { encrypt } from 'paseto-ts/v4';
+import { deriveAccessKeys } from '../../shared/tokens.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
 import { badRequest, notFound } from '../../shared/http-error.ts';
 import { readBody, str } from '../http.ts';
 import { OPERATOR_TTL_SECONDS, issueOperatorToken } from '../operators.ts';
 import { createOrReuseRelease, currentRelease, movePointer, type ReleaseBody } from '../releases.ts';
 import { ACCESS_TTL_SECONDS, checkEndUserLogin, issueEndUserSession } from './endusers.ts';
+import { requireEnv } from './lookup.ts';
 import { checkOperatorLogin } from './operators.ts';
 import { scopedBody } from './scope.ts';
 
@@ -62,6 +65,22 @@ export function registerTestControls(app: HubApp, deps: HubDeps): void {
     const ttlSeconds = testLifetime(body, ACCESS_TTL_SECONDS);
     const user = await checkEndUserLogin(deps.store, body);
     return c.json(issueEndUserSession(c, deps.config, user.project, user.env, user, ttlSeconds));
+  });
+
+  /**
+   * A token no Hub route issues: `claims` encrypted as given with the first key of project/env, the footer
+   * naming that key, project and env, so a scenario can show the Bridge refusing claims that disagree with
+   * the footer or lack a usable `sub`, `roles` or `exp` (auth-credentials.md). Project admin.
+   */
+  app.post('/api/test/endusers/token', async (c) => {
+    const { body, project, env } = await scopedBody(c, deps, 'admin');
+    if (!isRecord(body.claims)) throw badRequest("field 'claims' must be an object");
+    await requireEnv(deps.store, project, env);
+    const [key] = deriveAccessKeys(deps.config.pasetoKeys, project, env);
+    if (!key) throw new Error('no signing key');
+    const footer = { kid: key.kid, project, env };
+    const options = { footer, addIat: false, addExp: false, validatePayload: false };
+    return c.json({ access_token: encrypt(`k4.local.${key.key}`, { ...body.claims }, options) });
   });
 
   /** An operator login whose token lives `ttl_ms`, otherwise as `POST /api/auth/login` (operator-rbac.md's expiry). */

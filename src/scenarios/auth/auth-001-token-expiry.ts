@@ -68,3 +68,39 @@ export const tokenExpiry = defineScenario(
     await expectAccepted(ctx, project, user.accessToken, 'the hour-long login token of the same user');
   },
 );
+
+export const claimChecks = defineScenario(
+  'AUTH-001',
+  'claims that disagree with the footer or lack a usable sub, roles or exp are refused, even under the real key',
+  async (ctx) => {
+    const { project } = await bootstrapProject(ctx, 'basic');
+    const owner = await ctx.operatorToken();
+    const now = Date.now();
+    const good = {
+      sub: 'a1b2c3d4-0000-4000-8000-000000000001',
+      roles: ['authenticated', 'reader'],
+      projectId: project,
+      envId: 'dev',
+      iat: new Date(now).toISOString(),
+      exp: new Date(now + 600_000).toISOString(),
+    };
+    const mint = async (claims: Record<string, unknown>): Promise<string> => {
+      const answer = await ctx.hub.post('/api/test/endusers/token', { project, env: 'dev', claims }, { token: owner });
+      assert.equal(answer.status, 200, `test-mode token: ${answer.text.slice(0, 200)}`);
+      return (answer.json as { access_token: string }).access_token;
+    };
+    await expectAccepted(ctx, project, await mint(good), 'claims as the Hub writes them');
+    const { sub: _sub, ...noSub } = good;
+    const { exp: _exp, ...noExp } = good;
+    const bad: [string, Record<string, unknown>][] = [
+      ['projectId of another project', { ...good, projectId: `${project}x` }],
+      ['envId of another env', { ...good, envId: 'prod' }],
+      ['a numeric sub', { ...good, sub: 42 }],
+      ['no sub', noSub],
+      ['roles as a string', { ...good, roles: 'reader' }],
+      ['an exp that is no date', { ...good, exp: 'tomorrow' }],
+      ['no exp', noExp],
+    ];
+    for (const [what, claims] of bad) await expectRefused(ctx, project, await mint(claims), what);
+  },
+);
