@@ -5,7 +5,7 @@
 import { CommanderError } from 'commander';
 import { ExitCode, InterruptedError, SantokitItError } from '../errors.ts';
 import { formatToolError } from '../report/print-error.ts';
-import { createScreen } from '../report/screen.ts';
+import { createScreen, flushTerminal } from '../report/screen.ts';
 import { killAllNow } from '../stack/resources.ts';
 import type { CliIo } from './io.ts';
 import { createProgram } from './program.ts';
@@ -28,7 +28,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     signal: controller.signal,
     screen: (color) => createScreen(color === undefined ? {} : { color }),
   };
-  exit(await runProgram(argv, io));
+  const code = await runProgram(argv, io);
+  await flushTerminal();
+  exit(code);
 }
 
 /** Parses and runs one command; never throws, always an exit code. */

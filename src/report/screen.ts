@@ -1,5 +1,6 @@
 /** Where terminal output goes and whether it is coloured: decided once, here. */
 import pc from 'picocolors';
+import { settleWithin } from '../util/async.ts';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -35,4 +36,19 @@ export function createScreen(options: ScreenOptions = {}): Screen {
     out: (text) => void stdout.write(text),
     err: (text) => void stderr.write(text),
   };
+}
+
+/**
+ * Resolves once what was written to standard output and error has left the
+ * process, or after `withinMs`: a pipe whose reader is slower than a large
+ * `--json` report holds the rest in a queue that `process.exit` would drop.
+ */
+export async function flushTerminal(withinMs = 10_000): Promise<void> {
+  // A reader that went away (`| head`) is an EPIPE here: nothing is left to deliver, which is not a failure.
+  const flushed = (stream: NodeJS.WriteStream) =>
+    new Promise<void>((resolve) => {
+      stream.once('error', () => resolve());
+      stream.write('', () => resolve());
+    });
+  await settleWithin(Promise.all([flushed(process.stdout), flushed(process.stderr)]), withinMs);
 }
