@@ -1,13 +1,14 @@
 /**
  * `stk mcp run` and `stk mcp start` once the start-up check passed: the
- * MCP SDK's server on a line transport (stdio) or on SSE over HTTP.
+ * MCP SDK's server on a line transport (stdio) or on SSE over HTTP (loaded
+ * only by `start`).
  */
 import type { Io } from '../command-kit.ts';
 import { MCP_HOST } from './defaults.ts';
 import { LineTransport } from './line-transport.ts';
 import type { ServerDeps } from './prepare.ts';
 import { createMcpServer } from './server.ts';
-import { startSseServer, type SseServer } from './sse-server.ts';
+import type { SseServer } from './sse-server.ts';
 
 export async function runStdio(deps: ServerDeps): Promise<void> {
   const transport = new LineTransport(process.stdin, process.stdout);
@@ -21,6 +22,8 @@ export async function runStdio(deps: ServerDeps): Promise<void> {
 export async function runHttp(deps: ServerDeps, port: number, io: Io): Promise<void> {
   let server: SseServer;
   try {
+    // Loaded here: the SDK's SSE transport brings an HTTP body parser with every charset table, which stdio never needs.
+    const { startSseServer } = await import('./sse-server.ts');
     server = await startSseServer(port, () => createMcpServer(deps));
   } catch (error) {
     deps.source.close();
