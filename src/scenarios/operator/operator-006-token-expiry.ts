@@ -55,6 +55,20 @@ export const operatorTokenExpiry = defineScenario(
       expectExit(cli, 1);
       assert.match(cli.stderr, /401/, `stk with an expired token: ${cli.stderr}`);
     }
+    // The control plane takes operator tokens only: an end user's access token is no operator credential.
+    const endUser = await ctx.hub.post('/api/endusers/signup', {
+      project,
+      env: 'dev',
+      email: `${ctx.uniqueName('enduser')}@example.com`,
+      password: 'end-user-password',
+    });
+    expectStatus(endUser, 200, 'end-user signup');
+    await expectRefusedEverywhere(
+      ctx,
+      project,
+      (endUser.json as { access_token: string }).access_token,
+      'end-user token',
+    );
     const envs = await ctx.hub.get(`/api/envs?project=${project}`, { token: await ctx.operatorToken() });
     assert.ok(!envs.text.includes('"expiry"'), 'no refused write took effect');
 
