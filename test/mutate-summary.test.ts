@@ -15,6 +15,8 @@ const CREDENTIALS = 'reference/bridge/credentials.ts';
 const EQUIVALENT = [
   { file: WHERE, line: 3, mutator: 'StringLiteral', replacement: '""', reason: 'the text is never read' },
   { file: WHERE, line: 2, mutator: 'StringLiteral', replacement: '"other"', reason: 'names another replacement' },
+  { file: WHERE, line: 2, column: 8, mutator: 'EqualityOperator', reason: 'names another column' },
+  { file: WHERE, line: 2, mutator: 'EqualityOperator', original: 'rows < 1', reason: 'names other code' },
 ];
 
 const summary = () =>
@@ -61,10 +63,17 @@ test('per capability: the mutants of every file its code_refs name', () => {
 test('survivors: file:line:column, mutator and replacement on one line, with the capabilities; equivalents left out', () => {
   const { survivors } = summary();
   assert.deepEqual(
-    survivors.map((mutant) => [mutant.line, mutant.column, mutant.mutator, mutant.replacement, mutant.status]),
+    survivors.map((mutant) => [
+      mutant.line,
+      mutant.column,
+      mutant.mutator,
+      mutant.original,
+      mutant.replacement,
+      mutant.status,
+    ]),
     [
-      [1, 37, 'BlockStatement', '{ }', 'NoCoverage'],
-      [2, 7, 'EqualityOperator', 'rows >= 1', 'Survived'],
+      [1, 36, 'BlockStatement', "{ if (rows > 1) return 'many'; return 'one'; }", '{ }', 'NoCoverage'],
+      [2, 7, 'EqualityOperator', 'rows > 1', 'rows >= 1', 'Survived'],
     ],
   );
   const text = formatSummary(summary());
@@ -76,7 +85,7 @@ test('survivors: file:line:column, mutator and replacement on one line, with the
   assert.match(text, /reference\/hub\/crypto\.ts {2}skipped: no capability names it/);
   assert.match(
     text,
-    /^ {2}reference\/bridge\/where\.ts:2:7 EqualityOperator → rows >= 1 {2}\[CRUD-002, SECURITY-004\]$/m,
+    /^ {2}reference\/bridge\/where\.ts:2:7 EqualityOperator: rows > 1 → rows >= 1 {2}\[CRUD-002, SECURITY-004\]$/m,
   );
   assert.doesNotMatch(text, /where\.ts:3:10/);
 });

@@ -17,6 +17,8 @@ export interface EquivalentEntry {
   file: string;
   line: number;
   mutator: string;
+  column?: number;
+  original?: string;
   replacement?: string;
   reason: string;
 }
@@ -26,6 +28,7 @@ export interface FlatMutant {
   line: number;
   column: number;
   mutator: string;
+  original: string | undefined;
   replacement: string;
   status: string | undefined;
 }
@@ -62,6 +65,10 @@ export interface Summary {
 export declare const DETECTED: readonly string[];
 export declare const UNDETECTED: readonly string[];
 export declare function oneLine(text: unknown): string;
+export declare function originalText(
+  source: string | undefined,
+  location: { start: SchemaPosition; end: SchemaPosition },
+): string | undefined;
 export declare function mutantsOf(report: MutationReport | undefined, file: string): FlatMutant[];
 export declare function equivalentEntry(
   entries: readonly EquivalentEntry[],

@@ -15,6 +15,15 @@ export function oneLine(text) {
     .trim();
 }
 
+/** The source text a mutant replaces (1-based lines and columns, end exclusive), on one line. */
+export function originalText(source, { start, end }) {
+  if (typeof source !== 'string') return undefined;
+  const lines = source.split('\n');
+  const offset = (position) =>
+    lines.slice(0, position.line - 1).reduce((sum, line) => sum + line.length + 1, 0) + position.column - 1;
+  return oneLine(source.slice(offset(start), offset(end)));
+}
+
 /** The mutants of one source file in a Stryker report, flattened. */
 export function mutantsOf(report, file) {
   const entry = Object.entries(report?.files ?? {}).find(([name]) => name === file || name.endsWith(`/${file}`));
@@ -25,6 +34,7 @@ export function mutantsOf(report, file) {
     line: mutant.location.start.line,
     column: mutant.location.start.column,
     mutator: mutant.mutatorName,
+    original: originalText(entry[1].source, mutant.location),
     replacement: oneLine(mutant.replacement ?? mutant.mutatorName),
     status: mutant.status,
   }));
@@ -37,6 +47,8 @@ export function equivalentEntry(entries, mutant) {
       entry.file === mutant.file &&
       Number(entry.line) === mutant.line &&
       entry.mutator === mutant.mutator &&
+      (entry.column === undefined || Number(entry.column) === mutant.column) &&
+      (entry.original === undefined || oneLine(entry.original) === mutant.original) &&
       (entry.replacement === undefined || oneLine(entry.replacement) === mutant.replacement),
   );
 }
@@ -130,8 +142,13 @@ export function formatSummary(summary) {
   return `${lines.join('\n')}\n`;
 }
 
+function cut(text, length) {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
 export function formatSurvivor(mutant) {
-  const replacement = mutant.replacement.length > 100 ? `${mutant.replacement.slice(0, 97)}…` : mutant.replacement;
   const status = mutant.status === 'Survived' ? '' : ` (${mutant.status})`;
-  return `${mutant.file}:${mutant.line}:${mutant.column} ${mutant.mutator} → ${replacement}${status}  [${mutant.capabilities.join(', ')}]`;
+  const original = mutant.original === undefined ? '' : `${cut(mutant.original, 80)} `;
+  const change = `${original}→ ${cut(mutant.replacement, 80)}`;
+  return `${mutant.file}:${mutant.line}:${mutant.column} ${mutant.mutator}: ${change}${status}  [${mutant.capabilities.join(', ')}]`;
 }
