@@ -42,7 +42,10 @@ test("a real process's V8 coverage: the functions of a compiled reference file, 
     await mkdir(dist, { recursive: true });
     await writeFile(join(dist, 'package.json'), '{"type":"module"}\n');
     await writeFile(join(dist, 'thing.js'), `${compiled.outputText.trimEnd()}\n`);
-    await writeFile(join(dist, 'thing.js.map'), compiled.sourceMapText ?? '');
+    // As the build writes it: the map names the .ts by its path from the .js.
+    const map = JSON.parse(compiled.sourceMapText ?? '{}') as { sources: string[] };
+    map.sources = ['../../../reference/demo/thing.ts'];
+    await writeFile(join(dist, 'thing.js.map'), JSON.stringify(map));
     const coverageDir = join(root, 'v8');
     const script = `const m = await import(${JSON.stringify(pathToFileURL(join(dist, 'thing.js')).href)}); m.used(1);`;
     execFileSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -67,4 +70,47 @@ test("a real process's V8 coverage: the functions of a compiled reference file, 
 test('a missing folder is no coverage, not an error', async () => {
   const coverage = await readCoverageDir(join(tmpdir(), 'stk-it-no-such-coverage-dir'), '/pkg');
   assert.deepEqual([coverage.processes, coverage.files.size], [0, 0]);
+});
+
+test('a bundle counts each function for the .ts file its source map names', async (t) => {
+  const esbuild = await import('esbuild').catch(() => undefined);
+  if (esbuild === undefined) return t.skip('esbuild is not installed');
+  const root = await mkdtemp(join(tmpdir(), 'stk-it-v8-bundle-'));
+  try {
+    const sources = join(root, 'reference', 'demo');
+    await mkdir(sources, { recursive: true });
+    await writeFile(
+      join(sources, 'a.ts'),
+      "import { b } from './b.ts';\nexport { never } from './b.ts';\n\nexport function a(): number {\n  return b() + 1;\n}\n",
+    );
+    await writeFile(
+      join(sources, 'b.ts'),
+      'export function b(): number {\n  return 1;\n}\n\nexport function never(): number {\n  return 2;\n}\n',
+    );
+    const outfile = join(root, 'dist', 'reference', 'demo', 'bundle', 'main.js');
+    await esbuild.build({
+      entryPoints: [join(sources, 'a.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      sourcemap: true,
+      outfile,
+      logLevel: 'silent',
+    });
+    await writeFile(join(root, 'dist', 'reference', 'demo', 'bundle', 'package.json'), '{"type":"module"}\n');
+    const coverageDir = join(root, 'v8');
+    const script = `const m = await import(${JSON.stringify(pathToFileURL(outfile).href)}); m.a();`;
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, NODE_V8_COVERAGE: coverageDir },
+    });
+
+    const coverage = await readCoverageDir(coverageDir, root);
+    assert.deepEqual([...coverage.files.keys()].sort(), ['reference/demo/a.ts', 'reference/demo/b.ts']);
+    assert.deepEqual([...(coverage.files.get('reference/demo/a.ts')?.executed ?? [])], ['line 4']);
+    const b = coverage.files.get('reference/demo/b.ts');
+    assert.deepEqual(Object.fromEntries(b?.known ?? []), { 'line 1': 'b', 'line 5': 'never' });
+    assert.deepEqual([...(b?.executed ?? [])], ['line 1']);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });

@@ -109,31 +109,65 @@ export function addCoverageFile(
     const file = referenceFileOf(script.url, packageRoot);
     if (file === undefined) continue;
     found = true;
-    const locate = locator(script.url, coverage['source-map-cache']?.[script.url], cache);
-    const entry = files.get(file) ?? { known: new Map<string, string>(), executed: new Set<string>() };
-    files.set(file, entry);
+    const locate = locator(script.url, file, packageRoot, coverage['source-map-cache']?.[script.url], cache);
     for (const fn of script.functions) {
       const start = fn.ranges[0];
       // Offset 0 is the module body: it runs whenever the file is imported, which says nothing.
       if (start === undefined || start.startOffset === 0) continue;
-      const key = locate(start.startOffset);
-      if (key === undefined) continue;
-      const named = entry.known.get(key);
-      if (named === undefined || (named === key && fn.functionName !== ''))
-        entry.known.set(key, fn.functionName || key);
-      if (start.count > 0) entry.executed.add(key);
+      const place = locate(start.startOffset);
+      if (place) addFunction(files, place, fn.functionName, start.count > 0);
     }
   }
   return found;
 }
 
-/** Offset in the generated script → `line N` of the .ts; undefined for code the .ts does not have. */
+interface Place {
+  readonly file: string;
+  readonly key: string;
+}
+
+function addFunction(files: Map<string, FileFunctions>, { file, key }: Place, name: string, ran: boolean): void {
+  const entry = files.get(file) ?? { known: new Map<string, string>(), executed: new Set<string>() };
+  files.set(file, entry);
+  const named = entry.known.get(key);
+  if (named === undefined || (named === key && name !== '')) entry.known.set(key, name || key);
+  if (ran) entry.executed.add(key);
+}
+
+/**
+ * Offset in the generated script → the .ts file and line the function comes
+ * from: a file's own map names that file, a bundle's map (stk's) each
+ * function's own file. Undefined for code no reference .ts has (helpers a
+ * compiler injects, dependencies inside a bundle).
+ */
 function locator(
   url: string,
+  file: string,
+  packageRoot: string,
   cached: CachedMap | undefined,
   cache: LocatorCache,
-): (offset: number) => string | undefined {
-  if (cached === undefined) return (offset) => `@${offset}`;
+): (offset: number) => Place | undefined {
+  if (cached === undefined) return (offset) => ({ file, key: `@${offset}` });
+  const { map, lineStarts } = parsedMap(url, cached, cache);
+  const root = cached.data.sourceRoot ? cached.data.sourceRoot.replace(/\/?$/, '/') : '';
+  return (offset) => {
+    const line = lastAtOrBefore(lineStarts, offset);
+    const entry = map.findEntry(line, offset - (lineStarts[line] ?? 0));
+    if (!('originalLine' in entry)) return undefined;
+    const source = entry.originalSource ? sourceFile(`${root}${entry.originalSource}`, url, packageRoot) : file;
+    return source === undefined ? undefined : { file: source, key: `line ${entry.originalLine + 1}` };
+  };
+}
+
+function sourceFile(source: string, scriptUrl: string, packageRoot: string): string | undefined {
+  try {
+    return referenceFileOf(new URL(source, scriptUrl).href, packageRoot);
+  } catch {
+    return undefined;
+  }
+}
+
+function parsedMap(url: string, cached: CachedMap, cache: LocatorCache): Locator {
   const id = `${url}\0${cached.lineLengths.length}\0${cached.data.mappings.length}`;
   let found = cache.get(id);
   if (found === undefined) {
@@ -146,12 +180,7 @@ function locator(
     found = { map: new SourceMap(cached.data), lineStarts };
     cache.set(id, found);
   }
-  const { map, lineStarts } = found;
-  return (offset) => {
-    const line = lastAtOrBefore(lineStarts, offset);
-    const entry = map.findEntry(line, offset - (lineStarts[line] ?? 0));
-    return 'originalLine' in entry ? `line ${entry.originalLine + 1}` : undefined;
-  };
+  return found;
 }
 
 /** Index of the last element ≤ value in an ascending list (0 when none is). */
