@@ -167,6 +167,17 @@ export const rbacRefusals = defineScenario(
       await ctx.hub.post('/api/auth/signup', { email: `${ctx.uniqueName('short')}@example.com`, password: 'seven77' }),
       { what: '7-character password', status: 400, code: 'BAD_REQUEST' },
     );
+    expectEnvelope(await ctx.hub.post('/api/auth/signup', { email: ctx.uniqueName('noat'), password: 'password-1' }), {
+      what: 'email without @',
+      status: 400,
+      code: 'BAD_REQUEST',
+    });
+    const eight = await ctx.hub.post('/api/auth/signup', {
+      email: `${ctx.uniqueName('eight')}@example.com`,
+      password: 'eight888',
+    });
+    assert.equal(eight.status, 200, `an 8-character password is long enough: ${eight.text.slice(0, 200)}`);
+    assert.equal((eight.json as { ok?: unknown }).ok, true);
     const last = x.token.at(-1) === 'A' ? 'B' : 'A';
     for (const token of [`${x.token.slice(0, -1)}${last}`, 'not-a-hub-token']) {
       for (const path of [

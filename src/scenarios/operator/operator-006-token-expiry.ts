@@ -42,7 +42,7 @@ export const operatorTokenExpiry = defineScenario(
     const living = await operatorTokenFor(ctx, owner, LIFE_MS);
     const whoami = await ctx.hub.get('/api/auth/whoami', { token: living.token });
     expectStatus(whoami, 200, 'whoami inside the token life');
-    assert.equal((whoami.json as { email?: unknown }).email, owner.email);
+    assert.deepEqual(whoami.json, { email: owner.email, org_role: 'owner' });
     const listed = await ctx.hub.get('/api/projects', { token: living.token });
     expectStatus(listed, 200, 'project list inside the token life');
     assert.ok(listed.text.includes(project), 'the owner sees the project');
