@@ -26,8 +26,12 @@ function carriers(project: string, token: string): { what: string; credentials: 
   ];
 }
 
+/**
+ * `items` of the `logics_call` fixture grants select to `admin` and `authenticated` only, so a 200 also
+ * shows the token made its bearer or cookie holder an end user (auth-credentials.md: new end users' roles).
+ */
 const select = (ctx: ScenarioContext, credentials: Credentials) =>
-  ctx.bridge.call('db/users/select', { limit: 1 }, credentials);
+  ctx.bridge.call('db/items/select', { limit: 1 }, credentials);
 
 async function expectAccepted(ctx: ScenarioContext, project: string, token: string, label: string): Promise<void> {
   for (const { what, credentials } of carriers(project, token)) {
@@ -50,7 +54,7 @@ export const tokenExpiry = defineScenario(
   'AUTH-001',
   'an access token is accepted until its exp and refused with 401 from then on, as bearer and as cookie',
   async (ctx) => {
-    const { project } = await bootstrapProject(ctx, 'basic');
+    const { project } = await bootstrapProject(ctx, 'logics_call', { prefix: 'expiry' });
     const user = await signupAndLogin(ctx, project, 'dev');
     const account = { project, env: 'dev', email: user.email, password: user.password };
 
@@ -73,7 +77,7 @@ export const claimChecks = defineScenario(
   'AUTH-001',
   'claims that disagree with the footer or lack a usable sub, roles or exp are refused, even under the real key',
   async (ctx) => {
-    const { project } = await bootstrapProject(ctx, 'basic');
+    const { project } = await bootstrapProject(ctx, 'logics_call', { prefix: 'expiry' });
     const owner = await ctx.operatorToken();
     const now = Date.now();
     const good = {
