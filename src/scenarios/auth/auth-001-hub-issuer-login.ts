@@ -142,6 +142,8 @@ export const tokenBinding = defineScenario(
     expectError(await select({ bearer: [v, local, payload, foreignFooter].join('.') }), 401, 'UNAUTHORIZED');
     expectError(await select({ bearer: 'not-a-token' }), 401, 'UNAUTHORIZED');
     expectError(await select({ headers: { authorization: 'Basic dXNlcjpwdw==' } }), 401, 'UNAUTHORIZED');
+    // Only the scheme Bearer carries a token, not a scheme whose name merely ends in it.
+    expectError(await select({ headers: { authorization: `NotBearer ${token}` } }), 401, 'UNAUTHORIZED');
     expectError(await select({ bearer: await ctx.operatorToken() }), 401, 'UNAUTHORIZED');
     expectError(await select({ project, env: 'dev' }), 401, 'UNAUTHORIZED');
   },
