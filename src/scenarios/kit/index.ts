@@ -19,7 +19,7 @@ export { setMainConnection } from './connections.ts';
 export { CODE_STATUS, expectEnvelope, type EnvelopeCheck } from './envelope.ts';
 export { expectDataOnly } from './shapes.ts';
 export { applyFolder, readProjectFolder, type ApplyBody } from './apply.ts';
-export { currentRelease, expectApplyRefused, type RefusedApply } from './releases.ts';
+export { currentRelease, expectApplyRefused, hubCurrentRelease, type RefusedApply } from './releases.ts';
 export {
   createOidcBrowser,
   idpOf,

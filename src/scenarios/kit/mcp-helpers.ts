@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { expectExit } from './assertions.ts';
 import type { ScenarioContext } from './context.ts';
 import { expectToolResult, type McpSession } from './mcp.ts';
+import { hubCurrentRelease } from './releases.ts';
 
 /** The six tools of MCP-001, sorted. */
 export const MCP_TOOLS = [
@@ -41,12 +42,8 @@ export async function freePort(): Promise<number> {
 }
 
 /** The current release id of project/dev, straight from the Hub (a `stk` start costs seconds on a busy machine). */
-export async function releaseIdOf(ctx: ScenarioContext, project: string): Promise<string> {
-  const query = { project, env: 'dev' };
-  const response = await ctx.hub.get('/api/releases/current', { query, token: await ctx.operatorToken() });
-  const id = (response.json as { release_id?: unknown } | undefined)?.release_id;
-  assert.equal(typeof id, 'string', `current release of ${project}: ${response.text.slice(0, 200)}`);
-  return id as string;
+export function releaseIdOf(ctx: ScenarioContext, project: string): Promise<string> {
+  return hubCurrentRelease(ctx, project, 'dev');
 }
 
 /** What `release_current` names on this session. */

@@ -1,4 +1,4 @@
-/** Release checks through `stk`, as an operator sees them. */
+/** Release checks: through `stk`, as an operator sees them, or straight from the Hub where the CLI is not what is checked. */
 import assert from 'node:assert/strict';
 import { expectExit } from './assertions.ts';
 import type { ScenarioContext } from './context.ts';
@@ -12,6 +12,25 @@ export async function currentRelease(context: ScenarioContext, project: string, 
   return id;
 }
 
+/**
+ * The current release id of project/env from the Hub's own route (the one
+ * `stk release current` reads), for scenarios that check a release rather
+ * than the CLI: no `stk` process to start.
+ */
+export async function hubCurrentRelease(context: ScenarioContext, project: string, env: string): Promise<string> {
+  const response = await context.hub.get('/api/releases/current', {
+    query: { project, env },
+    token: await context.operatorToken(),
+  });
+  const id = (response.json as { release_id?: unknown } | undefined)?.release_id;
+  assert.equal(
+    typeof id,
+    'string',
+    `current release of ${project}/${env}: ${response.status} ${response.text.slice(0, 200)}`,
+  );
+  return id as string;
+}
+
 export interface RefusedApply {
   readonly code: string;
   readonly message: string;
@@ -20,13 +39,14 @@ export interface RefusedApply {
 
 /**
  * `stk apply --json` of a fixture must exit 1 with a 400
- * SCHEMA_VALIDATION_FAILED naming `file`, and leave the current release as it was.
+ * SCHEMA_VALIDATION_FAILED naming `file`, and leave the current release as it
+ * was (asked of the Hub before and after).
  */
 export async function expectApplyRefused(
   context: ScenarioContext,
   target: { project: string; env: string; fixture: string; file: string },
 ): Promise<RefusedApply> {
-  const before = await currentRelease(context, target.project, target.env);
+  const before = await hubCurrentRelease(context, target.project, target.env);
   const applied = await context.stk(
     ['apply', '--project', target.project, '--env', target.env, '--ref', target.fixture, '--json'],
     { cwd: context.fixture(target.fixture) },
@@ -40,7 +60,7 @@ export async function expectApplyRefused(
     `${target.fixture}: the error names ${target.file}: ${applied.stdout}`,
   );
   assert.equal(
-    await currentRelease(context, target.project, target.env),
+    await hubCurrentRelease(context, target.project, target.env),
     before,
     `${target.fixture}: the current release is unchanged`,
   );

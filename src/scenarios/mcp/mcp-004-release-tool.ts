@@ -7,6 +7,7 @@ import {
   defineScenario,
   expectExit,
   expectStatus,
+  hubCurrentRelease,
   projectOperator,
   signUpOperator,
 } from '../kit/index.ts';
@@ -33,7 +34,7 @@ export const releaseTool = defineScenario(
 
       const applied = await ctx.stk(['apply', '--project', project, '--env', env, '--ref', 'r2'], { cwd: dir });
       expectExit(applied, 0);
-      const second = await currentRelease(ctx, project, env);
+      const second = await hubCurrentRelease(ctx, project, env);
       assert.notEqual(second, first, 'a new ref made a new release');
       assert.equal((await releaseOf(session)).releaseId, second, 'the running server reports the new pointer');
 
@@ -83,7 +84,7 @@ export const releaseMissing = defineScenario(
       );
       assert.deepEqual(missing.data, { code: 'NOT_FOUND' });
       await applyFolder(ctx, { project, env: 'dev', ref: 'first', dir: ctx.fixture('basic') });
-      assert.equal((await releaseOf(session)).releaseId, await currentRelease(ctx, project, 'dev'));
+      assert.equal((await releaseOf(session)).releaseId, await hubCurrentRelease(ctx, project, 'dev'));
     } finally {
       await session.close();
     }

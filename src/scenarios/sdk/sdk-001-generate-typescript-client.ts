@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import {
   bareProject,
   bootstrapProject,
-  currentRelease,
   defineScenario,
   expectExit,
   expectStatus,
+  hubCurrentRelease,
   readProjectFolder,
   signUpOperator,
 } from '../kit/index.ts';
@@ -69,7 +69,7 @@ export const generatesFromCurrentRelease = defineScenario(
   'one TypeScript file from the current release: header, types per table, client entry; reproducible, and new after a new release',
   async (ctx) => {
     const { project, env } = await bootstrapProject(ctx, 'sdk_app');
-    const releaseId = await currentRelease(ctx, project, env);
+    const releaseId = await hubCurrentRelease(ctx, project, env);
     const dir = sdkFolder(ctx);
     const generated = await genClient(ctx, dir, project, env, { output: 'src/generated/client.ts' });
     expectExit(generated, 0);
@@ -106,7 +106,7 @@ export const generatesFromCurrentRelease = defineScenario(
 
     const v2 = { project, env, ref: 'v2', force: true, ...readProjectFolder(ctx.fixture('sdk_app_v2')) };
     expectStatus(await ctx.hub.post('/api/apply', v2, { token: await ctx.operatorToken() }), 200, 'apply sdk_app_v2');
-    const newRelease = await currentRelease(ctx, project, env);
+    const newRelease = await hubCurrentRelease(ctx, project, env);
     assert.notEqual(newRelease, releaseId);
     writeFileSync(join(dir, 'again.ts'), 'stale\n');
     expectExit(await genClient(ctx, dir, project, env, { output: 'again.ts' }), 0);

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import {
+  applyFolder,
   bootstrapProject,
   createApiKey,
   defineScenario,
   expectError,
-  expectExit,
   expectNoData,
   expectRow,
   expectRows,
+  hubCurrentRelease,
   signupAndLogin,
 } from '../kit/index.ts';
 import type { Credentials, HttpResponse, ScenarioContext } from '../kit/index.ts';
@@ -87,14 +88,6 @@ export const unsupportedConditions = defineScenario(
   },
 );
 
-async function currentRelease(ctx: ScenarioContext, project: string, env: string): Promise<string> {
-  const current = await ctx.stk(['release', 'current', '--project', project, '--env', env]);
-  expectExit(current, 0);
-  const id = /^Current release: (\S+)$/m.exec(current.stdout)?.[1];
-  assert.ok(id, `release current prints the id: ${current.stdout}`);
-  return id;
-}
-
 export const invalidSyntaxPerCall = defineScenario(
   'SECURITY-003',
   'a condition that is not valid CEL ships as written and every call its rule governs is a 400',
@@ -104,14 +97,11 @@ export const invalidSyntaxPerCall = defineScenario(
       signupAndLogin(ctx, project, env),
       createApiKey(ctx, project, env, 'admin'),
     ]);
-    const before = await currentRelease(ctx, project, env);
+    const before = await hubCurrentRelease(ctx, project, env);
     for (const fixture of ['cel_condition_bad_syntax', 'cel_condition_truncated']) {
       // Conditions are parsed when a rule is evaluated (SECURITY-001…003), so apply takes the rule as written.
-      const applied = await ctx.stk(['apply', '--project', project, '--env', env, '--ref', fixture], {
-        cwd: ctx.fixture(fixture),
-      });
-      expectExit(applied, 0);
-      assert.notEqual(await currentRelease(ctx, project, env), before, `${fixture}: a new release`);
+      await applyFolder(ctx, { project, env, ref: fixture, dir: ctx.fixture(fixture) });
+      assert.notEqual(await hubCurrentRelease(ctx, project, env), before, `${fixture}: a new release`);
       for (let attempt = 0; attempt < 3; attempt += 1) {
         expectUnsupported(
           await ctx.bridge.call('db/users/select', {}, { bearer: session.accessToken }),
