@@ -64,6 +64,13 @@ function expectTypesOfIr(source: string, tables: Readonly<Record<string, TableIr
   }
 }
 
+/**
+ * Six `stk` starts each: under compose every one is a `docker exec` into the
+ * cli container, which took 14 to 25 s on this 2-core machine under load
+ * (measured), so the default 60 s does not fit.
+ */
+const STK_HEAVY = { timeoutMs: 180_000 };
+
 export const generatesFromCurrentRelease = defineScenario(
   'SDK-001',
   'one TypeScript file from the current release: header, types per table, client entry; reproducible, and new after a new release',
@@ -121,6 +128,7 @@ export const generatesFromCurrentRelease = defineScenario(
       'dropped and added tables follow the release',
     );
   },
+  STK_HEAVY,
 );
 
 export const refusesWithoutRelease = defineScenario(
@@ -163,6 +171,7 @@ export const refusesWithoutRelease = defineScenario(
     );
     assert.equal(readFileSync(join(dir, 'blocker'), 'utf8'), 'a file where a folder is needed\n');
   },
+  STK_HEAVY,
 );
 
 export const refusesBadFlags = defineScenario(
