@@ -111,6 +111,12 @@ test("stk's API key line: the key goes, the label stays", () => {
   assert.match(out, /^API Key \(store securely\): \[redacted:api_key#[0-9a-f]{6}\]$/m);
 });
 
+test('a failure message about an API key keeps its words', () => {
+  const redactor = createRedactor({ fingerprintKey: KEY });
+  const message = 'API key: expected a 401 for a revoked key, got 200';
+  assert.equal(redactor.text(message), message);
+});
+
 test('headers: credentials keep their scheme, cookies keep their names, other headers stay', () => {
   const redactor = createRedactor({ fingerprintKey: KEY });
   const headers = redactor.value({

@@ -70,8 +70,9 @@ function redactCookies(value: string, kind: 'cookie' | 'set-cookie', mask: Mask)
     .join('; ');
 }
 
+/** A generated credential has digits or punctuation; a plain word ("API key: expected …") is prose. */
 function tokenLike(token: string): boolean {
-  return /[0-9._~+/=-]/.test(token);
+  return /[0-9_.~+/=-]/.test(token);
 }
 
 /** Every shape- and name-based rule, in an order where an earlier rule never hides a later one's match. */
@@ -91,7 +92,7 @@ export function redactByRules(text: string, mask: Mask): string {
     isSecretName(key) && !isPlaceholder(value) ? `${key}: ${redactNamedValue(key, value, mask)}` : match,
   );
   out = out.replace(LABELLED_KEY, (match, label: string, key: string) =>
-    isPlaceholder(key) ? match : `${label}${mask(key, 'api_key')}`,
+    isPlaceholder(key) || !tokenLike(key) ? match : `${label}${mask(key, 'api_key')}`,
   );
   out = out.replace(SCHEME_TOKEN, (match, scheme: string, token: string) =>
     tokenLike(token) ? `${scheme} ${mask(token, 'credential')}` : match,
