@@ -30,6 +30,19 @@ test('a secret URL-encoded or JSON-escaped is the same secret, with the same pla
   assert.equal(new Set(found).size, 1);
 });
 
+test('a registered PASETO token is found by its shape: masked with its own kind and fingerprint wherever it appears', () => {
+  const redactor = createRedactor({ fingerprintKey: KEY });
+  const token = 'v4.local.Zq8mT1x0s9VbN2cQwE4rT6yU8iO0pA3sD5fG7hJ9';
+  redactor.addSecret(token, 'access-token');
+  const out = redactor.text(`Authorization: Bearer ${token}\ncookie stk_access_p_e=${token} and ${token}.`);
+  assert.equal(out.includes(token), false, out);
+  const found = placeholders(out);
+  assert.equal(found.length, 3, out);
+  assert.equal(new Set(found).size, 1, out);
+  assert.match(found[0] ?? '', /^\[redacted:access-token#/);
+  assert.deepEqual(redactor.value({ note: `got ${token}` }), { note: `got ${found[0] ?? ''}` });
+});
+
 test('two different secrets get different fingerprints; short values are not searched for by value', () => {
   const redactor = createRedactor({ fingerprintKey: KEY });
   redactor.addSecret('first-secret-value', 'a');

@@ -9,7 +9,15 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { isSecretName } from './secret-names.ts';
-import { isPlaceholder, kindOf, PLACEHOLDER_PREFIX, redactByRules, redactNamedValue, type Mask } from './text-rules.ts';
+import {
+  foundByShape,
+  isPlaceholder,
+  kindOf,
+  PLACEHOLDER_PREFIX,
+  redactByRules,
+  redactNamedValue,
+  type Mask,
+} from './text-rules.ts';
 
 /** Shorter values are masked where a name or URL marks them, but not searched for by value: they would match ordinary words. */
 export const MIN_SECRET_LENGTH = 8;
@@ -54,6 +62,8 @@ interface SecretStore {
 function createSecretStore(key: Buffer): SecretStore {
   // Each known form of a secret (as given, URL-encoded, JSON-escaped) → its kind and the value its fingerprint is of.
   const forms = new Map<string, { readonly kind: string; readonly value: string }>();
+  // The forms searched by value: tokens the shape rules find anyway (a run makes hundreds) stay out of the pattern.
+  const searched: string[] = [];
   let pattern: RegExp | undefined;
   let grown = false;
   const fingerprint = (value: string) => createHmac('sha256', key).update(value).digest('hex').slice(0, 6);
@@ -64,8 +74,12 @@ function createSecretStore(key: Buffer): SecretStore {
   return {
     add(value, kind) {
       if (value.length < MIN_SECRET_LENGTH || isPlaceholder(value) || forms.has(value)) return;
+      forms.set(value, { kind: kindOf(kind), value });
+      if (foundByShape(value)) return;
       for (const form of [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]) {
-        if (form.length >= MIN_SECRET_LENGTH && !forms.has(form)) forms.set(form, { kind: kindOf(kind), value });
+        if (form.length < MIN_SECRET_LENGTH || searched.includes(form)) continue;
+        if (!forms.has(form)) forms.set(form, { kind: kindOf(kind), value });
+        searched.push(form);
       }
       pattern = undefined;
       grown = true;
@@ -73,9 +87,9 @@ function createSecretStore(key: Buffer): SecretStore {
     placeholder,
     replaceKnown(text) {
       grown = false;
-      if (forms.size === 0) return text;
+      if (searched.length === 0) return text;
       pattern ??= new RegExp(
-        [...forms.keys()]
+        [...searched]
           .sort((a, b) => b.length - a.length)
           .map(escapeRegExp)
           .join('|'),

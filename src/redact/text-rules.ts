@@ -75,6 +75,11 @@ function tokenLike(token: string): boolean {
   return /[0-9_.~+/=-]/.test(token);
 }
 
+/** Whether the shape rules alone find every occurrence of `value`: a whole PASETO or JWT (no form of it differs). */
+export function foundByShape(value: string): boolean {
+  return [PASETO, JWT].some((shape) => value.match(shape)?.[0] === value);
+}
+
 /** Every shape- and name-based rule, in an order where an earlier rule never hides a later one's match. */
 export function redactByRules(text: string, mask: Mask): string {
   let out = text.replace(URL_USERINFO, (_match, head: string, password: string) =>
