@@ -9,6 +9,7 @@ import { suiteBench } from './suite-bench.ts';
 import { shardBench } from './shard-bench.ts';
 import { changedBench } from './changed-bench.ts';
 import { validateBench } from './validate-bench.ts';
+import { redactBench } from './redact-bench.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -19,6 +20,7 @@ const sections: Record<string, () => Promise<string[]>> = {
   suite: suiteBench,
   shard: shardBench,
   changed: changedBench,
+  redact: redactBench,
 };
 
 const wanted = process.argv.slice(2);
