@@ -21,6 +21,8 @@ class JournalReporter {
     const seconds = (now - this.#last) / 1000;
     this.#last = now;
     if (result.status === 'Ignored' || result.status === 'Pending') return;
+    // A result reused from the incremental file arrives with the plan, in no time: it ran before, and is timed there.
+    if (seconds < 0.05) return;
     this.#tested += 1;
     const { id, mutatorName, replacement, location, status } = result;
     if (this.#file) {
