@@ -75,16 +75,18 @@ describe('a run with --db url (a shared server)', () => {
     assert.deepEqual(await hubDatabases(adminUrl), [], 'an orderly stop drops its database');
   });
 
-  it('stopped by a second Ctrl-C, drops its Hub database before it exits', async () => {
+  it('Ctrl-C twice (the second during the orderly stop when it is still going) leaves no Hub database', async () => {
     const before = new Set(await hubDatabases(adminUrl));
     const run = await stackUp(flags());
     const own = (await hubDatabases(adminUrl)).filter((name) => !before.has(name));
     assert.equal(own.length, 1);
     run.child.kill('SIGINT');
-    // The orderly teardown is under way (services stopping); the second signal ends the rest at once.
+    // The orderly teardown is under way (services stopping); the second signal ends the rest at once. On a quiet
+    // machine the orderly stop may already be over when it lands (exit 0); either way no database may be left.
+    // The immediate drop itself is proven without this race in src/stack/postgres/database-now.test.ts.
     await new Promise((resolve) => setTimeout(resolve, 300));
     run.child.kill('SIGINT');
-    assert.equal(await ended(run.child), 130);
+    assert.ok([0, 130].includes((await ended(run.child)) ?? -1), 'an orderly stop (0) or an interrupted one (130)');
     assert.deepEqual(
       (await hubDatabases(adminUrl)).filter((name) => own.includes(name)),
       [],
