@@ -160,6 +160,8 @@ export const bootstrapRefusals = defineScenario(
     );
     expectFailure(await ctx.stk(['project', 'list'], { env: { STK_AUTH_TOKEN: '' } }), /401 Unauthorized/);
   },
+  // Eighteen `stk` starts: under compose each is a `docker exec` of 2 to 3 s, so the run passed the default 60 s.
+  { timeoutMs: 180_000 },
 );
 
 export const applyWithoutMain = defineScenario(
