@@ -94,6 +94,8 @@ export const bootstrap = defineScenario(
     const ready = await ctx.bridge.http.get('/readyz', { query: { project, env: 'dev' } });
     expectStatus(ready, 200, 'bridge readiness for the bootstrapped env');
   },
+  // About a dozen `stk` starts: 40 s under compose in CI, too near the default 60 s.
+  { timeoutMs: 180_000 },
 );
 
 export const applyJson = defineScenario(
