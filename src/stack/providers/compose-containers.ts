@@ -7,6 +7,7 @@ import type { ContainerInfo } from 'dockerode';
 import { execa } from 'execa';
 import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
 import { sleep, type ExitInfo } from '../probes/probe.ts';
+import { mergedTail, parseStamped } from './container-log-tail.ts';
 import { createServiceOutput, type ServiceOutput } from '../service-output.ts';
 
 export const PROJECT_LABEL = 'com.docker.compose.project';
@@ -100,16 +101,22 @@ export async function containerExit(container: ComposeContainer, signal: AbortSi
  * The last `lines` lines of a stopped container, stdout and stderr together,
  * read once from Docker's log file. A follow stream can end without the
  * container's final lines (the daemon closes it at exit, racing its own log
- * copier); this read cannot. Undefined when Docker does not answer.
+ * copier); this read cannot. Docker may stamp a final stderr line before
+ * stdout lines written earlier, so more is read than shown and mergedTail keeps
+ * the last stderr lines. Undefined when Docker does not answer.
  */
 export async function finalOutput(container: ComposeContainer, lines: number): Promise<string[] | undefined> {
-  const result = await execa('docker', ['logs', '--tail', String(lines), container.id], {
+  const result = await execa('docker', ['logs', '--timestamps', '--tail', String(lines * READ_FACTOR), container.id], {
     reject: false,
-    all: true,
     timeout: 10_000,
   });
   if (result.exitCode !== 0) return undefined;
-  return String(result.all ?? '')
-    .split('\n')
-    .filter((line) => line.length > 0);
+  return mergedTail(
+    parseStamped(String(result.stdout), 'stdout'),
+    parseStamped(String(result.stderr), 'stderr'),
+    lines,
+  );
 }
+
+/** How many times the shown lines finalOutput reads, so a stderr line stamped early is still in reach. */
+const READ_FACTOR = 4;
