@@ -114,6 +114,26 @@ describe('hub cache', () => {
     assert.equal((await cached.release('shop', 'dev'))?.release_id, 'r1', 'recovers once the Hub answers');
   });
 
+  test('the Hub gets a brief wait only when a kept entry can answer for it, else a full one', async () => {
+    const { clock, hub, cached } = setup({ live: false });
+    await cached.release('shop', 'dev');
+    await cached.keys('shop', 'dev');
+    await cached.verifyApiKey('k', 's');
+    assert.deepEqual(hub.patience, ['full', 'full', 'full'], 'nothing kept yet: wait for the Hub');
+    clock.now = 1_000;
+    await cached.release('shop', 'dev');
+    await cached.keys('shop', 'dev');
+    await cached.verifyApiKey('k', 's');
+    assert.deepEqual(
+      hub.patience.slice(3),
+      ['brief', 'brief', 'full'],
+      'a kept release or key set can stand in; a verdict never',
+    );
+    clock.now = 31_000;
+    await cached.release('shop', 'dev');
+    assert.equal(hub.patience.at(-1), 'full', 'past the stale bound nothing stands in');
+  });
+
   test('"no release" is an answer, kept like a release until invalidated', async () => {
     const { hub, cached } = setup();
     assert.equal(await cached.release('nosuch', 'dev'), undefined);

@@ -14,6 +14,8 @@
  * - A release is still served past that while the Hub cannot be reached,
  *   until `staleMs` after it was fetched (bridge-hub-protocol: keep serving
  *   the last good release through a short outage); verdicts never are.
+ *   Only then does a Hub request get a brief deadline; with nothing kept to
+ *   stand in, a slow Hub is waited for (hub-client.ts `HubPatience`).
  * - Token keys (bridge-hub-protocol: pulled periodically, rotated with
  *   overlap) are fresh for `ttlMs` and dropped by a `keys` event.
  * - Concurrent misses for one entry share one Hub request; a load that was
@@ -30,7 +32,7 @@ import {
   type ReleasePayload,
 } from '../shared/contract.ts';
 import { unavailable } from './errors.ts';
-import { HubUnavailable, type HubClient, type SigningKey } from './hub-client.ts';
+import { HubUnavailable, type HubClient, type HubPatience, type SigningKey } from './hub-client.ts';
 
 export interface CacheOptions {
   readonly ttlMs?: number;
@@ -73,6 +75,9 @@ interface SlotOptions {
   readonly onChange?: () => void;
 }
 
+/** Asks the Hub for one entry, waiting as long as `patience` says. */
+type Load<T> = (patience: HubPatience) => Promise<T>;
+
 class Slots<T> {
   readonly entries = new Map<string, Entry<T>>();
   private readonly pending = new Map<string, Promise<T>>();
@@ -94,9 +99,9 @@ class Slots<T> {
     return this.options.now() - entry.at < this.options.stale;
   }
 
-  private load(key: string, load: () => Promise<T>): Promise<T> {
+  private load(key: string, load: Load<T>, patience: HubPatience): Promise<T> {
     const generation = this.generation;
-    const pending: Promise<T> = load()
+    const pending: Promise<T> = load(patience)
       .then((value) => {
         // Forgotten while in flight (the entry was invalidated, or everything was): answer, but do not keep.
         if (this.pending.get(key) === pending && generation === this.generation) this.set(key, value, generation);
@@ -109,12 +114,14 @@ class Slots<T> {
     return pending;
   }
 
-  async get(key: string, load: () => Promise<T>, what: string): Promise<T> {
+  async get(key: string, load: Load<T>, what: string): Promise<T> {
     const entry = this.entries.get(key);
     if (entry && entry.generation === this.generation && this.options.now() - entry.at < this.options.fresh())
       return entry.value;
+    // Wait briefly for a slow Hub only when the entry kept here can answer in its place.
+    const patience = entry && this.usable(entry) ? 'brief' : 'full';
     try {
-      return await (this.pending.get(key) ?? this.load(key, load));
+      return await (this.pending.get(key) ?? this.load(key, load, patience));
     } catch (error) {
       if (!(error instanceof HubUnavailable)) throw error;
       const last = this.entries.get(key);
@@ -168,11 +175,13 @@ export function createCachedHub(hub: HubClient, options: CacheOptions = {}): Cac
   }
 
   return {
-    release: (project, env) => releases.get(envKey(project, env), () => hub.currentRelease(project, env), 'release'),
-    keys: (project, env) => keys.get(envKey(project, env), () => hub.signingKeys(project, env), 'token keys'),
+    release: (project, env) =>
+      releases.get(envKey(project, env), (patience) => hub.currentRelease(project, env, patience), 'release'),
+    keys: (project, env) =>
+      keys.get(envKey(project, env), (patience) => hub.signingKeys(project, env, patience), 'token keys'),
     verifyApiKey: (keyId, secret) => {
       const slot = `${keyId}\u0000${createHash('sha256').update(secret).digest('base64url')}`;
-      return verdicts.get(slot, () => hub.verifyApiKey(keyId, secret), 'API key verdict');
+      return verdicts.get(slot, (patience) => hub.verifyApiKey(keyId, secret, patience), 'API key verdict');
     },
     async ready() {
       if (await hub.ping()) return true;

@@ -15,20 +15,28 @@ import {
 
 export type SigningKey = SigningKeysResponse['keys'][number];
 
+/**
+ * How long a Hub request may take before the Hub counts as unavailable:
+ * `brief` when a cached answer can stand in for a slow Hub (bridge-hub-protocol:
+ * serve the last good release through an outage), `full` when nothing can and
+ * a slow answer is still better than a 503 (default).
+ */
+export type HubPatience = 'brief' | 'full';
+
 export interface HubClient {
   /** The env's current release; undefined when the Hub says 404. */
-  currentRelease(project: string, env: string): Promise<ReleasePayload | undefined>;
-  releaseById(releaseId: string): Promise<ReleasePayload | undefined>;
+  currentRelease(project: string, env: string, patience?: HubPatience): Promise<ReleasePayload | undefined>;
+  releaseById(releaseId: string, patience?: HubPatience): Promise<ReleasePayload | undefined>;
   /** Token keys of the env; empty when the Hub says 404 (no such env). */
-  signingKeys(project: string, env: string): Promise<readonly SigningKey[]>;
-  verifyApiKey(keyId: string, secret: string): Promise<ApiKeyVerifyResponse>;
+  signingKeys(project: string, env: string, patience?: HubPatience): Promise<readonly SigningKey[]>;
+  verifyApiKey(keyId: string, secret: string, patience?: HubPatience): Promise<ApiKeyVerifyResponse>;
   /** Whether the Hub answers its liveness route now. */
   ping(): Promise<boolean>;
 }
 
 export class HubUnavailable extends Error {}
 
-const TIMEOUT_MS = 5_000;
+const TIMEOUT_MS: Readonly<Record<HubPatience, number>> = { brief: 5_000, full: 30_000 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -75,7 +83,7 @@ function asVerdict(json: unknown): ApiKeyVerifyResponse {
 
 export function createHttpHubClient(hubUrl: string, serviceToken: string): HubClient {
   const base = hubUrl.replace(/\/+$/, '');
-  const call = async (path: string, body?: unknown): Promise<unknown> => {
+  const call = async (path: string, patience: HubPatience = 'full', body?: unknown): Promise<unknown> => {
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, {
@@ -85,7 +93,7 @@ export function createHttpHubClient(hubUrl: string, serviceToken: string): HubCl
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.timeout(TIMEOUT_MS[patience]),
       });
     } catch {
       throw new HubUnavailable('hub unreachable');
@@ -104,11 +112,14 @@ export function createHttpHubClient(hubUrl: string, serviceToken: string): HubCl
   };
   const optional = <T>(json: unknown, read: (json: unknown) => T) => (json === undefined ? undefined : read(json));
   return {
-    currentRelease: async (project, env) => optional(await call(internalPaths.currentRelease(project, env)), asRelease),
-    releaseById: async (releaseId) => optional(await call(internalPaths.releaseById(releaseId)), asRelease),
-    signingKeys: async (project, env) => optional(await call(internalPaths.signingKeys(project, env)), asKeys) ?? [],
-    verifyApiKey: async (keyId, secret) => {
-      const json = await call(internalPaths.verifyApiKey, { key_id: keyId, secret });
+    currentRelease: async (project, env, patience) =>
+      optional(await call(internalPaths.currentRelease(project, env), patience), asRelease),
+    releaseById: async (releaseId, patience) =>
+      optional(await call(internalPaths.releaseById(releaseId), patience), asRelease),
+    signingKeys: async (project, env, patience) =>
+      optional(await call(internalPaths.signingKeys(project, env), patience), asKeys) ?? [],
+    verifyApiKey: async (keyId, secret, patience) => {
+      const json = await call(internalPaths.verifyApiKey, patience, { key_id: keyId, secret });
       if (json === undefined) throw new HubUnavailable('hub has no API key verification route');
       return asVerdict(json);
     },

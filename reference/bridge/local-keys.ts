@@ -12,9 +12,9 @@ const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 export function withLocalKeys(hub: HubClient, pasetoKeys: string): HubClient {
   const secrets = parsePasetoKeys(pasetoKeys);
   return {
-    currentRelease: (project, env) => hub.currentRelease(project, env),
-    releaseById: (releaseId) => hub.releaseById(releaseId),
-    verifyApiKey: (keyId, secret) => hub.verifyApiKey(keyId, secret),
+    currentRelease: (project, env, patience) => hub.currentRelease(project, env, patience),
+    releaseById: (releaseId, patience) => hub.releaseById(releaseId, patience),
+    verifyApiKey: (keyId, secret, patience) => hub.verifyApiKey(keyId, secret, patience),
     ping: () => hub.ping(),
     signingKeys: async (project, env) =>
       NAME.test(project) && NAME.test(env) ? deriveAccessKeys(secrets, project, env) : [],

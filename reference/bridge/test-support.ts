@@ -8,7 +8,7 @@ import type { ApiKeyVerifyResponse, ReleasePayload } from '../shared/contract.ts
 import { deriveAccessKeys, issueAccessToken, parsePasetoKeys } from '../shared/tokens.ts';
 import { startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { createBridgeApp, type BridgeDeps } from './app.ts';
-import { HubUnavailable, type HubClient } from './hub-client.ts';
+import { HubUnavailable, type HubClient, type HubPatience } from './hub-client.ts';
 import { createPools, type Pools } from './pools.ts';
 
 export const SECRETS = parsePasetoKeys('k1:bridge-test-secret-0001,k0:bridge-test-secret-0000');
@@ -27,20 +27,25 @@ export interface FakeHub extends HubClient {
   readonly apiKeys: Map<string, ApiKeyRecord>;
   down: boolean;
   calls: number;
+  /** How long each call was willing to wait, in call order. */
+  readonly patience: (HubPatience | undefined)[];
 }
 
 export function createFakeHub(): FakeHub {
   const state = { down: false, calls: 0 };
   const releases = new Map<string, ReleasePayload>();
   const apiKeys = new Map<string, ApiKeyRecord>();
-  const answer = async <T>(value: () => T): Promise<T> => {
+  const patience: (HubPatience | undefined)[] = [];
+  const answer = async <T>(value: () => T, wait?: HubPatience): Promise<T> => {
     state.calls += 1;
+    patience.push(wait);
     if (state.down) throw new HubUnavailable('hub down (test)');
     return value();
   };
   return {
     releases,
     apiKeys,
+    patience,
     get down() {
       return state.down;
     },
@@ -53,11 +58,11 @@ export function createFakeHub(): FakeHub {
     set calls(value: number) {
       state.calls = value;
     },
-    currentRelease: (project, env) => answer(() => releases.get(`${project}/${env}`)),
-    releaseById: (id) => answer(() => [...releases.values()].find((release) => release.release_id === id)),
-    signingKeys: (project, env) =>
-      answer(() => (project.startsWith('__') ? [] : deriveAccessKeys(SECRETS, project, env))),
-    verifyApiKey: (keyId, secret) =>
+    currentRelease: (project, env, wait) => answer(() => releases.get(`${project}/${env}`), wait),
+    releaseById: (id, wait) => answer(() => [...releases.values()].find((release) => release.release_id === id), wait),
+    signingKeys: (project, env, wait) =>
+      answer(() => (project.startsWith('__') ? [] : deriveAccessKeys(SECRETS, project, env)), wait),
+    verifyApiKey: (keyId, secret, wait) =>
       answer((): ApiKeyVerifyResponse => {
         const key = apiKeys.get(keyId);
         if (!key || key.revoked || key.secret !== secret) return { valid: false };
@@ -72,7 +77,7 @@ export function createFakeHub(): FakeHub {
             roles: [...key.roles],
           },
         };
-      }),
+      }, wait),
     ping: async () => !state.down,
   };
 }
