@@ -1,7 +1,8 @@
 // Stryker's settings for `npm run mutate` (scripts/mutate.js), which runs
 // Stryker once per reference file and passes what differs per file in the
-// environment: the file, the santokit-it command selecting the scenarios
-// that claim it (`--covering`), and where its incremental file lives.
+// environment: the file, the command Stryker runs (scripts/mutate/run-mutant.js,
+// which runs the capabilities that claim the file and executed the mutant),
+// where its incremental file lives, and the timeout.
 // Run Stryker through `npm run mutate`, not on its own.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,10 +30,12 @@ export default {
   reporters: ['santokit-it-journal', 'clear-text'],
   appendPlugins: ['./scripts/mutate/journal-reporter.js'],
   clearTextReporter: { allowColor: false, reportTests: false, reportMutants: false, reportScoreTable: true },
-  // A mutant run that passes every covering scenario takes as long as the dry run; under load it varies a lot.
+  // The dry run is the coverage pass (each claiming capability alone), longer than any mutant's run;
+  // under load runs vary a lot. With the coverage cached the dry run is instant, and
+  // `npm run mutate` passes a timeout that allows for the pass's recorded time instead.
   timeoutFactor: 2,
-  timeoutMS: 60_000,
-  dryRunTimeoutMinutes: 15,
+  timeoutMS: Number(env.SANTOKIT_IT_MUTATE_TIMEOUT_MS ?? 60_000),
+  dryRunTimeoutMinutes: 30,
   cleanTempDir: true,
   logLevel: 'info',
   fileLogLevel: 'off',

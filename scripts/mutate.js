@@ -2,17 +2,22 @@
 // `npm run mutate [-- <files…>] [--shard i/n] [--retest-survivors] [--force] [--report]`
 //
 // Mutation testing of the reference stack: Stryker, once per file, with
-// santokit-it as its test command, running only the scenarios of the
-// capabilities whose code_refs name the file (`--covering`). Stryker switches
-// mutants on through __STRYKER_ACTIVE_MUTANT__, which santokit-it's services
-// inherit. One PostgreSQL serves the whole run. Results go to
-// .santokit-it/mutation/ (incremental file, journal and summary.json).
+// santokit-it as its test command, over the capabilities whose code_refs name
+// the file (`--covering`). Coverage-guided: Stryker's dry run is a coverage
+// pass that runs each of those capabilities alone and records which mutants
+// each executes; a mutant then runs only the capabilities that executed it
+// (scripts/mutate/run-mutant.js), and one that none executed is reported as
+// such without running. Stryker switches mutants on through
+// __STRYKER_ACTIVE_MUTANT__, which santokit-it's services inherit. One
+// PostgreSQL serves the whole run. Results go to .santokit-it/mutation/
+// (incremental file, journal, coverage cache and summary.json).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { coverageKey, readCoverageCache, scenarioSourcesHash } from './mutate/coverage-map.js';
 import { currentReport, journalTimes, prepareResume } from './mutate/resume.js';
 import { formatSummary, summarise } from './mutate/summary.js';
 
@@ -62,6 +67,7 @@ function paths(file) {
   return {
     incrementalFile: join(outDir, `${slug}.incremental.json`),
     journalFile: join(outDir, `${slug}.journal.jsonl`),
+    coverageFile: join(outDir, `${slug}.coverage.json`),
   };
 }
 
@@ -102,12 +108,30 @@ async function startPostgres() {
 let interrupted = false;
 process.on('SIGINT', () => (interrupted = true)).on('SIGTERM', () => (interrupted = true));
 
-function mutantCommand(file) {
-  // DATABASE_URL comes from the environment, so no password is on a command line Stryker logs.
-  return `node bin/santokit-it.js --covering ${file} --bail --jobs 2 --timeout 120s --reporter dot --no-validate --db url`;
+/** What fixes the mutant ids of a file besides its source: Stryker's version and its settings. */
+function strykerSettings() {
+  const core = readFileSync(join(root, 'node_modules', '@stryker-mutator', 'core', 'package.json'), 'utf8');
+  return `${JSON.parse(core).version}\0${readFileSync(join(root, 'stryker.config.mjs'), 'utf8')}`;
 }
 
-function runStryker(file, databaseUrl, force) {
+/** The coverage cache's key for the file, and the cache when it is current (deleted first with --force). */
+function coverageOf(file, source, scenarioHash, force) {
+  const { coverageFile } = paths(file);
+  if (force) rmSync(coverageFile, { force: true });
+  const key = coverageKey({ source, scenarioHash, settings: strykerSettings() });
+  return { file: coverageFile, key, cache: readCoverageCache(coverageFile, key) };
+}
+
+/**
+ * Stryker's timeout per mutant is timeoutMS + timeoutFactor × its dry run. A
+ * cached coverage makes the dry run instant, so the pass's recorded time
+ * takes its place: a mutant that runs every capability still has room.
+ */
+function timeoutMs(coverage) {
+  return 60_000 + 2 * Math.round((coverage.cache?.seconds ?? 0) * 1000);
+}
+
+function runStryker(file, databaseUrl, force, claim, coverage) {
   const { incrementalFile, journalFile } = paths(file);
   const stryker = join(root, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
   const env = {
@@ -115,7 +139,11 @@ function runStryker(file, databaseUrl, force) {
     DATABASE_URL: databaseUrl,
     SANTOKIT_IT_MUTATE_ROOT: root,
     SANTOKIT_IT_MUTATE_FILE: file,
-    SANTOKIT_IT_MUTATE_COMMAND: mutantCommand(file),
+    SANTOKIT_IT_MUTATE_COMMAND: 'node scripts/mutate/run-mutant.js',
+    SANTOKIT_IT_MUTATE_CAPABILITIES: claim.capabilities.join(','),
+    SANTOKIT_IT_MUTATE_COVERAGE: coverage.file,
+    SANTOKIT_IT_MUTATE_COVERAGE_KEY: coverage.key,
+    SANTOKIT_IT_MUTATE_TIMEOUT_MS: String(timeoutMs(coverage)),
     SANTOKIT_IT_MUTATE_INCREMENTAL: incrementalFile,
     SANTOKIT_IT_MUTATE_JOURNAL: journalFile,
   };
@@ -132,21 +160,36 @@ function runStryker(file, databaseUrl, force) {
   });
 }
 
+/** How long the file's last coverage pass took, when one is cached. */
+function passSeconds(file) {
+  try {
+    return JSON.parse(readFileSync(paths(file).coverageFile, 'utf8')).seconds;
+  } catch {
+    return undefined;
+  }
+}
+
 function summaryInputs(files, covered) {
   return files.map((file) => {
     const source = readFileSync(join(root, file), 'utf8');
     const report = currentReport({ file, source, ...paths(file) });
     const times = journalTimes(paths(file).journalFile, source);
-    return { file, report, ...covered.get(file), times };
+    return { file, report, ...covered.get(file), times, passSeconds: passSeconds(file) };
   });
+}
+
+function passText(row) {
+  return row.coveragePassSeconds === undefined ? '' : ` (+ ${row.coveragePassSeconds} s coverage pass)`;
 }
 
 function writeSummary(inputs, equivalent) {
   const summary = summarise({ files: inputs, equivalent });
   for (const row of summary.files) {
-    const times = inputs.find((input) => input.file === row.file)?.times ?? [];
+    const input = inputs.find((candidate) => candidate.file === row.file);
+    const times = input?.times ?? [];
     if (times.length > 0)
       row.secondsPerMutant = Math.round((times.reduce((a, b) => a + b, 0) / times.length) * 10) / 10;
+    if (input?.passSeconds !== undefined) row.coveragePassSeconds = input.passSeconds;
   }
   writeFileSync(
     join(outDir, 'summary.json'),
@@ -155,7 +198,7 @@ function writeSummary(inputs, equivalent) {
   let text = formatSummary(summary);
   const timed = summary.files.filter((row) => row.secondsPerMutant !== undefined);
   if (timed.length > 0)
-    text += `\ntime per mutant: ${timed.map((row) => `${row.file} ${row.secondsPerMutant} s`).join(', ')}\n`;
+    text += `\ntime per mutant: ${timed.map((row) => `${row.file} ${row.secondsPerMutant} s${passText(row)}`).join(', ')}\n`;
   process.stdout.write(`\n${text}\nsummary: ${join(outDir, 'summary.json')}\n`);
   return summary;
 }
@@ -170,6 +213,7 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   const covered = new Map(files.map((file) => [file, covering(file)]));
   let postgres;
+  let scenarioHash;
   let exitCode = 0;
   try {
     for (const file of options.reportOnly ? [] : files) {
@@ -178,11 +222,14 @@ async function main() {
         process.stdout.write(`[mutate] ${file}: skipped — ${claim.skipped}\n`);
         continue;
       }
-      process.stdout.write(`[mutate] ${file}: ${claim.capabilities.join(', ')}\n`);
       const source = readFileSync(join(root, file), 'utf8');
+      scenarioHash ??= scenarioSourcesHash(root);
+      const coverage = coverageOf(file, source, scenarioHash, options.force);
+      const how = coverage.cache ? `cached (pass took ${coverage.cache.seconds} s)` : 'computed in the dry run';
+      process.stdout.write(`[mutate] ${file}: ${claim.capabilities.join(', ')}; coverage ${how}\n`);
       prepareResume({ file, source, ...paths(file), retest: options.retest });
       postgres ??= await startPostgres();
-      const code = await runStryker(file, postgres.url, options.force);
+      const code = await runStryker(file, postgres.url, options.force, claim, coverage);
       if (code === 130) {
         exitCode = 130;
         break;

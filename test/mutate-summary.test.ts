@@ -29,7 +29,7 @@ const summary = () =>
     equivalent: EQUIVALENT,
   });
 
-test('per file: killed and timed out count as killed, equivalent and invalid mutants leave the score', () => {
+test('per file: killed and timed out count as killed, not executed counts against, equivalent and invalid leave the score', () => {
   const [where, credentials, crypto] = summary().files;
   assert.deepEqual(where, {
     file: WHERE,
@@ -37,7 +37,8 @@ test('per file: killed and timed out count as killed, equivalent and invalid mut
     mutants: 6,
     killed: 1,
     timedOut: 1,
-    survived: 2,
+    survived: 1,
+    notExecuted: 1,
     equivalent: 1,
     errors: 1,
     ignored: 0,
@@ -79,7 +80,15 @@ test('survivors: file:line:column, mutator and replacement on one line, with the
   const text = formatSummary(summary());
   assert.match(
     text,
-    /^ +50\.0% {2}reference\/bridge\/where\.ts {2}2\/4 killed, 1 by timeout, 1 equivalent, 1 invalid$/m,
+    /^ +50\.0% {2}reference\/bridge\/where\.ts {2}2\/4 killed, 1 by timeout, 1 not executed by any claiming capability, 1 equivalent, 1 invalid$/m,
+  );
+  assert.match(
+    text,
+    /^ {2}reference\/bridge\/where\.ts:1:36 BlockStatement: .* → \{ \} \(not executed by any claiming capability\) {2}\[CRUD-002, SECURITY-004\]$/m,
+  );
+  assert.deepEqual(
+    survivors.map((mutant) => mutant.note),
+    ['not executed by any claiming capability', undefined],
   );
   assert.match(text, /^ +60\.0% {2}SECURITY-004 {2}3\/5 killed/m);
   assert.match(text, /reference\/hub\/crypto\.ts {2}skipped: no capability names it/);

@@ -56,7 +56,8 @@ export function foldedReport(report, file, source, journaled) {
   const previous = files[file]?.source === source ? (files[file].mutants ?? []) : [];
   const byKey = new Map(previous.map((mutant) => [mutantKey(mutant), mutant]));
   for (const mutant of journaled) {
-    const { seconds: _seconds, ...fields } = mutant;
+    // The journal's own fields (time, the capabilities that ran) are not part of Stryker's report.
+    const { seconds: _seconds, capabilities: _capabilities, ...fields } = mutant;
     byKey.set(mutantKey(mutant), fields);
   }
   files[file] = { language: 'typescript', source, mutants: [...byKey.values()] };
@@ -65,8 +66,9 @@ export function foldedReport(report, file, source, journaled) {
 
 /**
  * Prepares a file's incremental file before Stryker runs. With retest, mutants
- * that survived are dropped from both, so they run again (new scenarios may
- * kill them; without coverage data Stryker would otherwise reuse them).
+ * that survived or that no capability executed are dropped from both, so they
+ * run again (new scenarios may kill or reach them; Stryker, which sees one
+ * command as one test, would otherwise reuse them).
  */
 export function prepareResume({ file, source, incrementalFile, journalFile, retest }) {
   const report = existsSync(incrementalFile) ? JSON.parse(readFileSync(incrementalFile, 'utf8')) : undefined;

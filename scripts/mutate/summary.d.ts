@@ -37,6 +37,8 @@ export interface Counts {
   killed: number;
   timedOut: number;
   survived: number;
+  /** NoCoverage: no claiming capability executed it (it did not run). */
+  notExecuted: number;
   equivalent: number;
   errors: number;
   ignored: number;
@@ -55,6 +57,8 @@ export interface CapabilityRow extends Counts {
 }
 export interface Survivor extends FlatMutant {
   capabilities: string[];
+  /** 'not executed by any claiming capability' for a NoCoverage mutant. */
+  note?: string;
 }
 export interface Summary {
   files: FileRow[];

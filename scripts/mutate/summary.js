@@ -1,7 +1,10 @@
 // What `npm run mutate` reports: from Stryker's mutation reports (the
 // mutation-testing-report-schema JSON its incremental files hold), the score
 // per file and per capability, and the surviving mutants. A mutant listed in
-// mutation/equivalent.yaml counts for neither.
+// mutation/equivalent.yaml counts for neither. A mutant no claiming
+// capability executed (NoCoverage, from the coverage pass) is kept apart
+// from the survivors that ran, and counts against the score as they do.
+import { NOT_EXECUTED } from './coverage-map.js';
 
 /** Statuses that mean a scenario failed (or hung) with the mutant active. */
 export const DETECTED = ['Killed', 'Timeout'];
@@ -54,7 +57,17 @@ export function equivalentEntry(entries, mutant) {
 }
 
 function emptyCounts() {
-  return { mutants: 0, killed: 0, timedOut: 0, survived: 0, equivalent: 0, errors: 0, ignored: 0, pending: 0 };
+  return {
+    mutants: 0,
+    killed: 0,
+    timedOut: 0,
+    survived: 0,
+    notExecuted: 0,
+    equivalent: 0,
+    errors: 0,
+    ignored: 0,
+    pending: 0,
+  };
 }
 
 function count(counts, mutant, equivalent) {
@@ -62,16 +75,20 @@ function count(counts, mutant, equivalent) {
   if (equivalent) counts.equivalent += 1;
   else if (mutant.status === 'Killed') counts.killed += 1;
   else if (mutant.status === 'Timeout') counts.timedOut += 1;
-  else if (UNDETECTED.includes(mutant.status)) counts.survived += 1;
+  else if (mutant.status === 'Survived') counts.survived += 1;
+  else if (mutant.status === 'NoCoverage') counts.notExecuted += 1;
   else if (mutant.status === 'Ignored') counts.ignored += 1;
   else if (mutant.status === 'Pending' || mutant.status === undefined) counts.pending += 1;
   else counts.errors += 1; // CompileError, RuntimeError: the mutant never ran as code
 }
 
-/** killed ÷ non-equivalent mutants that ran (a timeout counts as killed: a scenario hung); null with none. */
+/**
+ * killed ÷ non-equivalent mutants (a timeout counts as killed: a scenario hung; one no capability
+ * executed counts as not killed); null with none.
+ */
 export function score(counts) {
   const detected = counts.killed + counts.timedOut;
-  const total = detected + counts.survived;
+  const total = detected + counts.survived + counts.notExecuted;
   return total === 0 ? null : Math.round((detected / total) * 1000) / 10;
 }
 
@@ -92,7 +109,8 @@ export function summarise({ files, equivalent = [] }) {
     for (const mutant of report ? mutantsOf(report, file) : []) {
       const entry = equivalentEntry(equivalent, mutant);
       count(counts, mutant, entry !== undefined);
-      if (!entry && UNDETECTED.includes(mutant.status)) survivors.push({ ...mutant, capabilities });
+      if (entry || !UNDETECTED.includes(mutant.status)) continue;
+      survivors.push({ ...mutant, capabilities, ...(mutant.status === 'NoCoverage' ? { note: NOT_EXECUTED } : {}) });
     }
     fileRows.push({ file, capabilities, ...counts, score: score(counts), ...(skipped ? { skipped } : {}) });
     for (const id of capabilities) {
@@ -116,8 +134,10 @@ function percent(value) {
 }
 
 function countsText(row) {
-  const parts = [`${row.killed + row.timedOut}/${row.killed + row.timedOut + row.survived} killed`];
+  const detected = row.killed + row.timedOut;
+  const parts = [`${detected}/${detected + row.survived + row.notExecuted} killed`];
   if (row.timedOut) parts.push(`${row.timedOut} by timeout`);
+  if (row.notExecuted) parts.push(`${row.notExecuted} ${NOT_EXECUTED}`);
   if (row.equivalent) parts.push(`${row.equivalent} equivalent`);
   if (row.errors) parts.push(`${row.errors} invalid`);
   if (row.pending) parts.push(`${row.pending} not run yet`);
@@ -147,7 +167,7 @@ function cut(text, length) {
 }
 
 export function formatSurvivor(mutant) {
-  const status = mutant.status === 'Survived' ? '' : ` (${mutant.status})`;
+  const status = mutant.status === 'Survived' ? '' : ` (${mutant.note ?? mutant.status})`;
   const original = mutant.original === undefined ? '' : `${cut(mutant.original, 80)} `;
   const change = `${original}→ ${cut(mutant.replacement, 80)}`;
   return `${mutant.file}:${mutant.line}:${mutant.column} ${mutant.mutator}: ${change}${status}  [${mutant.capabilities.join(', ')}]`;
