@@ -213,7 +213,6 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   const covered = new Map(files.map((file) => [file, covering(file)]));
   let postgres;
-  let scenarioHash;
   let exitCode = 0;
   try {
     for (const file of options.reportOnly ? [] : files) {
@@ -223,8 +222,7 @@ async function main() {
         continue;
       }
       const source = readFileSync(join(root, file), 'utf8');
-      scenarioHash ??= scenarioSourcesHash(root);
-      const coverage = coverageOf(file, source, scenarioHash, options.force);
+      const coverage = coverageOf(file, source, scenarioSourcesHash(root), options.force);
       const how = coverage.cache ? `cached (pass took ${coverage.cache.seconds} s)` : 'computed in the dry run';
       process.stdout.write(`[mutate] ${file}: ${claim.capabilities.join(', ')}; coverage ${how}\n`);
       prepareResume({ file, source, ...paths(file), retest: options.retest });

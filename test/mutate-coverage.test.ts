@@ -81,7 +81,7 @@ test('journal status: a survivor no capability ran is NoCoverage; what ran keeps
   assert.equal(guidedStatus('RuntimeError', []), 'RuntimeError');
 });
 
-test('cache key: changes with the source, the scenario sources and the settings; a cache of another key is not read', async () => {
+test('cache key: changes with the source, the scenario sources, the reference and the settings; a cache of another key is not read', async () => {
   const base = { source: 'const a = 1;', scenarioHash: 'h1', settings: '9.5.0' };
   const key = coverageKey(base);
   assert.equal(coverageKey({ ...base }), key);
@@ -100,6 +100,14 @@ test('cache key: changes with the source, the scenario sources and the settings;
     const second = scenarioSourcesHash(root);
     writeFileSync(join(root, 'src/scenarios/auth/b.ts'), '');
     assert.notEqual(scenarioSourcesHash(root), second, 'a new scenario file');
+    mkdirSync(join(root, 'reference/hub'), { recursive: true });
+    writeFileSync(join(root, 'reference/hub/app.test.ts'), 'a unit test');
+    const third = scenarioSourcesHash(root);
+    assert.notEqual(third, second);
+    writeFileSync(join(root, 'reference/hub/app.test.ts'), 'another unit test');
+    assert.equal(scenarioSourcesHash(root), third, "the reference's unit tests do not count");
+    writeFileSync(join(root, 'reference/hub/app.ts'), 'a caller of the mutated file');
+    assert.notEqual(scenarioSourcesHash(root), third, 'the reference around the file');
     const file = join(root, 'cache.json');
     writeFileSync(file, JSON.stringify(coverageCache({ key, runs: RUNS })));
     assert.equal(readCoverageCache(file, key)?.mutants['0']?.[0], 'AUTH-001');

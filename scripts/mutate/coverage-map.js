@@ -3,7 +3,8 @@
 // alone, with no mutant active, and every Node process of its stack writes
 // the mutants it executed (scripts/mutate/coverage-preload.js). The result is
 // cached beside the file's journal, keyed by the file's source, the scenario
-// sources and the Stryker settings (which fix the mutant ids); a mutant then
+// sources, the rest of the reference stack (its callers decide what runs the
+// file's code) and the Stryker settings (which fix the mutant ids); a mutant then
 // runs only the capabilities that executed it, and one that none executed is
 // not run at all: it is reported as not executed by any claiming capability.
 import { createHash } from 'node:crypto';
@@ -12,8 +13,11 @@ import { join, relative } from 'node:path';
 
 /** Where the coverage preload writes (one directory per capability run). */
 export const COVERAGE_OUT_ENV = 'SANTOKIT_IT_MUTATE_COVERAGE_OUT';
-/** What the scenarios of a capability are made of: their code, fixtures and kit, and the documents' refs. */
-export const SCENARIO_SOURCES = ['src/scenarios', 'plan/capabilities', 'python'];
+/**
+ * What decides which capability executes which mutant: the scenarios (their code, fixtures and kit,
+ * the documents' refs) and the reference stack around the file. Unit tests (*.test.*) are left out.
+ */
+export const SCENARIO_SOURCES = ['src/scenarios', 'plan/capabilities', 'python', 'reference'];
 /** The survivor note for a mutant no claiming capability executed. */
 export const NOT_EXECUTED = 'not executed by any claiming capability';
 
@@ -88,6 +92,7 @@ function filesUnder(root, dir) {
     .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && !entry.parentPath.includes('node_modules'))
     .map((entry) => relative(root, join(entry.parentPath, entry.name)))
     .filter((path) => !path.split('/').some((part) => part.startsWith('.') || part === '__pycache__'))
+    .filter((path) => !/\.test\.[cm]?[jt]s$/.test(path))
     .sort();
 }
 
