@@ -95,3 +95,28 @@ export const anonymousIdentity = defineScenario(
     assert.deepEqual(rows, [{ sub: '', roles: [] }]);
   },
 );
+
+export const cookieNameClash = defineScenario(
+  'AUTH-003',
+  'a cookie name that two project/env pairs share still binds the token to the hinted context',
+  async (ctx) => {
+    // Names may hold '_', so stk_access_<P>_a_b names both P/a_b and P_a/b.
+    const { project } = await bootstrapProject(ctx, 'logics_call', { prefix: 'clash', env: 'a_b' });
+    const twin = `${project}_a`;
+    const token = { token: await ctx.operatorToken() };
+    for (const [path, body] of [
+      ['/api/projects', { project: twin }],
+      ['/api/envs', { project: twin, env: 'b' }],
+    ] as const)
+      assert.equal((await ctx.hub.post(path, body, token)).status, 200, `${path} for ${twin}`);
+    const own = await signupAndLogin(ctx, project, 'a_b');
+    const other = await signupAndLogin(ctx, twin, 'b');
+    const name = `stk_access_${project}_a_b`;
+    assert.equal(name, `stk_access_${twin}_b`);
+    const hints = { project, env: 'a_b' };
+    await expectAnswer(ctx, { cookies: { [name]: own.accessToken }, ...hints }, 200, 'the token of the hinted context');
+    const refused = await selectItems(ctx, { cookies: { [name]: other.accessToken }, ...hints });
+    expectError(refused, 403, 'FORBIDDEN');
+    assert.equal((refused.json as { data?: unknown }).data, undefined);
+  },
+);
