@@ -160,21 +160,16 @@ function runStryker(file, databaseUrl, force, claim, coverage) {
   });
 }
 
-/** How long the file's last coverage pass took, when one is cached. */
-function passSeconds(file) {
-  try {
-    return JSON.parse(readFileSync(paths(file).coverageFile, 'utf8')).seconds;
-  } catch {
-    return undefined;
-  }
-}
-
 function summaryInputs(files, covered) {
+  const scenarioHash = scenarioSourcesHash(root);
   return files.map((file) => {
     const source = readFileSync(join(root, file), 'utf8');
     const report = currentReport({ file, source, ...paths(file) });
     const times = journalTimes(paths(file).journalFile, source);
-    return { file, report, ...covered.get(file), times, passSeconds: passSeconds(file) };
+    // The coverage pass of this very code, if cached: its time, and its map for the survivor list.
+    const { cache } = coverageOf(file, source, scenarioHash, false);
+    const pass = cache ? { passSeconds: cache.seconds, executedBy: cache.mutants } : {};
+    return { file, report, ...covered.get(file), times, ...pass };
   });
 }
 
@@ -228,6 +223,9 @@ async function main() {
       prepareResume({ file, source, ...paths(file), retest: options.retest });
       postgres ??= await startPostgres();
       const code = await runStryker(file, postgres.url, options.force, claim, coverage);
+      // Stryker's own file calls a mutant no capability executed Survived, and would reuse that word
+      // once the journal restarts for changed code: the journal's statuses go back in.
+      prepareResume({ file, source, ...paths(file), retest: false });
       if (code === 130) {
         exitCode = 130;
         break;

@@ -128,3 +128,30 @@ test('resume: journaled mutants join the incremental file; --retest-survivors dr
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('survivors with a coverage pass: the claiming capabilities that ran each, none for one not executed', () => {
+  const guided = summarise({
+    files: [
+      {
+        file: WHERE,
+        report: fixture('report.json'),
+        capabilities: ['CRUD-002', 'SECURITY-004'],
+        executedBy: { '1': ['SECURITY-004', 'AUTH-009'], '3': ['CRUD-002'] },
+      },
+    ],
+    equivalent: EQUIVALENT,
+  });
+  assert.deepEqual(
+    guided.survivors.map((mutant) => [mutant.id, mutant.status, mutant.ranBy]),
+    [
+      ['4', 'NoCoverage', []],
+      ['1', 'Survived', ['SECURITY-004']],
+    ],
+  );
+  const text = formatSummary(guided);
+  assert.match(text, /where\.ts:2:7 EqualityOperator: rows > 1 → rows >= 1 {2}\[SECURITY-004\]$/m);
+  assert.match(
+    text,
+    /where\.ts:1:36 BlockStatement: .*\(not executed by any claiming capability\) {2}\[CRUD-002, SECURITY-004\]$/m,
+  );
+});

@@ -59,6 +59,8 @@ export interface Survivor extends FlatMutant {
   capabilities: string[];
   /** 'not executed by any claiming capability' for a NoCoverage mutant. */
   note?: string;
+  /** With a coverage pass: the claiming capabilities whose scenarios ran it (and passed). */
+  ranBy?: string[];
 }
 export interface Summary {
   files: FileRow[];
@@ -80,7 +82,14 @@ export declare function equivalentEntry(
 ): EquivalentEntry | undefined;
 export declare function score(counts: Counts): number | null;
 export declare function summarise(inputs: {
-  files: { file: string; report?: MutationReport; capabilities?: string[]; skipped?: string }[];
+  files: {
+    file: string;
+    report?: MutationReport;
+    capabilities?: string[];
+    skipped?: string;
+    /** The coverage pass's map: mutant id → the capabilities that executed it. */
+    executedBy?: Record<string, string[]>;
+  }[];
   equivalent?: readonly EquivalentEntry[];
 }): Summary;
 export declare function formatSummary(summary: Summary): string;

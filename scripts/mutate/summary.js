@@ -96,21 +96,30 @@ function addCounts(into, from) {
   for (const key of Object.keys(emptyCounts())) into[key] += from[key];
 }
 
+/** What the coverage pass says of a survivor: the claiming capabilities that ran it, or none. */
+function guidance(mutant, capabilities, executedBy) {
+  if (mutant.status === 'NoCoverage') return { note: NOT_EXECUTED, ranBy: [] };
+  if (!executedBy) return {};
+  const executed = executedBy[mutant.id] ?? [];
+  return { ranBy: capabilities.filter((capability) => executed.includes(capability)) };
+}
+
 /**
- * inputs: { files: [{ file, report, capabilities: [ids], skipped?: reason }], equivalent: [entries] }
+ * inputs: { files: [{ file, report, capabilities: [ids], skipped?: reason, executedBy?: { mutant id: [ids] } }],
+ * equivalent: [entries] }; executedBy is the coverage pass's map.
  * Capabilities score over the mutants of every file whose code_refs name them.
  */
 export function summarise({ files, equivalent = [] }) {
   const fileRows = [];
   const survivors = [];
   const byCapability = new Map();
-  for (const { file, report, capabilities = [], skipped } of files) {
+  for (const { file, report, capabilities = [], skipped, executedBy } of files) {
     const counts = emptyCounts();
     for (const mutant of report ? mutantsOf(report, file) : []) {
       const entry = equivalentEntry(equivalent, mutant);
       count(counts, mutant, entry !== undefined);
       if (entry || !UNDETECTED.includes(mutant.status)) continue;
-      survivors.push({ ...mutant, capabilities, ...(mutant.status === 'NoCoverage' ? { note: NOT_EXECUTED } : {}) });
+      survivors.push({ ...mutant, capabilities, ...guidance(mutant, capabilities, executedBy) });
     }
     fileRows.push({ file, capabilities, ...counts, score: score(counts), ...(skipped ? { skipped } : {}) });
     for (const id of capabilities) {
@@ -170,5 +179,7 @@ export function formatSurvivor(mutant) {
   const status = mutant.status === 'Survived' ? '' : ` (${mutant.note ?? mutant.status})`;
   const original = mutant.original === undefined ? '' : `${cut(mutant.original, 80)} `;
   const change = `${original}→ ${cut(mutant.replacement, 80)}`;
-  return `${mutant.file}:${mutant.line}:${mutant.column} ${mutant.mutator}: ${change}${status}  [${mutant.capabilities.join(', ')}]`;
+  // Which scenarios it passed: those of the capabilities that ran it, when the coverage pass says.
+  const ran = mutant.ranBy?.length ? mutant.ranBy : mutant.capabilities;
+  return `${mutant.file}:${mutant.line}:${mutant.column} ${mutant.mutator}: ${change}${status}  [${ran.join(', ')}]`;
 }
