@@ -39,21 +39,24 @@ function bindTo(caller: Caller, hints: Hints | undefined, what: string): Caller 
   return caller;
 }
 
-function accessCookies(header: Headers): [string, string][] {
-  const found: [string, string][] = [];
+/** A cookie name sent twice with different values: no one can tell which the caller meant. */
+const AMBIGUOUS = Symbol('ambiguous');
+type CookieValue = string | typeof AMBIGUOUS;
+
+function accessCookies(header: Headers): [string, CookieValue][] {
+  const found = new Map<string, CookieValue>();
   for (const part of (header('cookie') ?? '').split(';')) {
     const index = part.indexOf('=');
     const name = part.slice(0, index).trim();
-    if (index <= 0 || !name.startsWith('stk_access_') || found.some(([seen]) => seen === name)) continue;
-    found.push([
-      name,
-      part
-        .slice(index + 1)
-        .trim()
-        .replace(/^"(.*)"$/, '$1'),
-    ]);
+    if (index <= 0 || !name.startsWith('stk_access_')) continue;
+    const value = part
+      .slice(index + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
+    const seen = found.get(name);
+    found.set(name, seen === undefined || seen === value ? value : AMBIGUOUS);
   }
-  return found;
+  return [...found];
 }
 
 async function fromToken(hub: CachedHub, token: string, kind: 'bearer' | 'cookie'): Promise<Caller> {
@@ -90,15 +93,18 @@ async function fromApiKey(hub: CachedHub, value: string): Promise<Caller> {
 
 async function fromCookies(
   hub: CachedHub,
-  cookies: [string, string][],
+  cookies: [string, CookieValue][],
   hints: Hints | undefined,
 ): Promise<Caller | undefined> {
-  let chosen: [string, string] | undefined;
+  let chosen: [string, CookieValue] | undefined;
   if (hints) chosen = cookies.find(([name]) => name === accessCookieName(hints.project, hints.env));
   else if (cookies.length > 1)
     throw unauthorized('several access cookies: send X-Santokit-Project and X-Santokit-Env to choose one');
   else chosen = cookies[0];
   if (!chosen) return undefined;
+  // A browser sends two cookies of one name when a parent domain or path set one too (RFC 6265 §5.4):
+  // either could be the caller's, and one may be planted, so neither is used.
+  if (chosen[1] === AMBIGUOUS) throw unauthorized(`two ${chosen[0]} cookies with different values: send one`);
   const caller = await fromToken(hub, chosen[1], 'cookie');
   if (accessCookieName(caller.project, caller.env) !== chosen[0])
     throw forbidden('access cookie holds a token of another project/env');

@@ -120,3 +120,24 @@ export const cookieNameClash = defineScenario(
     assert.equal((refused.json as { data?: unknown }).data, undefined);
   },
 );
+
+export const duplicateCookieNames = defineScenario(
+  'AUTH-003',
+  'one cookie name sent twice with different values is refused, with or without hints; the same value twice is one cookie',
+  async (ctx) => {
+    const a = await tenant(ctx);
+    const other = await signupAndLogin(ctx, a.project, 'dev');
+    const name = `stk_access_${a.project}_dev`;
+    const hints = { project: a.project, env: 'dev' };
+    const cookie = (value: string, withHints = false): Credentials => ({
+      headers: { cookie: value },
+      ...(withHints ? hints : {}),
+    });
+    // Two valid tokens of this very context: either could be the caller's, so neither is used.
+    const twice = `${name}=${a.token}; ${name}=${other.accessToken}`;
+    await expectAnswer(ctx, cookie(twice), 401, 'two values, no hints');
+    await expectAnswer(ctx, cookie(twice, true), 401, 'two values, hints naming the cookie');
+    await expectAnswer(ctx, cookie(`${name}=garbage; ${name}=${a.token}`, true), 401, 'a planted value first');
+    await expectAnswer(ctx, cookie(`${name}=${a.token}; ${name}="${a.token}"`), 200, 'the same token twice');
+  },
+);
