@@ -6,6 +6,7 @@ export type { HttpClient, HttpResponse } from './http.ts';
 export { eventually, expectAffected, expectError, expectExit, expectRows, expectStatus } from './assertions.ts';
 export {
   addEnv,
+  adminCaller,
   bareProject,
   bootstrapProject,
   createApiKey,

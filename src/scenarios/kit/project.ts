@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import type { ScenarioContext } from './context.ts';
 import type { ProjectDatabase } from './db.ts';
+import type { Credentials } from './bridge.ts';
 import { applyFolder } from './apply.ts';
 import { expectStatus } from './assertions.ts';
 
@@ -89,6 +90,15 @@ export async function createApiKey(
   const key = (response.json as { api_key?: unknown } | undefined)?.api_key;
   assert.equal(typeof key, 'string', `the answer has api_key: ${response.text.slice(0, 200)}`);
   return key as string;
+}
+
+/** The caller most scenarios act as: an `admin` key, sent with its project and env as routing hints. */
+export async function adminCaller(
+  context: ScenarioContext,
+  target: { readonly project: string; readonly env: string },
+): Promise<Credentials> {
+  const { project, env } = target;
+  return { apiKey: await createApiKey(context, project, env, 'admin'), project, env };
 }
 
 export interface EndUserSession {

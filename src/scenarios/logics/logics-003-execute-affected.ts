@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
+  adminCaller,
   bootstrapProject,
-  createApiKey,
   defineScenario,
   expectAffected,
   expectDataOnly,
@@ -13,11 +13,7 @@ import type { ScenarioContext } from '../kit/index.ts';
 
 async function setup(ctx: ScenarioContext) {
   const target = await bootstrapProject(ctx, 'logics_call', { prefix: 'execute' });
-  const admin = {
-    apiKey: await createApiKey(ctx, target.project, target.env, 'admin'),
-    project: target.project,
-    env: target.env,
-  };
+  const admin = await adminCaller(ctx, target);
   const rows = () =>
     ctx.db.query<{ name: string; owner_id: string | null }>(
       target.database.name,

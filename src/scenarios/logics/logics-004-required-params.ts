@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
+  adminCaller,
   bootstrapProject,
-  createApiKey,
   defineScenario,
   expectAffected,
   expectEnvelope,
@@ -12,11 +12,7 @@ import type { ScenarioContext } from '../kit/index.ts';
 /** Items a1, a2 owned by o1 and b1 owned by o2. */
 async function seeded(ctx: ScenarioContext) {
   const target = await bootstrapProject(ctx, 'logics_call', { prefix: 'params' });
-  const admin = {
-    apiKey: await createApiKey(ctx, target.project, target.env, 'admin'),
-    project: target.project,
-    env: target.env,
-  };
+  const admin = await adminCaller(ctx, target);
   for (const [name, owner] of [
     ['a1', 'o1'],
     ['a2', 'o1'],

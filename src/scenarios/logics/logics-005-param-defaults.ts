@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
+  adminCaller,
   bootstrapProject,
-  createApiKey,
   defineScenario,
   expectAffected,
   expectApplyRefused,
@@ -15,7 +15,7 @@ export const defaultsApply = defineScenario(
   async (ctx) => {
     const { project, env } = await bootstrapProject(ctx, 'logics_call', { prefix: 'defaults' });
     const hints = { project, env };
-    const admin = { apiKey: await createApiKey(ctx, project, env, 'admin'), ...hints };
+    const admin = await adminCaller(ctx, hints);
     for (const name of ['i3', 'i1', 'i2'])
       expectAffected(await ctx.bridge.call('logics/insert_item', { name, owner_id: 'o' }, admin), 1);
     assert.deepEqual(expectRows(await ctx.bridge.call('logics/default_params', undefined, hints)), [
@@ -44,7 +44,7 @@ export const defaultRefusals = defineScenario(
   async (ctx) => {
     const { project, env } = await bootstrapProject(ctx, 'logics_call', { prefix: 'defaults' });
     const hints = { project, env };
-    const admin = { apiKey: await createApiKey(ctx, project, env, 'admin'), ...hints };
+    const admin = await adminCaller(ctx, hints);
     const cases = [
       ['greeting 42', 'logics/default_params', { greeting: 42 }, 'invalid type for param: greeting'],
       ['greeting null', 'logics/default_params', { greeting: null }, 'invalid type for param: greeting'],

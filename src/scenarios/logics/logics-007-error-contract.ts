@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
+  adminCaller,
   bootstrapProject,
-  createApiKey,
   defineScenario,
   expectApplyRefused,
   expectEnvelope,
@@ -14,7 +14,7 @@ export const logicFailures = defineScenario(
   async (ctx) => {
     const { project, env } = await bootstrapProject(ctx, 'logics_call', { prefix: 'errors' });
     const hints = { project, env };
-    const admin = { apiKey: await createApiKey(ctx, project, env, 'admin'), ...hints };
+    const admin = await adminCaller(ctx, hints);
     const user = { bearer: (await signupAndLogin(ctx, project, env)).accessToken, ...hints };
     const cases = [
       ['admin, get_items without params', ctx.bridge.call('logics/get_items', undefined, admin), 400, 'BAD_REQUEST'],

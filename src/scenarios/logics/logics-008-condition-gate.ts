@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  adminCaller,
   bootstrapProject,
   createApiKey,
   defineScenario,
@@ -48,7 +49,7 @@ export const conditionRefuses = defineScenario(
     const hints = { project, env };
     const a = await signupAndLogin(ctx, project, env);
     const asA = { bearer: a.accessToken, ...hints };
-    const admin = { apiKey: await createApiKey(ctx, project, env, 'admin'), ...hints };
+    const admin = await adminCaller(ctx, hints);
     const call = (logic: string, params?: unknown, who: object = asA) =>
       ctx.bridge.call(`logics/${logic}`, params, who);
     const echo = expectEnvelope(await call('condition_owner_echo', { owner_id: 'other' }), {

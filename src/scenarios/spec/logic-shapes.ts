@@ -1,8 +1,8 @@
 /** plan/spec/call-api.md "Response shapes" for logics: a result set answers rows, a statement without one `{ affected }`. */
 import assert from 'node:assert/strict';
 import {
+  adminCaller,
   bootstrapProject,
-  createApiKey,
   defineScenario,
   expectAffected,
   expectDataOnly,
@@ -15,7 +15,7 @@ export const logicShapes = defineScenario(
   'a logic with a result set answers rows, one without answers { affected }',
   async (ctx) => {
     const { project, env, database } = await bootstrapProject(ctx, 'spec_contracts', { prefix: 'specshape' });
-    const who = { apiKey: await createApiKey(ctx, project, env, 'admin'), project, env };
+    const who = await adminCaller(ctx, { project, env });
     for (const email of ['b@example.com', 'a@example.com']) {
       expectStatus(await ctx.bridge.call('db/users/insert', { values: { email } }, who), 200, `insert ${email}`);
     }

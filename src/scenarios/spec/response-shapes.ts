@@ -1,13 +1,13 @@
 /** plan/spec/call-api.md "Response shapes": select, insert and update answer rows (arrays); delete `{ affected }`. */
 import assert from 'node:assert/strict';
-import { bootstrapProject, createApiKey, defineScenario, expectDataOnly } from '../kit/index.ts';
+import { adminCaller, bootstrapProject, defineScenario, expectDataOnly } from '../kit/index.ts';
 
 export const crudShapes = defineScenario(
   'CRUD-001',
   'insert, select and update answer arrays of rows, delete { affected }',
   async (ctx) => {
     const { project, env } = await bootstrapProject(ctx, 'spec_contracts', { prefix: 'specshape' });
-    const who = { apiKey: await createApiKey(ctx, project, env, 'admin'), project, env };
+    const who = await adminCaller(ctx, { project, env });
     const insertedRows = expectDataOnly(
       await ctx.bridge.call('db/users/insert', { values: { email: 'shape@example.com' } }, who),
       'insert',

@@ -1,8 +1,8 @@
 /** plan/spec/conventions.md: update and delete need a non-empty where; a refused write changes nothing. */
 import assert from 'node:assert/strict';
 import {
+  adminCaller,
   bootstrapProject,
-  createApiKey,
   defineScenario,
   expectAffected,
   expectUpdated,
@@ -16,7 +16,7 @@ export const whereGate = defineScenario(
   'update and delete without a non-empty where are refused and write nothing',
   async (ctx) => {
     const { project, env, database } = await bootstrapProject(ctx, 'spec_contracts', { prefix: 'specwhere' });
-    const admin = { apiKey: await createApiKey(ctx, project, env, 'admin'), project, env };
+    const admin = await adminCaller(ctx, { project, env });
     for (const email of ['one@example.com', 'two@example.com']) {
       expectStatus(
         await ctx.bridge.call('db/users/insert', { values: { email, name: 'before' } }, admin),
