@@ -2,6 +2,26 @@
  * What a scenario did, in order: every HTTP exchange, CLI call and SQL
  * statement the scenario kit made. Reports print it for failing scenarios.
  */
+
+/** A command line that ran to its end: what `stk` answers, and what a transcript keeps of it. */
+export interface CliRun {
+  readonly argv: readonly string[];
+  readonly cwd?: string;
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly durationMs: number;
+}
+
+/** One SQL statement the kit ran. */
+export interface SqlRun {
+  readonly database: string;
+  readonly text: string;
+  readonly rowCount: number | null;
+  readonly error?: string;
+  readonly durationMs: number;
+}
+
 export type TranscriptEntry =
   | {
       readonly kind: 'http';
@@ -15,25 +35,8 @@ export type TranscriptEntry =
       readonly responseBody: string;
       readonly durationMs: number;
     }
-  | {
-      readonly kind: 'cli';
-      readonly at: number;
-      readonly argv: readonly string[];
-      readonly cwd?: string;
-      readonly exitCode: number;
-      readonly stdout: string;
-      readonly stderr: string;
-      readonly durationMs: number;
-    }
-  | {
-      readonly kind: 'sql';
-      readonly at: number;
-      readonly database: string;
-      readonly text: string;
-      readonly rowCount: number | null;
-      readonly error?: string;
-      readonly durationMs: number;
-    }
+  | ({ readonly kind: 'cli'; readonly at: number } & CliRun)
+  | ({ readonly kind: 'sql'; readonly at: number } & SqlRun)
   | { readonly kind: 'note'; readonly at: number; readonly text: string };
 
 /** Append-only log handed to the scenario kit; the runner reads it after the scenario ends. */

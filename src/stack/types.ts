@@ -4,6 +4,7 @@
  */
 
 import type { LogTail, StackKind } from '../model/stack.ts';
+import type { CliRun } from '../model/transcript.ts';
 import type { Redactor } from '../redact/redactor.ts';
 
 export type { LogTail, StackKind } from '../model/stack.ts';
@@ -17,14 +18,8 @@ export interface StkRunOptions {
   readonly timeoutMs?: number;
 }
 
-export interface StkResult {
-  readonly argv: readonly string[];
-  readonly cwd?: string;
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly durationMs: number;
-}
+/** How a `stk` call ended. */
+export type StkResult = CliRun;
 
 /** A command line that starts `stk` the way `run` does; `env` is complete when `extendEnv` is false. */
 export interface StkCommandLine {

@@ -6,7 +6,7 @@
  */
 import type { RunReport, ScenarioError, ScenarioResult } from '../../model/results.ts';
 import type { LogTail } from '../../model/stack.ts';
-import type { TranscriptEntry } from '../../model/transcript.ts';
+import type { CliRun, SqlRun, TranscriptEntry } from '../../model/transcript.ts';
 import { failedEntryIndex } from '../failure-format.ts';
 import { formatBody, shownHeaders, summarizeEntry, type Limit } from '../format-transcript.ts';
 
@@ -28,27 +28,8 @@ export type StepView =
       readonly responseHeaders: readonly [string, string][];
       readonly responseBody: string;
     }
-  | {
-      readonly kind: 'cli';
-      readonly summary: string;
-      readonly failed: boolean;
-      readonly argv: readonly string[];
-      readonly cwd?: string;
-      readonly exitCode: number;
-      readonly stdout: string;
-      readonly stderr: string;
-      readonly durationMs: number;
-    }
-  | {
-      readonly kind: 'sql';
-      readonly summary: string;
-      readonly failed: boolean;
-      readonly database: string;
-      readonly text: string;
-      readonly rowCount: number | null;
-      readonly error?: string;
-      readonly durationMs: number;
-    };
+  | ({ readonly kind: 'cli'; readonly summary: string; readonly failed: boolean } & CliRun)
+  | ({ readonly kind: 'sql'; readonly summary: string; readonly failed: boolean } & SqlRun);
 
 export interface AttemptView {
   readonly attempt: number;
