@@ -4,27 +4,14 @@
  * from the selection, the variant from how it ended.
  */
 import type { CapabilityStatus } from '../model/capability.ts';
-import type {
-  AttemptRecord,
-  FailedResult,
-  PassedResult,
-  ScenarioError,
-  ScenarioMeta,
-  SkippedResult,
-} from '../model/results.ts';
-import type { LogTail } from '../model/stack.ts';
+import type { AttemptRecord, FailedResult, PassedResult, ScenarioMeta, SkippedResult } from '../model/results.ts';
 import type { TranscriptEntry } from '../model/transcript.ts';
 import type { SelectedScenario } from '../plan/select.ts';
 import { outcomeOf } from './outcome.ts';
 
-/** How a test that ran ended: its own last attempt, before status-awareness. */
-export interface Ended {
-  readonly passed: boolean;
+/** How a test that ran ended: its own last attempt, before status-awareness, and how many it made. */
+export interface Ended extends Omit<AttemptRecord, 'attempt'> {
   readonly attempts: number;
-  readonly durationMs: number;
-  readonly error?: ScenarioError;
-  readonly transcript: readonly TranscriptEntry[];
-  readonly logTails: readonly LogTail[];
   readonly earlierAttempts?: readonly AttemptRecord[];
 }
 
