@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { StackOptions } from '../stack/index.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
-import { DB_SOURCES, STACK_KINDS, type DbSource, type StackKind } from '../model/stack.ts';
+import { DB_SOURCES, STACK_KINDS } from '../model/stack.ts';
 import type { StackProvider } from '../stack/types.ts';
 
 export function addStackOptions(command: Command): Command {
@@ -19,18 +19,13 @@ export function addStackOptions(command: Command): Command {
     .option('--operator-password <password>', 'password of that operator', 'password');
 }
 
-export interface StackFlags {
-  readonly stack: StackKind;
-  readonly hubBin?: string;
-  readonly bridgeBin?: string;
-  readonly stkBin?: string;
-  readonly db?: DbSource;
-  readonly hubUrl?: string;
-  readonly bridgeUrl?: string;
-  readonly databaseUrl?: string;
+/** The options above, parsed: the stack's own options under their names, the operator as two flags. */
+export interface StackFlags extends Pick<
+  StackOptions,
+  'stack' | 'hubBin' | 'bridgeBin' | 'stkBin' | 'db' | 'hubUrl' | 'bridgeUrl' | 'databaseUrl' | 'verbose'
+> {
   readonly operatorEmail: string;
   readonly operatorPassword: string;
-  readonly verbose?: boolean;
 }
 
 /** Loads the stack layer only when a stack is really started. */
