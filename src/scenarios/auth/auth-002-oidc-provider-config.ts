@@ -51,6 +51,11 @@ function createArgs(project: string, env: string, issuer: string, extra: readonl
   ];
 }
 
+/** `stk oidc provider show` of the provider `name` in `project`/dev. */
+function showArgs(project: string, name: string): string[] {
+  return ['oidc', 'provider', 'show', '--project', project, '--env', 'dev', '--name', name];
+}
+
 async function listed(
   ctx: ScenarioContext,
   project: string,
@@ -85,18 +90,7 @@ export const providerFromDiscovery = defineScenario(
     const list = await listed(ctx, project, 'dev');
     assert.deepEqual(list.items, [body], 'exactly the provider, as created');
     assert.ok(!list.raw.includes(SECRET), 'the list has no secret');
-    const show = await ctx.stk([
-      'oidc',
-      'provider',
-      'show',
-      '--project',
-      project,
-      '--env',
-      'dev',
-      '--name',
-      'idp',
-      '--json',
-    ]);
+    const show = await ctx.stk([...showArgs(project, 'idp'), '--json']);
     expectExit(show, 0);
     assert.deepEqual(JSON.parse(show.stdout), body);
     const raw = await ctx.hub.get(`/api/oidc/providers/idp`, {
@@ -199,17 +193,7 @@ export const providerRefusals = defineScenario(
     const forbidden = await ctx.stk(createArgs(project, 'dev', idp.issuer), { env: { STK_AUTH_TOKEN: deployer } });
     expectExit(forbidden, 1);
     assert.match(forbidden.stderr, /403 Forbidden \(insufficient role\)/);
-    const missing = await ctx.stk([
-      'oidc',
-      'provider',
-      'show',
-      '--project',
-      project,
-      '--env',
-      'dev',
-      '--name',
-      'nosuch',
-    ]);
+    const missing = await ctx.stk(showArgs(project, 'nosuch'));
     expectExit(missing, 1);
     assert.match(missing.stderr, /404/);
     assert.deepEqual(await listedOverHttp(ctx, project, 'dev'), [], 'nothing was stored');
