@@ -1,6 +1,6 @@
 /** An HTTP client for scenarios: every exchange is recorded in the transcript, nothing throws on a status. */
 import { request } from 'undici';
-import type { Transcript } from '../../model/transcript.ts';
+import type { Transcript, TranscriptEntry } from '../../model/transcript.ts';
 
 export interface HttpResponse {
   readonly status: number;
@@ -34,6 +34,24 @@ export function flattenHeaders(headers: Record<string, string | string[] | undef
   for (const [name, value] of Object.entries(headers))
     if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
   return flat;
+}
+
+type Exchange = Omit<Extract<TranscriptEntry, { kind: 'http' }>, 'kind' | 'at' | 'durationMs' | 'requestBody'>;
+
+/** Records an exchange begun at `started` (a `performance.now()`); a request without a body records none. */
+export function recordExchange(
+  transcript: Transcript,
+  started: number,
+  exchange: Exchange,
+  requestBody?: string,
+): void {
+  transcript.record({
+    kind: 'http',
+    at: Date.now(),
+    ...exchange,
+    ...(requestBody === undefined ? {} : { requestBody }),
+    durationMs: Math.round(performance.now() - started),
+  });
 }
 
 function buildUrl(baseUrl: string, path: string, query: RequestOptions['query']): string {
@@ -75,18 +93,19 @@ export function createHttpClient(baseUrl: string, transcript: Transcript, signal
       text,
       json: parseJson(text),
     };
-    transcript.record({
-      kind: 'http',
-      at: Date.now(),
-      method,
-      url,
-      requestHeaders: headers,
-      ...(body !== undefined ? { requestBody: body } : {}),
-      status: result.status,
-      responseHeaders: result.headers,
-      responseBody: text,
-      durationMs: Math.round(performance.now() - started),
-    });
+    recordExchange(
+      transcript,
+      started,
+      {
+        method,
+        url,
+        requestHeaders: headers,
+        status: result.status,
+        responseHeaders: result.headers,
+        responseBody: text,
+      },
+      body,
+    );
     return result;
   };
   return {

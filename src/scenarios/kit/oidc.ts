@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'undici';
 import type { ScenarioContext } from './context.ts';
-import { flattenHeaders } from './http.ts';
+import { flattenHeaders, recordExchange } from './http.ts';
 
 /** Users and clients the stack's identity provider seeds (reference/idp defaults). */
 export const IDP_USERS = {
@@ -72,18 +72,12 @@ export function createOidcBrowser(ctx: ScenarioContext): OidcBrowser {
     }
     jar.set(origin, cookies);
     const responseHeaders = flattenHeaders(response.headers);
-    ctx.transcript.record({
-      kind: 'http',
-      at: Date.now(),
-      method,
-      url,
-      requestHeaders: headers,
-      ...(body === undefined ? {} : { requestBody: body }),
-      status: response.statusCode,
-      responseHeaders,
-      responseBody: text,
-      durationMs: Math.round(performance.now() - started),
-    });
+    recordExchange(
+      ctx.transcript,
+      started,
+      { method, url, requestHeaders: headers, status: response.statusCode, responseHeaders, responseBody: text },
+      body,
+    );
     const location = responseHeaders.location;
     return {
       status: response.statusCode,

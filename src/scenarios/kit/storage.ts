@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import type { Credentials } from './bridge.ts';
 import type { ScenarioContext } from './context.ts';
-import { flattenHeaders, type HttpResponse } from './http.ts';
+import { flattenHeaders, recordExchange, type HttpResponse } from './http.ts';
 import { eventually, expectStatus } from './assertions.ts';
 import { bootstrapProject, createApiKey, signupAndLogin, type EndUserSession } from './project.ts';
 
@@ -90,18 +90,13 @@ export async function fetchSigned(
   const bytes = Buffer.from(await response.body.arrayBuffer());
   const text = bytes.toString('utf8');
   const flat = flattenHeaders(response.headers);
-  ctx.transcript.record({
-    kind: 'http',
-    at: Date.now(),
-    method,
-    url,
-    requestHeaders: headers,
-    ...(options.body !== undefined ? { requestBody: describeBody(options.body) as string } : {}),
-    status: response.statusCode,
-    responseHeaders: flat,
-    responseBody: describeBody(bytes.length > RECORDED_BODY_BYTES ? bytes : text) ?? '',
-    durationMs: Math.round(performance.now() - started),
-  });
+  const responseBody = describeBody(bytes.length > RECORDED_BODY_BYTES ? bytes : text) ?? '';
+  recordExchange(
+    ctx.transcript,
+    started,
+    { method, url, requestHeaders: headers, status: response.statusCode, responseHeaders: flat, responseBody },
+    describeBody(options.body),
+  );
   return {
     status: response.statusCode,
     headers: flat,

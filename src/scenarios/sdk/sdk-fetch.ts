@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { ScenarioContext } from '../kit/index.ts';
+import { recordExchange } from '../kit/http.ts';
 import type { SdkError, SdkModule } from './sdk-client.ts';
 
 export interface Sent {
@@ -41,18 +42,12 @@ export function recordingFetch(ctx: ScenarioContext): RecordingFetch {
     const responseHeaders: Record<string, string> = {};
     response.headers.forEach((value, name) => void (responseHeaders[name] = value));
     const method = init?.method ?? 'GET';
-    ctx.transcript.record({
-      kind: 'http',
-      at: Date.now(),
-      method,
-      url,
-      requestHeaders: headers,
-      requestBody: body,
-      status: response.status,
-      responseHeaders,
-      responseBody: text,
-      durationMs: Math.round(performance.now() - begin),
-    });
+    recordExchange(
+      ctx.transcript,
+      begin,
+      { method, url, requestHeaders: headers, status: response.status, responseHeaders, responseBody: text },
+      body,
+    );
     sent.push({
       url,
       method,
