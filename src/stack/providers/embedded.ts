@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { DEFAULT_OPERATOR, LOOPBACK_ONLY_ENV, type CommandLine, type StackOptions } from '../options.ts';
 import { DEFAULT_START_TIMEOUT_MS } from '../service.ts';
 import type { StackProvider } from '../types.ts';
-import { startProcessStack } from './process-stack.ts';
+import { startProcessStack, type ProcessStackPlan } from './process-stack.ts';
 
 /**
  * How a reference service runs: the compiled `dist/reference/<service>/main.js`
@@ -55,6 +55,26 @@ export async function referenceStk(repoRoot: string): Promise<readonly string[]>
   return [process.execPath, join(repoRoot, 'reference', 'stk', 'bin', 'stk.js')];
 }
 
+/**
+ * What the embedded and process stacks plan alike: the reference IdP and
+ * object store, the reference stk unless one is given, the rest from the options.
+ */
+export async function sharedPlan(
+  options: StackOptions,
+  stk: CommandLine | undefined,
+): Promise<Omit<ProcessStackPlan, 'kind' | 'hub' | 'bridge' | 'cwd' | 'currentCommand'>> {
+  return {
+    idp: await referenceCommand(options.repoRoot, 'idp'),
+    objectStore: await referenceCommand(options.repoRoot, 'objectstore'),
+    stk: stk ? [stk.command, ...stk.args] : await referenceStk(options.repoRoot),
+    db: options.db ?? 'embedded',
+    ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+    operator: options.operator ?? DEFAULT_OPERATOR,
+    startTimeoutMs: options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+    env: options.env ?? process.env,
+  };
+}
+
 export function createEmbeddedProvider(options: StackOptions): StackProvider {
   const stk = options.services?.stk;
   return {
@@ -65,18 +85,11 @@ export function createEmbeddedProvider(options: StackOptions): StackProvider {
           kind: 'embedded',
           hub: options.services?.hub ?? (await referenceCommand(options.repoRoot, 'hub')),
           bridge: options.services?.bridge ?? (await referenceCommand(options.repoRoot, 'bridge')),
-          idp: await referenceCommand(options.repoRoot, 'idp'),
-          objectStore: await referenceCommand(options.repoRoot, 'objectstore'),
           currentCommand: async (service) =>
             (service === 'hub' || service === 'bridge' ? options.services?.[service] : undefined) ??
             referenceCommand(options.repoRoot, service),
-          stk: stk ? [stk.command, ...stk.args] : await referenceStk(options.repoRoot),
           cwd: options.repoRoot,
-          db: options.db ?? 'embedded',
-          ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
-          operator: options.operator ?? DEFAULT_OPERATOR,
-          startTimeoutMs: options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
-          env: options.env ?? process.env,
+          ...(await sharedPlan(options, stk)),
         },
         context,
       ),

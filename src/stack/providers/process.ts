@@ -3,10 +3,9 @@
  * built upstream binaries) as child processes, with the environment variables
  * upstream's services read, and PostgreSQL embedded, in a container or at a URL.
  */
-import { DEFAULT_OPERATOR, parseCommandLine, type CommandLine, type StackOptions } from '../options.ts';
-import { DEFAULT_START_TIMEOUT_MS } from '../service.ts';
+import { parseCommandLine, type CommandLine, type StackOptions } from '../options.ts';
 import type { StackProvider } from '../types.ts';
-import { referenceCommand, referenceStk } from './embedded.ts';
+import { sharedPlan } from './embedded.ts';
 import { startProcessStack } from './process-stack.ts';
 
 export function createProcessProvider(options: StackOptions, cwd = process.cwd()): StackProvider {
@@ -26,15 +25,8 @@ export function createProcessProvider(options: StackOptions, cwd = process.cwd()
           kind: 'process',
           hub,
           bridge,
-          idp: await referenceCommand(options.repoRoot, 'idp'),
-          objectStore: await referenceCommand(options.repoRoot, 'objectstore'),
-          stk: stk ? [stk.command, ...stk.args] : await referenceStk(options.repoRoot),
           cwd,
-          db: options.db ?? 'embedded',
-          ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
-          operator: options.operator ?? DEFAULT_OPERATOR,
-          startTimeoutMs: options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
-          env: options.env ?? process.env,
+          ...(await sharedPlan(options, stk)),
         },
         context,
       ),
