@@ -17,7 +17,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { coverageKey, readCoverageCache, scenarioSourcesHash } from './mutate/coverage-map.js';
+import {
+  coverageKey,
+  mutantIdsKey,
+  readCoverageCache,
+  readCoverageForReport,
+  scenarioSourcesHash,
+  strykerSettings,
+} from './mutate/coverage-map.js';
 import { currentReport, journalTimes, prepareResume } from './mutate/resume.js';
 import { formatSummary, summarise } from './mutate/summary.js';
 
@@ -108,18 +115,14 @@ async function startPostgres() {
 let interrupted = false;
 process.on('SIGINT', () => (interrupted = true)).on('SIGTERM', () => (interrupted = true));
 
-/** What fixes the mutant ids of a file besides its source: Stryker's version and its settings. */
-function strykerSettings() {
-  const core = readFileSync(join(root, 'node_modules', '@stryker-mutator', 'core', 'package.json'), 'utf8');
-  return `${JSON.parse(core).version}\0${readFileSync(join(root, 'stryker.config.mjs'), 'utf8')}`;
-}
-
 /** The coverage cache's key for the file, and the cache when it is current (deleted first with --force). */
 function coverageOf(file, source, scenarioHash, force) {
   const { coverageFile } = paths(file);
   if (force) rmSync(coverageFile, { force: true });
-  const key = coverageKey({ source, scenarioHash, settings: strykerSettings() });
-  return { file: coverageFile, key, cache: readCoverageCache(coverageFile, key) };
+  const settings = strykerSettings(root);
+  const key = coverageKey({ source, scenarioHash, settings });
+  const idsKey = mutantIdsKey({ source, settings });
+  return { file: coverageFile, key, idsKey, cache: readCoverageCache(coverageFile, key) };
 }
 
 /**
@@ -143,6 +146,7 @@ function runStryker(file, databaseUrl, force, claim, coverage) {
     SANTOKIT_IT_MUTATE_CAPABILITIES: claim.capabilities.join(','),
     SANTOKIT_IT_MUTATE_COVERAGE: coverage.file,
     SANTOKIT_IT_MUTATE_COVERAGE_KEY: coverage.key,
+    SANTOKIT_IT_MUTATE_IDS_KEY: coverage.idsKey,
     SANTOKIT_IT_MUTATE_TIMEOUT_MS: String(timeoutMs(coverage)),
     SANTOKIT_IT_MUTATE_INCREMENTAL: incrementalFile,
     SANTOKIT_IT_MUTATE_JOURNAL: journalFile,
@@ -161,13 +165,15 @@ function runStryker(file, databaseUrl, force, claim, coverage) {
 }
 
 function summaryInputs(files, covered) {
-  const scenarioHash = scenarioSourcesHash(root);
   return files.map((file) => {
     const source = readFileSync(join(root, file), 'utf8');
     const report = currentReport({ file, source, ...paths(file) });
     const times = journalTimes(paths(file).journalFile, source);
     // The coverage pass of this very code, if cached: its time, and its map for the survivor list.
-    const { cache } = coverageOf(file, source, scenarioHash, false);
+    const cache = readCoverageForReport(
+      paths(file).coverageFile,
+      mutantIdsKey({ source, settings: strykerSettings(root) }),
+    );
     const pass = cache ? { passSeconds: cache.seconds, executedBy: cache.mutants } : {};
     return { file, report, ...covered.get(file), times, ...pass };
   });

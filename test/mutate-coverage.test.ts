@@ -13,7 +13,9 @@ import {
   coverageKey,
   executedIds,
   guidedStatus,
+  mutantIdsKey,
   readCoverageCache,
+  readCoverageForReport,
   readCoverageDir,
   scenarioSourcesHash,
 } from '../scripts/mutate/coverage-map.js';
@@ -112,6 +114,15 @@ test('cache key: changes with the source, the scenario sources, the reference an
     writeFileSync(file, JSON.stringify(coverageCache({ key, runs: RUNS })));
     assert.equal(readCoverageCache(file, key)?.mutants['0']?.[0], 'AUTH-001');
     assert.equal(readCoverageCache(file, coverageKey({ ...base, scenarioHash: 'h2' })), undefined);
+    const idsKey = mutantIdsKey({ source: base.source, settings: base.settings });
+    writeFileSync(file, JSON.stringify(coverageCache({ key: 'stale', idsKey, runs: RUNS })));
+    assert.equal(readCoverageCache(file, key), undefined, 'the run recomputes a stale map');
+    assert.deepEqual(
+      readCoverageForReport(file, idsKey)?.mutants['2'],
+      ['AUTH-001', 'AUTH-003'],
+      'the report reads it',
+    );
+    assert.equal(readCoverageForReport(file, mutantIdsKey({ ...base, source: 'other code' })), undefined);
     writeFileSync(file, '{"key": "cut sh');
     assert.equal(readCoverageCache(file, key), undefined);
   });
@@ -161,16 +172,17 @@ test('journal reporter: only mutants Stryker runs now, with the capabilities tha
         location: { start: { line: 3, column: 5 }, end: { line: 3, column: 11 } },
         status,
       });
-      reporter.onMutationTestingPlanReady({
-        mutantPlans: [
-          { plan: 'EarlyResult', mutant: mutant('0', 'Killed') },
-          { plan: 'Run', mutant: mutant('2', '') },
-          { plan: 'Run', mutant: mutant('7', '') },
-        ],
-      });
+      const printed: string[] = [];
       const stderr = process.stderr.write;
-      process.stderr.write = () => true;
+      process.stderr.write = (text: string | Uint8Array) => printed.push(String(text)) > 0;
       try {
+        reporter.onMutationTestingPlanReady({
+          mutantPlans: [
+            { plan: 'EarlyResult', mutant: mutant('0', 'Killed') },
+            { plan: 'Run', mutant: mutant('2', '') },
+            { plan: 'Run', mutant: mutant('7', '') },
+          ],
+        });
         for (const [id, status] of [
           ['0', 'Killed'],
           ['2', 'Killed'],
@@ -180,6 +192,8 @@ test('journal reporter: only mutants Stryker runs now, with the capabilities tha
       } finally {
         process.stderr.write = stderr;
       }
+      assert.match(printed[0] ?? '', /coverage pass \(19\.5 s\): 3 of 3 mutants executed; per capability AUTH-001 3/);
+      assert.match(printed.at(-1) ?? '', /#2 NoCoverage 3:5 .*not executed by any claiming capability/);
       const lines = readFileSync(journal, 'utf8')
         .trim()
         .split('\n')

@@ -9,6 +9,7 @@ export interface CoverageRun {
 }
 export interface CoverageCache {
   key: string;
+  idsKey?: string;
   file?: string;
   seconds: number;
   capabilities: Record<string, { seconds: number; processes: number; executed: number }>;
@@ -28,9 +29,17 @@ export declare function capabilitiesFor(
 export declare function guidedStatus(status: string, capabilities: readonly string[]): string;
 export declare function scenarioSourcesHash(root: string, dirs?: readonly string[]): string;
 export declare function coverageKey(inputs: { source: string; scenarioHash: string; settings: string }): string;
-export declare function readCoverageCache(file: string, key: string | undefined): CoverageCache | undefined;
+export declare function readCoverageCache(
+  file: string,
+  key: string | undefined,
+  anyKey?: boolean,
+): CoverageCache | undefined;
+export declare function mutantIdsKey(inputs: { source: string; settings: string }): string;
+export declare function readCoverageForReport(file: string, idsKey: string): CoverageCache | undefined;
 export declare function coverageCache(inputs: {
   key: string;
+  idsKey?: string;
   file?: string;
   runs: Record<string, CoverageRun>;
 }): CoverageCache;
+export declare function strykerSettings(root: string): string;

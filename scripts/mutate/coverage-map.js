@@ -113,12 +113,32 @@ export function coverageKey({ source, scenarioHash, settings }) {
   return sha256((hash) => hash.update(source).update('\0').update(scenarioHash).update('\0').update(settings));
 }
 
+/** What fixes the mutant ids of a file besides its source: Stryker's version and its settings. */
+export function strykerSettings(root) {
+  const core = readFileSync(join(root, 'node_modules', '@stryker-mutator', 'core', 'package.json'), 'utf8');
+  return `${JSON.parse(core).version}\0${readFileSync(join(root, 'stryker.config.mjs'), 'utf8')}`;
+}
+
+/** What fixes the mutant ids (and nothing else): the source and the settings. The report reads a map by it. */
+export function mutantIdsKey({ source, settings }) {
+  return sha256((hash) => hash.update(source).update('\0').update(settings));
+}
+
+/**
+ * The cached map for the report: computed for this very code (the ids match),
+ * however the scenarios or the rest of the stack changed since.
+ */
+export function readCoverageForReport(file, idsKey) {
+  const cache = readCoverageCache(file, undefined, true);
+  return cache?.idsKey === idsKey ? cache : undefined;
+}
+
 /** The cached coverage of a file when it was computed for this key, else undefined. */
-export function readCoverageCache(file, key) {
+export function readCoverageCache(file, key, anyKey = false) {
   if (!existsSync(file)) return undefined;
   try {
     const cache = JSON.parse(readFileSync(file, 'utf8'));
-    return cache?.key === key && typeof cache.mutants === 'object' ? cache : undefined;
+    return (anyKey || cache?.key === key) && typeof cache.mutants === 'object' ? cache : undefined;
   } catch {
     return undefined;
   }
@@ -129,7 +149,7 @@ export function readCoverageCache(file, key) {
  * processes, ids } }): per capability its time and how many mutants it
  * executed, and the map mutant id → capabilities.
  */
-export function coverageCache({ key, file, runs }) {
+export function coverageCache({ key, idsKey, file, runs }) {
   const seconds = Object.values(runs).reduce((sum, run) => sum + run.seconds, 0);
   const capabilities = Object.fromEntries(
     Object.entries(runs).map(([capability, run]) => [
@@ -138,5 +158,6 @@ export function coverageCache({ key, file, runs }) {
     ]),
   );
   const byCapability = Object.fromEntries(Object.entries(runs).map(([capability, run]) => [capability, run.ids]));
-  return { key, file, seconds: Math.round(seconds * 10) / 10, capabilities, mutants: mutantMap(byCapability) };
+  const map = mutantMap(byCapability);
+  return { key, idsKey, file, seconds: Math.round(seconds * 10) / 10, capabilities, mutants: map };
 }

@@ -24,6 +24,16 @@ class JournalReporter {
   onMutationTestingPlanReady({ mutantPlans }) {
     for (const { plan, mutant } of mutantPlans) if (plan === 'Run') this.#toRun.add(mutant.id);
     this.#cache = readCoverageCache(env.SANTOKIT_IT_MUTATE_COVERAGE ?? '', env.SANTOKIT_IT_MUTATE_COVERAGE_KEY);
+    // The pass ran inside Stryker's test runner, whose output shows only on failure: what it found.
+    const reached = Object.entries(this.#cache?.capabilities ?? {}).map(
+      ([capability, run]) => `${capability} ${run.executed} (${run.seconds} s)`,
+    );
+    const executed = Object.keys(this.#cache?.mutants ?? {}).length;
+    process.stderr.write(
+      this.#cache
+        ? `[mutate] coverage pass (${this.#cache.seconds} s): ${executed} of ${mutantPlans.length} mutants executed; per capability ${reached.join(', ')}\n`
+        : '[mutate] no coverage pass for this code: every mutant runs every claiming capability\n',
+    );
     this.#last = performance.now();
   }
 

@@ -82,7 +82,7 @@ function coveragePass() {
   }
   writeFileSync(
     cacheFile,
-    `${JSON.stringify(coverageCache({ key, file: env.SANTOKIT_IT_MUTATE_FILE, runs }), null, 2)}\n`,
+    `${JSON.stringify(coverageCache({ key, idsKey: env.SANTOKIT_IT_MUTATE_IDS_KEY, file: env.SANTOKIT_IT_MUTATE_FILE, runs }), null, 2)}\n`,
   );
   return 0;
 }
