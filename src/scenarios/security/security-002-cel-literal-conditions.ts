@@ -20,6 +20,7 @@ interface Callers extends BootstrappedProject {
 }
 
 type UserRow = { id: string; email: string; name: string | null };
+type LevelRow = { level: number; active: boolean };
 
 /** `cel_condition_literal` with one end user (bearer) and an `admin` key. */
 async function callers(ctx: ScenarioContext): Promise<Callers> {
@@ -95,12 +96,11 @@ export const literalFilters = defineScenario(
       { level: 3, active: false },
       { level: 2, active: true },
     ];
+    const visible = async (table: string, orderBy: Record<string, 'asc' | 'desc'>) =>
+      expectRows<LevelRow>(await select(table, { orderBy })).map(({ level, active }) => [level, active]);
     await insertAll(ctx, 'items', rows, user);
-    const items = expectRows<{ level: number; active: boolean }>(
-      await select('items', { orderBy: { active: 'desc' } }),
-    );
     assert.deepEqual(
-      items.map((row) => [row.level, row.active]),
+      await visible('items', { active: 'desc' }),
       [
         [3, true],
         [3, false],
@@ -109,11 +109,8 @@ export const literalFilters = defineScenario(
     );
     assert.equal(expectRows(await select('items', {}, admin)).length, 3);
     await insertAll(ctx, 'toggles', rows, user);
-    const toggles = expectRows<{ level: number; active: boolean }>(
-      await select('toggles', { orderBy: { level: 'desc' } }),
-    );
     assert.deepEqual(
-      toggles.map((row) => [row.level, row.active]),
+      await visible('toggles', { level: 'desc' }),
       [
         [3, true],
         [2, true],
