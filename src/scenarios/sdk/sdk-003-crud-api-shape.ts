@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { bootstrapProject, createApiKey, defineScenario } from '../kit/index.ts';
 import type { ScenarioContext } from '../kit/index.ts';
 import { compileStrict, generateClient, loadClient, type Row, type SdkModule, type SdkTable } from './sdk-client.ts';
-import { expectFromLastExchange, expectSdkError, recordingFetch, type RecordingFetch } from './sdk-fetch.ts';
+import { expectSdkFailure, recordingFetch, type RecordingFetch } from './sdk-fetch.ts';
 
 /** Calls with every parameter the methods take; must compile clean. */
 const USAGE = [
@@ -147,19 +147,11 @@ export const bridgeRefusals = defineScenario(
       await createApiKey(ctx, project, env, 'reader', 'reader'),
       recorded,
     );
-    expectFromLastExchange(
-      await expectSdkError(sdk, () => reader.insert({ handle: 'eve' }), 'FORBIDDEN'),
-      recorded,
-      403,
-    );
-    for (const attempt of [() => authors.update({}, { name: 'x' }), () => authors.delete({})]) {
-      expectFromLastExchange(await expectSdkError(sdk, attempt, 'BAD_REQUEST'), recorded, 400);
-    }
-    expectFromLastExchange(
-      await expectSdkError(sdk, () => authors.select({ where: { shoe_size: 1 } }), 'SCHEMA_VALIDATION_FAILED'),
-      recorded,
-      400,
-    );
+    await expectSdkFailure(sdk, recorded, () => reader.insert({ handle: 'eve' }), 'FORBIDDEN', 403);
+    for (const attempt of [() => authors.update({}, { name: 'x' }), () => authors.delete({})])
+      await expectSdkFailure(sdk, recorded, attempt, 'BAD_REQUEST', 400);
+    const badWhere = () => authors.select({ where: { shoe_size: 1 } });
+    await expectSdkFailure(sdk, recorded, badWhere, 'SCHEMA_VALIDATION_FAILED', 400);
     assert.deepEqual(
       await ctx.db.query(database.name, 'SELECT handle, name FROM authors'),
       [{ handle: 'ada', name: null }],

@@ -11,7 +11,7 @@ import {
 } from '../kit/index.ts';
 import type { ScenarioContext } from '../kit/index.ts';
 import { buildClient, type SdkModule } from './sdk-client.ts';
-import { expectFromLastExchange, expectSdkError, recordingFetch } from './sdk-fetch.ts';
+import { expectFromLastExchange, expectSdkError, expectSdkFailure, recordingFetch } from './sdk-fetch.ts';
 
 async function appClients(ctx: ScenarioContext) {
   const { project, env, database } = await bootstrapProject(ctx, 'sdk_app');
@@ -53,22 +53,14 @@ export const bridgeErrors = defineScenario(
       [() => admin.authors?.delete({}) ?? assert.fail(), 'BAD_REQUEST', 400],
       [() => admin.authors?.insert({ handle: 'ada' }) ?? assert.fail(), 'CONFLICT', 409],
     ];
-    for (const [action, code, status] of failures)
-      expectFromLastExchange(await expectSdkError(sdk, action, code), recorded, status);
+    for (const [action, code, status] of failures) await expectSdkFailure(sdk, recorded, action, code, status);
     assert.deepEqual(await ctx.db.query(database.name, 'SELECT handle FROM authors'), [{ handle: 'ada' }]);
 
     const token = await ctx.operatorToken();
     const v2 = { project, env, ref: 'v2', force: true, ...readProjectFolder(ctx.fixture('sdk_app_v2')) };
     expectStatus(await ctx.hub.post('/api/apply', v2, { token }), 200, 'apply sdk_app_v2 (drops user_profiles)');
-    await eventually(
-      async () =>
-        expectFromLastExchange(
-          await expectSdkError(sdk, () => admin.user_profiles?.select() ?? assert.fail(), 'NOT_FOUND'),
-          recorded,
-          404,
-        ),
-      3_000,
-    );
+    const dropped = () => admin.user_profiles?.select() ?? assert.fail();
+    await eventually(() => expectSdkFailure(sdk, recorded, dropped, 'NOT_FOUND', 404), 3_000);
 
     const keys = await ctx.hub.get('/api/apikeys/list', { query: { project, env }, token });
     const adminId = (keys.json as { id: string; name: string }[]).find((key) => key.name === 'server')?.id;
@@ -78,12 +70,7 @@ export const bridgeErrors = defineScenario(
       'revoke the admin key',
     );
     await eventually(
-      async () =>
-        expectFromLastExchange(
-          await expectSdkError(sdk, () => admin.authors?.select() ?? assert.fail(), 'UNAUTHORIZED'),
-          recorded,
-          401,
-        ),
+      () => expectSdkFailure(sdk, recorded, () => admin.authors?.select() ?? assert.fail(), 'UNAUTHORIZED', 401),
       3_000,
     );
   },

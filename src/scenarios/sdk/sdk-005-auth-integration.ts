@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { bootstrapProject, createApiKey, defineScenario, expectStatus, signupAndLogin } from '../kit/index.ts';
 import type { ScenarioContext } from '../kit/index.ts';
 import { buildClient, type SdkClientOptions } from './sdk-client.ts';
-import { expectFromLastExchange, expectSdkError, recordingFetch, type Sent } from './sdk-fetch.ts';
+import { expectSdkFailure, recordingFetch, type Sent } from './sdk-fetch.ts';
 
 async function setUp(ctx: ScenarioContext) {
   const bootstrapped = await bootstrapProject(ctx, 'sdk_app');
@@ -95,7 +95,7 @@ export const misconfiguredAndRefused = defineScenario(
     const refused =
       sdk.createClient({ bridgeUrl, accessToken: tampered, project, env, fetch: recorded.fetch }).db.notes ??
       assert.fail('db.notes');
-    expectFromLastExchange(await expectSdkError(sdk, () => refused.select(), 'UNAUTHORIZED'), recorded, 401);
+    await expectSdkFailure(sdk, recorded, () => refused.select(), 'UNAUTHORIZED', 401);
     assert.equal(recorded.sent.length, 1, 'one request: nothing refreshed or retried');
 
     const login = await ctx.hub.post('/api/endusers/login', {
@@ -110,10 +110,7 @@ export const misconfiguredAndRefused = defineScenario(
       sdk.createClient({ bridgeUrl, accessToken: token, project, env, fetch: recorded.fetch }).db.notes ??
       assert.fail('db.notes');
     assert.deepEqual(await notes.select(), [], 'a new client with a valid token works');
-    expectFromLastExchange(
-      await expectSdkError(sdk, () => notes.insert({ owner_id: 'someone-else', body: 'x' }), 'FORBIDDEN'),
-      recorded,
-      403,
-    );
+    const foreign = () => notes.insert({ owner_id: 'someone-else', body: 'x' });
+    await expectSdkFailure(sdk, recorded, foreign, 'FORBIDDEN', 403);
   },
 );

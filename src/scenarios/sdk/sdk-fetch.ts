@@ -88,3 +88,14 @@ export function expectFromLastExchange(error: SdkError, recorded: RecordingFetch
   );
   assert.equal(error.requestId, last.requestId, 'requestId equals the X-Request-Id the Bridge answered with');
 }
+
+/** `action` rejects with `code`, and that error is the one of the last exchange, answered with `status`. */
+export async function expectSdkFailure(
+  sdk: SdkModule,
+  recorded: RecordingFetch,
+  action: () => Promise<unknown>,
+  code: string,
+  status: number,
+): Promise<void> {
+  expectFromLastExchange(await expectSdkError(sdk, action, code), recorded, status);
+}
