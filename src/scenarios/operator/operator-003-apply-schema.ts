@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
+  adminCaller,
   bootstrapProject,
-  createApiKey,
   currentRelease,
   defineScenario,
   expectExit,
@@ -68,15 +68,8 @@ export const additiveAndIdempotent = defineScenario(
       'id is the primary key',
     );
     const v1 = await currentRelease(ctx, project, 'dev');
-    const key = await createApiKey(ctx, project, 'dev', 'admin');
-    expectStatus(
-      await ctx.bridge.call(
-        'db/users/insert',
-        { values: { email: 'before@example.com' } },
-        { apiKey: key, project, env: 'dev' },
-      ),
-      200,
-    );
+    const admin = await adminCaller(ctx, { project, env: 'dev' });
+    expectStatus(await ctx.bridge.call('db/users/insert', { values: { email: 'before@example.com' } }, admin), 200);
 
     const releases = await releaseCount(ctx, project);
     const dry = await apply(ctx, project, 'schema_v2', 'v2', '--dry-run');
@@ -112,11 +105,7 @@ export const additiveAndIdempotent = defineScenario(
     assert.ok(v2Id !== '' && v2Id !== v1, 'a new release');
     // A /call that depends on the new column answers 200 right after the apply.
     const withNickname = expectRows<{ email: string; nickname: unknown }>(
-      await ctx.bridge.call(
-        'db/users/select',
-        { columns: ['email', 'nickname'] },
-        { apiKey: key, project, env: 'dev' },
-      ),
+      await ctx.bridge.call('db/users/select', { columns: ['email', 'nickname'] }, admin),
     );
     assert.deepEqual(withNickname, [{ email: 'before@example.com', nickname: null }]);
     assert.deepEqual(await ctx.db.query(database.name, `SELECT email, nickname FROM users`), [
@@ -209,15 +198,8 @@ export const invalidSchemas = defineScenario(
     assert.deepEqual(await tables(ctx, database), before, 'every table is intact, none added');
     assert.equal(await currentRelease(ctx, project, 'dev'), release);
 
-    const key = await createApiKey(ctx, project, 'dev', 'admin');
-    expectStatus(
-      await ctx.bridge.call(
-        'db/users/insert',
-        { values: { email: 'nameless@example.com' } },
-        { apiKey: key, project, env: 'dev' },
-      ),
-      200,
-    );
+    const admin = await adminCaller(ctx, { project, env: 'dev' });
+    expectStatus(await ctx.bridge.call('db/users/insert', { values: { email: 'nameless@example.com' } }, admin), 200);
     const notNull = await apply(ctx, project, 'schema_not_null', 'nn', '--force');
     expectExit(notNull, 1);
     assert.match(notNull.stderr, /400 Bad Request/);
