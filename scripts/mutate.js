@@ -119,6 +119,7 @@ process.on('SIGINT', () => (interrupted = true)).on('SIGTERM', () => (interrupte
 function coverageOf(file, source, scenarioHash, force) {
   const { coverageFile } = paths(file);
   if (force) rmSync(coverageFile, { force: true });
+  rmSync(`${coverageFile}.runs`, { recursive: true, force: true }); // a pass killed halfway
   const settings = strykerSettings(root);
   const key = coverageKey({ source, scenarioHash, settings });
   const idsKey = mutantIdsKey({ source, settings });
