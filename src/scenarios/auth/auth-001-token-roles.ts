@@ -5,34 +5,21 @@
  * `authenticate`); the token itself stays valid.
  */
 import assert from 'node:assert/strict';
-import { bootstrapProject, defineScenario, expectRows } from '../kit/index.ts';
+import { bootstrapProject, defineScenario, expectRows, tokenWithClaims } from '../kit/index.ts';
 
 export const nonStringRoles = defineScenario(
   'AUTH-001',
   'roles claim entries that are not strings are dropped, and the string entries still apply',
   async (ctx) => {
     const { project } = await bootstrapProject(ctx, 'logics_call', { prefix: 'roles' });
-    const now = Date.now();
-    const claims = {
-      sub: 'a1b2c3d4-0000-4000-8000-000000000002',
-      roles: ['authenticated', 7, null, { role: 'admin' }, 'reader'],
-      projectId: project,
-      envId: 'dev',
-      iat: new Date(now).toISOString(),
-      exp: new Date(now + 600_000).toISOString(),
-    };
-    const minted = await ctx.hub.post(
-      '/api/test/endusers/token',
-      { project, env: 'dev', claims },
-      { token: await ctx.operatorToken() },
-    );
-    assert.equal(minted.status, 200, `test-mode token: ${minted.text.slice(0, 200)}`);
-    const token = (minted.json as { access_token: string }).access_token;
+    const sub = 'a1b2c3d4-0000-4000-8000-000000000002';
+    const roles = ['authenticated', 7, null, { role: 'admin' }, 'reader'];
+    const token = await tokenWithClaims(ctx, { project, env: 'dev' }, { sub, roles });
     for (const credentials of [{ bearer: token }, { cookies: { [`stk_access_${project}_dev`]: token } }]) {
       const rows = expectRows(
         await ctx.bridge.call('logics/whoami', undefined, { ...credentials, project, env: 'dev' }),
       );
-      assert.deepEqual(rows, [{ sub: claims.sub, roles: ['authenticated', 'reader'] }]);
+      assert.deepEqual(rows, [{ sub, roles: ['authenticated', 'reader'] }]);
     }
   },
 );

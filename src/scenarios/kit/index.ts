@@ -31,7 +31,14 @@ export {
   type OidcBrowser,
 } from './oidc.ts';
 export { projectOperator, signUpOperator, type ProjectOperator } from './operators.ts';
-export { endUserTokenFor, expectStillAlive, operatorTokenFor, waitUntilExpired, type TimedToken } from './tokens.ts';
+export {
+  endUserTokenFor,
+  expectStillAlive,
+  operatorTokenFor,
+  tokenWithClaims,
+  waitUntilExpired,
+  type TimedToken,
+} from './tokens.ts';
 export {
   bridgeLogLines,
   downloadObject,

@@ -80,3 +80,33 @@ export async function waitUntilExpired(context: ScenarioContext, token: TimedTok
   const wait = token.deadFrom - Date.now() + 50;
   if (wait > 0) await sleep(wait, undefined, { signal: context.signal });
 }
+
+/**
+ * An end user's access token with exactly these claims, signed with the env's
+ * real key (`POST /api/test/endusers/token`, test mode only): for the states a
+ * real login never produces, such as a `roles` claim without `authenticated`.
+ * `iat` and `exp` default to now and ten minutes on.
+ */
+export async function tokenWithClaims(
+  context: ScenarioContext,
+  target: { readonly project: string; readonly env: string },
+  claims: Readonly<Record<string, unknown>>,
+): Promise<string> {
+  const now = Date.now();
+  const body = {
+    project: target.project,
+    env: target.env,
+    claims: {
+      projectId: target.project,
+      envId: target.env,
+      iat: new Date(now).toISOString(),
+      exp: new Date(now + 600_000).toISOString(),
+      ...claims,
+    },
+  };
+  const minted = await context.hub.post('/api/test/endusers/token', body, { token: await context.operatorToken() });
+  expectStatus(minted, 200, 'test-mode token with chosen claims');
+  const token = (minted.json as { access_token?: unknown } | undefined)?.access_token;
+  assert.equal(typeof token, 'string', `the answer has access_token: ${minted.text.slice(0, 200)}`);
+  return token as string;
+}

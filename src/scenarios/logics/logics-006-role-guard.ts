@@ -6,6 +6,7 @@ import {
   expectAffected,
   expectEnvelope,
   expectRows,
+  readProjectFolder,
   signupAndLogin,
 } from '../kit/index.ts';
 
@@ -86,5 +87,33 @@ export const roleGuard = defineScenario(
       const error = expectEnvelope(await pending, { what, status, code });
       if (what === 'end user on admin_only') assert.equal(error.message, 'insufficient roles');
     }
+  },
+);
+
+const EITHER_ROLE = ['---', 'roles: [admin, reader]', '---', 'SELECT 1 AS one', ''].join('\n');
+
+export const anyListedRole = defineScenario(
+  'LOGICS-006',
+  'a guard listing two roles admits a caller holding either one alone, and refuses a caller holding neither',
+  async (ctx) => {
+    const { project, env, dir } = await bootstrapProject(ctx, 'logics_call', { prefix: 'anyrole' });
+    const folder = readProjectFolder(dir);
+    const applied = await ctx.hub.post(
+      '/api/apply',
+      { project, env, ref: 'v2', ...folder, logics: { ...folder.logics, either_role: EITHER_ROLE } },
+      { token: await ctx.operatorToken() },
+    );
+    assert.equal(applied.status, 200, `apply a two-role logic: ${applied.text.slice(0, 200)}`);
+    const hints = { project, env };
+    for (const role of ['admin', 'reader']) {
+      const apiKey = await createApiKey(ctx, project, env, role, `only_${role}`);
+      assert.deepEqual(expectRows(await ctx.bridge.call('logics/either_role', undefined, { apiKey, ...hints })), [
+        { one: 1 },
+      ]);
+    }
+    const writer = await createApiKey(ctx, project, env, 'writer', 'only_writer');
+    const refused = await ctx.bridge.call('logics/either_role', undefined, { apiKey: writer, ...hints });
+    const error = expectEnvelope(refused, { what: 'a writer key', status: 403, code: 'FORBIDDEN' });
+    assert.equal(error.message, 'insufficient roles');
   },
 );
