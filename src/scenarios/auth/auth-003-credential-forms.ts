@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import {
+  applyFolder,
   bootstrapProject,
   createApiKey,
   defineScenario,
@@ -83,14 +84,8 @@ export const anonymousIdentity = defineScenario(
   'with hints and no credential the caller is anonymous, with sub "" and no roles',
   async (ctx) => {
     const { project, dir } = await bootstrapProject(ctx, 'logics_call', { prefix: 'anon' });
-    const folder = readProjectFolder(dir);
-    const logics = { ...folder.logics, anonymous_echo: ANONYMOUS_ECHO };
-    const applied = await ctx.hub.post(
-      '/api/apply',
-      { project, env: 'dev', ref: 'v2', ...folder, logics },
-      { token: await ctx.operatorToken() },
-    );
-    assert.equal(applied.status, 200, `apply with a public echo logic: ${applied.text.slice(0, 200)}`);
+    const logics = { ...readProjectFolder(dir).logics, anonymous_echo: ANONYMOUS_ECHO };
+    await applyFolder(ctx, { project, env: 'dev', ref: 'v2', dir }, { logics });
     const rows = expectRows(await ctx.bridge.call('logics/anonymous_echo', undefined, { project, env: 'dev' }));
     assert.deepEqual(rows, [{ sub: '', roles: [] }]);
   },

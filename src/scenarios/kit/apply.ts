@@ -49,12 +49,23 @@ export function readProjectFolder(dir: string): ApplyBody {
   };
 }
 
-/** Applies the folder to project/env as the stack operator; the answer must be 200. */
+/**
+ * Applies the folder to project/env as the stack operator; the answer must be
+ * 200. `replace` stands in for parts of the folder (a permissions text, the
+ * logics) when a scenario needs a variant of a fixture.
+ */
 export async function applyFolder(
   context: ScenarioContext,
   target: { project: string; env: string; ref: string; dir: string },
+  replace: Partial<ApplyBody> = {},
 ): Promise<Record<string, unknown>> {
-  const body = { project: target.project, env: target.env, ref: target.ref, ...readProjectFolder(target.dir) };
+  const body = {
+    project: target.project,
+    env: target.env,
+    ref: target.ref,
+    ...readProjectFolder(target.dir),
+    ...replace,
+  };
   const response = await context.hub.post('/api/apply', body, { token: await context.operatorToken() });
   expectStatus(response, 200, `apply ${target.dir}`);
   return response.json as Record<string, unknown>;

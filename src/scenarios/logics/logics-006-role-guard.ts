@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  applyFolder,
   bootstrapProject,
   createApiKey,
   defineScenario,
@@ -97,13 +98,8 @@ export const anyListedRole = defineScenario(
   'a guard listing two roles admits a caller holding either one alone, and refuses a caller holding neither',
   async (ctx) => {
     const { project, env, dir } = await bootstrapProject(ctx, 'logics_call', { prefix: 'anyrole' });
-    const folder = readProjectFolder(dir);
-    const applied = await ctx.hub.post(
-      '/api/apply',
-      { project, env, ref: 'v2', ...folder, logics: { ...folder.logics, either_role: EITHER_ROLE } },
-      { token: await ctx.operatorToken() },
-    );
-    assert.equal(applied.status, 200, `apply a two-role logic: ${applied.text.slice(0, 200)}`);
+    const logics = { ...readProjectFolder(dir).logics, either_role: EITHER_ROLE };
+    await applyFolder(ctx, { project, env, ref: 'v2', dir }, { logics });
     const hints = { project, env };
     for (const role of ['admin', 'reader']) {
       const apiKey = await createApiKey(ctx, project, env, role, `only_${role}`);

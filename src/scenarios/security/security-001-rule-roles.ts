@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import {
+  applyFolder,
   adminCaller,
   bootstrapProject,
   defineScenario,
   expectError,
   expectRows,
-  readProjectFolder,
   tokenWithClaims,
 } from '../kit/index.ts';
 
@@ -31,12 +31,7 @@ export const ruleRoles = defineScenario(
   'a public rule admits anonymous callers; an authenticated rule admits any end user, whatever its roles claim, and no API key',
   async (ctx) => {
     const { project, env, dir } = await bootstrapProject(ctx, 'cel_condition', { prefix: 'ruleroles' });
-    const applied = await ctx.hub.post(
-      '/api/apply',
-      { project, env, ref: 'v2', ...readProjectFolder(dir), permissions: PERMISSIONS },
-      { token: await ctx.operatorToken() },
-    );
-    assert.equal(applied.status, 200, `apply the role rules: ${applied.text.slice(0, 200)}`);
+    await applyFolder(ctx, { project, env, ref: 'v2', dir }, { permissions: PERMISSIONS });
     const admin = await adminCaller(ctx, { project, env });
     const hints = { project, env };
     assert.equal(

@@ -23,15 +23,14 @@ export const KEPT_STDERR_LINES = 5;
 
 /** Splits `docker logs --timestamps` output of one stream into stamped lines. */
 export function parseStamped(output: string, stream: StampedLine['stream']): StampedLine[] {
-  const lines: StampedLine[] = [];
-  for (const raw of output.split('\n')) {
-    if (raw.length === 0) continue;
+  return output.split('\n').flatMap((raw): StampedLine[] => {
     const space = raw.indexOf(' ');
-    const stamp = space > 0 ? raw.slice(0, space) : '';
-    if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(stamp)) lines.push({ stream, stamp: '', text: raw });
-    else lines.push({ stream, stamp, text: raw.slice(space + 1) });
-  }
-  return lines.filter((line) => line.text.length > 0);
+    const stamped = space > 0 && /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(raw.slice(0, space));
+    const line = stamped
+      ? { stream, stamp: raw.slice(0, space), text: raw.slice(space + 1) }
+      : { stream, stamp: '', text: raw };
+    return line.text.length > 0 ? [line] : [];
+  });
 }
 
 /** Docker trims trailing zeros from the fraction; padded, stamps compare as strings. */
@@ -44,9 +43,9 @@ function sortKey(stamp: string): string {
 /** The last `count` lines by timestamp, with the last KEPT_STDERR_LINES stderr lines always among them. */
 export function mergedTail(stdout: readonly StampedLine[], stderr: readonly StampedLine[], count: number): string[] {
   if (count <= 0) return [];
-  const keyed = [...stdout, ...stderr].map((line, index) => ({ line, key: sortKey(line.stamp), index }));
-  // Equal stamps keep their input order, so one stream's lines stay in order.
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
+  const keyed = [...stdout, ...stderr].map((line) => ({ line, key: sortKey(line.stamp) }));
+  // The sort is stable: on equal stamps one stream's lines stay in their order.
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const all = keyed.map((entry) => entry.line);
   const kept = new Set(all.filter((line) => line.stream === 'stderr').slice(-Math.min(KEPT_STDERR_LINES, count)));
   const others = all.filter((line) => !kept.has(line));
