@@ -1,6 +1,7 @@
 /** The Hub's environment, read once at start; a missing variable is a one-line error, not a stack trace. */
 import { parsePasetoKeys, type SigningSecret } from '../shared/tokens.ts';
 import { SERVICE_TOKEN_ENV } from '../shared/contract.ts';
+import { isPasswordCost, PASSWORD_COST } from './crypto.ts';
 
 export interface HubConfig {
   readonly port: number;
@@ -18,6 +19,8 @@ export interface HubConfig {
   readonly testMode: boolean;
   /** `STK_HUB_TEST_HTTP_HOSTS`: more host names allowed with plain http in test mode (e.g. `idp` on a compose network). */
   readonly testHttpHosts: readonly string[];
+  /** `STK_HUB_PASSWORD_COST`: scrypt's log2 N for new password hashes, 14 by default; below 14 only in test mode. */
+  readonly passwordCost: number;
   /** `STK_HUB_PUBLIC_URL`: the Hub's origin as browsers reach it (OIDC callback URLs); default the origin of the start request. */
   readonly publicUrl: string | undefined;
 }
@@ -42,6 +45,7 @@ export function readConfig(env: NodeJS.ProcessEnv): HubConfig {
   }
   const secretKey = required(env, 'STK_SECRET_KEY');
   if (secretKey.length < 16) throw new ConfigError('STK_SECRET_KEY must be at least 16 characters');
+  const testMode = env.STK_HUB_TEST_MODE === '1';
   return {
     port,
     host: env.STK_HUB_HOST || '0.0.0.0',
@@ -53,11 +57,23 @@ export function readConfig(env: NodeJS.ProcessEnv): HubConfig {
       email: env.STK_OPERATOR_EMAIL ?? 'owner@example.com',
       password: env.STK_OPERATOR_PASSWORD ?? 'password',
     },
-    testMode: env.STK_HUB_TEST_MODE === '1',
+    testMode,
     testHttpHosts: (env.STK_HUB_TEST_HTTP_HOSTS ?? '')
       .split(',')
       .map((host) => host.trim().toLowerCase())
       .filter(Boolean),
+    passwordCost: passwordCost(env.STK_HUB_PASSWORD_COST, testMode),
     publicUrl: env.STK_HUB_PUBLIC_URL ? env.STK_HUB_PUBLIC_URL.replace(/\/+$/, '') : undefined,
   };
+}
+
+function passwordCost(value: string | undefined, testMode: boolean): number {
+  if (value === undefined || value === '') return PASSWORD_COST.default;
+  const cost = Number(value);
+  const minimum = testMode ? PASSWORD_COST.testMinimum : PASSWORD_COST.default;
+  if (isPasswordCost(cost, minimum)) return cost;
+  const lower = testMode ? '' : ` (${PASSWORD_COST.testMinimum} with STK_HUB_TEST_MODE=1)`;
+  throw new ConfigError(
+    `STK_HUB_PASSWORD_COST '${value}' must be a whole number from ${minimum}${lower} to ${PASSWORD_COST.maximum}`,
+  );
 }

@@ -10,12 +10,30 @@ import {
 } from 'node:crypto';
 import { promisify } from 'node:util';
 
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, length: number) => Promise<Buffer>;
+type ScryptOptions = { N: number; maxmem: number };
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  length: number,
+  options: ScryptOptions,
+) => Promise<Buffer>;
 
-export async function hashSecret(secret: string): Promise<string> {
+/**
+ * scrypt's work factor, as log2 of N (r = 8): 14 costs about 45 ms of CPU and
+ * 16 MiB per hash on a small machine. A Hub in test mode may go down to 10
+ * (about 2.5 ms), since its passwords are made up by the test run; a stored
+ * hash keeps the cost it was made with.
+ */
+export const PASSWORD_COST = { default: 14, testMinimum: 10, maximum: 17 } as const;
+
+function scryptOptions(cost: number): ScryptOptions {
+  return { N: 2 ** cost, maxmem: 256 * 8 * 2 ** cost };
+}
+
+export async function hashSecret(secret: string, cost: number = PASSWORD_COST.default): Promise<string> {
   const salt = randomBytes(16);
-  const hash = await scryptAsync(secret, salt, 32);
-  return `scrypt$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+  const hash = await scryptAsync(secret, salt, 32, scryptOptions(cost));
+  return `scrypt$${cost}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 }
 
 /**
@@ -29,20 +47,35 @@ export function hashRandomSecret(secret: string): string {
 
 /** Checks a secret against either kind of stored hash. */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
-  const [scheme, salt, hash] = stored.split('$');
-  if (scheme === 'sha256' && salt) {
-    const expected = Buffer.from(salt, 'base64url');
+  const [scheme, first, ...rest] = stored.split('$');
+  if (scheme === 'sha256' && first && rest.length === 0) {
+    const expected = Buffer.from(first, 'base64url');
     const actual = createHash('sha256').update(secret).digest();
     return expected.length === actual.length && timingSafeEqual(actual, expected);
   }
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const cost = Number(first);
+  const [salt, hash] = rest;
+  if (scheme !== 'scrypt' || !isPasswordCost(cost, PASSWORD_COST.testMinimum) || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = await scryptAsync(secret, Buffer.from(salt, 'base64url'), expected.length);
+  const actual = await scryptAsync(secret, Buffer.from(salt, 'base64url'), expected.length, scryptOptions(cost));
   return timingSafeEqual(actual, expected);
 }
 
-/** A well-formed hash no password matches, compared against when an account does not exist. */
-export const UNKNOWN_ACCOUNT_HASH = `scrypt$${randomBytes(16).toString('base64url')}$${randomBytes(32).toString('base64url')}`;
+export function isPasswordCost(cost: number, minimum: number): boolean {
+  return Number.isInteger(cost) && cost >= minimum && cost <= PASSWORD_COST.maximum;
+}
+
+const unknownAccountHashes = new Map<number, string>();
+
+/** A well-formed hash of the given cost that no password matches, checked when an account does not exist. */
+export function unknownAccountHash(cost: number): string {
+  let hash = unknownAccountHashes.get(cost);
+  if (hash === undefined) {
+    hash = `scrypt$${cost}$${randomBytes(16).toString('base64url')}$${randomBytes(32).toString('base64url')}`;
+    unknownAccountHashes.set(cost, hash);
+  }
+  return hash;
+}
 
 export interface Sealer {
   seal(plain: string): string;

@@ -2,12 +2,11 @@
 import type { Context } from 'hono';
 import { accessCookieName } from '../../shared/contract.ts';
 import { deriveAccessKeys, issueAccessToken } from '../../shared/tokens.ts';
-import { hashSecret, newId, UNKNOWN_ACCOUNT_HASH, verifySecret } from '../crypto.ts';
+import { hashSecret, newId, unknownAccountHash, verifySecret } from '../crypto.ts';
 import type { HubConfig } from '../config.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
 import { badRequest, conflict, unauthorized } from '../../shared/http-error.ts';
 import { name, readBody, str } from '../http.ts';
-import type { Store } from '../store.ts';
 import { requireEnv } from './lookup.ts';
 
 /** An access token's life (auth-credentials.md): 1 hour. */
@@ -54,7 +53,10 @@ export interface EndUserLogin {
 }
 
 /** The end user a login body names, or 401 `invalid credentials` (unknown email and wrong password alike). */
-export async function checkEndUserLogin(store: Store, body: Record<string, unknown>): Promise<EndUserLogin> {
+export async function checkEndUserLogin(
+  { store, config }: Pick<HubDeps, 'store' | 'config'>,
+  body: Record<string, unknown>,
+): Promise<EndUserLogin> {
   const project = name(body, 'project');
   const env = name(body, 'env');
   const [email, password] = [str(body, 'email'), str(body, 'password')];
@@ -64,7 +66,7 @@ export async function checkEndUserLogin(store: Store, body: Record<string, unkno
   );
   const user = rows[0];
   // Unknown email and wrong password cost the same scrypt and give the same answer.
-  const matches = await verifySecret(password, user?.password_hash ?? UNKNOWN_ACCOUNT_HASH);
+  const matches = await verifySecret(password, user?.password_hash ?? unknownAccountHash(config.passwordCost));
   if (!user || !matches) throw unauthorized('invalid credentials');
   return { project, env, sub: user.sub, roles: user.roles };
 }
@@ -90,14 +92,14 @@ export function registerEndUserRoutes(app: HubApp, deps: HubDeps): void {
     const sub = newId();
     const rows = await store.query(
       `INSERT INTO hub_end_users (project, env, email, sub, password_hash, roles) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING sub`,
-      [project, env, email, sub, await hashSecret(password), JSON.stringify(ROLES)],
+      [project, env, email, sub, await hashSecret(password, config.passwordCost), JSON.stringify(ROLES)],
     );
     if (rows.length === 0) throw conflict('end user already exists');
     return session(c, project, env, sub, ROLES);
   });
 
   app.post('/api/endusers/login', async (c) => {
-    const user = await checkEndUserLogin(store, await readBody(c));
+    const user = await checkEndUserLogin(deps, await readBody(c));
     return session(c, user.project, user.env, user.sub, user.roles);
   });
 }

@@ -1,10 +1,9 @@
 /** Operator accounts: login, open signup (no rights until a membership is active), whoami. */
-import { hashSecret, UNKNOWN_ACCOUNT_HASH, verifySecret } from '../crypto.ts';
+import { hashSecret, unknownAccountHash, verifySecret } from '../crypto.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
 import { badRequest, conflict, unauthorized } from '../../shared/http-error.ts';
 import { readBody, str } from '../http.ts';
 import { issueOperatorToken, orgRole, requireOperator } from '../operators.ts';
-import type { Store } from '../store.ts';
 
 /** Creates the bootstrap owner once; later starts leave an existing account alone. */
 export async function ensureBootstrapOperator(deps: HubDeps): Promise<void> {
@@ -13,7 +12,7 @@ export async function ensureBootstrapOperator(deps: HubDeps): Promise<void> {
   if (existing.length > 0) return;
   await deps.store.query(`INSERT INTO hub_operators (email, password_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
     email,
-    await hashSecret(password),
+    await hashSecret(password, deps.config.passwordCost),
   ]);
   await deps.store.query(
     `INSERT INTO hub_org_members (email, role, status) VALUES ($1, 'owner', 'active') ON CONFLICT DO NOTHING`,
@@ -22,7 +21,10 @@ export async function ensureBootstrapOperator(deps: HubDeps): Promise<void> {
 }
 
 /** The email of the operator a login body names, or 401 `invalid credentials` (unknown email and wrong password alike). */
-export async function checkOperatorLogin(store: Store, body: Record<string, unknown>): Promise<string> {
+export async function checkOperatorLogin(
+  { store, config }: Pick<HubDeps, 'store' | 'config'>,
+  body: Record<string, unknown>,
+): Promise<string> {
   const email = str(body, 'email');
   const password = str(body, 'password');
   const rows = await store.query<{ password_hash: string }>(
@@ -30,14 +32,14 @@ export async function checkOperatorLogin(store: Store, body: Record<string, unkn
     [email],
   );
   // An unknown email costs the same scrypt as a wrong password, so timing does not tell them apart.
-  const matches = await verifySecret(password, rows[0]?.password_hash ?? UNKNOWN_ACCOUNT_HASH);
+  const matches = await verifySecret(password, rows[0]?.password_hash ?? unknownAccountHash(config.passwordCost));
   if (!rows[0] || !matches) throw unauthorized('invalid credentials');
   return email;
 }
 
 export function registerOperatorRoutes(app: HubApp, deps: HubDeps): void {
   app.post('/api/auth/login', async (c) => {
-    const email = await checkOperatorLogin(deps.store, await readBody(c));
+    const email = await checkOperatorLogin(deps, await readBody(c));
     return c.json({ token: issueOperatorToken(deps.config, email) });
   });
 
@@ -49,7 +51,7 @@ export function registerOperatorRoutes(app: HubApp, deps: HubDeps): void {
     if (password.length < 8) throw badRequest('password must be at least 8 characters');
     const inserted = await deps.store.query(
       `INSERT INTO hub_operators (email, password_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING email`,
-      [email, await hashSecret(password)],
+      [email, await hashSecret(password, deps.config.passwordCost)],
     );
     if (inserted.length === 0) throw conflict('operator already exists');
     return c.json({ ok: true, email });

@@ -43,7 +43,7 @@ export function registerTestTokenControls(app: HubApp, deps: HubDeps): void {
   app.post('/api/test/endusers/login', async (c) => {
     const body = await readBody(c);
     const ttlSeconds = testLifetime(body, ACCESS_TTL_SECONDS);
-    const user = await checkEndUserLogin(deps.store, body);
+    const user = await checkEndUserLogin(deps, body);
     return c.json(issueEndUserSession(c, deps.config, user.project, user.env, user, ttlSeconds));
   });
 
@@ -67,7 +67,7 @@ export function registerTestTokenControls(app: HubApp, deps: HubDeps): void {
   app.post('/api/test/auth/login', async (c) => {
     const body = await readBody(c);
     const ttlSeconds = testLifetime(body, OPERATOR_TTL_SECONDS);
-    const email = await checkOperatorLogin(deps.store, body);
+    const email = await checkOperatorLogin(deps, body);
     return c.json({ token: issueOperatorToken(deps.config, email, ttlSeconds) });
   });
 }
