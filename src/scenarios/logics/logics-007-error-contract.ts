@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import {
   adminCaller,
+  applyFolder,
+  bareProject,
   bootstrapProject,
   defineScenario,
   expectApplyRefused,
   expectEnvelope,
+  readProjectFolder,
   signupAndLogin,
 } from '../kit/index.ts';
 
@@ -74,5 +77,46 @@ export const logicApplyRefusals = defineScenario(
       ['logics_bad_type', 'logics/get_items.sql'],
     ] as const;
     for (const [fixture, file] of refusals) await expectApplyRefused(ctx, { project, env, fixture, file });
+  },
+);
+
+/**
+ * A release whose env has no connection `main`: apply allows it when the
+ * schema declares no table, so a logics-only project applied into a bare env
+ * has one. The database step comes last (call-api.md, pipeline step 9 after
+ * 6-8) and a project database the call cannot use is 503
+ * `SERVICE_UNAVAILABLE` (errors.md; Santokit's catalog: a required dependency
+ * is down), never the statement run somewhere else.
+ */
+export const logicWithoutDatabase = defineScenario(
+  'LOGICS-007',
+  'a logic of an env with no main connection is 503 once lookup and auth pass',
+  async (ctx) => {
+    const project = await bareProject(ctx, 'nomain');
+    const hints = { project, env: 'dev' };
+    const dir = ctx.fixture('logics_call');
+    const { logics } = readProjectFolder(dir);
+    const only = { public_hello: logics?.public_hello ?? '', whoami: logics?.whoami ?? '' };
+    await applyFolder(
+      ctx,
+      { ...hints, ref: 'v1', dir },
+      { schema: [], permissions: null, storage: null, logics: only },
+    );
+    const cases = [
+      ['unknown logic: lookup first', ctx.bridge.call('logics/nonexistent', undefined, hints), 404, 'NOT_FOUND'],
+      [
+        'anonymous, authenticated logic: auth first',
+        ctx.bridge.call('logics/whoami', undefined, hints),
+        401,
+        'UNAUTHORIZED',
+      ],
+      [
+        'public logic, no database',
+        ctx.bridge.call('logics/public_hello', undefined, hints),
+        503,
+        'SERVICE_UNAVAILABLE',
+      ],
+    ] as const;
+    for (const [what, pending, status, code] of cases) expectEnvelope(await pending, { what, status, code });
   },
 );
