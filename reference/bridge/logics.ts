@@ -25,7 +25,8 @@ function logicOf(release: ReleasePayload, name: string): LogicFile {
   try {
     return parseLogicFile(text);
   } catch (error) {
-    const detail = error instanceof InvalidLogicFile ? error.message : 'unreadable';
+    // parseLogicFile throws nothing but InvalidLogicFile: it wraps every other failure in one.
+    const detail = (error as InvalidLogicFile).message;
     throw new HttpError('INTERNAL_ERROR', `logic '${name.slice(0, 64)}' in the release is invalid: ${detail}`);
   }
 }
