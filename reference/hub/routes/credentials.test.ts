@@ -55,10 +55,12 @@ describe('credentials', () => {
       ).api_key,
     );
     // OPERATOR-002: role bindings not valid for the project scope are 422.
-    for (const roles of [['public'], ['authenticated'], [], ' , ', ['Bad Role']])
+    for (const roles of [['public'], ['authenticated'], [], ['Bad Role'], [' admin'], ['admin', '']])
       expectError(await create({ name: 'other', roles }), 422, 'INVALID_ROLE');
+    // errors.md: a field of the wrong JSON type is 400; roles is a list, never a comma string.
+    expectError(await create({ name: 'other', roles: 'admin,reader' }), 400, 'BAD_REQUEST');
     expectError(await create({ name: 'Bad Name' }), 400, 'BAD_REQUEST');
-    expectOk(await create({ name: 'split', roles: ' admin, ,reader ' }));
+    expectOk(await create({ name: 'split', roles: ['admin', 'reader'] }));
     const listed = await hub.call('GET', `/api/apikeys/list?project=${project}&env=dev`, undefined, owner());
     const rows = items(listed);
     assert.deepEqual(

@@ -1,7 +1,7 @@
 /** `stk schema snapshot|drift`: accept the live databases as baseline, or report drift. */
 import type { HubApp, HubDeps } from '../deps.ts';
 import { measureDrift, takeBaselines } from '../drift.ts';
-import { scopedBody, scopedQuery } from './scope.ts';
+import { scopedBody } from './scope.ts';
 import { requireEnv } from './lookup.ts';
 
 export function registerDriftRoutes(app: HubApp, deps: HubDeps): void {
@@ -18,10 +18,6 @@ export function registerDriftRoutes(app: HubApp, deps: HubDeps): void {
   };
   app.post('/api/schema/drift', async (c) => {
     const { project, env } = await scopedBody(c, deps, 'viewer');
-    return c.json(await report(project, env));
-  });
-  app.get('/api/schema/drift', async (c) => {
-    const { project, env } = await scopedQuery(c, deps, 'viewer');
     return c.json(await report(project, env));
   });
 }

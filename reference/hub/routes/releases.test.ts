@@ -217,9 +217,7 @@ describe('releases and the drift gate', () => {
       connections: [{ connection: 'main', issues: [] }],
     });
     await sql(urls.prod ?? '', 'ALTER TABLE users ADD COLUMN nickname text');
-    const reported = expectOk(
-      await hub.call('GET', `/api/schema/drift?project=${project}&env=prod`, undefined, owner()),
-    );
+    const reported = expectOk(await drift());
     assert.deepEqual([reported.drifted, reported.connections?.[0]?.issues], [true, ['extra column users.nickname']]);
     const refused = await promote({ project, from: 'dev', to: 'prod' });
     expectError(
