@@ -14,13 +14,16 @@ export const CODE_STATUS: Readonly<Record<string, number>> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   SCHEMA_DRIFT: 409,
+  INVALID_PERMISSIONS: 422,
+  INVALID_ROLE: 422,
+  TOO_MANY_REQUESTS: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Codes whose envelope may carry `details` (errors.md). */
-const WITH_DETAILS = new Set(['SCHEMA_VALIDATION_FAILED', 'SCHEMA_DRIFT', 'CONFLICT']);
+const WITH_DETAILS = new Set(['SCHEMA_VALIDATION_FAILED', 'SCHEMA_DRIFT', 'INVALID_PERMISSIONS', 'CONFLICT']);
 
 export interface EnvelopeCheck {
   /** What was sent, for the failure message. */

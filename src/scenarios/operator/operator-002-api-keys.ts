@@ -150,12 +150,14 @@ export const keyRefusals = defineScenario(
       for (const args of [
         ['apikey', 'create', ...scope(project), '--name', role, '--roles', 'admin'],
         ['apikey', 'list', ...scope(project)],
+        ['apikey', 'revoke', ...scope(project), '--key-id', 'server'],
       ]) {
         const denied = await ctx.stk(args, { env: operator.env });
         expectExit(denied, 1);
         assert.match(denied.stderr, /403 Forbidden \(insufficient role\)/, `${role}: ${args[1]}`);
       }
     }
+    expectRows(await ctx.bridge.call('db/users/select', {}, { apiKey: key, project, env }));
     const listed = await ctx.hub.get('/api/apikeys/list', {
       token: await ctx.operatorToken(),
       query: { project, env },
