@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PACKAGE_ROOT, STAMP, sourceFingerprint } from './build-state.js';
 import { bundleStk } from './bundle-stk.js';
 
-const fingerprint = sourceFingerprint();
+const fingerprint = await sourceFingerprint();
 rmSync(join(PACKAGE_ROOT, STAMP), { force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: PACKAGE_ROOT, stdio: 'inherit' });

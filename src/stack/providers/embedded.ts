@@ -13,8 +13,9 @@ import { startProcessStack, type ProcessStackPlan } from './process-stack.ts';
 
 /**
  * How a reference service runs: the compiled `dist/reference/<service>/main.js`
- * when dist/ holds a build of the current sources (no loader, no transforms:
- * the fast start), else the TypeScript through tsx (always correct). Either
+ * when dist/ holds a build of the sources that service imports (no loader, no
+ * transforms: the fast start), else its TypeScript through tsx (always
+ * correct): an edit to the Bridge leaves the Hub on its build. Either
  * way without the extra CA bundle: the reference services only speak plain
  * HTTP on loopback.
  */
@@ -23,7 +24,7 @@ export async function referenceCommand(
   service: 'hub' | 'bridge' | 'idp' | 'objectstore',
 ): Promise<CommandLine> {
   const compiled = join(repoRoot, 'dist', 'reference', service, 'main.js');
-  if (existsSync(compiled) && (await compiledBuildIsFresh(repoRoot)))
+  if (existsSync(compiled) && (await compiledBuildIsFresh(repoRoot, service)))
     return { command: process.execPath, args: [compiled], env: LOOPBACK_ONLY_ENV };
   return {
     command: process.execPath,
@@ -33,13 +34,13 @@ export async function referenceCommand(
 }
 
 /** scripts/build-state.js decides freshness for every entry point; loaded by path so it works from dist/ too. */
-async function compiledBuildIsFresh(repoRoot: string): Promise<boolean> {
+async function compiledBuildIsFresh(repoRoot: string, service: string): Promise<boolean> {
   const script = join(repoRoot, 'scripts', 'build-state.js');
   if (!existsSync(script)) return false;
   const module: unknown = await import(pathToFileURL(script).href);
   const check =
     typeof module === 'object' && module !== null ? (module as Record<string, unknown>).buildIsFresh : undefined;
-  return typeof check === 'function' && check(repoRoot) === true;
+  return typeof check === 'function' && check(repoRoot, service) === true;
 }
 
 /**
@@ -51,7 +52,7 @@ export async function referenceStk(repoRoot: string): Promise<readonly string[]>
   const bundled = join(repoRoot, 'dist', 'reference', 'stk', 'bundle', 'main.js');
   const compiled = join(repoRoot, 'dist', 'reference', 'stk', 'main.js');
   const entry = existsSync(bundled) ? bundled : compiled;
-  if (existsSync(entry) && (await compiledBuildIsFresh(repoRoot))) return [process.execPath, entry];
+  if (existsSync(entry) && (await compiledBuildIsFresh(repoRoot, 'stk'))) return [process.execPath, entry];
   return [process.execPath, join(repoRoot, 'reference', 'stk', 'bin', 'stk.js')];
 }
 
