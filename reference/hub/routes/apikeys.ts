@@ -10,9 +10,8 @@ const ROLE = /^[a-z][a-z0-9_-]{0,62}$/;
 const RESERVED = ['public', 'authenticated'];
 
 function roles(value: unknown): string[] {
-  const list = Array.isArray(value) ? value : undefined;
-  if (!list) throw badRequest("field 'roles' is required");
-  const clean = list.map((role) => String(role));
+  if (!Array.isArray(value)) throw badRequest("field 'roles' must be a list of role names");
+  const clean = value.map((role) => String(role));
   // OPERATOR-002: role bindings not valid for the project scope are 422.
   if (clean.length === 0) throw invalidRole("field 'roles' must name at least one role");
   for (const role of clean) {
