@@ -18,22 +18,18 @@ test('passwords are scrypt-hashed with a salt, random secrets SHA-256-hashed; bo
   assert.equal(await verifySecret('anything', 'sha256$'), false);
 });
 
-test('a password hash keeps the cost it was made with, within the bounds a Hub accepts', async () => {
+test('a password hash keeps the cost it was made with', async () => {
   const cheap = await hashSecret('correct horse', 10);
   assert.match(cheap, /^scrypt\$10\$/);
   assert.equal(await verifySecret('correct horse', cheap), true);
   assert.equal(await verifySecret('correct horsE', cheap), false);
   const [, , salt, hash] = cheap.split('$');
   assert.equal(await verifySecret('correct horse', `scrypt$11$${salt}$${hash}`), false, 'the cost is part of the hash');
-  for (const cost of ['9', '18', '10.5', 'x', '']) {
-    assert.equal(await verifySecret('correct horse', `scrypt$${cost}$${salt}$${hash}`), false, `cost '${cost}'`);
-  }
   assert.equal(await verifySecret('correct horse', `scrypt$${salt}$${hash}`), false, 'no cost: not a hash of ours');
 });
 
 test('the unknown-account hash has the configured cost and matches no password', async () => {
-  assert.match(unknownAccountHash(10), /^scrypt\$10\$/);
-  assert.equal(unknownAccountHash(10), unknownAccountHash(10));
+  assert.match(unknownAccountHash(10), /^scrypt\$10\$[\w-]{22}\$[\w-]{43}$/);
   assert.match(unknownAccountHash(14), /^scrypt\$14\$/);
   assert.equal(await verifySecret('', unknownAccountHash(10)), false);
 });

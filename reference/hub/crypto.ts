@@ -20,17 +20,16 @@ const scryptAsync = promisify(scrypt) as (
 
 /**
  * scrypt's work factor, as log2 of N (r = 8): 14 costs about 45 ms of CPU and
- * 16 MiB per hash on a small machine. A Hub in test mode may go down to 10
- * (about 2.5 ms), since its passwords are made up by the test run; a stored
- * hash keeps the cost it was made with.
+ * 16 MiB per hash on a small machine. The Hub's configuration may choose
+ * another (config.ts); a stored hash keeps the cost it was made with.
  */
-export const PASSWORD_COST = { default: 14, testMinimum: 10, maximum: 17 } as const;
+export const DEFAULT_PASSWORD_COST = 14;
 
 function scryptOptions(cost: number): ScryptOptions {
   return { N: 2 ** cost, maxmem: 256 * 8 * 2 ** cost };
 }
 
-export async function hashSecret(secret: string, cost: number = PASSWORD_COST.default): Promise<string> {
+export async function hashSecret(secret: string, cost: number = DEFAULT_PASSWORD_COST): Promise<string> {
   const salt = randomBytes(16);
   const hash = await scryptAsync(secret, salt, 32, scryptOptions(cost));
   return `scrypt$${cost}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
@@ -45,36 +44,28 @@ export function hashRandomSecret(secret: string): string {
   return `sha256$${createHash('sha256').update(secret).digest('base64url')}`;
 }
 
-/** Checks a secret against either kind of stored hash. */
+/** Checks a secret against either kind of stored hash; a scrypt hash is checked at the cost it records. */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
-  const [scheme, first, ...rest] = stored.split('$');
-  if (scheme === 'sha256' && first && rest.length === 0) {
+  const [scheme, first, salt, hash] = stored.split('$');
+  if (scheme === 'sha256' && first) {
     const expected = Buffer.from(first, 'base64url');
     const actual = createHash('sha256').update(secret).digest();
     return expected.length === actual.length && timingSafeEqual(actual, expected);
   }
-  const cost = Number(first);
-  const [salt, hash] = rest;
-  if (scheme !== 'scrypt' || !isPasswordCost(cost, PASSWORD_COST.testMinimum) || !salt || !hash) return false;
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = await scryptAsync(secret, Buffer.from(salt, 'base64url'), expected.length, scryptOptions(cost));
+  const actual = await scryptAsync(
+    secret,
+    Buffer.from(salt, 'base64url'),
+    expected.length,
+    scryptOptions(Number(first)),
+  );
   return timingSafeEqual(actual, expected);
 }
 
-export function isPasswordCost(cost: number, minimum: number): boolean {
-  return Number.isInteger(cost) && cost >= minimum && cost <= PASSWORD_COST.maximum;
-}
-
-const unknownAccountHashes = new Map<number, string>();
-
 /** A well-formed hash of the given cost that no password matches, checked when an account does not exist. */
 export function unknownAccountHash(cost: number): string {
-  let hash = unknownAccountHashes.get(cost);
-  if (hash === undefined) {
-    hash = `scrypt$${cost}$${randomBytes(16).toString('base64url')}$${randomBytes(32).toString('base64url')}`;
-    unknownAccountHashes.set(cost, hash);
-  }
-  return hash;
+  return `scrypt$${cost}$${randomBytes(16).toString('base64url')}$${randomBytes(32).toString('base64url')}`;
 }
 
 export interface Sealer {
@@ -92,11 +83,11 @@ export function createSealer(secretKey: string): Sealer {
       return [iv, cipher.getAuthTag(), body].map((part) => part.toString('base64url')).join('.');
     },
     open(sealed) {
+      // A value missing a part fails in setAuthTag or update, as an altered one fails in final.
       const [iv, tag, body] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
-      if (!iv || !tag || !body) throw new Error('sealed value is malformed');
-      const decipher = createDecipheriv('aes-256-gcm', key, iv);
-      decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+      const decipher = createDecipheriv('aes-256-gcm', key, iv as Buffer);
+      decipher.setAuthTag(tag as Buffer);
+      return Buffer.concat([decipher.update(body as Buffer), decipher.final()]).toString('utf8');
     },
   };
 }
