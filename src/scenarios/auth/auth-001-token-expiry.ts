@@ -75,7 +75,7 @@ export const tokenExpiry = defineScenario(
 
 export const claimChecks = defineScenario(
   'AUTH-001',
-  'claims that disagree with the footer or lack a usable sub, roles or exp are refused, even under the real key',
+  'iat and exp are read in every RFC 3339 form; claims that disagree with the footer or lack a usable sub, roles or exp are refused, even under the real key',
   async (ctx) => {
     const { project } = await bootstrapProject(ctx, 'logics_call', { prefix: 'expiry' });
     const owner = await ctx.operatorToken();
@@ -94,6 +94,15 @@ export const claimChecks = defineScenario(
       return (answer.json as { access_token: string }).access_token;
     };
     await expectAccepted(ctx, project, await mint(good), 'claims as the Hub writes them');
+    // auth-credentials.md: iat and exp are RFC 3339 times; its section 5.6 allows any number of second
+    // fraction digits, a numeric offset and a lower-case t and z, so each form is read as the time it names.
+    const inTokyo = (ms: number) => `${new Date(ms + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`;
+    const rfc3339: [string, Record<string, unknown>][] = [
+      ['iat with nine fraction digits', { ...good, iat: `${good.iat.slice(0, 19)}.123456789Z` }],
+      ['iat and exp in lower case', { ...good, iat: good.iat.toLowerCase(), exp: good.exp.toLowerCase() }],
+      ['iat and exp with a +09:00 offset', { ...good, iat: inTokyo(now), exp: inTokyo(now + 600_000) }],
+    ];
+    for (const [what, claims] of rfc3339) await expectAccepted(ctx, project, await mint(claims), what);
     const { sub: _sub, ...noSub } = good;
     const { exp: _exp, ...noExp } = good;
     const bad: [string, Record<string, unknown>][] = [
@@ -104,6 +113,7 @@ export const claimChecks = defineScenario(
       ['roles as a string', { ...good, roles: 'reader' }],
       ['an exp that is no date', { ...good, exp: 'tomorrow' }],
       ['no exp', noExp],
+      ['an exp a minute past, written with a +09:00 offset', { ...good, exp: inTokyo(now - 60_000) }],
     ];
     for (const [what, claims] of bad) await expectRefused(ctx, project, await mint(claims), what);
   },
