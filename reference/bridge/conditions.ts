@@ -12,7 +12,7 @@ import { castOf } from './values.ts';
 
 const STRING_TYPES = ['string', 'file', 'uuid'];
 const INTEGER_TYPES = ['int', 'bigint', 'serial', 'float', 'decimal'];
-const BOOLEAN_TYPES = ['boolean', 'bool'];
+const BOOLEAN_TYPES = ['boolean'];
 
 function kindOf(term: Term): string {
   if (term.value.kind === 'sub') return 'request.auth.sub';
