@@ -107,27 +107,28 @@ export const whereRefusals = defineScenario(
   'malformed where conditions are refused with the code call-api.md gives',
   async (ctx) => {
     const select = await measures(ctx);
-    const badRequest: [string, unknown][] = [
-      ['two operators', { level: { $gt: 1, $lt: 3 } }],
-      ['no operator', { level: {} }],
-      ['an unknown operator', { level: { $between: [1, 3] } }],
-      ['an inherited name as operator', { level: { constructor: 1 } }],
-      ['another inherited name', { level: { toString: 1 } }],
-      ['$gt with null', { level: { $gt: null } }],
-      ['$lte with null', { level: { $lte: null } }],
-      ['$gt with an array', { level: { $gt: [1] } }],
-      ['$eq with an object', { level: { $eq: { v: 1 } } }],
-      ['an array condition', { level: [1, 2] }],
-      ['$in with a scalar', { level: { $in: 1 } }],
-      ['$in with an object', { level: { $in: { a: 1 } } }],
-      ['$in with a nested array', { level: { $in: [[1]] } }],
-      ['$in with null', { level: { $in: [1, null] } }],
-      ['$in with an object item', { level: { $in: [{ v: 1 }] } }],
+    // errors.md: a field of the wrong JSON type is a BAD_REQUEST whose message names it (the column, or the operator).
+    const badRequest: [string, unknown, string][] = [
+      ['two operators', { level: { $gt: 1, $lt: 3 } }, "'level'"],
+      ['no operator', { level: {} }, "'level'"],
+      ['an unknown operator', { level: { $between: [1, 3] } }, "'$between'"],
+      ['an inherited name as operator', { level: { constructor: 1 } }, "'constructor'"],
+      ['another inherited name', { level: { toString: 1 } }, "'toString'"],
+      ['$gt with null', { level: { $gt: null } }, "'level'"],
+      ['$lte with null', { level: { $lte: null } }, "'level'"],
+      ['$gt with an array', { level: { $gt: [1] } }, "'level'"],
+      ['$eq with an object', { level: { $eq: { v: 1 } } }, "'level'"],
+      ['an array condition', { level: [1, 2] }, "'level'"],
+      ['$in with a scalar', { level: { $in: 1 } }, "'level'"],
+      ['$in with an object', { level: { $in: { a: 1 } } }, "'level'"],
+      ['$in with a nested array', { level: { $in: [[1]] } }, "'level'"],
+      ['$in with null', { level: { $in: [1, null] } }, "'level'"],
+      ['$in with an object item', { level: { $in: [{ v: 1 }] } }, "'level'"],
     ];
-    for (const [what, where] of badRequest) {
+    for (const [what, where, named] of badRequest) {
       const response = await select(where);
       assert.equal(response.status, 400, `${what}: ${response.text.slice(0, 300)}`);
-      expectError(response, 400, 'BAD_REQUEST');
+      assert.ok(expectError(response, 400, 'BAD_REQUEST').message.includes(named), `${what}: message names ${named}`);
       expectNoData(response);
     }
     const misfits: [string, unknown, string][] = [
@@ -146,7 +147,8 @@ export const whereRefusals = defineScenario(
     for (const [what, where, column] of misfits) {
       const response = await select(where);
       assert.equal(response.status, 400, `${what}: ${response.text.slice(0, 300)}`);
-      expectInvalidColumn(response, column);
+      // call-api.md: the column is in details and its name in the message.
+      assert.match(expectInvalidColumn(response, column).message, new RegExp(`'${column}'`), `${what}: message`);
     }
   },
 );
