@@ -60,9 +60,7 @@ function operatorCondition(name: string, column: Column, condition: Record<strin
   return `${quote(name)} ${sql} ${operand(name, column, value, params)}`;
 }
 
-function columnCondition(table: Table, name: string, condition: unknown, params: Params): string {
-  const column = table.columns.get(name);
-  if (!column) throw unknownColumn(name);
+function columnCondition(name: string, column: Column, condition: unknown, params: Params): string {
   if (condition === null) return `${quote(name)} IS NULL`;
   if (isScalar(condition)) return `${quote(name)} = ${operand(name, column, condition, params)}`;
   if (isPlainObject(condition)) return operatorCondition(name, column, condition, params);
@@ -82,8 +80,9 @@ export function compileWhere(
   if (where === undefined || where === null) return [];
   if (!isPlainObject(where)) throw badRequest('where must be an object');
   return Object.entries(where).map(([name, condition]) => {
-    if (!table.columns.has(name)) throw unknownColumn(name);
+    const column = table.columns.get(name);
+    if (!column) throw unknownColumn(name);
     if (readable) requireReadable([name], readable);
-    return columnCondition(table, name, condition, params);
+    return columnCondition(name, column, condition, params);
   });
 }
