@@ -38,12 +38,16 @@ tables:
 
 /** select/update/insert conditions per table (the admin key's rules; each is the only rule of its op). */
 const RULES: Record<string, Record<string, string>> = {
-  by_uuid: { select: `resource.id == "${UUID_1}"`, update: 'resource.id == request.auth.sub' },
+  by_uuid: {
+    select: `resource.id == "${UUID_1}"`,
+    update: 'resource.id == request.auth.sub',
+    insert: 'resource.label > "a"',
+  },
   by_serial: { select: 'resource.id == 2' },
-  by_file: { select: 'resource.doc == "a.txt"' },
+  by_file: { select: 'resource.doc == "a.txt"', insert: 'resource.doc == 3' },
   by_big: { select: 'resource.big == 5', insert: 'resource.big == 5' },
   by_ratio: { select: 'resource.ratio == 2', insert: 'resource.ratio == 2' },
-  by_amount: { select: 'resource.amount == 7' },
+  by_amount: { select: 'resource.amount == 7', insert: 'resource.ghost == 7' },
   by_level: { select: 'resource.level == true', update: 'resource.level == "3"', insert: 'resource.level == 3' },
 };
 
@@ -165,8 +169,19 @@ export const literalInsertChecks = defineScenario(
       assert.equal(response.status, 403, `${table} ${JSON.stringify(values)}: ${response.text.slice(0, 300)}`);
       assert.equal(expectError(response, 403, 'FORBIDDEN').message, 'condition failed');
     }
+    // The insert rule is evaluated too (project-files.md, "CEL in conditions"; SECURITY-001 rule 2; SECURITY-002 rule 2).
+    const invalid: [string, Record<string, unknown>, RegExp][] = [
+      ['by_uuid', { label: 'b' }, /unsupported/],
+      ['by_amount', { id: 'a-ghost', amount: 7 }, /unsupported/],
+      ['by_file', { id: 'f-three', doc: 'a.txt' }, /doc/],
+    ];
+    for (const [table, values, message] of invalid) {
+      const response = await insert(table, values);
+      assert.equal(response.status, 400, `${table} ${JSON.stringify(values)}: ${response.text.slice(0, 300)}`);
+      assert.match(expectError(response, 400, 'BAD_REQUEST').message, message);
+    }
     const stored = await project.sql(
-      `SELECT id FROM by_big UNION ALL SELECT id FROM by_ratio UNION ALL SELECT id FROM by_level ORDER BY id`,
+      `SELECT id::text FROM by_uuid UNION ALL SELECT id FROM by_amount UNION ALL SELECT id FROM by_file UNION ALL SELECT id FROM by_big UNION ALL SELECT id FROM by_ratio UNION ALL SELECT id FROM by_level ORDER BY id`,
     );
     assert.deepEqual(
       stored.map((row) => row.id),
