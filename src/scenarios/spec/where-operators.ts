@@ -31,6 +31,7 @@ tables:
       label: { type: string, nullable: true }
       active: { type: boolean, nullable: true }
       tags: { type: array, items: string, nullable: true }
+      at: { type: timestamp, nullable: true }
 `;
 
 const MEASURES_RULES = `
@@ -41,7 +42,7 @@ const MEASURES_RULES = `
 
 /** m1 (1, 'a', true), m2 (2, 'b', false), m3 (3, no label, true). */
 const ROWS = [
-  { id: 'm1', level: 1, label: 'a', active: true, tags: ['x'] },
+  { id: 'm1', level: 1, label: 'a', active: true, tags: ['x'], at: '2026-01-01T00:00:00Z' },
   { id: 'm2', level: 2, label: 'b', active: false, tags: ['y'] },
   { id: 'm3', level: 3, label: null, active: true, tags: null },
 ];
@@ -95,6 +96,9 @@ export const whereOperators = defineScenario(
       ['$in empty', { level: { $in: [] } }, []],
       ['two conditions ANDed', { active: true, level: { $gt: 1 } }, ['m3']],
       ['no match', { level: { $gt: 3 } }, []],
+      // project-files.md: a timestamp is an RFC 3339 instant, stored in UTC; an offset names the same instant.
+      ['a timestamp with an offset', { at: '2026-01-01T02:00:00+02:00' }, ['m1']],
+      ['$in of timestamps with an offset', { at: { $in: ['2026-01-01T01:00:00+01:00'] } }, ['m1']],
       // Documents silent; Santokit's Bridge ignores a null where (upstream bridge.md, select params).
       ['where null', null, ['m1', 'm2', 'm3']],
     ];
