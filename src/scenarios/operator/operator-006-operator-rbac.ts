@@ -92,9 +92,11 @@ export const orgRoles = defineScenario(
     await stk(ctx, y, ['apply', '--project', p.project, '--env', 'dev', '--ref', 'y2'], 1, /403/, p.dir);
     await stk(ctx, y, ['apply', '--project', q.project, '--env', 'dev', '--ref', 'y2'], 0, undefined, q.dir);
     await stk(ctx, y, ['org', 'members', 'set-role', y.email, '--role', 'owner'], 1, DENIED);
+    // operator-rbac.md: an org admin, not only the owner, creates projects and invites org members.
+    await stk(ctx, y, ['project', 'create', ctx.uniqueName('byy')], 0);
 
     const z = await signUpOperator(ctx, 'z');
-    await stk(ctx, undefined, ['org', 'invite', z.email, '--role', 'member'], 0);
+    await stk(ctx, y, ['org', 'invite', z.email, '--role', 'member'], 0);
     await stk(ctx, z, ['org', 'accept'], 0);
     await stk(ctx, z, ['release', 'list', '--project', p.project, '--env', 'dev'], 1, /403/);
     await stk(ctx, z, ['project', 'create', ctx.uniqueName('byz')], 1, /403/);

@@ -47,6 +47,16 @@ export const operatorTokenExpiry = defineScenario(
     expectStatus(listed, 200, 'project list inside the token life');
     assert.ok(listed.text.includes(project), 'the owner sees the project');
     expectStillAlive(living, 'the token inside its life');
+    // Santokit's Hub reads the token only after the exact prefix `Bearer ` (capital B, one space).
+    const otherForms = {
+      'lower-case bearer': `bearer ${living.token}`,
+      'scheme Token': `Token ${living.token}`,
+      'no scheme': living.token,
+    };
+    for (const [form, authorization] of Object.entries(otherForms)) {
+      const answer = await ctx.hub.get('/api/auth/whoami', { headers: { authorization } });
+      expectEnvelope(answer, { what: `the live token, ${form}`, status: 401, code: 'UNAUTHORIZED' });
+    }
 
     for (const ttl of [-60_000, 0]) {
       const dead = await operatorTokenFor(ctx, owner, ttl);
