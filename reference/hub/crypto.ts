@@ -95,13 +95,9 @@ export function createSealer(secretKey: string): Sealer {
 export const newId = (): string => randomUUID();
 export const randomToken = (bytes = 24): string => randomBytes(bytes).toString('base64url');
 
-/** `postgres://user:***@host/db`: the password replaced, everything else kept. */
+/** `postgres://user:***@host/db`: the password replaced, everything else kept (connections/set checked the URL). */
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '***';
-  }
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }

@@ -55,8 +55,15 @@ export const bootstrap = defineScenario(
     const connection = JSON.parse(shown.stdout) as Record<string, unknown>;
     assert.equal(connection.name, 'main');
     assert.equal(connection.engine, 'postgres');
-    assert.equal(typeof connection.redacted_url, 'string');
+    const redacted = new URL(database.serviceUrl);
+    if (password) redacted.password = '***';
+    assert.equal(connection.redacted_url, redacted.toString(), 'only the password is replaced');
     if (password) assert.ok(!shown.stdout.includes(`:${password}@`), 'show --json holds no password');
+    // A URL without a password has nothing to replace: it is shown as set, with no *** standing for a password.
+    const passwordless = 'postgres://reader@127.0.0.1:5432/reports';
+    expectExit(await setMainConnection(ctx, { project, env: 'prod' }, passwordless), 0);
+    const prod = await ctx.stk(['connections', 'list', '--project', project, '--env', 'prod']);
+    assert.deepEqual(lines(prod.stdout), [`main engine=postgres url=${passwordless}`]);
     const tested = await ctx.stk(['connections', 'test', '--project', project, '--env', 'dev', '--name', 'main']);
     expectExit(tested, 0);
     assert.equal(tested.stdout.trim(), 'connection ok: main');
