@@ -57,7 +57,9 @@ function readFront(yaml: string): Omit<LogicFile, 'sql'> {
     throw new InvalidLogicFile('front-matter is not valid YAML');
   }
   if (!isObject(front)) throw new InvalidLogicFile('front-matter must be a mapping');
-  const { auth: rawAuth = 'authenticated', roles: topRoles, params = {}, condition } = front;
+  const { auth: rawAuth = 'authenticated', roles: topRoles, params: rawParams, condition } = front;
+  // `params:` with no value is YAML null: no params, as the Hub accepts it at apply.
+  const params = rawParams ?? {};
   // `auth: { roles: [...] }` (the release-snapshot form of LOGICS-006) means authenticated with a roles guard.
   const nested = isObject(rawAuth) ? rawAuth.roles : undefined;
   const auth = isObject(rawAuth) ? 'authenticated' : rawAuth;

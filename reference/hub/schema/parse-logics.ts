@@ -21,12 +21,17 @@ const PARAM_TYPES: Record<string, (value: unknown) => boolean> = {
   bool: (value) => typeof value === 'boolean',
 };
 
-/** Splits `---\n<yaml>\n---\n<sql>`; the block is present only when the first line is `---`. */
-function splitFrontMatter(text: string): { front: string | undefined; sql: string } {
+/**
+ * Splits `---\n<yaml>\n---\n<sql>`. The block is present when the first line
+ * is `---` and ends at the next `---` line (project-files.md), so a first `---`
+ * with no second one is a block that never ends: refused, as the Bridge would
+ * refuse the file on every call.
+ */
+function splitFrontMatter(text: string, file: string): { front: string | undefined; sql: string } {
   const lines = text.split(/\r?\n/);
   if (lines[0]?.trim() !== '---') return { front: undefined, sql: text };
   const end = lines.findIndex((line, index) => index > 0 && line.trim() === '---');
-  if (end < 0) return { front: undefined, sql: text };
+  if (end < 0) throw invalid(file, '(front-matter)', 'has no closing --- line');
   return { front: lines.slice(1, end).join('\n'), sql: lines.slice(end + 1).join('\n') };
 }
 
@@ -87,7 +92,7 @@ function checkLogic(name: string, text: unknown): string {
   if (!LOGIC_NAME.test(name))
     throw invalid(file, '(name)', 'logic names are /-separated segments of a-z, 0-9, _ and -');
   if (typeof text !== 'string') throw invalid(file, '(document)', 'must be SQL text');
-  const { front, sql } = splitFrontMatter(text);
+  const { front, sql } = splitFrontMatter(text, file);
   const params = front === undefined ? [] : checkFrontMatter(front, file);
   if (sql.trim() === '') throw invalid(file, '(sql)', 'holds no SQL statement');
   for (const placeholder of placeholderNames(sql)) {

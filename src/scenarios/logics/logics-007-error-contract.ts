@@ -7,6 +7,8 @@ import {
   defineScenario,
   expectApplyRefused,
   expectEnvelope,
+  expectStatus,
+  hubCurrentRelease,
   readProjectFolder,
   signupAndLogin,
 } from '../kit/index.ts';
@@ -77,6 +79,41 @@ export const logicApplyRefusals = defineScenario(
       ['logics_bad_type', 'logics/get_items.sql'],
     ] as const;
     for (const [fixture, file] of refusals) await expectApplyRefused(ctx, { project, env, fixture, file });
+  },
+);
+
+/**
+ * The Hub and the Bridge read a logic file alike, so nothing apply lets
+ * through fails every call. Front-matter opens on a first `---` line and ends
+ * at the next one (project-files.md): a block that never closes is malformed
+ * front-matter, refused at apply (rule 4). `params:` with no value is YAML
+ * null, read as no params, as Santokit's Bridge reads it: the logic runs.
+ */
+export const logicFilesReadAlike = defineScenario(
+  'LOGICS-007',
+  'apply refuses a front-matter block that never closes, and a logic with an empty params runs',
+  async (ctx) => {
+    const { project, env, dir } = await bootstrapProject(ctx, 'logics_call', { prefix: 'errors' });
+    const { logics } = readProjectFolder(dir);
+    const before = await hubCurrentRelease(ctx, project, env);
+    const unclosed = await ctx.hub.post(
+      '/api/apply',
+      { project, env, ref: 'v2', ...readProjectFolder(dir), logics: { ...logics, unclosed: '---\nSELECT 1 AS one' } },
+      { token: await ctx.operatorToken() },
+    );
+    const error = expectEnvelope(unclosed, {
+      what: 'a front-matter block with no closing ---',
+      status: 400,
+      code: 'SCHEMA_VALIDATION_FAILED',
+    });
+    assert.equal((error.details as { file?: unknown } | undefined)?.file, 'logics/unclosed.sql', unclosed.text);
+    assert.equal(await hubCurrentRelease(ctx, project, env), before, 'the refused apply leaves the release as it was');
+    const nullParams = '---\nauth: public\nparams:\n---\nSELECT 1 AS one';
+    await applyFolder(ctx, { project, env, ref: 'v3', dir }, { logics: { ...logics, null_params: nullParams } });
+    assert.notEqual(await hubCurrentRelease(ctx, project, env), before, 'the apply with params: null is released');
+    const called = await ctx.bridge.call('logics/null_params', undefined, { project, env });
+    expectStatus(called, 200, 'a public logic whose params has no value');
+    assert.deepEqual(called.json, { data: [{ one: 1 }] });
   },
 );
 
