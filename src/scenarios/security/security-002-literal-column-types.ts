@@ -33,6 +33,7 @@ tables:
   by_big: { connection: main, id: { name: id, generate: client }, columns: { big: { type: bigint, nullable: true } } }
   by_ratio: { connection: main, id: { name: id, generate: client }, columns: { ratio: { type: float, nullable: true } } }
   by_amount: { connection: main, id: { name: id, generate: client }, columns: { amount: { type: decimal, nullable: true } } }
+  by_flag: { connection: main, id: { name: id, generate: client }, columns: { active: { type: boolean, nullable: true } } }
   by_level: { connection: main, id: { name: id, generate: client }, columns: { level: { type: int, nullable: true }, active: { type: boolean, nullable: true }, label: { type: string, nullable: true } } }
 `;
 
@@ -48,6 +49,7 @@ const RULES: Record<string, Record<string, string>> = {
   by_big: { select: 'resource.big == 5', insert: 'resource.big == 5' },
   by_ratio: { select: 'resource.ratio == 2', insert: 'resource.ratio == 2' },
   by_amount: { select: 'resource.amount == 7', insert: 'resource.ghost == 7' },
+  by_flag: { insert: 'resource.active == true' },
   by_level: { select: 'resource.level == true', update: 'resource.level == "3"', insert: 'resource.level == 3' },
 };
 
@@ -90,7 +92,7 @@ async function seed(project: Typed): Promise<void> {
   await project.sql(`INSERT INTO by_file (id, doc) VALUES ('f1', 'a.txt'), ('f2', 'b.txt')`);
   await project.sql(`INSERT INTO by_big (id, big) VALUES ('b1', 5), ('b2', 6)`);
   await project.sql(`INSERT INTO by_ratio (id, ratio) VALUES ('r1', 2), ('r2', 2.5)`);
-  await project.sql(`INSERT INTO by_amount (id, amount) VALUES ('a1', 7), ('a2', 7.5)`);
+  await project.sql(`INSERT INTO by_amount (id, amount) VALUES ('a1', 7.0), ('a2', 7.5)`);
   await project.sql(`INSERT INTO by_level (id, level, active) VALUES ('l1', 3, true)`);
 }
 
@@ -112,7 +114,11 @@ export const literalColumnTypes = defineScenario(
     assert.deepEqual(ids(await select('by_file')), ['f1'], 'a string literal on a file column');
     assert.deepEqual(ids(await select('by_big')), ['b1'], 'an integer literal on a bigint column');
     assert.deepEqual(ids(await select('by_ratio')), ['r1'], 'an integer literal on a float column');
-    assert.deepEqual(ids(await select('by_amount')), ['a1'], 'an integer literal on a decimal column');
+    assert.deepEqual(
+      ids(await select('by_amount')),
+      ['a1'],
+      'an integer literal on a decimal column, compared as numbers (7.0 is 7)',
+    );
 
     // The key's subject is no UUID: its update rule matches no row, answering [] and changing nothing.
     const update = await project.call('db/by_uuid/update', { where: { label: 'one' }, data: { label: 'x' } });
@@ -150,6 +156,7 @@ export const literalInsertChecks = defineScenario(
       ['by_big', { id: 'b-number', big: 5 }],
       ['by_ratio', { id: 'r-two', ratio: 2 }],
       ['by_level', { id: 'l-three', level: 3 }],
+      ['by_flag', { id: 'f-true', active: true }],
     ];
     for (const [table, values] of accepted) {
       const response = await insert(table, values);
@@ -162,6 +169,7 @@ export const literalInsertChecks = defineScenario(
       ['by_ratio', { id: 'r-fraction', ratio: 2.5 }],
       ['by_ratio', { id: 'r-three', ratio: 3 }],
       ['by_level', { id: 'l-four', level: 4 }],
+      ['by_flag', { id: 'f-false', active: false }],
       ['by_level', { id: 'l-none', label: 'x' }],
     ];
     for (const [table, values] of refused) {
@@ -181,11 +189,11 @@ export const literalInsertChecks = defineScenario(
       assert.match(expectError(response, 400, 'BAD_REQUEST').message, message);
     }
     const stored = await project.sql(
-      `SELECT id::text FROM by_uuid UNION ALL SELECT id FROM by_amount UNION ALL SELECT id FROM by_file UNION ALL SELECT id FROM by_big UNION ALL SELECT id FROM by_ratio UNION ALL SELECT id FROM by_level ORDER BY id`,
+      `SELECT id::text FROM by_uuid UNION ALL SELECT id FROM by_amount UNION ALL SELECT id FROM by_file UNION ALL SELECT id FROM by_flag UNION ALL SELECT id FROM by_big UNION ALL SELECT id FROM by_ratio UNION ALL SELECT id FROM by_level ORDER BY id`,
     );
     assert.deepEqual(
       stored.map((row) => row.id),
-      ['b-number', 'b-string', 'l-three', 'r-two'],
+      ['b-number', 'b-string', 'f-true', 'l-three', 'r-two'],
       'only the accepted inserts were written',
     );
   },
