@@ -4,7 +4,11 @@ import type { SecretSink } from '../redact/redactor.ts';
 import { DEFAULT_OPERATOR, type Operator } from './options.ts';
 
 export interface StackSecrets {
-  /** `STK_PASETO_KEYS`: `<kid>:<key>`, the key 32 ASCII characters (32 bytes as text). */
+  /**
+   * `STK_PASETO_KEYS` as a deployment in the middle of a key rotation writes it: `<new kid>:<key>, <old kid>:<key>`
+   * (the new key 32 ASCII characters, the old one 16, the shortest the reference accepts; the first signs, both
+   * verify).
+   */
   readonly pasetoKeys: string;
   readonly secretKey: string;
   readonly serviceToken: string;
@@ -22,9 +26,20 @@ export function randomToken(length: number): string {
   return out;
 }
 
+/** Two distinct key ids, the newer first, with a space after the comma as an operator often types it. */
+function rotatingPasetoKeys(): string {
+  const id = randomToken(6).toLowerCase();
+  return `k${id}n:${randomToken(32)}, k${id}o:${randomToken(16)}`;
+}
+
+/** Each key of a `kid:secret[,kid:secret]` list, without its key id. */
+export function pasetoSecretParts(value: string): string[] {
+  return value.split(',').map((entry) => entry.slice(entry.indexOf(':') + 1).trim());
+}
+
 export function createStackSecrets(): StackSecrets {
   return {
-    pasetoKeys: `k${randomToken(6).toLowerCase()}:${randomToken(32)}`,
+    pasetoKeys: rotatingPasetoKeys(),
     secretKey: randomToken(32),
     serviceToken: randomToken(40),
     storageAccessKeyId: `stk${randomToken(13).toUpperCase()}`,
@@ -32,11 +47,11 @@ export function createStackSecrets(): StackSecrets {
   };
 }
 
-/** Tells the run's redactor the secrets a stack made; the PASETO key also on its own, without its key id. */
+/** Tells the run's redactor the secrets a stack made; each PASETO key also on its own, without its key id. */
 export function registerStackSecrets(sink: SecretSink | undefined, secrets: StackSecrets): void {
   if (!sink) return;
   sink.addSecret(secrets.pasetoKeys, 'paseto-keys');
-  sink.addSecret(secrets.pasetoKeys.slice(secrets.pasetoKeys.indexOf(':') + 1), 'paseto-key');
+  for (const key of pasetoSecretParts(secrets.pasetoKeys)) sink.addSecret(key, 'paseto-key');
   sink.addSecret(secrets.secretKey, 'secret-key');
   sink.addSecret(secrets.serviceToken, 'service-token');
   sink.addSecret(secrets.storageSecretKey, 'storage-secret-key');

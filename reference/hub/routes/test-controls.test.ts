@@ -190,3 +190,41 @@ describe('test-mode tokens with claims as given', () => {
     assert.deepEqual(await judge({ ...good, exp: 'soon' }), { status: 'invalid', reason: 'expired' });
   });
 });
+
+describe('test-mode tokens under a listed key that does not sign', () => {
+  let hub: Hub;
+  before(async () => {
+    const keys = 'knew:newer-secret-for-tests-01, kold:older-secret-for-tests-01';
+    hub = await startHub({ STK_HUB_TEST_MODE: '1', STK_PASETO_KEYS: keys });
+  });
+  after(() => hub.close());
+
+  test('kid picks a listed key, absent picks the first, an unlisted or non-string kid is 400', async () => {
+    const { project } = await createProject(hub);
+    const exp = new Date(Date.now() + 60_000).toISOString();
+    const claims = {
+      sub: 'u1',
+      roles: ['reader'],
+      projectId: project,
+      envId: 'dev',
+      iat: new Date().toISOString(),
+      exp,
+    };
+    const mint = (kid?: unknown) =>
+      hub.call('POST', '/api/test/endusers/token', { project, env: 'dev', claims, kid }, { token: hub.owner });
+    const keys = () => deriveAccessKeys(hub.deps.config.pasetoKeys, project, 'dev');
+    for (const [kid, expected] of [
+      [undefined, 'knew'],
+      ['knew', 'knew'],
+      ['kold', 'kold'],
+    ] as const) {
+      const answer = expectOk(await mint(kid));
+      assert.deepEqual(answer.kids, ['knew', 'kold']);
+      const verdict = verifyAccessToken(String(answer.access_token), keys);
+      assert.equal(verdict.status === 'valid' && verdict.footer.kid, expected);
+    }
+    expectError(await mint('kgone'), 400, 'BAD_REQUEST', /'kid' names no key/);
+    expectError(await mint(' kold'), 400, 'BAD_REQUEST', /'kid' names no key/);
+    expectError(await mint(7), 400, 'BAD_REQUEST', /'kid' must be a string/);
+  });
+});

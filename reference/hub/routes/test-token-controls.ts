@@ -7,7 +7,7 @@
  */
 import { encrypt } from 'paseto-ts/v4';
 import { badRequest } from '../../shared/http-error.ts';
-import { deriveAccessKeys } from '../../shared/tokens.ts';
+import { deriveAccessKeys, type AccessKey } from '../../shared/tokens.ts';
 import type { HubApp, HubDeps } from '../deps.ts';
 import { readBody } from '../http.ts';
 import { OPERATOR_TTL_SECONDS, issueOperatorToken } from '../operators.ts';
@@ -33,6 +33,14 @@ function testLifetime(body: Record<string, unknown>, maxSeconds: number): number
   return value / 1000;
 }
 
+/** The key `kid` names among those listed, or the first (signing) key when `kid` is absent. */
+function chosenKey(keys: readonly AccessKey[], kid: unknown): AccessKey {
+  if (kid !== undefined && typeof kid !== 'string') throw badRequest("field 'kid' must be a string");
+  const key = kid === undefined ? keys[0] : keys.find((listed) => listed.kid === kid);
+  if (!key) throw badRequest(`field 'kid' names no key listed in STK_PASETO_KEYS`);
+  return key;
+}
+
 /** Called by `registerTestControls`, so only in test mode. */
 export function registerTestTokenControls(app: HubApp, deps: HubDeps): void {
   /**
@@ -48,19 +56,22 @@ export function registerTestTokenControls(app: HubApp, deps: HubDeps): void {
   });
 
   /**
-   * A token no Hub route issues: `claims` encrypted as given with the first key of project/env, the footer
-   * naming that key, project and env, so a scenario can show the Bridge refusing claims that disagree with
-   * the footer or lack a usable `sub`, `roles` or `exp` (auth-credentials.md). Project admin.
+   * A token no Hub route issues: `claims` encrypted as given with a listed key of project/env (the first, or
+   * the one `kid` names, as a token signed before a rotation), the footer naming that key, project and env, so
+   * a scenario can show the Bridge refusing claims that disagree with the footer or lack a usable `sub`,
+   * `roles` or `exp`, and accepting every listed key (auth-credentials.md). The answer's `kids` are the
+   * listed key ids, signing first (ids only, never key material). Project admin.
    */
   app.post('/api/test/endusers/token', async (c) => {
     const { body, project, env } = await scopedBody(c, deps, 'admin');
     if (!isRecord(body.claims)) throw badRequest("field 'claims' must be an object");
     await requireEnv(deps.store, project, env);
-    const [key] = deriveAccessKeys(deps.config.pasetoKeys, project, env);
-    if (!key) throw new Error('no signing key');
+    const keys = deriveAccessKeys(deps.config.pasetoKeys, project, env);
+    const key = chosenKey(keys, body.kid);
     const footer = { kid: key.kid, project, env };
     const options = { footer, addIat: false, addExp: false, validatePayload: false };
-    return c.json({ access_token: encrypt(`k4.local.${key.key}`, { ...body.claims }, options) });
+    const kids = keys.map((listed) => listed.kid);
+    return c.json({ access_token: encrypt(`k4.local.${key.key}`, { ...body.claims }, options), kids });
   });
 
   /** An operator login whose token lives `ttl_ms`, otherwise as `POST /api/auth/login` (operator-rbac.md's expiry). */

@@ -81,21 +81,29 @@ export async function waitUntilExpired(context: ScenarioContext, token: TimedTok
   if (wait > 0) await sleep(wait, undefined, { signal: context.signal });
 }
 
+/** A test-mode token and the key ids its env lists, the signing one first. */
+export interface MintedToken {
+  readonly token: string;
+  readonly kids: readonly string[];
+}
+
 /**
- * An end user's access token with exactly these claims, signed with the env's
- * real key (`POST /api/test/endusers/token`, test mode only): for the states a
- * real login never produces, such as a `roles` claim without `authenticated`.
+ * An end user's access token with exactly these claims, under the env's real
+ * key (`POST /api/test/endusers/token`, test mode only): the first listed
+ * key, or the listed key `kid` names (a token signed before a rotation).
  * `iat` and `exp` default to now and ten minutes on.
  */
-export async function tokenWithClaims(
+export async function mintToken(
   context: ScenarioContext,
   target: { readonly project: string; readonly env: string },
   claims: Readonly<Record<string, unknown>>,
-): Promise<string> {
+  kid?: string,
+): Promise<MintedToken> {
   const now = Date.now();
   const body = {
     project: target.project,
     env: target.env,
+    ...(kid === undefined ? {} : { kid }),
     claims: {
       projectId: target.project,
       envId: target.env,
@@ -106,7 +114,20 @@ export async function tokenWithClaims(
   };
   const minted = await context.hub.post('/api/test/endusers/token', body, { token: await context.operatorToken() });
   expectStatus(minted, 200, 'test-mode token with chosen claims');
-  const token = (minted.json as { access_token?: unknown } | undefined)?.access_token;
-  assert.equal(typeof token, 'string', `the answer has access_token: ${minted.text.slice(0, 200)}`);
-  return token as string;
+  const answer = minted.json as { access_token?: unknown; kids?: unknown } | undefined;
+  assert.equal(typeof answer?.access_token, 'string', `the answer has access_token: ${minted.text.slice(0, 200)}`);
+  const kids = Array.isArray(answer?.kids) ? answer.kids.filter((item) => typeof item === 'string') : [];
+  return { token: answer?.access_token as string, kids };
+}
+
+/**
+ * A token with claims as given under the first key: for the states a real
+ * login never produces, such as a `roles` claim without `authenticated`.
+ */
+export async function tokenWithClaims(
+  context: ScenarioContext,
+  target: { readonly project: string; readonly env: string },
+  claims: Readonly<Record<string, unknown>>,
+): Promise<string> {
+  return (await mintToken(context, target, claims)).token;
 }
