@@ -46,7 +46,7 @@ const RULES: Record<string, Record<string, string>> = {
   },
   by_serial: { select: 'resource.id == 2' },
   by_file: { select: 'resource.doc == "a.txt"', insert: 'resource.doc == 3' },
-  by_big: { select: 'resource.big == 5', insert: 'resource.big == 5' },
+  by_big: { select: 'resource.big == 15', insert: 'resource.big == 15' },
   by_ratio: { select: 'resource.ratio == 2', insert: 'resource.ratio == 2' },
   by_amount: { select: 'resource.amount == 7', insert: 'resource.ghost == 7' },
   by_flag: { insert: 'resource.active == true' },
@@ -90,7 +90,7 @@ async function seed(project: Typed): Promise<void> {
   await project.sql(`INSERT INTO by_uuid (id, label) VALUES ($1, 'one'), ($2, 'two')`, [UUID_1, UUID_2]);
   for (const label of ['s1', 's2', 's3']) await project.call('db/by_serial/insert', { values: { label } });
   await project.sql(`INSERT INTO by_file (id, doc) VALUES ('f1', 'a.txt'), ('f2', 'b.txt')`);
-  await project.sql(`INSERT INTO by_big (id, big) VALUES ('b1', 5), ('b2', 6)`);
+  await project.sql(`INSERT INTO by_big (id, big) VALUES ('b1', 15), ('b2', 16)`);
   await project.sql(`INSERT INTO by_ratio (id, ratio) VALUES ('r1', 2), ('r2', 2.5)`);
   await project.sql(`INSERT INTO by_amount (id, amount) VALUES ('a1', 7.0), ('a2', 7.5)`);
   await project.sql(`INSERT INTO by_level (id, level, active) VALUES ('l1', 3, true)`);
@@ -152,8 +152,8 @@ export const literalInsertChecks = defineScenario(
     const project = await typed(ctx);
     const insert = (table: string, values: Record<string, unknown>) => project.call(`db/${table}/insert`, { values });
     const accepted: [string, Record<string, unknown>][] = [
-      ['by_big', { id: 'b-string', big: '5' }],
-      ['by_big', { id: 'b-number', big: 5 }],
+      ['by_big', { id: 'b-string', big: '15' }],
+      ['by_big', { id: 'b-number', big: 15 }],
       ['by_ratio', { id: 'r-two', ratio: 2 }],
       ['by_level', { id: 'l-three', level: 3 }],
       ['by_flag', { id: 'f-true', active: true }],
@@ -163,8 +163,8 @@ export const literalInsertChecks = defineScenario(
       assert.equal(response.status, 200, `${table} ${JSON.stringify(values)}: ${response.text.slice(0, 300)}`);
     }
     const refused: [string, Record<string, unknown>][] = [
-      ['by_big', { id: 'b-six', big: '6' }],
-      ['by_big', { id: 'b-six-number', big: 6 }],
+      ['by_big', { id: 'b-six', big: '16' }],
+      ['by_big', { id: 'b-six-number', big: 16 }],
       ['by_big', { id: 'b-none' }],
       ['by_ratio', { id: 'r-fraction', ratio: 2.5 }],
       ['by_ratio', { id: 'r-three', ratio: 3 }],
