@@ -125,6 +125,7 @@ export const whereRefusals = defineScenario(
       ['$gt with an array', { level: { $gt: [1] } }, "'level'"],
       ['$eq with an object', { level: { $eq: { v: 1 } } }, "'level'"],
       ['an array condition', { level: [1, 2] }, "'level'"],
+      ['a one-item array condition', { level: [1] }, "'level'"],
       ['$in with a scalar', { level: { $in: 1 } }, "'level'"],
       ['$in with an object', { level: { $in: { a: 1 } } }, "'level'"],
       ['$in with a nested array', { level: { $in: [[1]] } }, "'level'"],
