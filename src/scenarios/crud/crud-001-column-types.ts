@@ -1,0 +1,113 @@
+/**
+ * CRUD-001 step 5 for every column type of project-files.md ("Column types"):
+ * each type is written and read back in its documented JSON form, and a value
+ * of the wrong form is refused naming its column before anything is written.
+ */
+import assert from 'node:assert/strict';
+import { bootstrapProject, createApiKey, defineScenario, expectInvalidColumn, expectRow } from '../kit/index.ts';
+import type { BootstrappedProject, Credentials, ScenarioContext } from '../kit/index.ts';
+
+/** One valid value per column of the `sdk_type_mapping` fixture's `samples` table. */
+const VALID: Readonly<Record<string, unknown>> = {
+  title: 'typed',
+  count: 42,
+  big: '9007199254740993',
+  ratio: 0.25,
+  amount: '12345678901234567890.125',
+  enabled: true,
+  payload: { nested: [1, 'two', null], ok: false },
+  happened_at: '2026-01-02T03:04:05.678Z',
+  blob: Buffer.from([0, 1, 2, 255]).toString('base64'),
+  avatar: 'avatars/u1.png',
+  tags: ['a', 'b'],
+  matrix: [1, 2, 3],
+};
+
+interface TypedProject extends BootstrappedProject {
+  readonly insert: (values: Record<string, unknown>) => ReturnType<ScenarioContext['bridge']['call']>;
+  readonly rowCount: () => Promise<number | undefined>;
+}
+
+async function setup(ctx: ScenarioContext): Promise<TypedProject> {
+  const bootstrapped = await bootstrapProject(ctx, 'sdk_type_mapping');
+  const { project, env, database } = bootstrapped;
+  const admin: Credentials = { apiKey: await createApiKey(ctx, project, env), project, env };
+  return {
+    ...bootstrapped,
+    insert: (values) => ctx.bridge.call('db/samples/insert', { values: { ...VALID, ...values } }, admin),
+    rowCount: async () =>
+      (await ctx.db.query<{ n: number }>(database.name, 'SELECT count(*)::int AS n FROM samples'))[0]?.n,
+  };
+}
+
+export const everyTypeRoundTrips = defineScenario(
+  'CRUD-001',
+  'each column type is written and read back in its documented JSON form',
+  async (ctx) => {
+    const { database, insert } = await setup(ctx);
+    const row = expectRow<Record<string, unknown>>(await insert({}));
+    assert.deepEqual(
+      row,
+      { id: '1', ...VALID, optional_amount: null, note: 'none' },
+      'int and float as numbers; bigint, decimal, timestamp, bytes and file as strings; json as given',
+    );
+    const stored = await ctx.db.query(
+      database.name,
+      `SELECT big::text AS big, amount::text AS amount, encode(blob, 'base64') AS blob,
+              payload->'nested'->>1 AS two, count + 1 AS next FROM samples`,
+    );
+    assert.deepEqual(stored, [{ big: VALID.big, amount: VALID.amount, blob: VALID.blob, two: 'two', next: '43' }]);
+
+    // bigint: "an integer number is also accepted on write"; decimal is read as a string however it was written.
+    const numbers = expectRow<Record<string, unknown>>(await insert({ big: 7, amount: 1.5, optional_amount: '-3.25' }));
+    assert.deepEqual([numbers.big, numbers.amount, numbers.optional_amount], ['7', '1.5', '-3.25']);
+    // timestamp: any RFC 3339 offset is read back in UTC with Z.
+    const shifted = expectRow<Record<string, unknown>>(await insert({ happened_at: '2026-01-02T05:04:05+02:00' }));
+    assert.equal(shifted.happened_at, '2026-01-02T03:04:05.000Z');
+    // json: any JSON value, a bare string, number or array included, comes back as written.
+    for (const payload of ['text', 12.5, [1, { a: 'b' }], false]) {
+      assert.deepEqual(expectRow<Record<string, unknown>>(await insert({ payload })).payload, payload);
+    }
+    const emptyBytes = expectRow<Record<string, unknown>>(await insert({ blob: '', tags: [], matrix: [-4] }));
+    assert.deepEqual([emptyBytes.blob, emptyBytes.tags, emptyBytes.matrix], ['', [], [-4]]);
+  },
+);
+
+/** Per column, values whose JSON form is not the one its type documents. */
+const ILL_TYPED: readonly [string, readonly unknown[]][] = [
+  ['title', [5, true, ['t'], { t: 1 }]],
+  ['avatar', [5, false]],
+  ['count', [1.5, '1', true]],
+  ['big', ['12a', '', '1.5', 1.5, '12345678901234567890', true]],
+  ['ratio', ['0.25', true]],
+  ['amount', ['abc', '1.2.3', '', true, ['1']]],
+  ['enabled', ['true', 1, null]],
+  [
+    'happened_at',
+    ['yesterday', '2026-01-02', '2026-13-45T00:00:00Z', '2026-01-02T03:04:05', 1767322445, ' 2026-01-02T03:04:05Z'],
+  ],
+  ['blob', ['abc', '@@@@', 'AAA', 'AA==x', 5]],
+  ['tags', ['a', [1]]],
+  ['matrix', [[1.5], ['1']]],
+];
+
+export const illTypedRefused = defineScenario(
+  'CRUD-001',
+  'a value of the wrong form for its column type is refused naming the column and writes nothing',
+  async (ctx) => {
+    const { insert, rowCount } = await setup(ctx);
+    for (const [column, values] of ILL_TYPED) {
+      for (const value of values) {
+        const refused = expectInvalidColumn(await insert({ [column]: value }), column);
+        assert.match(refused.message, new RegExp(`'${column}'`), `${column} = ${JSON.stringify(value)}`);
+      }
+    }
+    const missing = await insert({ title: undefined });
+    expectInvalidColumn(missing, 'title');
+    const nulled = expectInvalidColumn(await insert({ count: null }), 'count');
+    assert.match(nulled.message, /expected int, not null/);
+    const serialId = expectInvalidColumn(await insert({ id: '5' }), 'id');
+    assert.match(serialId.message, /generated by the server/);
+    assert.equal(await rowCount(), 0, 'no refused insert wrote a row');
+  },
+);
