@@ -134,6 +134,8 @@ export const orgMemberships = defineScenario(
     // The org keeps at least one active owner; a pending owner does not count.
     await call(ctx, owner, '/org/members/set-role', { user: ownerEmail, role: 'admin' }, 'CONFLICT');
     await call(ctx, owner, '/org/remove', { user: ownerEmail }, 'CONFLICT');
+    // Setting the only owner's role to owner again leaves the org its owner.
+    await call(ctx, owner, '/org/members/set-role', { user: ownerEmail, role: 'owner' });
     const w = await signUpOperator(ctx, 'oowner');
     await call(ctx, owner, '/org/invite', { email: w.email, role: 'owner' });
     await call(ctx, owner, '/org/members/set-role', { user: ownerEmail, role: 'admin' }, 'CONFLICT');
