@@ -144,6 +144,13 @@ export const orgMemberships = defineScenario(
     await call(ctx, owner, '/org/invite', { email: w.email, role: 'owner' });
     await call(ctx, owner, '/org/members/set-role', { user: ownerEmail, role: 'admin' }, 'CONFLICT');
     assert.equal(orgRoleOf(await ctx.hub.get('/api/auth/whoami', { token: owner })), 'owner');
+    // A pending owner invitation holds no owner role: changing or deleting it leaves the active owner alone.
+    for (const finish of ['set-role', 'remove'] as const) {
+      const pending = `${ctx.uniqueName('pendowner')}@example.com`;
+      await call(ctx, owner, '/org/invite', { email: pending, role: 'owner' });
+      if (finish === 'remove') await call(ctx, owner, '/org/remove', { user: pending });
+      else await call(ctx, owner, '/org/members/set-role', { user: pending, role: 'member' });
+    }
     await call(ctx, w.token, '/org/accept', {});
     assert.equal(orgRoleOf(await ctx.hub.get('/api/auth/whoami', { token: w.token })), 'owner');
     // With a second active owner, one of them may step down.
