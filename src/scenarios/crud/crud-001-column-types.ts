@@ -93,7 +93,17 @@ const ILL_TYPED: readonly [string, readonly unknown[]][] = [
   ['enabled', ['true', 1, null]],
   [
     'happened_at',
-    ['yesterday', '2026-01-02', '2026-13-45T00:00:00Z', '2026-01-02T03:04:05', 1767322445, ' 2026-01-02T03:04:05Z'],
+    // RFC 3339 only: no date alone, no missing offset, no impossible date, nothing before or after it.
+    [
+      'yesterday',
+      '2026-01-02',
+      '2026-13-45T00:00:00Z',
+      '2026-01-02T03:04:05',
+      1767322445,
+      ' 2026-01-02T03:04:05Z',
+      'Fri 2026-01-02 03:04:05Z',
+      '2026-01-02 03:04:05Z (UTC)',
+    ],
   ],
   ['blob', ['abc', '@@@@', 'AAA', 'AA==x', 5]],
   ['tags', ['a', [1]]],
@@ -149,6 +159,13 @@ export const everyTypeFilters = defineScenario(
       const made = expectRow<{ id: string }>(await ctx.bridge.call(`db/${table}/insert`, { values: {} }, owner));
       assert.deepEqual(await ids(table, { id: { $in: [made.id] } }, owner), [made.id], `${table} id $in`);
       assert.deepEqual(await ids(table, { id: made.id }, owner), [made.id], `${table} id equality`);
+    }
+    const uuid = expectRow<{ id: string }>(await ctx.bridge.call('db/t_uuid4/select', {}, owner)).id;
+    // A UUID is read in either case; text that only holds one, or groups of the wrong length, is not a UUID.
+    assert.deepEqual(await ids('t_uuid4', { id: uuid.toUpperCase() }, owner), [uuid], 'upper-case UUID');
+    for (const bad of [`x${uuid}`, `${uuid}0`, `1${uuid.slice(8)}`, uuid.replaceAll('-', '')]) {
+      const refused = await ctx.bridge.call('db/t_uuid4/select', { where: { id: bad } }, owner);
+      expectInvalidColumn(refused, 'id');
     }
   },
 );
