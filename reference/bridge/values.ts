@@ -13,7 +13,6 @@ const SCALAR_CASTS: Readonly<Record<string, string>> = {
   float: 'double precision',
   decimal: 'numeric',
   boolean: 'boolean',
-  bool: 'boolean',
   json: 'jsonb',
   timestamp: 'timestamptz',
   bytes: 'bytea',
@@ -39,7 +38,6 @@ const FITS: Readonly<Record<string, (value: unknown) => boolean>> = {
     (typeof value === 'number' && Number.isFinite(value)) ||
     (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)),
   boolean: (value) => typeof value === 'boolean',
-  bool: (value) => typeof value === 'boolean',
   json: () => true,
   timestamp: (value) => typeof value === 'string' && RFC3339.test(value) && Number.isFinite(Date.parse(value)),
   bytes: (value) => typeof value === 'string' && BASE64.test(value),
