@@ -91,7 +91,7 @@ const ILL_TYPED: readonly [string, readonly unknown[]][] = [
   ['title', [5, true, ['t'], { t: 1 }]],
   ['avatar', [5, false]],
   ['count', [1.5, '1', true]],
-  ['big', ['12a', '', '1.5', 1.5, '12345678901234567890', true]],
+  ['big', ['12a', 'a12', '', '1.5', 1.5, '12345678901234567890', true]],
   ['ratio', ['0.25', true]],
   ['amount', ['abc', '1.2.3', '', true, ['1']]],
   ['enabled', ['true', 1, null]],
@@ -163,6 +163,12 @@ export const everyTypeFilters = defineScenario(
       const made = expectRow<{ id: string }>(await ctx.bridge.call(`db/${table}/insert`, { values: {} }, owner));
       assert.deepEqual(await ids(table, { id: { $in: [made.id] } }, owner), [made.id], `${table} id $in`);
       assert.deepEqual(await ids(table, { id: made.id }, owner), [made.id], `${table} id equality`);
+    }
+    // auto_increment ids are bigints: a string of digits, or an integer number (project-files.md).
+    assert.deepEqual(await ids('t_auto', { id: 1 }, owner), ['1'], 'a number for a bigint id');
+    assert.deepEqual(await ids('t_auto', { id: { $in: ['1', '12'] } }, owner), ['1'], 'several digits');
+    for (const bad of ['a1', '1a', '1.0', '', '12345678901234567890', 1.5]) {
+      expectInvalidColumn(await ctx.bridge.call('db/t_auto/select', { where: { id: bad } }, owner), 'id');
     }
     const uuid = expectRow<{ id: string }>(await ctx.bridge.call('db/t_uuid4/select', {}, owner)).id;
     // A UUID is read in either case; text that only holds one, or groups of the wrong length, is not a UUID.
