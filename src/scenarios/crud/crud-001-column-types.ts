@@ -70,6 +70,8 @@ export const everyTypeRoundTrips = defineScenario(
     // bigint: "an integer number is also accepted on write"; decimal is read as a string however it was written.
     const numbers = expectRow<Record<string, unknown>>(await insert({ big: 7, amount: 1.5, optional_amount: '-3.25' }));
     assert.deepEqual([numbers.big, numbers.amount, numbers.optional_amount], ['7', '1.5', '-3.25']);
+    const whole = expectRow<Record<string, unknown>>(await insert({ amount: '100' }));
+    assert.equal(whole.amount, '100', 'a decimal without a fraction');
     // timestamp: any RFC 3339 offset is read back in UTC with Z.
     const shifted = expectRow<Record<string, unknown>>(await insert({ happened_at: '2026-01-02T05:04:05+02:00' }));
     assert.equal(shifted.happened_at, '2026-01-02T03:04:05.000Z');
@@ -107,9 +109,10 @@ const ILL_TYPED: readonly [string, readonly unknown[]][] = [
       ' 2026-01-02T03:04:05Z',
       'Fri 2026-01-02 03:04:05Z',
       '2026-01-02 03:04:05Z (UTC)',
+      ['2026-01-02T03:04:05Z'],
     ],
   ],
-  ['blob', ['abc', '@@@@', 'AAA', 'AA==x', 5]],
+  ['blob', ['abc', '@@@@', 'AAA', 'AA==x', 5, ['AAAA']]],
   ['tags', ['a', [1]]],
   ['matrix', [[1.5], ['1']]],
 ];
