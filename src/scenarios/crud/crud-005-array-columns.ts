@@ -105,7 +105,8 @@ export const invalidInserts = defineScenario(
     const notArray = await insert({ email: 'str@x.io', tags: 'not-array' });
     expectInvalidColumn(notArray, 'tags');
     expectNoData(notArray);
-    expectInvalidColumn(await insert({ email: 'frac@x.io', scores: [1, 2.5] }), 'scores');
+    const frac = expectInvalidColumn(await insert({ email: 'frac@x.io', scores: [1, 2.5] }), 'scores');
+    assert.match(frac.message, /array of int/, 'the message names the item type of the column');
     expectInvalidColumn(await insert({ email: 'text@x.io', scores: ['1'] }), 'scores');
     expectInvalidColumn(await insert({ email: 'nested@x.io', scores: [[1], [2]] }), 'scores');
     expectInvalidColumn(await insert({ email: 'nullitem@x.io', tags: ['a', null] }), 'tags');
