@@ -112,7 +112,7 @@ const ILL_TYPED: readonly [string, readonly unknown[]][] = [
       ['2026-01-02T03:04:05Z'],
     ],
   ],
-  ['blob', ['abc', '@@@@', 'AAA', 'AA==x', 5, ['AAAA']]],
+  ['blob', ['abc', '@@@@', 'AAA', 'AA==x', 5, 1234, true, ['AAAA']]],
   ['tags', ['a', [1]]],
   ['matrix', [[1.5], ['1']]],
 ];
