@@ -1,8 +1,24 @@
 /** Ports the OS hands out, never fixed ones. */
 import { createServer } from 'node:net';
 
-/** A port that was free on 127.0.0.1 a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
+/**
+ * Below Linux's default range of ephemeral ports (32768-60999): a port the OS
+ * hands out for listening there can be taken as the source port of any
+ * outgoing connection between our check and the service's bind, and parallel
+ * runs make many connections.
+ */
+const QUIET_PORTS = { first: 20_000, count: 12_000 } as const;
+
+/** A port that was free on 127.0.0.1 a moment ago: a random one outside the ephemeral range, else one the OS picks. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const port = QUIET_PORTS.first + Math.floor(Math.random() * QUIET_PORTS.count);
+    if (await isPortFree(port)) return port;
+  }
+  return osPort();
+}
+
+function osPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
