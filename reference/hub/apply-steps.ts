@@ -1,9 +1,10 @@
 /** The steps of an apply after validation: plan per connection, run the DDL, create or reuse the release. */
+import type pg from 'pg';
 import type { HubDeps } from './deps.ts';
 import { badRequest, conflict, HttpError } from '../shared/http-error.ts';
 import { createOrReuseRelease, currentRelease, movePointer, type ReleaseBody } from './releases.ts';
 import { connectionsOf, type ConnectionRow } from './routes/lookup.ts';
-import { introspect, introspectUniques, withDatabase } from './schema/introspect.ts';
+import { introspect, introspectUniques, type ProjectDatabases } from './schema/introspect.ts';
 import type { ParsedSchema, SchemaModel } from './schema/model.ts';
 import { invalid } from './schema/parse-schema.ts';
 import { destructiveLabel, planConnection, ULID_FUNCTION_SQL, type PlanItem } from './schema/plan-ddl.ts';
@@ -36,8 +37,15 @@ export async function usedConnections(
   return connections.filter((row) => used.has(row.name));
 }
 
+async function liveOf(databases: ProjectDatabases, connection: string, url: string) {
+  const client = await databases.client(connection, url);
+  return { columns: await introspect(client), uniques: await introspectUniques(client) };
+}
+
+/** Each used connection's DDL plan from its live database, in the order given; opens each database in `databases`. */
 export async function planAll(
   deps: HubDeps,
+  databases: ProjectDatabases,
   connections: readonly ConnectionRow[],
   declared: ParsedSchema,
   previous: SchemaModel | undefined,
@@ -45,10 +53,7 @@ export async function planAll(
   const plans: ConnectionPlan[] = [];
   for (const row of connections) {
     const url = deps.sealer.open(row.sealed_url);
-    const live = await withDatabase(url, async (client) => ({
-      columns: await introspect(client),
-      uniques: await introspectUniques(client),
-    })).catch(() => {
+    const live = await liveOf(databases, row.name, url).catch(() => {
       throw badRequest(`connection failed: ${row.name}`);
     });
     plans.push({
@@ -81,22 +86,24 @@ function ddlFailure(connection: string, error: unknown): HttpError {
   return badRequest(`schema change failed on connection ${connection} (SQLSTATE ${state})`);
 }
 
+async function runInTransaction(client: pg.Client, items: readonly PlanItem[]): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    if (items.some((item) => item.sql.includes('stk_ulid()'))) await client.query(ULID_FUNCTION_SQL);
+    for (const item of items) await client.query(item.sql);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
 /** Each connection's plan runs in one transaction: a failing statement undoes that connection's whole plan. */
-export async function runPlans(plans: readonly ConnectionPlan[]): Promise<void> {
+export async function runPlans(databases: ProjectDatabases, plans: readonly ConnectionPlan[]): Promise<void> {
   for (const plan of plans) {
     if (plan.items.length === 0) continue;
     try {
-      await withDatabase(plan.url, async (client) => {
-        await client.query('BEGIN');
-        try {
-          if (plan.items.some((item) => item.sql.includes('stk_ulid()'))) await client.query(ULID_FUNCTION_SQL);
-          for (const item of plan.items) await client.query(item.sql);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-      });
+      await runInTransaction(await databases.client(plan.connection, plan.url), plan.items);
     } catch (error) {
       throw ddlFailure(plan.connection, error);
     }

@@ -1,8 +1,14 @@
 /** Baselines and drift per env connection (plan/spec/drift.md). */
 import type { HubDeps } from './deps.ts';
 import { badRequest, HttpError } from '../shared/http-error.ts';
-import { connectionsOf } from './routes/lookup.ts';
-import { diffSchemas, introspect, withDatabase, type LiveSchema } from './schema/introspect.ts';
+import { connectionsOf, type ConnectionRow } from './routes/lookup.ts';
+import {
+  diffSchemas,
+  introspect,
+  withProjectDatabases,
+  type LiveSchema,
+  type ProjectDatabases,
+} from './schema/introspect.ts';
 import { idColumnType, sqlType, type SchemaModel } from './schema/model.ts';
 
 export interface ConnectionDrift {
@@ -10,20 +16,39 @@ export interface ConnectionDrift {
   readonly issues: readonly string[];
 }
 
-async function introspectConnection(deps: HubDeps, name: string, sealedUrl: string): Promise<LiveSchema> {
+/** Which connections to look at (all when absent), and the request's open databases to reuse, if any. */
+export interface DriftOptions {
+  readonly only?: readonly string[];
+  readonly skip?: readonly string[];
+  readonly databases?: ProjectDatabases;
+}
+
+async function introspectConnection(
+  deps: HubDeps,
+  databases: ProjectDatabases,
+  row: ConnectionRow,
+): Promise<LiveSchema> {
   try {
-    return await withDatabase(deps.sealer.open(sealedUrl), introspect);
+    return await introspect(await databases.client(row.name, deps.sealer.open(row.sealed_url)));
   } catch {
-    throw badRequest(`connection failed: ${name}`);
+    throw badRequest(`connection failed: ${row.name}`);
   }
 }
 
+async function liveSchemas(deps: HubDeps, connections: readonly ConnectionRow[], shared?: ProjectDatabases) {
+  return withProjectDatabases(async (databases) => {
+    const snapshots: { connection: string; live: LiveSchema }[] = [];
+    for (const row of connections)
+      snapshots.push({ connection: row.name, live: await introspectConnection(deps, databases, row) });
+    return snapshots;
+  }, shared);
+}
+
 /** Introspects the env's connections (or only `only`) and stores them as baselines, all or nothing. */
-export async function takeBaselines(deps: HubDeps, project: string, env: string, only?: readonly string[]) {
+export async function takeBaselines(deps: HubDeps, project: string, env: string, options: DriftOptions = {}) {
+  const { only } = options;
   const connections = (await connectionsOf(deps.store, project, env)).filter((row) => !only || only.includes(row.name));
-  const snapshots: { connection: string; live: LiveSchema }[] = [];
-  for (const row of connections)
-    snapshots.push({ connection: row.name, live: await introspectConnection(deps, row.name, row.sealed_url) });
+  const snapshots = await liveSchemas(deps, connections, options.databases);
   const taken = await deps.store.transaction(async (query) => {
     const stamps: (Date | undefined)[] = [];
     for (const { connection, live } of snapshots) {
@@ -47,22 +72,29 @@ export async function takeBaselines(deps: HubDeps, project: string, env: string,
 }
 
 /** Every baselined connection of the env with its issues (empty when it matches). */
-export async function measureDrift(deps: HubDeps, project: string, env: string): Promise<ConnectionDrift[]> {
+export async function measureDrift(
+  deps: HubDeps,
+  project: string,
+  env: string,
+  shared?: ProjectDatabases,
+): Promise<ConnectionDrift[]> {
   const baselines = await deps.store.query<{ connection: string; snapshot: LiveSchema }>(
     `SELECT connection, snapshot FROM hub_schema_baselines WHERE project = $1 AND env = $2 ORDER BY connection`,
     [project, env],
   );
   const connections = await connectionsOf(deps.store, project, env);
-  const result: ConnectionDrift[] = [];
-  for (const baseline of baselines) {
-    const row = connections.find((candidate) => candidate.name === baseline.connection);
-    if (!row) continue;
-    result.push({
-      connection: baseline.connection,
-      issues: diffSchemas(baseline.snapshot, await introspectConnection(deps, row.name, row.sealed_url)),
-    });
-  }
-  return result;
+  return withProjectDatabases(async (databases) => {
+    const result: ConnectionDrift[] = [];
+    for (const baseline of baselines) {
+      const row = connections.find((candidate) => candidate.name === baseline.connection);
+      if (!row) continue;
+      result.push({
+        connection: baseline.connection,
+        issues: diffSchemas(baseline.snapshot, await introspectConnection(deps, databases, row)),
+      });
+    }
+    return result;
+  }, shared);
 }
 
 /** 409 SCHEMA_DRIFT naming each drifted connection and issue. */
@@ -70,9 +102,10 @@ export async function assertNoDrift(
   deps: HubDeps,
   project: string,
   env: string,
-  skip: readonly string[] = [],
+  options: DriftOptions = {},
 ): Promise<void> {
-  const drifted = (await measureDrift(deps, project, env)).filter(
+  const { skip = [] } = options;
+  const drifted = (await measureDrift(deps, project, env, options.databases)).filter(
     (entry) => entry.issues.length > 0 && !skip.includes(entry.connection),
   );
   if (drifted.length === 0) return;
@@ -113,17 +146,20 @@ export async function assertCompatible(
   project: string,
   env: string,
   schema: SchemaModel,
+  shared?: ProjectDatabases,
 ): Promise<void> {
   const connections = await connectionsOf(deps.store, project, env);
   const used = [...new Set(Object.values(schema.tables).map((table) => table.connection))].sort();
   const found: ConnectionDrift[] = [];
-  for (const name of used) {
-    const row = connections.find((candidate) => candidate.name === name);
-    const issues = row
-      ? incompatibilities(schema, name, await introspectConnection(deps, name, row.sealed_url))
-      : [`connection ${name} does not exist in env ${env}`];
-    if (issues.length > 0) found.push({ connection: name, issues });
-  }
+  await withProjectDatabases(async (databases) => {
+    for (const name of used) {
+      const row = connections.find((candidate) => candidate.name === name);
+      const issues = row
+        ? incompatibilities(schema, name, await introspectConnection(deps, databases, row))
+        : [`connection ${name} does not exist in env ${env}`];
+      if (issues.length > 0) found.push({ connection: name, issues });
+    }
+  }, shared);
   if (found.length === 0) return;
   const message = `target database does not match the release${found.map((entry) => ` on connection ${entry.connection}: ${entry.issues.join(', ')}`).join(';')}`;
   throw new HttpError('SCHEMA_DRIFT', message, { project, env, drift: found });

@@ -48,14 +48,61 @@ export async function introspectUniques(client: pg.Client): Promise<LiveUniques>
   return uniques;
 }
 
-export async function withDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** A client of the database at `url`; a connection lost later surfaces on the next query, not as a crash. */
+export async function connectDatabase(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   client.on('error', () => undefined);
   await client.connect();
+  return client;
+}
+
+export async function withDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await connectDatabase(url);
   try {
     return await work(client);
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/** The project databases one request works on: each connection opened on first use and kept until `close`. */
+export interface ProjectDatabases {
+  /** The client of connection `name`; `url` is only read the first time the name is asked for. */
+  client(name: string, url: string): Promise<pg.Client>;
+  /** Ends every client opened so far; never throws. */
+  close(): Promise<void>;
+}
+
+export function openProjectDatabases(connect = connectDatabase): ProjectDatabases {
+  const clients = new Map<string, Promise<pg.Client>>();
+  return {
+    client(name, url) {
+      const known = clients.get(name);
+      if (known) return known;
+      const opened = connect(url);
+      clients.set(name, opened);
+      return opened;
+    },
+    async close() {
+      const settled = await Promise.allSettled(clients.values());
+      clients.clear();
+      const opened = settled.flatMap((entry) => (entry.status === 'fulfilled' ? [entry.value] : []));
+      await Promise.all(opened.map((client) => client.end().catch(() => undefined)));
+    },
+  };
+}
+
+/** Runs `work` on `shared` when given (its owner closes it), else on databases opened and closed here. */
+export async function withProjectDatabases<T>(
+  work: (databases: ProjectDatabases) => Promise<T>,
+  shared?: ProjectDatabases,
+): Promise<T> {
+  if (shared) return work(shared);
+  const databases = openProjectDatabases();
+  try {
+    return await work(databases);
+  } finally {
+    await databases.close();
   }
 }
 
