@@ -17,6 +17,7 @@ export default tseslint.config(
       '.santokit-it/**',
       'test/.tmp/**',
       'bench/.tmp/**',
+      'reference/*/.build/**',
       'test/fixtures/lint/**',
       'python/**',
     ],

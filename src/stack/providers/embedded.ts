@@ -10,14 +10,17 @@ import { DEFAULT_OPERATOR, LOOPBACK_ONLY_ENV, type CommandLine, type StackOption
 import { DEFAULT_START_TIMEOUT_MS } from '../service.ts';
 import type { StackProvider } from '../types.ts';
 import { startProcessStack, type ProcessStackPlan } from './process-stack.ts';
+import { bundleStaleService } from './stale-build.ts';
 
 /**
  * How a reference service runs: the compiled `dist/reference/<service>/main.js`
  * when dist/ holds a build of the sources that service imports (no loader, no
- * transforms: the fast start), else its TypeScript through tsx (always
- * correct): an edit to the Bridge leaves the Hub on its build. Either
- * way without the extra CA bundle: the reference services only speak plain
- * HTTP on loopback.
+ * transforms: the fast start), else a bundle of its current sources
+ * (stale-build.ts), else its TypeScript through tsx (always correct): an edit
+ * to the Bridge leaves the Hub on its build. A run measuring V8 coverage
+ * (`trace`) keeps tsx, whose coverage names the .ts files. Either way
+ * without the extra CA bundle: the reference services only speak plain HTTP
+ * on loopback.
  */
 export async function referenceCommand(
   repoRoot: string,
@@ -26,6 +29,9 @@ export async function referenceCommand(
   const compiled = join(repoRoot, 'dist', 'reference', service, 'main.js');
   if (existsSync(compiled) && (await compiledBuildIsFresh(repoRoot, service)))
     return { command: process.execPath, args: [compiled], env: LOOPBACK_ONLY_ENV };
+  const bundle = process.env.NODE_V8_COVERAGE ? undefined : await bundleStaleService(repoRoot, service);
+  if (bundle !== undefined)
+    return { command: process.execPath, args: ['--enable-source-maps', bundle], env: LOOPBACK_ONLY_ENV };
   return {
     command: process.execPath,
     args: ['--import', 'tsx', join(repoRoot, 'reference', service, 'main.ts')],
