@@ -5,6 +5,7 @@
  * Every response text is kept, so security tests can grep all of them.
  */
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import pg from 'pg';
 import { startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { createHubApp } from './app.ts';
@@ -110,6 +111,23 @@ export async function startHub(env: Record<string, string> = {}): Promise<Hub> {
       await store.close();
       await postgres.stop();
     },
+  };
+}
+
+/**
+ * One Hub for the tests of the enclosing `describe` (of the whole file when
+ * called at its top level): started before the first of them and closed after
+ * the last. The returned function gives that Hub inside a test.
+ */
+export function hubPerSuite(env: Record<string, string> = {}): () => Hub {
+  let hub: Hub | undefined;
+  before(async () => {
+    hub = await startHub(env);
+  });
+  after(() => hub?.close());
+  return () => {
+    assert.ok(hub, 'the Hub of this suite has started');
+    return hub;
   };
 }
 

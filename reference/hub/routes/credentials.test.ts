@@ -1,33 +1,28 @@
 /** API keys, end users (PASETO access tokens and the access cookie) and the Bridge's internal routes. */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { accessCookieName, SERVICE_TOKEN_HEADER, serviceTokenValue } from '../../shared/contract.ts';
 import { deriveAccessKeys, parsePasetoKeys, readFooter, verifyAccessToken } from '../../shared/tokens.ts';
 import {
   createProject,
   expectError,
   expectOk,
+  hubPerSuite,
   items,
   PERMISSIONS_V1,
-  startHub,
   TEST_ENV,
   USERS_V1,
-  type Hub,
 } from '../test-kit.ts';
 
-let hub: Hub;
-const owner = () => ({ token: hub.owner });
+const hubOf = hubPerSuite();
+const owner = () => ({ token: hubOf().owner });
 const service = { headers: { [SERVICE_TOKEN_HEADER]: serviceTokenValue(TEST_ENV.STK_SERVICE_TOKEN) } };
 const keysFor = (project: string, env: string) =>
   deriveAccessKeys(parsePasetoKeys(TEST_ENV.STK_PASETO_KEYS), project, env);
 
 describe('credentials', () => {
-  before(async () => {
-    hub = await startHub();
-  });
-  after(() => hub.close());
-
   test('API keys: create once, list without secrets, verify, revoke by name or id', async () => {
+    const hub = hubOf();
     const { project } = await createProject(hub, ['dev', 'prod']);
     const create = (body: Record<string, unknown>) =>
       hub.call(
@@ -121,6 +116,7 @@ describe('credentials', () => {
   });
 
   test('end users: signup and login return a PASETO token bound to the project/env, and the access cookie', async () => {
+    const hub = hubOf();
     const { project } = await createProject(hub);
     const body = { project, env: 'dev', email: 'ana@example.com', password: 'correct-horse' };
     const signup = await hub.call('POST', '/api/endusers/signup', body);
@@ -189,6 +185,7 @@ describe('credentials', () => {
   });
 
   test('internal routes: service token required; release payloads and signing keys', async () => {
+    const hub = hubOf();
     const { project, urls } = await createProject(hub);
     const logics = { whoami: '---\nauth: authenticated\n---\nSELECT :auth.sub AS sub' };
     const applied = expectOk(

@@ -3,31 +3,29 @@
  * given, and logins whose tokens live a given time.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { deriveAccessKeys, verifyAccessToken } from '../../shared/tokens.ts';
 import {
   createOperator,
   createProject,
   expectError,
   expectOk,
+  hubPerSuite,
   PERMISSIONS_V1,
-  startHub,
   TEST_ENV,
   USERS_V1,
-  type Hub,
 } from '../test-kit.ts';
 
 const MYSTERY = { type: 'uuidish', nullable: false };
 
+/** The Hub in test mode, shared by every suite below that needs nothing else of it. */
+const testing = hubPerSuite({ STK_HUB_TEST_MODE: '1' });
+
 describe('test-mode controls', () => {
-  let plain: Hub;
-  let testing: Hub;
-  before(async () => {
-    [plain, testing] = await Promise.all([startHub(), startHub({ STK_HUB_TEST_MODE: '1' })]);
-  });
-  after(() => Promise.all([plain.close(), testing.close()]));
+  const plainOf = hubPerSuite();
 
   test('without test mode the routes do not exist', async () => {
+    const plain = plainOf();
     const { project } = await createProject(plain);
     const body = { project, env: 'dev', table: 'users', column: 'mystery', definition: MYSTERY };
     expectError(
@@ -52,7 +50,7 @@ describe('test-mode controls', () => {
   });
 
   test('a copy of the current release with the column as given becomes current, the other columns kept', async () => {
-    const hub = testing;
+    const hub = testing();
     const owner = { token: hub.owner };
     const { project } = await createProject(hub);
     const body = { project, env: 'dev', table: 'users', column: 'mystery', definition: MYSTERY };
@@ -96,16 +94,11 @@ describe('test-mode controls', () => {
 });
 
 describe('test-mode logins with a chosen token lifetime', () => {
-  let hub: Hub;
-  before(async () => {
-    hub = await startHub({ STK_HUB_TEST_MODE: '1' });
-  });
-  after(() => hub.close());
-
   const verify = (token: string, project: string, env: string, at: number) =>
-    verifyAccessToken(token, () => deriveAccessKeys(hub.deps.config.pasetoKeys, project, env), new Date(at));
+    verifyAccessToken(token, () => deriveAccessKeys(testing().deps.config.pasetoKeys, project, env), new Date(at));
 
   test('an end-user token lives ttl_ms, is refused after, and the real limits bound ttl_ms', async () => {
+    const hub = testing();
     const { project } = await createProject(hub);
     const user = { project, env: 'dev', email: 'bea@example.com', password: 'pw-bea-1' };
     const signedUp = expectOk(await hub.call('POST', '/api/endusers/signup', user));
@@ -140,6 +133,7 @@ describe('test-mode logins with a chosen token lifetime', () => {
   });
 
   test('an operator token lives ttl_ms: whoami answers until then, 401 after', async () => {
+    const hub = testing();
     const operator = await createOperator(hub, 'short');
     const body = { email: operator.email, password: 'operator-password' };
     const login = (ttl: unknown) => hub.call('POST', '/api/test/auth/login', { ...body, ttl_ms: ttl });
@@ -165,13 +159,8 @@ describe('test-mode logins with a chosen token lifetime', () => {
 });
 
 describe('test-mode tokens with claims as given', () => {
-  let hub: Hub;
-  before(async () => {
-    hub = await startHub({ STK_HUB_TEST_MODE: '1' });
-  });
-  after(() => hub.close());
-
   test('a project admin gets its claims encrypted with the real key; the verifier judges them', async () => {
+    const hub = testing();
     const { project } = await createProject(hub);
     const exp = new Date(Date.now() + 60_000).toISOString();
     const good = { sub: 'u1', roles: ['reader'], projectId: project, envId: 'dev', iat: new Date().toISOString(), exp };
@@ -192,14 +181,13 @@ describe('test-mode tokens with claims as given', () => {
 });
 
 describe('test-mode tokens under a listed key that does not sign', () => {
-  let hub: Hub;
-  before(async () => {
-    const keys = 'knew:newer-secret-for-tests-01, kold:older-secret-for-tests-01';
-    hub = await startHub({ STK_HUB_TEST_MODE: '1', STK_PASETO_KEYS: keys });
+  const hubOf = hubPerSuite({
+    STK_HUB_TEST_MODE: '1',
+    STK_PASETO_KEYS: 'knew:newer-secret-for-tests-01, kold:older-secret-for-tests-01',
   });
-  after(() => hub.close());
 
   test('kid picks a listed key, absent picks the first, an unlisted or non-string kid is 400', async () => {
+    const hub = hubOf();
     const { project } = await createProject(hub);
     const exp = new Date(Date.now() + 60_000).toISOString();
     const claims = {
