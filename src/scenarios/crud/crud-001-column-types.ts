@@ -11,24 +11,9 @@ import {
   expectInvalidColumn,
   expectRow,
   expectRows,
+  SAMPLE_ROW,
 } from '../kit/index.ts';
 import type { BootstrappedProject, Credentials, ScenarioContext } from '../kit/index.ts';
-
-/** One valid value per column of the `sdk_type_mapping` fixture's `samples` table. */
-const VALID: Readonly<Record<string, unknown>> = {
-  title: 'typed',
-  count: 42,
-  big: '9007199254740993',
-  ratio: 0.25,
-  amount: '12345678901234567890.125',
-  enabled: true,
-  payload: { nested: [1, 'two', null], ok: false },
-  happened_at: '2026-01-02T03:04:05.678Z',
-  blob: Buffer.from([0, 1, 2, 255]).toString('base64'),
-  avatar: 'avatars/u1.png',
-  tags: ['a', 'b'],
-  matrix: [1, 2, 3],
-};
 
 interface TypedProject extends BootstrappedProject {
   readonly admin: Credentials;
@@ -43,7 +28,7 @@ async function setup(ctx: ScenarioContext): Promise<TypedProject> {
   return {
     ...bootstrapped,
     admin,
-    insert: (values) => ctx.bridge.call('db/samples/insert', { values: { ...VALID, ...values } }, admin),
+    insert: (values) => ctx.bridge.call('db/samples/insert', { values: { ...SAMPLE_ROW, ...values } }, admin),
     rowCount: async () =>
       (await ctx.db.query<{ n: number }>(database.name, 'SELECT count(*)::int AS n FROM samples'))[0]?.n,
   };
@@ -57,7 +42,7 @@ export const everyTypeRoundTrips = defineScenario(
     const row = expectRow<Record<string, unknown>>(await insert({}));
     assert.deepEqual(
       row,
-      { id: '1', ...VALID, optional_amount: null, note: 'none' },
+      { id: '1', ...SAMPLE_ROW, optional_amount: null, note: 'none' },
       'int and float as numbers; bigint, decimal, timestamp, bytes and file as strings; json as given',
     );
     const stored = await ctx.db.query(
@@ -65,7 +50,9 @@ export const everyTypeRoundTrips = defineScenario(
       `SELECT big::text AS big, amount::text AS amount, encode(blob, 'base64') AS blob,
               payload->'nested'->>1 AS two, count + 1 AS next FROM samples`,
     );
-    assert.deepEqual(stored, [{ big: VALID.big, amount: VALID.amount, blob: VALID.blob, two: 'two', next: '43' }]);
+    assert.deepEqual(stored, [
+      { big: SAMPLE_ROW.big, amount: SAMPLE_ROW.amount, blob: SAMPLE_ROW.blob, two: 'two', next: '43' },
+    ]);
 
     // bigint: "an integer number is also accepted on write"; decimal is read as a string however it was written.
     const numbers = expectRow<Record<string, unknown>>(await insert({ big: 7, amount: 1.5, optional_amount: '-3.25' }));

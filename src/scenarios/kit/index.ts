@@ -20,7 +20,14 @@ export { setMainConnection } from './connections.ts';
 export { CODE_STATUS, expectEnvelope, type EnvelopeCheck } from './envelope.ts';
 export { expectDataOnly } from './shapes.ts';
 export { applyFolder, readProjectFolder, type ApplyBody } from './apply.ts';
-export { currentRelease, expectApplyRefused, hubCurrentRelease, type RefusedApply } from './releases.ts';
+export {
+  appliedReleaseId,
+  currentRelease,
+  expectApplyRefused,
+  hubCurrentRelease,
+  type RefusedApply,
+} from './releases.ts';
+export { SAMPLE_ROW } from './column-types.ts';
 export {
   createOidcBrowser,
   idpOf,

@@ -8,6 +8,7 @@ import {
   expectExit,
   expectStatus,
   readProjectFolder,
+  SAMPLE_ROW,
 } from '../kit/index.ts';
 import { compileStrict, generateClient, genClient, loadClient, sdkFolder } from './sdk-client.ts';
 
@@ -62,24 +63,10 @@ export const documentedMapping = defineScenario(
 
     const sdk = await loadClient(compiled);
     const client = sdk.createClient({ bridgeUrl: ctx.stack.bridgeUrl, apiKey: await createApiKey(ctx, project, env) });
-    const values = {
-      title: 'every type',
-      count: 42,
-      big: '9007199254740993',
-      ratio: 0.25,
-      amount: '12345678901234567890.125',
-      enabled: true,
-      payload: { nested: [1, 'two', null], ok: false },
-      happened_at: '2026-01-02T03:04:05.678Z',
-      blob: Buffer.from([0, 1, 2, 255]).toString('base64'),
-      avatar: 'avatars/u1.png',
-      tags: ['a', 'b'],
-      matrix: [1, 2, 3],
-    };
-    const [row] = (await client.db.samples?.insert(values)) ?? [];
+    const [row] = (await client.db.samples?.insert(SAMPLE_ROW)) ?? [];
     assert.deepEqual(
       row,
-      { id: '1', ...values, optional_amount: null, note: 'none' },
+      { id: '1', ...SAMPLE_ROW, optional_amount: null, note: 'none' },
       'the wire forms of the types: strings for bigint, decimal, timestamp, bytes and file',
     );
     assert.deepEqual(await client.db.samples?.select({ where: { id: '1' } }), [row]);
@@ -89,7 +76,7 @@ export const documentedMapping = defineScenario(
     );
     assert.deepEqual(
       stored,
-      [{ big: values.big, amount: values.amount, blob: values.blob }],
+      [{ big: SAMPLE_ROW.big, amount: SAMPLE_ROW.amount, blob: SAMPLE_ROW.blob }],
       'no precision lost on the way in',
     );
   },
