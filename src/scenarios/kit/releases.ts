@@ -12,6 +12,13 @@ export async function currentRelease(context: ScenarioContext, project: string, 
   return id;
 }
 
+/** The id a successful `stk apply` prints on its `releaseId:` line. */
+export function appliedReleaseId(stdout: string): string {
+  const id = /^releaseId: (\S+)$/m.exec(stdout)?.[1];
+  assert.ok(id, `stk apply prints the release id: ${stdout}`);
+  return id;
+}
+
 /**
  * The current release id of project/env from the Hub's own route (the one
  * `stk release current` reads), for scenarios that check a release rather

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  appliedReleaseId,
   adminCaller,
   bootstrapProject,
   currentRelease,
@@ -15,8 +16,6 @@ type Db = { readonly name: string };
 
 const apply = (ctx: ScenarioContext, project: string, fixture: string, ref: string, ...extra: string[]) =>
   ctx.stk(['apply', '--project', project, '--env', 'dev', '--ref', ref, ...extra], { cwd: ctx.fixture(fixture) });
-
-const releaseIdOf = (stdout: string) => /^releaseId: (\S+)$/m.exec(stdout)?.[1] ?? '';
 
 async function columns(ctx: ScenarioContext, db: Db, table: string): Promise<string[]> {
   const rows = await ctx.db.query<{ column_name: string }>(
@@ -101,8 +100,8 @@ export const additiveAndIdempotent = defineScenario(
     expectExit(v2, 0);
     assert.match(v2.stdout, /^ddl \[main\] .*nickname/m);
     assert.match(v2.stdout, /^ddl \[main\] .*tags/m);
-    const v2Id = releaseIdOf(v2.stdout);
-    assert.ok(v2Id !== '' && v2Id !== v1, 'a new release');
+    const v2Id = appliedReleaseId(v2.stdout);
+    assert.notEqual(v2Id, v1, 'a new release');
     // A /call that depends on the new column answers 200 right after the apply.
     const withNickname = expectRows<{ email: string; nickname: unknown }>(
       await ctx.bridge.call('db/users/select', { columns: ['email', 'nickname'] }, admin),
@@ -120,12 +119,12 @@ export const additiveAndIdempotent = defineScenario(
     const grown = await releaseCount(ctx, project);
     const again = await apply(ctx, project, 'schema_v2', 'v2');
     expectExit(again, 0);
-    assert.equal(releaseIdOf(again.stdout), v2Id);
+    assert.equal(appliedReleaseId(again.stdout), v2Id);
     assert.match(again.stdout, /^reused: true$/m);
     assert.doesNotMatch(again.stdout, /^ddl /m);
     assert.equal(await releaseCount(ctx, project), grown);
     const renamed = await apply(ctx, project, 'schema_v2', 'v2b');
-    assert.notEqual(releaseIdOf(renamed.stdout), v2Id);
+    assert.notEqual(appliedReleaseId(renamed.stdout), v2Id);
     assert.match(renamed.stdout, /^reused: false$/m);
   },
 );

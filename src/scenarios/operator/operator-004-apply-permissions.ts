@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  appliedReleaseId,
   bootstrapProject,
   createApiKey,
   currentRelease,
@@ -23,8 +24,6 @@ const applyPerms = (
     cwd: ctx.fixture(fixture),
     env,
   });
-
-const releaseIdOf = (stdout: string) => /^releaseId: (\S+)$/m.exec(stdout)?.[1] ?? '';
 
 async function callers(ctx: ScenarioContext, project: string) {
   const [reader, writer] = await Promise.all([
@@ -55,8 +54,8 @@ export const permissionsOnly = defineScenario(
 
     const applied = await applyPerms(ctx, project, 'perms_v2', 'perms-2');
     expectExit(applied, 0);
-    const second = releaseIdOf(applied.stdout);
-    assert.ok(second !== '' && second !== first, 'a new release');
+    const second = appliedReleaseId(applied.stdout);
+    assert.notEqual(second, first, 'a new release');
     assert.doesNotMatch(applied.stdout, /^ddl /m);
     // No waiting: the Bridge enforces the new release on the first call after the apply answered.
     expectEnvelope(await call.select(), { what: 'reader select under perms_v2', status: 403, code: 'FORBIDDEN' });
@@ -65,7 +64,7 @@ export const permissionsOnly = defineScenario(
     assert.match(current.stdout, new RegExp(`^Current release: ${second}$`, 'm'));
     assert.match(current.stdout, /^Ref: perms-2$/m);
     const again = await applyPerms(ctx, project, 'perms_v2', 'perms-2');
-    assert.equal(releaseIdOf(again.stdout), second);
+    assert.equal(appliedReleaseId(again.stdout), second);
     assert.match(again.stdout, /^reused: true$/m);
 
     expectExit(await applyPerms(ctx, project, 'perms_v1', 'perms-3'), 0);

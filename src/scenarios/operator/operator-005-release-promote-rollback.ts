@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  appliedReleaseId,
   addEnv,
   bootstrapProject,
   createApiKey,
@@ -12,7 +13,6 @@ import {
 } from '../kit/index.ts';
 import type { ScenarioContext } from '../kit/index.ts';
 
-const releaseIdOf = (stdout: string) => /^releaseId: (\S+)$/m.exec(stdout)?.[1] ?? '';
 const stkOk = async (ctx: ScenarioContext, args: string[], cwd?: string) => {
   const result = await ctx.stk(args, cwd === undefined ? {} : { cwd });
   expectExit(result, 0);
@@ -23,7 +23,7 @@ const stkOk = async (ctx: ScenarioContext, args: string[], cwd?: string) => {
 async function setup(ctx: ScenarioContext) {
   const base = await bootstrapProject(ctx, 'perms_v1', { prefix: 'promote', ref: 'r1' });
   const r1 = await currentRelease(ctx, base.project, 'dev');
-  const r2 = releaseIdOf(
+  const r2 = appliedReleaseId(
     await stkOk(ctx, ['apply', '--project', base.project, '--env', 'dev', '--ref', 'r2'], ctx.fixture('perms_v2')),
   );
   const prod = await addEnv(ctx, base.project, 'prod');

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import {
+  appliedReleaseId,
   addEnv,
   bootstrapProject,
   createApiKey,
+  currentRelease,
   defineScenario,
   expectExit,
   expectRows,
@@ -18,19 +20,16 @@ interface DriftSetup extends BootstrappedProject {
   readonly p1: string;
 }
 
-const releaseIdOf = (stdout: string) => /releaseId: (\S+)/.exec(stdout)?.[1] ?? '';
-
 /** dev and prod both applied from `basic`, prod baselined by its apply. */
 async function setup(ctx: ScenarioContext): Promise<DriftSetup> {
   const base = await bootstrapProject(ctx, 'basic', { ref: 'd1', prefix: 'drift' });
   const prod = await addEnv(ctx, base.project, 'prod');
-  const current = await ctx.stk(['release', 'current', '--project', base.project, '--env', 'dev']);
-  const d1 = /Current release: (\S+)/.exec(current.stdout)?.[1] ?? '';
+  const d1 = await currentRelease(ctx, base.project, 'dev');
   const applied = await ctx.stk(['apply', '--project', base.project, '--env', 'prod', '--ref', 'p1'], {
     cwd: base.dir,
   });
   expectExit(applied, 0);
-  return { ...base, prod, d1, p1: releaseIdOf(applied.stdout) };
+  return { ...base, prod, d1, p1: appliedReleaseId(applied.stdout) };
 }
 
 function drift(ctx: ScenarioContext, project: string, env = 'prod') {
