@@ -4,7 +4,9 @@
  * writes them to a file for the test, and then leaks every one of them on
  * purpose into every channel a report reads: request paths (the Hub logs
  * them), headers, bodies, a note, stk arguments, SQL, and the assertion
- * that fails. The test then looks for each value in everything the run wrote.
+ * that fails. `STK_PASETO_KEYS` is written whole and each key's secret on its
+ * own (`pasetoKey`, `pasetoKey2`, …), so one secret leaked alone is found.
+ * The test then looks for each value in everything the run wrote.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -42,11 +44,14 @@ function passwordOf(url) {
 export const leak = defineScenario('SECURITY-001', '${LEAK_SCENARIO_NAME}', async (context) => {
   const env = hubEnv(new URL(context.stack.hubUrl).port);
   const keys = env.STK_PASETO_KEYS ?? '';
+  // A list 'kid:secret, kid:secret': each secret is probed on its own (pasetoKey, pasetoKey2, ...) and in the whole value.
+  const pasetoSecrets = keys.split(',').map((entry) => entry.slice(entry.indexOf(':') + 1).trim());
   const found = {
     serviceToken: env.STK_SERVICE_TOKEN,
     secretKey: env.STK_SECRET_KEY,
     pasetoKeys: keys,
-    pasetoKey: keys.slice(keys.indexOf(':') + 1),
+    pasetoKey: pasetoSecrets[0],
+    ...Object.fromEntries(pasetoSecrets.slice(1).map((secret, index) => ['pasetoKey' + (index + 2), secret])),
     operatorPassword: env.STK_OPERATOR_PASSWORD,
     hubDatabasePassword: passwordOf(env.STK_HUB_DB_URL),
     adminDatabasePassword: passwordOf(context.stack.adminDatabaseUrl),
@@ -60,7 +65,7 @@ export const leak = defineScenario('SECURITY-001', '${LEAK_SCENARIO_NAME}', asyn
     json: { note: all, password: found.operatorPassword, db_url: env.STK_HUB_DB_URL },
   });
   await context.hub.post('/api/auth/login', { email: context.stack.operator.email, password: context.stack.operator.password });
-  await context.stk(['--version', '--password', found.operatorPassword, found.pasetoKey, found.secretKey]);
+  await context.stk(['--version', '--password', found.operatorPassword, ...pasetoSecrets, found.secretKey]);
   await context.db.query('postgres', "SELECT '" + all + "'::text AS leaked");
   assert.equal(all, 'nothing secret', 'leaking on purpose: ' + all);
 });
