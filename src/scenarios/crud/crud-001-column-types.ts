@@ -13,7 +13,7 @@ import {
   expectRows,
   SAMPLE_ROW,
 } from '../kit/index.ts';
-import type { BootstrappedProject, Credentials, ScenarioContext } from '../kit/index.ts';
+import type { BootstrappedProject, Credentials, HttpResponse, ScenarioContext } from '../kit/index.ts';
 
 interface TypedProject extends BootstrappedProject {
   readonly admin: Credentials;
@@ -80,7 +80,7 @@ const ILL_TYPED: readonly [string, readonly unknown[]][] = [
   ['title', [5, true, ['t'], { t: 1 }]],
   ['avatar', [5, false]],
   ['count', [1.5, '1', true]],
-  ['big', ['12a', 'a12', '', '1.5', 1.5, '12345678901234567890', true]],
+  ['big', ['12a', 'a12', '', '1.5', 1.5, '12345678901234567890', true, [12]]],
   ['ratio', ['0.25', true]],
   ['amount', ['abc', '1.2.3', '', true, ['1']]],
   ['enabled', ['true', 1, null]],
@@ -160,6 +160,11 @@ export const everyTypeFilters = defineScenario(
     for (const bad of ['a1', '1a', '1.0', '', '12345678901234567890', 1.5]) {
       expectInvalidColumn(await ctx.bridge.call('db/t_auto/select', { where: { id: bad } }, owner), 'id');
     }
+    // Equality is exact: an integer beyond 2^53 never finds the id of the nearest double.
+    await ctx.db.query(policies.database.name, "INSERT INTO t_auto (id, label) VALUES (9007199254740992, 'far')");
+    const far = withRawNumber('db/t_auto/select', { where: { id: RAW } }, '9007199254740993');
+    const beyond = await ctx.bridge.callText(far, owner);
+    exactOrRefused(beyond, 'id', (rows) => assert.deepEqual(rows, [], 'id 9007199254740993 names no row'));
     const uuid = expectRow<{ id: string }>(await ctx.bridge.call('db/t_uuid4/select', {}, owner)).id;
     // A UUID is read in either case; text that only holds one, or groups of the wrong length, is not a UUID.
     assert.deepEqual(await ids('t_uuid4', { id: uuid.toUpperCase() }, owner), [uuid], 'upper-case UUID');
@@ -169,5 +174,54 @@ export const everyTypeFilters = defineScenario(
       const refused = await ctx.bridge.call('db/t_uuid4/select', { where: { id: bad } }, owner);
       expectInvalidColumn(refused, 'id');
     }
+  },
+);
+
+/** Stands for a number written into the JSON text as is (see withRawNumber). */
+const RAW = 'raw-number';
+
+/** A `/call` body whose RAW value is replaced by `number` as JSON text: 2^53 + 1 and 1e400 have no JavaScript value. */
+function withRawNumber(path: string, params: unknown, number: string): string {
+  return JSON.stringify({ path, params }).replace(JSON.stringify(RAW), number);
+}
+
+/** A value the reader cannot hold exactly is refused naming its column, or else the answer shows it exact. */
+function exactOrRefused(
+  response: HttpResponse,
+  column: string,
+  exact: (rows: Record<string, unknown>[]) => void,
+): void {
+  if (response.status === 200) exact(expectRows(response));
+  else expectInvalidColumn(response, column);
+}
+
+export const numbersKeptExact = defineScenario(
+  'CRUD-001',
+  'a number beyond what a double holds is stored exactly or refused, never rounded',
+  async (ctx) => {
+    const { admin, rowCount } = await setup(ctx);
+    const insert = (column: string, number: string) =>
+      ctx.bridge.callText(
+        withRawNumber('db/samples/insert', { values: { ...SAMPLE_ROW, [column]: RAW } }, number),
+        admin,
+      );
+    // float is a double precision (project-files.md): 1e400 is beyond its range, so it does not fit.
+    for (const number of ['1e400', '-1e400']) expectInvalidColumn(await insert('ratio', number), 'ratio');
+    assert.equal(await rowCount(), 0, 'a float out of range wrote nothing');
+    // bigint keeps all 64 bits and decimal is exact: an integer number is the value written, or none.
+    exactOrRefused(await insert('big', '9007199254740993'), 'big', (rows) =>
+      assert.deepEqual(
+        rows.map((row) => row.big),
+        ['9007199254740993'],
+        'bigint 2^53 + 1 kept exactly',
+      ),
+    );
+    exactOrRefused(await insert('amount', '1e400'), 'amount', (rows) =>
+      assert.deepEqual(
+        rows.map((row) => row.amount),
+        [`1${'0'.repeat(400)}`],
+        'decimal 1e400 kept exactly',
+      ),
+    );
   },
 );

@@ -17,6 +17,8 @@ export interface BridgeClient {
   readonly http: HttpClient;
   /** `POST /call` with `{ path, params }`. */
   call(path: string, params?: unknown, credentials?: Credentials): Promise<HttpResponse>;
+  /** `POST /call` with a body written as JSON text, for numbers no JavaScript value holds (2^53 + 1, 1e400). */
+  callText(body: string, credentials?: Credentials): Promise<HttpResponse>;
 }
 
 export function credentialHeaders(credentials: Credentials = {}): Record<string, string> {
@@ -36,6 +38,11 @@ export function createBridgeClient(http: HttpClient): BridgeClient {
     call: (path, params, credentials) =>
       http.post('/call', params === undefined ? { path } : { path, params }, {
         headers: credentialHeaders(credentials),
+      }),
+    callText: (body, credentials) =>
+      http.request('POST', '/call', {
+        body,
+        headers: { ...credentialHeaders(credentials), 'content-type': 'application/json' },
       }),
   };
 }
