@@ -116,3 +116,25 @@ export const invalidSyntaxPerCall = defineScenario(
     }
   },
 );
+
+export const longConditionNamed = defineScenario(
+  'SECURITY-003',
+  'the 400 names the unsupported operator even when the condition is long',
+  async (ctx) => {
+    const { project, env, database } = await bootstrapProject(ctx, 'cel_condition_long');
+    const session = await signupAndLogin(ctx, project, env);
+    const user: Credentials = { bearer: session.accessToken };
+    // Santokit's SECURITY-003 (Failure Modes): the message identifies the unsupported operator or pattern.
+    // Here `||` comes only after a 120-character literal, so quoting the start of the condition is not enough.
+    const calls: [string, Promise<HttpResponse>][] = [
+      ['select', ctx.bridge.call('db/users/select', {}, user)],
+      ['insert', ctx.bridge.call('db/users/insert', { values: { id: 'long-1', email: 'l@x.io', name: 'b' } }, user)],
+    ];
+    for (const [op, pending] of calls) {
+      const response = await pending;
+      expectUnsupported(response, op);
+      assert.match(expectError(response, 400, 'BAD_REQUEST').message, /\|\|/, `${op}: the message names ||`);
+    }
+    assert.deepEqual(await ctx.db.query(database.name, 'SELECT id FROM users'), [], 'the insert wrote nothing');
+  },
+);
