@@ -119,7 +119,7 @@ export const invalidSyntaxPerCall = defineScenario(
 
 export const longConditionNamed = defineScenario(
   'SECURITY-003',
-  'the 400 names the unsupported operator even when the condition is long',
+  'the 400 names the unsupported operator or unknown column even when the condition is long',
   async (ctx) => {
     const { project, env, database } = await bootstrapProject(ctx, 'cel_condition_long');
     const session = await signupAndLogin(ctx, project, env);
@@ -136,5 +136,8 @@ export const longConditionNamed = defineScenario(
       assert.match(expectError(response, 400, 'BAD_REQUEST').message, /\|\|/, `${op}: the message names ||`);
     }
     assert.deepEqual(await ctx.db.query(database.name, 'SELECT id FROM users'), [], 'the insert wrote nothing');
+    const unknown = await ctx.bridge.call('db/notes/select', {}, user);
+    expectUnsupported(unknown, 'notes');
+    assert.match(expectError(unknown, 400, 'BAD_REQUEST').message, /nosuch/, 'the message names the unknown column');
   },
 );
