@@ -66,6 +66,12 @@ export const insertAndSelect = defineScenario(
 
     const emails = expectRows(await ctx.bridge.call('db/users/select', { columns: ['email'] }, admin));
     assert.deepEqual(emails, [{ email: 'a@b.com' }, { email: 'alias@b.com' }]);
+    // Santokit's select has no `columns` and answers every readable column; `null` names no list, so it narrows nothing.
+    assert.deepEqual(
+      expectRows(await ctx.bridge.call('db/users/select', { columns: null }, admin)),
+      expectRows(await ctx.bridge.call('db/users/select', {}, admin)),
+      'columns: null is the same as no columns',
+    );
     const none = await ctx.bridge.call('db/users/select', { where: { email: 'nobody@x.io' } }, admin);
     expectStatus(none, 200);
     assert.deepEqual(none.json, { data: [] });
@@ -156,6 +162,11 @@ export const selectAndPathRefusals = defineScenario(
       await ctx.bridge.call('db/users/select', { columns: ['email', 'shoe_size'] }, admin),
       'shoe_size',
     );
+    // errors.md: a field of the wrong JSON type is a 400 BAD_REQUEST whose message names the field.
+    for (const columns of ['email', { email: true }, [1], ['email', 1]]) {
+      const wrongType = expectError(await ctx.bridge.call('db/users/select', { columns }, admin), 400, 'BAD_REQUEST');
+      assert.match(wrongType.message, /\bcolumns\b/, `the message names columns: ${wrongType.message}`);
+    }
 
     const missing = expectError(await ctx.bridge.call('db/nosuch/select', {}, admin), 404, 'NOT_FOUND');
     assert.match(missing.message, /table not found: nosuch/);

@@ -105,6 +105,24 @@ export const defaultLimit = defineScenario(
     const ids = rows.map((row) => row.id);
     assert.deepEqual(ids, [...ids].sort(), 'rows come in primary-key order');
     assert.equal(ids[0], 'id001');
+    // Santokit's Bridge skips an orderBy, limit or offset that is null, as if it were absent.
+    const nulls = expectRows<{ id: string }>(
+      await ctx.bridge.call('db/users/select', { orderBy: null, limit: null, offset: null }, admin),
+    );
+    assert.deepEqual(
+      nulls.map((row) => row.id),
+      ids,
+      'null orderBy, limit and offset are the defaults',
+    );
+    // Every name is null here, so only the primary-key tiebreaker orders these rows.
+    for (const direction of ['asc', 'desc']) {
+      const tied = await ctx.bridge.call('db/users/select', { orderBy: { name: direction }, limit: 3 }, admin);
+      assert.deepEqual(
+        expectRows<{ id: string }>(tied).map((row) => row.id),
+        ['id001', 'id002', 'id003'],
+        `equal names (${direction}) come back in primary-key order`,
+      );
+    }
     assert.equal(expectRows(await ctx.bridge.call('db/users/select', { limit: 1000 }, admin)).length, 101);
     assert.deepEqual(
       expectRows<{ id: string }>(await ctx.bridge.call('db/users/select', { offset: 100 }, admin)).map((row) => row.id),
@@ -125,8 +143,19 @@ export const pagingRefusals = defineScenario(
     expectInvalidColumn(await select({ orderBy: { shoe_size: 'asc' } }), 'shoe_size');
     expectError(await select({ orderBy: 'email' }), 400, 'BAD_REQUEST');
     expectError(await select({ orderBy: ['email'] }), 400, 'BAD_REQUEST');
-    for (const limit of [-1, 1001, 1.5, '2', true]) expectError(await select({ limit }), 400, 'BAD_REQUEST');
-    for (const offset of [-1, '1', 0.5]) expectError(await select({ offset }), 400, 'BAD_REQUEST');
+    for (const direction of [1, null, true])
+      expectError(await select({ orderBy: { email: direction } }), 400, 'BAD_REQUEST');
+    // Refused by the Bridge's own check, before any SQL, with a message naming the parameter: errors.md asks it for
+    // a field of the wrong JSON type, and Santokit's Bridge names limit or offset when it refuses a negative one.
+    const refusals: [string, unknown[]][] = [
+      ['limit', [-1, 1001, 1.5, '2', true]],
+      ['offset', [-1, '1', 0.5]],
+    ];
+    for (const [name, values] of refusals)
+      for (const value of values) {
+        const error = expectError(await select({ [name]: value }), 400, 'BAD_REQUEST');
+        assert.match(error.message, new RegExp(`\\b${name}\\b`), `${name} ${String(value)}: ${error.message}`);
+      }
 
     const injected = await select({ orderBy: { 'email; drop table users': 'asc' } });
     expectInvalidColumn(injected, 'email; drop table users');
