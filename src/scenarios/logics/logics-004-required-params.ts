@@ -56,6 +56,7 @@ export const paramRefusals = defineScenario(
     const { project, env, admin, count } = await seeded(ctx);
     const cases = [
       ['no params', undefined, 'missing required param: owner_id'],
+      ['params null, read as no params', null, 'missing required param: owner_id'],
       ['a number', { owner_id: 123 }, 'invalid type for param: owner_id'],
       ['null', { owner_id: null }, 'invalid type for param: owner_id'],
       ['an array', ['o1'], 'params must be an object'],
@@ -74,6 +75,48 @@ export const paramRefusals = defineScenario(
       status: 401,
       code: 'UNAUTHORIZED',
     });
+    assert.equal(await count(), 3);
+  },
+);
+
+export const typedAndScanned = defineScenario(
+  'LOGICS-004',
+  'values keep their declared type; placeholders in quotes, comments and dollar-quoted text stay as written',
+  async (ctx) => {
+    const { admin, count } = await seeded(ctx);
+    const typed = (params: Record<string, unknown>) => ctx.bridge.call('logics/typed_params', params, admin);
+    const given = { ratio: 1.5, flag: true, enabled: false, note: 'n' };
+    assert.deepEqual(expectRows(await typed(given)), [given], 'float as a number, boolean and bool as booleans');
+    assert.deepEqual(expectRows(await typed({ ...given, ratio: 2, flag: false, enabled: true })), [
+      { ...given, ratio: 2, flag: false, enabled: true },
+    ]);
+    const wrong = [
+      ['ratio', 'x'],
+      ['flag', 1],
+      ['flag', 'true'],
+      ['enabled', 0],
+    ] as const;
+    for (const [name, value] of wrong) {
+      const what = `${name}: ${JSON.stringify(value)}`;
+      const error = expectEnvelope(await typed({ ...given, [name]: value }), {
+        what,
+        status: 400,
+        code: 'BAD_REQUEST',
+      });
+      assert.equal(error.message, `invalid type for param: ${name}`, what);
+    }
+    // project-files.md: text inside quotes (PostgreSQL's dollar quotes too) and comments is not scanned.
+    assert.deepEqual(expectRows(await ctx.bridge.call('logics/placeholder_scan', { word: 'w' }, admin)), [
+      {
+        bound: 'w',
+        quoted: ':word',
+        doubled: "it's :word",
+        ':word': 1,
+        dollar: ':word',
+        tagged: ' :word',
+        again: 'w',
+      },
+    ]);
     assert.equal(await count(), 3);
   },
 );
