@@ -34,6 +34,11 @@ export const whoamiPerCaller = defineScenario(
     assert.deepEqual(expectRows(await ctx.bridge.call('logics/whoami', undefined, { apiKey: key, ...hints })), [
       { sub: key.split('.')[0], roles: ['admin', 'ops'] },
     ]);
+    // project-files.md: :auth.sub binds a string and :auth.roles a text array.
+    assert.deepEqual(
+      expectRows(await ctx.bridge.call('logics/whoami_types', undefined, { bearer: a.accessToken, ...hints })),
+      [{ sub_type: 'text', roles_type: 'text[]' }],
+    );
   },
 );
 
