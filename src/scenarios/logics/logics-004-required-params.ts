@@ -114,6 +114,7 @@ export const typedAndScanned = defineScenario(
         ':word': 1,
         dollar: ':word',
         tagged: ' :word',
+        slice: ['b', 'c'],
         again: 'w',
       },
     ]);
