@@ -59,4 +59,5 @@ test('front-matter shape: auth, roles, condition and param types', () => {
 
 test('placeholders skip casts, quotes and comments', () => {
   assert.deepEqual(placeholderNames('SELECT :a::int, \':b\', "c:d", :auth.sub -- :e\n/* :f */'), ['a', 'auth.sub']);
+  assert.deepEqual(placeholderNames('SELECT $$:g$$, $body$ :h $$ $body$, :i'), ['i']);
 });

@@ -35,12 +35,15 @@ function splitFrontMatter(text: string, file: string): { front: string | undefin
   return { front: lines.slice(1, end).join('\n'), sql: lines.slice(end + 1).join('\n') };
 }
 
-/** `:name` placeholders outside quotes, identifiers and comments; `::` casts are skipped. */
+/**
+ * `:name` placeholders outside quotes, identifiers, comments and dollar-quoted
+ * text (`$$…$$`, `$tag$…$tag$`, as the Bridge reads them); `::` casts are skipped.
+ */
 export function placeholderNames(sql: string): string[] {
   const names: string[] = [];
   const token =
-    /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|::|:([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)/g;
-  for (const match of sql.matchAll(token)) if (match[1] !== undefined) names.push(match[1]);
+    /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|(?<dollar>\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$)[\s\S]*?\k<dollar>|::|:(?<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)/g;
+  for (const match of sql.matchAll(token)) if (match.groups?.name !== undefined) names.push(match.groups.name);
   return names;
 }
 
