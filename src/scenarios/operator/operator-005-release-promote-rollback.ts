@@ -7,6 +7,7 @@ import {
   currentRelease,
   defineScenario,
   expectEnvelope,
+  expectError,
   expectExit,
   expectRows,
   projectOperator,
@@ -110,6 +111,14 @@ export const promoteRefusals = defineScenario(
     await fails(['release', 'current', '--project', project, '--env', 'prod'], /404 Not Found \(no current release\)/);
     for (const limit of ['0', '101'])
       await fails(['release', 'list', '--project', project, '--env', 'dev', '--limit', limit], /400 Bad Request/);
+    // `limit` is a whole number from 1 to 100: text that is not one is refused like 0 and 101.
+    const token = await ctx.operatorToken();
+    for (const limit of ['5x', 'x5', '1.5'])
+      expectError(
+        await ctx.hub.get('/api/releases', { token, query: { project, env: 'dev', limit } }),
+        400,
+        'BAD_REQUEST',
+      );
     await fails(['release', 'promote', '--project', project, '--from', 'empty', '--to', 'prod'], /404 Not Found/);
     await fails(
       ['release', 'promote', '--project', project, '--from', 'dev', '--release-id', r1, '--to', 'prod'],
