@@ -24,7 +24,7 @@ const BODY = [
 
 interface StackJson {
   owner: { pid: number };
-  stack: { hubUrl: string; bridgeUrl: string };
+  stack: { hubUrl: string; bridgeUrl: string; adminDatabaseUrl: string };
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -120,6 +120,10 @@ describe('warm stack', () => {
       'stack.json holds secrets: this user only',
     );
     assert.ok(alive(warm.owner.pid), 'the owner runs on after stack up returned');
+    const password = decodeURIComponent(new URL(warm.stack.adminDatabaseUrl).password);
+    assert.ok(password.length > 0);
+    const ownerLog = readFileSync(join(root, '.santokit-it/warm-stack/logs/owner.log'), 'utf8');
+    assert.equal(ownerLog.includes(password), false, "the owner's log never holds the database password");
 
     const reused = await run('reused', '--reuse-stack');
     assert.equal(reused.report.stack.hubUrl, warm.stack.hubUrl);

@@ -57,9 +57,11 @@ export async function stackUpCommand(given: StackUpFlags, io: CliIo): Promise<nu
           // The log files stay free of the stack's secrets; the info printed below is what the user asked for.
           redactor: kept.redactor,
         });
+        // A warm stack's owner writes to its log file: the info, with the database password, is printed
+        // by the `stack up --detach` that started it, to the user's terminal.
         if (flags.warmOwner)
           await recordWarmStack(resolveFrom(io.cwd, flags.root), current.stack, flags, io, context, kept.secrets);
-        screen.out(format(current.stack));
+        else screen.out(format(current.stack));
       },
     },
     { name: 'hold stack', run: (_current, context) => holdUntilAborted(context.signal) },
