@@ -146,7 +146,6 @@ export async function assertCompatible(
   project: string,
   env: string,
   schema: SchemaModel,
-  shared?: ProjectDatabases,
 ): Promise<void> {
   const connections = await connectionsOf(deps.store, project, env);
   const used = [...new Set(Object.values(schema.tables).map((table) => table.connection))].sort();
@@ -159,7 +158,7 @@ export async function assertCompatible(
         : [`connection ${name} does not exist in env ${env}`];
       if (issues.length > 0) found.push({ connection: name, issues });
     }
-  }, shared);
+  });
   if (found.length === 0) return;
   const message = `target database does not match the release${found.map((entry) => ` on connection ${entry.connection}: ${entry.issues.join(', ')}`).join(';')}`;
   throw new HttpError('SCHEMA_DRIFT', message, { project, env, drift: found });
