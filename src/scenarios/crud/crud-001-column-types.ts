@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import {
+  adminCaller,
   bootstrapProject,
-  createApiKey,
   defineScenario,
   expectInvalidColumn,
   expectRow,
@@ -23,8 +23,8 @@ interface TypedProject extends BootstrappedProject {
 
 async function setup(ctx: ScenarioContext): Promise<TypedProject> {
   const bootstrapped = await bootstrapProject(ctx, 'sdk_type_mapping');
-  const { project, env, database } = bootstrapped;
-  const admin: Credentials = { apiKey: await createApiKey(ctx, project, env), project, env };
+  const { database } = bootstrapped;
+  const admin = await adminCaller(ctx, bootstrapped);
   return {
     ...bootstrapped,
     admin,
@@ -144,11 +144,7 @@ export const everyTypeFilters = defineScenario(
     assert.deepEqual(await ids('samples', { happened_at: { $in: ['2026-01-02T03:04:05Z'] } }), [row.id]);
 
     const policies = await bootstrapProject(ctx, 'id_policies');
-    const owner: Credentials = {
-      apiKey: await createApiKey(ctx, policies.project, policies.env),
-      project: policies.project,
-      env: policies.env,
-    };
+    const owner = await adminCaller(ctx, policies);
     for (const table of ['t_uuid4', 't_auto']) {
       const made = expectRow<{ id: string }>(await ctx.bridge.call(`db/${table}/insert`, { values: {} }, owner));
       assert.deepEqual(await ids(table, { id: { $in: [made.id] } }, owner), [made.id], `${table} id $in`);

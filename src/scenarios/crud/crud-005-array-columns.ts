@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
+  adminCaller,
   bootstrapProject,
-  createApiKey,
   defineScenario,
   expectUpdated,
   expectInvalidColumn,
@@ -28,8 +28,8 @@ interface ArrayProject extends BootstrappedProject {
 
 async function setup(ctx: ScenarioContext): Promise<ArrayProject> {
   const bootstrapped = await bootstrapProject(ctx, 'array_validation');
-  const { project, env, database } = bootstrapped;
-  const admin: Credentials = { apiKey: await createApiKey(ctx, project, env), project, env };
+  const { database } = bootstrapped;
+  const admin = await adminCaller(ctx, bootstrapped);
   return {
     ...bootstrapped,
     admin,
