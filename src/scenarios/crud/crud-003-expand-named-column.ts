@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { bootstrapProject, createApiKey, defineScenario, expectRow, expectRows } from '../kit/index.ts';
-import type { Credentials } from '../kit/index.ts';
+import { adminCaller, bootstrapProject, defineScenario, expectRow, expectRows } from '../kit/index.ts';
 
 interface User {
   id: string;
@@ -15,8 +14,7 @@ export const relationNamedLikeColumn = defineScenario(
   'CRUD-003',
   'a relation named like its own column is added even when the column list leaves that column out',
   async (ctx) => {
-    const { project, env } = await bootstrapProject(ctx, 'expand_named_column');
-    const admin: Credentials = { apiKey: await createApiKey(ctx, project, env), project, env };
+    const admin = await adminCaller(ctx, await bootstrapProject(ctx, 'expand_named_column'));
     const insert = async <Row>(table: string, values: Record<string, unknown>) =>
       expectRow<Row>(await ctx.bridge.call(`db/${table}/insert`, { values }, admin));
     const ann = await insert<User>('users', { email: 'ann@x.io' });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
+  adminCaller,
   bootstrapProject,
-  createApiKey,
   defineScenario,
   expectError,
   expectInvalidColumn,
@@ -28,8 +28,7 @@ interface Seeded extends BootstrappedProject {
 
 async function seed(ctx: ScenarioContext): Promise<Seeded> {
   const bootstrapped = await bootstrapProject(ctx, 'basic');
-  const { project, env } = bootstrapped;
-  const admin: Credentials = { apiKey: await createApiKey(ctx, project, env), project, env };
+  const admin = await adminCaller(ctx, bootstrapped);
   for (const [email, name] of USERS)
     expectRow(await ctx.bridge.call('db/users/insert', { values: { email, name } }, admin));
   const emails = async (params: unknown) =>
@@ -93,8 +92,8 @@ export const defaultLimit = defineScenario(
   'without limit a select returns at most 100 rows in primary-key order',
   async (ctx) => {
     const bootstrapped = await bootstrapProject(ctx, 'basic');
-    const { project, env, database } = bootstrapped;
-    const admin: Credentials = { apiKey: await createApiKey(ctx, project, env), project, env };
+    const { database } = bootstrapped;
+    const admin = await adminCaller(ctx, bootstrapped);
     // Ids are client-chosen here so the expected primary-key order is known; the Bridge's own inserts are CRUD-001's subject.
     await ctx.db.query(
       database.name,
