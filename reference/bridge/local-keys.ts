@@ -4,7 +4,8 @@
  * be real projects/envs get keys, so tokens signed for the Hub's reserved
  * operator context never verify here.
  */
-import { deriveAccessKeys, parsePasetoKeys } from '../shared/tokens.ts';
+import { parsePasetoKeys } from '../shared/paseto-keys.ts';
+import { deriveAccessKeys } from '../shared/tokens.ts';
 import type { HubClient } from './hub-client.ts';
 
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;

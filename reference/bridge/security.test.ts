@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { parsePasetoKeys } from '../shared/tokens.ts';
+import { parsePasetoKeys } from '../shared/paseto-keys.ts';
 import { addApiKey, endUserToken, startHarness, type CallResult, type Harness } from './test-support.ts';
 
 const PAYLOADS = [

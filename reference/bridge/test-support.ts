@@ -5,7 +5,8 @@
  */
 import pg from 'pg';
 import type { ApiKeyVerifyResponse, ReleasePayload } from '../shared/contract.ts';
-import { deriveAccessKeys, issueAccessToken, parsePasetoKeys } from '../shared/tokens.ts';
+import { parsePasetoKeys } from '../shared/paseto-keys.ts';
+import { deriveAccessKeys, issueAccessToken } from '../shared/tokens.ts';
 import { startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { createBridgeApp, type BridgeDeps } from './app.ts';
 import { HubUnavailable, type HubClient, type HubPatience } from './hub-client.ts';

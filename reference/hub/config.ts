@@ -1,5 +1,5 @@
 /** The Hub's environment, read once at start; a missing variable is a one-line error, not a stack trace. */
-import { parsePasetoKeys, type SigningSecret } from '../shared/tokens.ts';
+import { parsePasetoKeys, type SigningSecret } from '../shared/paseto-keys.ts';
 import { SERVICE_TOKEN_ENV } from '../shared/contract.ts';
 import { DEFAULT_PASSWORD_COST } from './crypto.ts';
 

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SERVICE_TOKEN_HEADER, serviceTokenValue } from '../shared/contract.ts';
-import { deriveAccessKeys, issueAccessToken, parsePasetoKeys } from '../shared/tokens.ts';
+import { parsePasetoKeys } from '../shared/paseto-keys.ts';
+import { deriveAccessKeys, issueAccessToken } from '../shared/tokens.ts';
 import { createHubApp } from './app.ts';
 import {
   createProject,

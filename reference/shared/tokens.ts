@@ -1,41 +1,18 @@
 /**
  * End-user access tokens: PASETO v4.local, one symmetric key per
- * project/env derived from each `STK_PASETO_KEYS` secret. The Hub issues
- * them; the Bridge verifies them offline with the keys the Hub publishes.
+ * project/env derived from each `STK_PASETO_KEYS` secret (paseto-keys.ts).
+ * The Hub issues them; the Bridge verifies them offline with the keys the
+ * Hub publishes.
  */
 import { hkdfSync } from 'node:crypto';
 import { decrypt, encrypt } from 'paseto-ts/v4';
 import type { AccessTokenClaims, AccessTokenFooter } from './contract.ts';
-
-export interface SigningSecret {
-  readonly kid: string;
-  readonly secret: string;
-}
+import type { SigningSecret } from './paseto-keys.ts';
 
 /** A derived key: 32 bytes as base64url, the form `/internal/keys/...` publishes. */
 export interface AccessKey {
   readonly kid: string;
   readonly key: string;
-}
-
-/** Parses `kid:secret[,kid:secret]`; the first entry signs, all verify. */
-export function parsePasetoKeys(value: string | undefined): SigningSecret[] {
-  const entries = (value ?? '')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-  const secrets = entries.map((entry) => {
-    const colon = entry.indexOf(':');
-    const kid = entry.slice(0, colon).trim();
-    const secret = entry.slice(colon + 1);
-    if (colon <= 0 || secret.length < 16)
-      throw new Error(
-        `STK_PASETO_KEYS entry '${kid || entry.slice(0, 8)}…' must be kid:secret with a secret of at least 16 characters`,
-      );
-    return { kid, secret };
-  });
-  if (secrets.length === 0) throw new Error('STK_PASETO_KEYS is empty: give at least one kid:secret');
-  return secrets;
 }
 
 export function deriveAccessKey(secret: SigningSecret, project: string, env: string): AccessKey {

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { accessCookieName, SERVICE_TOKEN_HEADER, serviceTokenValue } from '../../shared/contract.ts';
-import { deriveAccessKeys, parsePasetoKeys, readFooter, verifyAccessToken } from '../../shared/tokens.ts';
+import { parsePasetoKeys } from '../../shared/paseto-keys.ts';
+import { deriveAccessKeys, readFooter, verifyAccessToken } from '../../shared/tokens.ts';
 import {
   createProject,
   expectError,

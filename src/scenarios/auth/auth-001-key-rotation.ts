@@ -41,6 +41,9 @@ export const keyRotation = defineScenario(
     assert.ok(kids.length >= 2, `the stack lists a key to sign with and an older one: ${JSON.stringify(kids)}`);
     assert.equal(new Set(kids).size, kids.length, `listed key ids are distinct: ${JSON.stringify(kids)}`);
     assert.equal(footerOf(session.accessToken).kid, kids[0], 'a real login signs with the first listed key');
+    // The footer is readable without the key (auth-credentials.md), so a key id is only the name before the
+    // colon of its `kid:secret` entry (reference/README.md), never the entry with its secret.
+    for (const kid of kids) assert.ok(!/[:,\s]/.test(kid), 'every key id is a bare id, without its secret');
 
     for (const kid of kids.slice(1)) {
       const older = (await mintToken(ctx, { project, env: 'dev' }, { sub: session.sub, roles }, kid)).token;
