@@ -45,6 +45,11 @@ describe('startEmbeddedPostgres', () => {
       "SELECT setting AS dir FROM pg_settings WHERE name = 'data_directory'",
     );
     const dataDir = setting?.dir ?? '';
+    const [verifier] = await query<{ scheme: string }>(
+      postgres.adminUrl,
+      "SELECT split_part(rolpassword, ':', 1) AS scheme FROM pg_authid WHERE rolname = current_user",
+    );
+    assert.equal(verifier?.scheme, 'SCRAM-SHA-256$256', 'the superuser logs in with SCRAM, at 256 rounds');
     assert.ok(dataDir.startsWith(`${await clusterParent()}/santokit-it-pg-`), `data directory ${dataDir}`);
     const postmaster = Number(readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
     const tree = treeMembers(postmaster);
