@@ -10,6 +10,7 @@ import {
   expectError,
   expectExit,
   expectRows,
+  expectStatus,
   projectOperator,
 } from '../kit/index.ts';
 import type { ScenarioContext } from '../kit/index.ts';
@@ -34,6 +35,14 @@ async function setup(ctx: ScenarioContext) {
     ctx.fixture('perms_v1'),
   );
   return { ...base, prod, r1, r2 };
+}
+
+/** A pointer move straight on the Hub: points 4 and 5 answer `200 {"ok": true, "release_id"}`. */
+async function moveByHub(ctx: ScenarioContext, path: string, body: Record<string, string>, expected: string) {
+  const response = await ctx.hub.post(path, body, { token: await ctx.operatorToken() });
+  expectStatus(response, 200, path);
+  const { ok, release_id } = response.json as { ok?: unknown; release_id?: unknown };
+  assert.deepEqual({ ok, release_id }, { ok: true, release_id: expected }, path);
 }
 
 const tableList = (ctx: ScenarioContext, name: string) =>
@@ -69,23 +78,39 @@ export const promoteAndRollback = defineScenario(
       code: 'FORBIDDEN',
     });
 
+    // Point 6: the Hub answers a move once every Bridge dropped the old release, so the Bridge
+    // that has just served prod under r2 serves the next /call under r1 (reader select allowed).
     await stkOk(ctx, ['release', 'promote', '--project', project, '--release-id', r1, '--to', 'prod']);
     assert.equal(await currentRelease(ctx, project, 'prod'), r1);
+    expectRows(await ctx.bridge.call('db/users/select', {}, { apiKey: prodReader }));
     const prodList = await stkOk(ctx, ['release', 'list', '--project', project, '--env', 'prod']);
     assert.match(prodList, new RegExp(`^${r1} .*\\(current\\)$`, 'm'));
     assert.match(prodList, new RegExp(`^${r2} `, 'm'));
 
+    const devReader = await createApiKey(ctx, project, 'dev', 'reader', 'reader');
+    expectEnvelope(await ctx.bridge.call('db/users/select', {}, { apiKey: devReader }), {
+      what: 'dev reader under r2',
+      status: 403,
+      code: 'FORBIDDEN',
+    });
     assert.match(
       await stkOk(ctx, ['release', 'rollback', '--project', project, '--env', 'dev', '--to-release-id', r1]),
       new RegExp(`^Rollback complete: ${r1}$`, 'm'),
     );
     assert.equal(await currentRelease(ctx, project, 'dev'), r1);
-    const devReader = await createApiKey(ctx, project, 'dev', 'reader', 'reader');
     expectRows(await ctx.bridge.call('db/users/select', {}, { apiKey: devReader }));
 
     const shown = await stkOk(ctx, ['release', 'show', '--project', project, '--release-id', r1]);
     for (const line of [`Release: ${r1}`, `Project/Env: ${project}/dev`, 'Ref: r1'])
       assert.match(shown, new RegExp(`^${line.replace(/[/.]/g, '\\$&')}$`, 'm'));
+    await moveByHub(ctx, '/api/releases/promote', { project, release_id: r2, to: 'prod' }, r2);
+    expectEnvelope(await ctx.bridge.call('db/users/select', {}, { apiKey: prodReader }), {
+      what: 'prod reader under r2 again',
+      status: 403,
+      code: 'FORBIDDEN',
+    });
+    await moveByHub(ctx, '/api/releases/rollback', { project, env: 'prod', to_release_id: r1 }, r1);
+    expectRows(await ctx.bridge.call('db/users/select', {}, { apiKey: prodReader }));
     assert.deepEqual(
       [await tableList(ctx, database.name), await tableList(ctx, prod.name)],
       tablesBefore,
@@ -106,9 +131,16 @@ export const promoteRefusals = defineScenario(
       const result = await ctx.stk(args, { env });
       expectExit(result, 1);
       assert.match(result.stderr, status, args.join(' '));
+      // errors.md: every refusal has a message, which stk shows in parentheses after the status.
+      assert.match(result.stderr, /^Error: request failed: \d{3} [A-Za-z ]+ \(\S.*\)$/m, args.join(' '));
     };
     const before = await currentRelease(ctx, project, 'dev');
     await fails(['release', 'current', '--project', project, '--env', 'prod'], /404 Not Found \(no current release\)/);
+    // An env that never had a release lists none.
+    assert.deepEqual(
+      JSON.parse(await stkOk(ctx, ['release', 'list', '--project', project, '--env', 'prod', '--json'])),
+      [],
+    );
     for (const limit of ['0', '101'])
       await fails(['release', 'list', '--project', project, '--env', 'dev', '--limit', limit], /400 Bad Request/);
     // `limit` is a whole number from 1 to 100: text that is not one is refused like 0 and 101.
@@ -119,7 +151,10 @@ export const promoteRefusals = defineScenario(
         400,
         'BAD_REQUEST',
       );
-    await fails(['release', 'promote', '--project', project, '--from', 'empty', '--to', 'prod'], /404 Not Found/);
+    await fails(
+      ['release', 'promote', '--project', project, '--from', 'empty', '--to', 'prod'],
+      /404 Not Found \(no current release\)/,
+    );
     await fails(
       ['release', 'promote', '--project', project, '--from', 'dev', '--release-id', r1, '--to', 'prod'],
       /400 Bad Request/,
@@ -168,6 +203,13 @@ export const promoteRefusals = defineScenario(
       /404 Not Found/,
     );
     await fails(['release', 'show', '--project', project, '--release-id', foreign], /404 Not Found/);
+    // errors.md: a missing required field is a 400 whose message names it.
+    const noTarget = expectError(
+      await ctx.hub.post('/api/releases/rollback', { project, env: 'dev' }, { token }),
+      400,
+      'BAD_REQUEST',
+    );
+    assert.match(noTarget.message, /release_id/);
     await fails(['release', 'current', '--project', project, '--env', 'prod'], /404 Not Found/);
     assert.equal(await currentRelease(ctx, project, 'dev'), before);
 

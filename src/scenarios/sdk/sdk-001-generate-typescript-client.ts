@@ -5,6 +5,7 @@ import {
   bareProject,
   bootstrapProject,
   defineScenario,
+  expectError,
   expectExit,
   expectStatus,
   hubCurrentRelease,
@@ -161,6 +162,14 @@ export const refusesWithoutRelease = defineScenario(
     assert.equal(existsSync(join(dir, 'client.ts')), false, 'no file is written');
 
     const { project: ready, env } = await bootstrapProject(ctx, 'basic');
+    // Point 2: `include` names parts of the content; connections are never one, any other name is a 400,
+    // and the message stays a short sentence (errors.md) however long the name sent.
+    const token = await ctx.operatorToken();
+    for (const include of ['connections', 'schema,connections', 'x'.repeat(1000)]) {
+      const response = await ctx.hub.get('/api/releases/current', { token, query: { project: ready, env, include } });
+      const { message } = expectError(response, 400, 'BAD_REQUEST');
+      assert.ok(message.length < 300, `a short message for include=${include.slice(0, 20)}: ${message.length}`);
+    }
     writeFileSync(join(dir, 'blocker'), 'a file where a folder is needed\n');
     const unwritable = await genClient(ctx, dir, ready, env, { output: 'blocker/client.ts' });
     expectExit(unwritable, 1);
