@@ -1,19 +1,14 @@
 /**
- * CEL conditions, parsed by a real CEL engine.
- *
- * - `compileCondition`: a condition that mentions `resource` must be one or
- *   more `resource.<column> == <value>` terms joined by `&&`, where
- *   `<value>` is `request.auth.sub` or a string, integer or boolean literal
- *   (either side); each term becomes `"<column>" = $n`. A condition without
- *   `resource` is a gate evaluated per request: true runs, false is 403, a
- *   non-boolean or an evaluation error is 400. (Storage policies use gates.)
- * - `compileRowCondition`: permission rules (SECURITY-001…003) accept only
- *   one such term; `&&`, gates and everything else are unsupported.
- * Unsupported is always a hard 400 whose message contains "unsupported" —
+ * A permission rule's CEL condition (SECURITY-001…003), parsed by a real CEL
+ * engine: exactly one `resource.<column> == <value>` term, the value
+ * `request.auth.sub` or a string, integer or boolean literal, on either
+ * side. It becomes `"<column>" = $n` (conditions.ts). Anything else — `&&`,
+ * `||`, other operators, a condition without `resource` — is unsupported: a
+ * hard 400 whose message contains "unsupported" and names what was refused,
  * never "allow", never ignored.
  */
 import { parse } from '@marcbachmann/cel-js';
-import { badRequest, forbidden } from './errors.ts';
+import { badRequest } from './errors.ts';
 
 interface Node {
   readonly op: string;
@@ -29,9 +24,7 @@ export interface Term {
 }
 
 export type Compiled =
-  | { readonly kind: 'filter'; readonly terms: readonly Term[] }
-  | { readonly kind: 'gate'; readonly evaluate: (context: Record<string, unknown>) => unknown }
-  | { readonly kind: 'unsupported'; readonly reason: string };
+  { readonly kind: 'term'; readonly term: Term } | { readonly kind: 'unsupported'; readonly reason: string };
 
 const compiled = new Map<string, Compiled>();
 const MAX_CACHED = 1_000;
@@ -85,37 +78,26 @@ function termOf(node: Node): Term | string {
   return { column, value: { kind: 'literal', literal } };
 }
 
-function terms(node: Node, out: Term[]): string | undefined {
-  if (node.op === '&&' && Array.isArray(node.args)) {
-    for (const arg of node.args) {
-      const problem = isNode(arg) ? terms(arg, out) : 'malformed expression';
-      if (problem) return problem;
-    }
-    return undefined;
-  }
-  if (!mentionsResource(node)) return 'a resource term combined with a request-only term';
-  const term = termOf(node);
-  if (typeof term === 'string') return term;
-  out.push(term);
-  return undefined;
-}
-
 function compile(text: string): Compiled {
-  let program: ReturnType<typeof parse>;
+  let ast: unknown;
   try {
-    program = parse(text);
+    ast = (parse(text) as unknown as { ast: unknown }).ast;
   } catch {
     return { kind: 'unsupported', reason: 'the condition is not valid CEL' };
   }
-  const ast = (program as unknown as { ast: unknown }).ast;
-  if (!mentionsResource(ast)) return { kind: 'gate', evaluate: (context) => program(context) };
-  const out: Term[] = [];
-  const problem = isNode(ast) ? terms(ast, out) : 'malformed expression';
-  return problem ? { kind: 'unsupported', reason: problem } : { kind: 'filter', terms: out };
+  if (!isNode(ast) || !mentionsResource(ast))
+    return {
+      kind: 'unsupported',
+      reason: 'a condition must compare resource.<column> with request.auth.sub or a literal',
+    };
+  if (ast.op === '&&')
+    return { kind: 'unsupported', reason: "operator '&&': a condition is a single resource.<column> == <value>" };
+  const term = termOf(ast);
+  return typeof term === 'string' ? { kind: 'unsupported', reason: term } : { kind: 'term', term };
 }
 
 /** Parses once per condition text; the result (or its problem) is cached. */
-export function compileCondition(text: string): Compiled {
+export function compileRowCondition(text: string): Compiled {
   let result = compiled.get(text);
   if (!result) {
     result = compile(text);
@@ -125,33 +107,6 @@ export function compileCondition(text: string): Compiled {
   return result;
 }
 
-/** A permission rule's condition: exactly one `resource.<column> == <value>` (SECURITY-003). */
-export function compileRowCondition(text: string): Compiled {
-  const general = compileCondition(text);
-  if (general.kind === 'unsupported') return general;
-  if (general.kind === 'gate')
-    return {
-      kind: 'unsupported',
-      reason: 'a condition must compare resource.<column> with request.auth.sub or a literal',
-    };
-  if (general.terms.length !== 1)
-    return { kind: 'unsupported', reason: "operator '&&': a condition is a single resource.<column> == <value>" };
-  return general;
-}
-
 export function unsupported(text: string, reason: string): never {
   throw badRequest(`unsupported CEL condition '${text.slice(0, 120)}': ${reason}`);
-}
-
-/** Evaluates a gate; `false` is 403, anything but a boolean is 400. */
-export function runGate(gate: Extract<Compiled, { kind: 'gate' }>, context: Record<string, unknown>): void {
-  let result: unknown;
-  try {
-    result = gate.evaluate(context);
-  } catch (error) {
-    const detail = error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'evaluation failed';
-    throw badRequest(`condition could not be evaluated: ${detail.slice(0, 160)}`);
-  }
-  if (typeof result !== 'boolean') throw badRequest('condition did not evaluate to a boolean');
-  if (!result) throw forbidden('condition failed');
 }

@@ -4,7 +4,7 @@
  * values for insert; anything the filter cannot express is 400 (SECURITY-003).
  */
 import type { Caller } from './credentials.ts';
-import { compileRowCondition, unsupported, type Compiled, type Term } from './cel-sql.ts';
+import { compileRowCondition, unsupported, type Term } from './cel-sql.ts';
 import { badRequest, forbidden } from './errors.ts';
 import { quote, type Column, type Rule, type Table } from './model.ts';
 import type { Params } from './sql.ts';
@@ -44,20 +44,19 @@ function termSql(text: string, term: Term, table: Table, caller: Caller, params:
   return `${quote(term.column)} = ${params.add(termValue(term, caller), castOf(column))}`;
 }
 
-function ruleCondition(rule: Rule): { text: string; compiled: Compiled } | undefined {
-  return rule.condition === undefined
-    ? undefined
-    : { text: rule.condition, compiled: compileRowCondition(rule.condition) };
+/** The rule's one term, or undefined without a condition; an unsupported condition is 400. */
+function ruleTerm(rule: Rule): { text: string; term: Term } | undefined {
+  if (rule.condition === undefined) return undefined;
+  const text = rule.condition;
+  const compiled = compileRowCondition(text);
+  if (compiled.kind === 'unsupported') unsupported(text, compiled.reason);
+  return { text, term: compiled.term };
 }
 
-/** SQL predicates the rule adds (ANDed into the statement); gates are evaluated here. */
+/** The SQL predicate the rule adds (ANDed into the statement), if it has a condition. */
 export function conditionSql(rule: Rule, table: Table, caller: Caller, params: Params): string[] {
-  const condition = ruleCondition(rule);
-  if (!condition) return [];
-  const { text, compiled } = condition;
-  if (compiled.kind !== 'filter')
-    unsupported(text, compiled.kind === 'unsupported' ? compiled.reason : 'not a row filter');
-  return compiled.terms.map((term) => termSql(text, term, table, caller, params));
+  const condition = ruleTerm(rule);
+  return condition ? [termSql(condition.text, condition.term, table, caller, params)] : [];
 }
 
 function sameValue(written: unknown, expected: string | boolean, literal: boolean): boolean {
@@ -66,22 +65,17 @@ function sameValue(written: unknown, expected: string | boolean, literal: boolea
   return typeof written === 'string' && written === expected;
 }
 
-/** Insert: the written values must satisfy every term, else 403 and nothing is written. */
+/** Insert: the written values must satisfy the term, else 403 and nothing is written. */
 export function checkInsertCondition(
   rule: Rule,
   table: Table,
   caller: Caller,
   row: Readonly<Record<string, unknown>>,
 ): void {
-  const condition = ruleCondition(rule);
+  const condition = ruleTerm(rule);
   if (!condition) return;
-  const { text, compiled } = condition;
-  if (compiled.kind !== 'filter')
-    unsupported(text, compiled.kind === 'unsupported' ? compiled.reason : 'not a row filter');
-  for (const term of compiled.terms) {
-    columnOf(text, term, table);
-    const written = Object.hasOwn(row, term.column) ? row[term.column] : undefined;
-    if (!sameValue(written, termValue(term, caller), term.value.kind === 'literal'))
-      throw forbidden('condition failed');
-  }
+  const { text, term } = condition;
+  columnOf(text, term, table);
+  const written = Object.hasOwn(row, term.column) ? row[term.column] : undefined;
+  if (!sameValue(written, termValue(term, caller), term.value.kind === 'literal')) throw forbidden('condition failed');
 }
