@@ -13,8 +13,22 @@ import {
 } from '../kit/index.ts';
 import type { Credentials, HttpResponse, ScenarioContext } from '../kit/index.ts';
 
-// t_and (two terms joined by &&), the request-only gates g_yes / g_no and t_unknown (a column the table lacks) are 400 too.
-const UNSUPPORTED = ['t_ne', 't_gt', 't_starts', 't_in', 't_or', 't_mixed', 't_and', 'g_yes', 'g_no', 't_unknown'];
+// t_and (two terms joined by &&), the request-only gates g_yes / g_no and t_unknown (a column the table lacks) are 400 too,
+// and so is a value that only resembles request.auth.sub (request.user.sub, request.auth.id, auth.sub, requests.auth.sub).
+const LOOKALIKES = ['t_user_sub', 't_auth_id', 't_auth_root', 't_other_root'];
+const UNSUPPORTED = [
+  't_ne',
+  't_gt',
+  't_starts',
+  't_in',
+  't_or',
+  't_mixed',
+  't_and',
+  'g_yes',
+  'g_no',
+  't_unknown',
+  ...LOOKALIKES,
+];
 const SEED = [
   { name: 'ok', level: 1 },
   { name: 'Denied', level: 20 },
