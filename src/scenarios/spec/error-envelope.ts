@@ -46,6 +46,7 @@ export const hubEnvelope = defineScenario(
       ['no operator token', ctx.hub.get('/api/projects'), 401, 'UNAUTHORIZED'],
       ['a tampered token', ctx.hub.get('/api/projects', { token: `${token.slice(0, -4)}AAAA` }), 401, 'UNAUTHORIZED'],
       ['unknown route', ctx.hub.get('/api/no-such-route', { token }), 404, 'NOT_FOUND'],
+      ['the root path, which no route serves', ctx.hub.get('/', { token }), 404, 'NOT_FOUND'],
       ['wrong method', ctx.hub.request('DELETE', '/api/auth/login'), 404, 'NOT_FOUND'],
       [
         'unknown project',
