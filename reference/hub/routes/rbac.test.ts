@@ -35,7 +35,6 @@ function probes(project: string, releaseId: string): Probe[] {
     ['viewer', 'release current', get(`/api/releases/current?${q}`)],
     ['viewer', 'release list', get(`/api/releases?${q}`)],
     ['viewer', 'release show', get(`/api/releases/${releaseId}?project=${project}`)],
-    ['viewer', 'release history', get(`/api/releases/history?${q}`)],
     ['viewer', 'drift', post('/api/schema/drift', () => scoped)],
     ['viewer', 'env list', get(`/api/envs?project=${project}`)],
     ['viewer', 'project members', get(`/api/project/members?project=${project}`)],

@@ -1,4 +1,4 @@
-/** Release listing and pointer moves: current, history, list, show, promote (drift-gated), rollback. */
+/** Release listing and pointer moves: current, list, show, promote (drift-gated), rollback. */
 import type { HubApp, HubDeps } from '../deps.ts';
 import { assertCompatible, assertNoDrift } from '../drift.ts';
 import type { SchemaModel } from '../schema/model.ts';
@@ -47,17 +47,6 @@ export function registerReleaseRoutes(app: HubApp, deps: HubDeps): void {
     const current = await currentRelease(store, project, env);
     if (!current) throw notFound('no current release');
     return c.json({ ...describeRelease(current), ...pick(current.body, parts) });
-  });
-
-  app.get('/api/releases/history', async (c) => {
-    const { project, env } = await scopedQuery(c, deps, 'viewer');
-    const limit = limitParam(c.req.query('limit'));
-    await requireEnv(store, project, env);
-    const rows = await store.query(
-      `SELECT release_id, previous_release_id, action, actor, at FROM hub_release_history WHERE project = $1 AND env = $2 ORDER BY seq DESC LIMIT $3`,
-      [project, env, limit],
-    );
-    return c.json(rows);
   });
 
   app.get('/api/releases', async (c) => {
