@@ -46,7 +46,7 @@ export const permissionsTool = defineScenario(
       ]);
       const notes = expectToolResult(await owner.call('permissions_get_table', { table: 'notes' }), 'notes');
       assert.deepEqual(notes.rules, {
-        select: [{ roles: ['authenticated'], allow: true, condition: 'resource.owner_id == request.auth.sub' }],
+        select: [{ roles: ['authenticated'], allow: true, condition: 'request.auth.sub == resource.owner_id' }],
         insert: [{ roles: ['authenticated'], allow: true, condition: 'resource.owner_id == request.auth.sub' }],
         update: [],
         delete: [],

@@ -35,6 +35,7 @@ tables:
   by_amount: { connection: main, id: { name: id, generate: client }, columns: { amount: { type: decimal, nullable: true } } }
   by_flag: { connection: main, id: { name: id, generate: client }, columns: { active: { type: boolean, nullable: true } } }
   by_level: { connection: main, id: { name: id, generate: client }, columns: { level: { type: int, nullable: true }, active: { type: boolean, nullable: true }, label: { type: string, nullable: true } } }
+  by_signed: { connection: main, id: { name: id, generate: client }, columns: { delta: { type: int, nullable: true } } }
 `;
 
 /** select/update/insert conditions per table (the admin key's rules; each is the only rule of its op). */
@@ -51,6 +52,7 @@ const RULES: Record<string, Record<string, string>> = {
   by_amount: { select: 'resource.amount == 7', insert: 'resource.ghost == 7' },
   by_flag: { insert: 'resource.active == true' },
   by_level: { select: 'resource.level == true', update: 'resource.level == "3"', insert: 'resource.level == 3' },
+  by_signed: { select: 'resource.delta == -5' },
 };
 
 function permissions(base: string): string {
@@ -94,6 +96,7 @@ async function seed(project: Typed): Promise<void> {
   await project.sql(`INSERT INTO by_ratio (id, ratio) VALUES ('r1', 2), ('r2', 2.5)`);
   await project.sql(`INSERT INTO by_amount (id, amount) VALUES ('a1', 7.0), ('a2', 7.5)`);
   await project.sql(`INSERT INTO by_level (id, level, active) VALUES ('l1', 3, true)`);
+  await project.sql(`INSERT INTO by_signed (id, delta) VALUES ('d1', -5), ('d2', 5)`);
 }
 
 function ids(response: HttpResponse): unknown[] {
@@ -113,6 +116,8 @@ export const literalColumnTypes = defineScenario(
     assert.deepEqual(ids(await select('by_serial')), ['2'], 'an integer literal on an auto_increment id');
     assert.deepEqual(ids(await select('by_file')), ['f1'], 'a string literal on a file column');
     assert.deepEqual(ids(await select('by_big')), ['b1'], 'an integer literal on a bigint column');
+    // A CEL integer literal may carry a sign: -5 is that literal, not 5.
+    assert.deepEqual(ids(await select('by_signed')), ['d1'], 'a negative integer literal');
     assert.deepEqual(ids(await select('by_ratio')), ['r1'], 'an integer literal on a float column');
     assert.deepEqual(
       ids(await select('by_amount')),

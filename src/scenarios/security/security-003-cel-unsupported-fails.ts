@@ -16,6 +16,9 @@ import type { Credentials, HttpResponse, ScenarioContext } from '../kit/index.ts
 // t_and (two terms joined by &&), the request-only gates g_yes / g_no and t_unknown (a column the table lacks) are 400 too,
 // and so is a value that only resembles request.auth.sub (request.user.sub, request.auth.id, auth.sub, requests.auth.sub).
 const LOOKALIKES = ['t_user_sub', 't_auth_id', 't_auth_root', 't_other_root'];
+// null, a bare identifier (`ok`, a name the seed holds) and a double are no string, integer or boolean literal, and
+// `resource["name"]` is no resource.<column>.
+const NOT_LITERALS = ['t_null', 't_ident', 't_float', 't_index'];
 const UNSUPPORTED = [
   't_ne',
   't_gt',
@@ -28,6 +31,7 @@ const UNSUPPORTED = [
   'g_no',
   't_unknown',
   ...LOOKALIKES,
+  ...NOT_LITERALS,
 ];
 const SEED = [
   { name: 'ok', level: 1 },
@@ -117,9 +121,14 @@ export const invalidSyntaxPerCall = defineScenario(
       await applyFolder(ctx, { project, env, ref: fixture, dir: ctx.fixture(fixture) });
       assert.notEqual(await hubCurrentRelease(ctx, project, env), before, `${fixture}: a new release`);
       for (let attempt = 0; attempt < 3; attempt += 1) {
-        expectUnsupported(
-          await ctx.bridge.call('db/users/select', {}, { bearer: session.accessToken }),
-          `${fixture}: the broken rule, call ${attempt + 1}`,
+        const response = await ctx.bridge.call('db/users/select', {}, { bearer: session.accessToken });
+        expectUnsupported(response, `${fixture}: the broken rule, call ${attempt + 1}`);
+        // The error identifies the problem (Santokit's SECURITY-003): here, that the text does not parse as CEL.
+        const { message } = expectError(response, 400, 'BAD_REQUEST');
+        assert.match(
+          message,
+          /not valid CEL|pars|syntax/i,
+          `${fixture}: the message says the condition does not parse`,
         );
       }
       assert.deepEqual(
@@ -150,6 +159,9 @@ export const longConditionNamed = defineScenario(
       assert.match(expectError(response, 400, 'BAD_REQUEST').message, /\|\|/, `${op}: the message names ||`);
     }
     assert.deepEqual(await ctx.db.query(database.name, 'SELECT id FROM users'), [], 'the insert wrote nothing');
+    const joined = await ctx.bridge.call('db/notes/update', { where: { body: 'a' }, data: { body: 'b' } }, user);
+    expectUnsupported(joined, 'notes update');
+    assert.match(expectError(joined, 400, 'BAD_REQUEST').message, /&&/, 'update: the message names &&');
     const unknown = await ctx.bridge.call('db/notes/select', {}, user);
     expectUnsupported(unknown, 'notes');
     assert.match(expectError(unknown, 400, 'BAD_REQUEST').message, /nosuch/, 'the message names the unknown column');
