@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   appliedReleaseId,
   adminCaller,
+  applyFolder,
   bootstrapProject,
   currentRelease,
   defineScenario,
@@ -9,6 +10,7 @@ import {
   expectRows,
   expectStatus,
   projectOperator,
+  readProjectFolder,
 } from '../kit/index.ts';
 import type { ScenarioContext } from '../kit/index.ts';
 
@@ -126,8 +128,34 @@ export const additiveAndIdempotent = defineScenario(
     const renamed = await apply(ctx, project, 'schema_v2', 'v2b');
     assert.notEqual(appliedReleaseId(renamed.stdout), v2Id);
     assert.match(renamed.stdout, /^reused: false$/m);
+    await reuseNeedsSameContent(ctx, project, v2Id);
   },
 );
+
+/**
+ * Point 6: a release is reused only for the same ref and the same parsed content. Under ref v2 again, permissions
+ * that differ in one list entry, in one string, or by one more entry are new content; the same permissions with
+ * their mapping keys in another order (YAML mappings have no order) are the same content.
+ */
+async function reuseNeedsSameContent(ctx: ScenarioContext, project: string, v2Id: string): Promise<void> {
+  const dir = ctx.fixture('schema_v2');
+  const base = readProjectFolder(dir).permissions ?? '';
+  const select = 'select: { roles: [admin, reader] }';
+  assert.ok(base.includes(select), 'schema_v2 permissions hold the select rule this check edits');
+  const applyV2 = (permissions: string) => applyFolder(ctx, { project, env: 'dev', ref: 'v2', dir }, { permissions });
+  for (const [what, edit] of [
+    ['another role name', 'select: { roles: [admin, viewer] }'],
+    ['one more role', 'select: { roles: [admin, reader, auditor] }'],
+    ['a condition added', 'select: { roles: [admin, reader], condition: \'resource.email == "x"\' }'],
+  ] as const) {
+    const changed = await applyV2(base.replace(select, edit));
+    assert.deepEqual([changed.reused, changed.release_id === v2Id], [false, false], `${what}: a new release`);
+  }
+  const reordered = base.replace(`    ${select}\n`, '').replace('    delete:', `    ${select}\n    delete:`);
+  assert.notEqual(reordered, base, 'the select rule moved');
+  const same = await applyV2(reordered);
+  assert.deepEqual([same.reused, same.release_id], [true, v2Id], 'the same rules in another key order: reused');
+}
 
 export const destructiveNeedsForce = defineScenario(
   'OPERATOR-003',
