@@ -74,7 +74,7 @@ export async function createOrReuseRelease(
   return { id: raced, reused: true };
 }
 
-/** Moves the env's pointer and records the move (who, when, from which release to which). */
+/** Moves the env's pointer and records the move (which release, by what action, by whom); the list reads the record. */
 export async function movePointer(
   store: Store,
   project: string,
@@ -84,18 +84,14 @@ export async function movePointer(
   actor: string,
 ): Promise<void> {
   await store.transaction(async (query) => {
-    const previous = await query<{ release_id: string }>(
-      `SELECT release_id FROM hub_release_pointers WHERE project = $1 AND env = $2 FOR UPDATE`,
-      [project, env],
-    );
     await query(
       `INSERT INTO hub_release_pointers (project, env, release_id) VALUES ($1, $2, $3)
        ON CONFLICT (project, env) DO UPDATE SET release_id = EXCLUDED.release_id, updated_at = now()`,
       [project, env, releaseId],
     );
     await query(
-      `INSERT INTO hub_release_history (project, env, release_id, previous_release_id, action, actor) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [project, env, releaseId, previous[0]?.release_id ?? null, action, actor],
+      `INSERT INTO hub_release_history (project, env, release_id, action, actor) VALUES ($1, $2, $3, $4, $5)`,
+      [project, env, releaseId, action, actor],
     );
   });
 }

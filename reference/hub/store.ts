@@ -17,7 +17,6 @@ CREATE UNIQUE INDEX IF NOT EXISTS hub_releases_content ON hub_releases (project,
 CREATE TABLE IF NOT EXISTS hub_release_pointers (project text NOT NULL, env text NOT NULL, release_id text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (project, env));
 CREATE TABLE IF NOT EXISTS hub_release_history (seq bigserial PRIMARY KEY, project text NOT NULL, env text NOT NULL, release_id text NOT NULL, action text NOT NULL,
   actor text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp());
-ALTER TABLE hub_release_history ADD COLUMN IF NOT EXISTS previous_release_id text;
 ALTER TABLE hub_org_members ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now();
 ALTER TABLE hub_project_members ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now();
 CREATE TABLE IF NOT EXISTS hub_api_keys (id text PRIMARY KEY, project text NOT NULL, env text NOT NULL, name text NOT NULL, secret_hash text NOT NULL, roles jsonb NOT NULL,
