@@ -175,11 +175,19 @@ export const promoteRefusals = defineScenario(
     await fails(['release', 'promote', '--project', project, '--release-id', foreign, '--to', 'prod'], /404 Not Found/);
     await fails(['release', 'promote', '--project', project, '--from', 'dev', '--to', 'nosuch'], /404 Not Found/);
     // Promote runs no DDL: a target whose database lacks the release's tables (or its connection) is refused.
-    await addEnv(ctx, project, 'bare');
+    const bare = await addEnv(ctx, project, 'bare');
     await fails(
       ['release', 'promote', '--project', project, '--from', 'dev', '--to', 'bare'],
       /409 Conflict \(target database does not match the release on connection main: missing table users\)/,
     );
+    // Point 4: every declared column, with its declared type. Here `name` is missing and `email` is no text.
+    await ctx.db.query(bare.name, 'CREATE TABLE users (id text PRIMARY KEY, email bigint, created_at timestamp)');
+    const mismatch = await ctx.stk(['release', 'promote', '--project', project, '--from', 'dev', '--to', 'bare']);
+    expectExit(mismatch, 1);
+    assert.match(mismatch.stderr, /409 Conflict \(target database does not match the release on connection main: /);
+    assert.match(mismatch.stderr, /missing column users\.name/, 'the missing column is named');
+    assert.match(mismatch.stderr, /type changed users\.email/, 'the column of another type is named');
+    assert.doesNotMatch(mismatch.stderr, /users\.(id|created_at)\b/, 'columns that match are not listed');
     await fails(
       ['release', 'promote', '--project', project, '--from', 'dev', '--to', 'empty'],
       /409 Conflict \(target database does not match the release on connection main: connection main does not exist in env empty\)/,
