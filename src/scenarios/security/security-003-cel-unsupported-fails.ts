@@ -14,8 +14,8 @@ import {
 import type { Credentials, HttpResponse, ScenarioContext } from '../kit/index.ts';
 
 // t_and (two terms joined by &&), the request-only gates g_yes / g_no and t_unknown (a column the table lacks) are 400 too,
-// and so is a value that only resembles request.auth.sub (request.user.sub, request.auth.id, auth.sub, requests.auth.sub).
-const LOOKALIKES = ['t_user_sub', 't_auth_id', 't_auth_root', 't_other_root'];
+// and so is a value that only resembles request.auth.sub (request.user.sub, request.auth.id, auth.sub, requests.auth.sub, "request".auth.sub).
+const LOOKALIKES = ['t_user_sub', 't_auth_id', 't_auth_root', 't_other_root', 't_quoted_root'];
 // null, a bare identifier (`ok`, a name the seed holds) and a double are no string, integer or boolean literal, and
 // `resource["name"]` is no resource.<column>.
 const NOT_LITERALS = ['t_null', 't_ident', 't_float', 't_index'];
