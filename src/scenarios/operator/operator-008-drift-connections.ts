@@ -11,11 +11,16 @@ export const oneOfTwoDrifted = defineScenario(
   'OPERATOR-008',
   'one drifted connection of two makes the env drifted; operators without an active project role may not read drift',
   async (ctx) => {
-    const { project, env } = await bootstrapProject(ctx, 'basic', { prefix: 'drift2' });
+    const { project, env, database, dir } = await bootstrapProject(ctx, 'basic', { prefix: 'drift2' });
     const scope = ['--project', project, '--env', env];
     const audit = await ctx.db.create(ctx.uniqueName('stk_audit'));
     const connect = ['connections', 'set', ...scope, '--name', 'audit', '--engine', 'postgres'];
     expectExit(await ctx.stk([...connect, '--db-url', audit.serviceUrl]), 0);
+    // drift.md: an apply re-baselines only the connections its declared schema uses; `basic` uses main
+    // alone, so audit still has no baseline and is not listed.
+    expectExit(await ctx.stk(['apply', ...scope, '--ref', 'v2'], { cwd: dir }), 0);
+    const applied = JSON.parse((await ctx.stk(['schema', 'drift', ...scope, '--json'])).stdout) as DriftAnswer;
+    assert.deepEqual(applied.connections, [{ connection: 'main', issues: [] }], 'the apply baselined main only');
     const snapshot = await ctx.stk(['schema', 'snapshot', ...scope]);
     expectExit(snapshot, 0);
     assert.match(snapshot.stdout, /^- audit: 0 tables$/m);
@@ -32,6 +37,16 @@ export const oneOfTwoDrifted = defineScenario(
       { connection: 'audit', issues: ['extra table handmade'] },
       { connection: 'main', issues: [] },
     ]);
+
+    // drift.md's 409 message: each drifted connection in name order, separated by ';'.
+    await ctx.db.query(database.name, 'ALTER TABLE users ADD COLUMN nickname text');
+    const release = ['apply', ...scope, '--ref', 'v3', '--only', 'permissions,release'];
+    const refused = await ctx.stk(release, { cwd: dir });
+    expectExit(refused, 1);
+    assert.match(
+      refused.stderr,
+      /^Error: request failed: 409 Conflict \(schema drift detected on connection audit: extra table handmade; on connection main: extra column users\.nickname\)$/m,
+    );
 
     // operator-rbac.md: reading drift needs at least project viewer; signing up gives no role,
     // and an invitation gives none until it is accepted.

@@ -61,12 +61,13 @@ export const driftGate = defineScenario(
     ) as {
       snapshots: {
         connection: string;
+        taken_at: string;
         tables: { name: string; columns: { name: string; type: string; nullable: boolean }[] }[];
       }[];
     };
-    const users = snapshotJson.snapshots
-      .find((entry) => entry.connection === 'main')
-      ?.tables.find((table) => table.name === 'users');
+    const mainSnapshot = snapshotJson.snapshots.find((entry) => entry.connection === 'main');
+    assert.ok(!Number.isNaN(Date.parse(mainSnapshot?.taken_at ?? '')), `taken_at is a time: ${mainSnapshot?.taken_at}`);
+    const users = mainSnapshot?.tables.find((table) => table.name === 'users');
     assert.deepEqual(users?.columns.map((column) => column.name).sort(), ['created_at', 'email', 'id', 'name']);
     assert.ok(
       users?.columns.every((column) => typeof column.type === 'string' && typeof column.nullable === 'boolean'),
