@@ -16,9 +16,21 @@ import type { Credentials, HttpResponse, ScenarioContext } from '../kit/index.ts
 // t_and (two terms joined by &&), the request-only gates g_yes / g_no and t_unknown (a column the table lacks) are 400 too,
 // and so is a value that only resembles request.auth.sub (request.user.sub, request.auth.id, auth.sub, requests.auth.sub, "request".auth.sub).
 const LOOKALIKES = ['t_user_sub', 't_auth_id', 't_auth_root', 't_other_root', 't_quoted_root'];
-// null, a bare identifier (`ok`, a name the seed holds) and a double are no string, integer or boolean literal, and
-// `resource["name"]` is no resource.<column>.
-const NOT_LITERALS = ['t_null', 't_ident', 't_float', 't_index'];
+// null, a bare identifier (`ok`, a name the seed holds), a double, !5 and -"a" are no string, integer or boolean literal,
+// and `resource["name"]` is no resource.<column>.
+const NOT_LITERALS = ['t_null', 't_ident', 't_float', 't_not', 't_neg_str', 't_index'];
+/**
+ * The error identifies the pattern it refuses (Santokit's SECURITY-003, Failure Modes), also where the condition's
+ * own text does not show it: what a value must be, or that a column is written resource.<column>.
+ */
+const NAMED_PROBLEM: Record<string, RegExp> = {
+  t_null: /literal/,
+  t_ident: /literal/,
+  t_float: /literal/,
+  t_index: /resource\.<column>/,
+  g_yes: /resource\.<column>/,
+  g_no: /resource\.<column>/,
+};
 const UNSUPPORTED = [
   't_ne',
   't_gt',
@@ -69,8 +81,12 @@ export const unsupportedConditions = defineScenario(
       for (const values of SEED) expectRow(await ctx.bridge.call(`db/${table}/insert`, { values }, admin));
     }
 
-    for (const table of UNSUPPORTED)
-      expectUnsupported(await ctx.bridge.call(`db/${table}/select`, {}, user), `select ${table}`);
+    for (const table of UNSUPPORTED) {
+      const response = await ctx.bridge.call(`db/${table}/select`, {}, user);
+      expectUnsupported(response, `select ${table}`);
+      const problem = NAMED_PROBLEM[table];
+      if (problem) assert.match(expectError(response, 400, 'BAD_REQUEST').message, problem, `${table}: the problem`);
+    }
     const ok = expectRows<Row>(await ctx.bridge.call('db/t_ok/select', {}, user));
     assert.deepEqual(
       ok.map((row) => row.name),
