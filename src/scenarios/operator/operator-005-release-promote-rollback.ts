@@ -188,6 +188,9 @@ export const promoteRefusals = defineScenario(
     assert.match(mismatch.stderr, /missing column users\.name/, 'the missing column is named');
     assert.match(mismatch.stderr, /type changed users\.email/, 'the column of another type is named');
     assert.doesNotMatch(mismatch.stderr, /users\.(id|created_at)\b/, 'columns that match are not listed');
+    // The connection the schema uses is looked up by its name: one named otherwise does not stand in for it.
+    const audit = ['--project', project, '--env', 'empty', '--name', 'audit', '--engine', 'postgres'];
+    await stkOk(ctx, ['connections', 'set', ...audit, '--db-url', bare.serviceUrl]);
     await fails(
       ['release', 'promote', '--project', project, '--from', 'dev', '--to', 'empty'],
       /409 Conflict \(target database does not match the release on connection main: connection main does not exist in env empty\)/,
