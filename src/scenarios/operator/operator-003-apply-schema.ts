@@ -155,6 +155,24 @@ async function reuseNeedsSameContent(ctx: ScenarioContext, project: string, v2Id
   assert.notEqual(reordered, base, 'the select rule moved');
   const same = await applyV2(reordered);
   assert.deepEqual([same.reused, same.release_id], [true, v2Id], 'the same rules in another key order: reused');
+  // Identical applies sent at once still make one release: each answers it, and only one made it.
+  const edited = base.replace(select, 'select: { roles: [admin, reader, auditor, clerk] }');
+  const answers = await Promise.all(
+    Array.from({ length: 4 }, () =>
+      applyFolder(ctx, { project, env: 'dev', ref: 'v2c', dir }, { permissions: edited }),
+    ),
+  );
+  assert.equal(
+    new Set(answers.map((answer) => answer.release_id)).size,
+    1,
+    'concurrent identical applies: one release',
+  );
+  assert.equal(typeof answers[0]?.release_id, 'string', 'each answer names the release');
+  assert.deepEqual(
+    answers.map((answer) => answer.reused).sort(),
+    [false, true, true, true],
+    'one apply made the release, the others reused it',
+  );
 }
 
 export const destructiveNeedsForce = defineScenario(
