@@ -1,7 +1,6 @@
 /** Small helpers the MCP scenarios share: the scope variables, work folders, ports, the release a server names. */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expectExit } from './assertions.ts';
 import type { ScenarioContext } from './context.ts';
@@ -30,15 +29,6 @@ export function mcpScope(project: string, token?: string): Record<string, string
 export function workFolder(ctx: ScenarioContext, prefix: string): string {
   assert.ok(ctx.stack.workDir, 'the stack offers a work folder');
   return mkdtempSync(join(ctx.stack.workDir, `${prefix}-`));
-}
-
-/** A port free on this machine's loopback right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
 /** The current release id of project/dev, straight from the Hub (a `stk` start costs seconds on a busy machine). */

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bootstrapProject, defineScenario } from '../kit/index.ts';
 import { attachMcpHttp, connectSse, connectStdio, peekHttp, startMcpHttp } from '../kit/mcp.ts';
-import { expectSixTools, freePort, mcpScope, releaseIdOf, releaseNamed, SLOW } from '../kit/mcp-helpers.ts';
+import { freePort } from '../../stack/ports.ts';
+import { expectSixTools, mcpScope, releaseIdOf, releaseNamed, SLOW } from '../kit/mcp-helpers.ts';
 import { startRawStdio } from '../kit/mcp-raw.ts';
 import { startStk } from '../kit/stk-process.ts';
 
