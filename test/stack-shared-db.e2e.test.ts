@@ -6,12 +6,15 @@
  * server's password.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { createTeardownStack } from '../src/stack/index.ts';
 import { serverOf } from '../src/stack/postgres/database-now.ts';
 import { startEmbeddedPostgres } from '../src/stack/postgres/embedded-postgres.ts';
+import { runCli } from './helpers/cli.ts';
+import { databasesNamed } from './helpers/databases.ts';
 import { ended, stackUps, type StackUps } from './helpers/stack-up.ts';
 
 let stacks: StackUps;
@@ -22,18 +25,7 @@ after(() => stacks.close());
 const stackUp = (extra?: readonly string[]) => stacks.up(extra);
 
 /** The Hub databases (`santokit_hub_…`) on a server, by name. */
-async function hubDatabases(adminUrl: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ name: string }>(
-      "SELECT datname AS name FROM pg_database WHERE starts_with(datname, 'santokit_hub_') ORDER BY datname",
-    );
-    return rows.map((row) => row.name);
-  } finally {
-    await client.end();
-  }
-}
+const hubDatabases = (adminUrl: string) => databasesNamed(adminUrl, 'santokit_hub_');
 
 describe('a run with --db url (a shared server)', () => {
   // A real server stands for someone's shared one; this process owns it, so no run's sweep can touch it.
@@ -91,5 +83,23 @@ describe('a run with --db url (a shared server)', () => {
       (await hubDatabases(adminUrl)).filter((name) => own.includes(name)),
       [],
     );
+  });
+
+  it("drops the databases its scenarios created when the run ends, the Hub's with them", async () => {
+    const outputDir = mkdtempSync(join(tmpdir(), 'stk-it-shared-db-run-'));
+    try {
+      const run = await runCli(
+        ['--capability', 'CRUD-001', '--output-dir', outputDir, '--reporter', 'json', ...flags(), '--jobs', '2'],
+        { timeoutMs: 180_000 },
+      );
+      assert.equal(run.code, 0, run.stderr);
+      const results = readFileSync(join(outputDir, 'results.json'), 'utf8');
+      const created = results.match(/CREATE DATABASE \\"stk_[a-z0-9_]+\\"/g) ?? [];
+      assert.ok(created.length >= 5, `the scenarios created their databases (${created.length} seen)`);
+      assert.deepEqual(await databasesNamed(adminUrl, 'stk_'), [], 'no scenario database is left on the server');
+      assert.deepEqual(await hubDatabases(adminUrl), []);
+    } finally {
+      rmSync(outputDir, { recursive: true, force: true });
+    }
   });
 });

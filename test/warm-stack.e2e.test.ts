@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { capability, scenarioModule, writeTree } from './helpers/catalog-fixture.ts';
 import { runCli } from './helpers/cli.ts';
+import { databasesNamed } from './helpers/databases.ts';
 
 const SCENARIOS = 'src/scenarios/operator/operator-001-warm.ts';
 const BODY = [
@@ -130,6 +131,11 @@ describe('warm stack', () => {
     assert.match(
       reused.stderr,
       new RegExp(`--reuse-stack: running on the warm embedded stack \\(pid ${warm.owner.pid}, up since`),
+    );
+    assert.deepEqual(
+      await databasesNamed(warm.stack.adminDatabaseUrl, 'warm_'),
+      [],
+      "the run dropped its scenario's database: runs on a warm stack do not pile up databases",
     );
 
     const fresh = await run('fresh');

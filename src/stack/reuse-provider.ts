@@ -6,6 +6,7 @@
  */
 import type { StackKind } from '../model/stack.ts';
 import { describeSweep, sweepLeftovers } from './leftovers.ts';
+import { createRunDatabases } from './postgres/run-databases.ts';
 import type { SourceParts } from './reference-sources.ts';
 import type { StackHandles, StackProvider, StackStartContext } from './types.ts';
 import { requestRefresh, servicesForParts } from './warm-control.ts';
@@ -17,7 +18,10 @@ function onWarmStack(check: WarmCheck & { usable: true }, context: StackStartCon
   context.onNotice?.(
     `--reuse-stack: ${how} the warm ${record.stack.kind} stack (pid ${record.owner.pid}, up since ${record.startedAt})`,
   );
-  return warmStackHandles(record);
+  return {
+    ...warmStackHandles(record),
+    adoptDatabase: createRunDatabases(context.teardowns, record.stack.adminDatabaseUrl),
+  };
 }
 
 /** The owner restarts what the changed parts need; then the stack is checked again. Undefined: it could not. */

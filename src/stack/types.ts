@@ -102,6 +102,12 @@ export interface StackHandles {
    * where a stack cannot (compose, external).
    */
   restart?(services: readonly string[]): Promise<void>;
+  /**
+   * Has database `name`, about to be created by a scenario, dropped when the
+   * run ends. Present where PostgreSQL outlives the run (`--db url`, a warm
+   * stack, an external stack); elsewhere the server goes with the run.
+   */
+  adoptDatabase?(name: string): void;
 }
 
 /** A line of service output and when the runner received it (ms since the epoch). */

@@ -101,6 +101,7 @@ export function createAdminDatabase(stack: StackHandles, transcript: Transcript)
     async create(name) {
       if (!SAFE_NAME.test(name)) throw new Error(`database name '${name}' must match ${SAFE_NAME}`);
       const strategy = await createStrategy(stack);
+      stack.adoptDatabase?.(name);
       await run('postgres', stack.adminDatabaseUrl, `CREATE DATABASE "${name}"${strategy}`);
       return { name, runnerUrl: stack.runnerDatabaseUrl(name), serviceUrl: stack.serviceDatabaseUrl(name) };
     },

@@ -1,0 +1,44 @@
+/**
+ * The databases a run's scenarios create, on a PostgreSQL that outlives the
+ * run (`--db url`, a warm stack, an external stack): dropped when the run
+ * ends, so that hundreds of runs against one server (a day of `--reuse-stack`,
+ * a mutation run) do not fill it. A stack whose server goes away with the run
+ * (embedded, container, compose) has nothing to drop.
+ *
+ * A run killed before its teardown leaves its scenario databases behind:
+ * unlike the Hub's database they are not in the leftover ledger (a ledger
+ * write per scenario costs more than what it saves; their names start with
+ * `stk_` and the project's name).
+ */
+import { own } from '../resources.ts';
+import type { TeardownRegistry } from '../types.ts';
+import { dropDatabase } from './postgres.ts';
+
+/** Drops at a time: DROP DATABASE takes a lock and a checkpoint, so more only queue on the server. */
+const DROP_CONCURRENCY = 4;
+
+/** `adopt(name)`, called before the database is created, has it dropped at the run's teardown. */
+export function createRunDatabases(teardowns: TeardownRegistry, adminUrl: string): (name: string) => void {
+  const names = new Set<string>();
+  let registered = false;
+  return (name) => {
+    names.add(name);
+    if (registered) return;
+    registered = true;
+    own(teardowns, "drop the scenarios' databases", () => dropAll(adminUrl, [...names]));
+  };
+}
+
+async function dropAll(adminUrl: string, names: readonly string[]): Promise<void> {
+  const queue = [...names];
+  const failures: string[] = [];
+  const worker = async () => {
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      await dropDatabase(adminUrl, name).catch((error: unknown) =>
+        failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(DROP_CONCURRENCY, queue.length) }, worker));
+  if (failures.length > 0) throw new Error(`could not drop ${failures.length} database(s): ${failures.join('; ')}`);
+}
