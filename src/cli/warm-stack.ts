@@ -13,6 +13,7 @@ import type { Redactor } from '../redact/redactor.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import type { StackHandles, StackProvider, TeardownRegistry } from '../stack/types.ts';
 import { describeSweep, sweepLeftovers } from '../stack/leftovers.ts';
+import { isScenarioDatabase, dropDatabases } from '../stack/postgres/run-databases.ts';
 import { processStartTime } from '../stack/process-group.ts';
 import { servicesForParts, startWarmControl, type WarmControl } from '../stack/warm-control.ts';
 import { changedParts, referenceSourceParts, type SourceParts } from '../stack/reference-sources.ts';
@@ -102,13 +103,16 @@ export async function recordWarmStack(
       }),
     );
   if (handles.restart) {
-    const started = await startWarmControl(async (parts) => {
-      const services = servicesForParts(parts);
-      if (services === undefined) throw new Error(`no restart follows a change to ${parts.join(', ')}`);
-      await handles.restart?.(services);
-      stkArgv = await currentStk(flags, stkArgv);
-      record();
-      return services;
+    const started = await startWarmControl({
+      async refresh(parts) {
+        const services = servicesForParts(parts);
+        if (services === undefined) throw new Error(`no restart follows a change to ${parts.join(', ')}`);
+        await handles.restart?.(services);
+        stkArgv = await currentStk(flags, stkArgv);
+        record();
+        return services;
+      },
+      dropDatabases: (names) => dropDatabases(handles.adminDatabaseUrl, names.filter(isScenarioDatabase)),
     });
     control = { url: started.url, token: started.token };
     teardowns.defer('close the warm stack control', () => started.close());

@@ -6,10 +6,10 @@
  */
 import type { StackKind } from '../model/stack.ts';
 import { describeSweep, sweepLeftovers } from './leftovers.ts';
-import { createRunDatabases } from './postgres/run-databases.ts';
+import { createRunDatabases, dropDatabases } from './postgres/run-databases.ts';
 import type { SourceParts } from './reference-sources.ts';
 import type { StackHandles, StackProvider, StackStartContext } from './types.ts';
-import { requestRefresh, servicesForParts } from './warm-control.ts';
+import { handOffDatabases, requestRefresh, servicesForParts } from './warm-control.ts';
 import { checkWarmStack, ownerAlive, removeWarmStack, warmStackHandles, type WarmCheck } from './warm-stack.ts';
 
 function onWarmStack(check: WarmCheck & { usable: true }, context: StackStartContext, how: string): StackHandles {
@@ -18,10 +18,14 @@ function onWarmStack(check: WarmCheck & { usable: true }, context: StackStartCon
   context.onNotice?.(
     `--reuse-stack: ${how} the warm ${record.stack.kind} stack (pid ${record.owner.pid}, up since ${record.startedAt})`,
   );
-  return {
-    ...warmStackHandles(record),
-    adoptDatabase: createRunDatabases(context.teardowns, record.stack.adminDatabaseUrl),
-  };
+  const adminUrl = record.stack.adminDatabaseUrl;
+  const { control } = record;
+  // The owner drops them after the run; when it cannot be reached, the run does.
+  const dispose = (names: readonly string[]) =>
+    control
+      ? handOffDatabases(control, names).catch(() => dropDatabases(adminUrl, names))
+      : dropDatabases(adminUrl, names);
+  return { ...warmStackHandles(record), adoptDatabase: createRunDatabases(context.teardowns, dispose) };
 }
 
 /** The owner restarts what the changed parts need; then the stack is checked again. Undefined: it could not. */

@@ -17,19 +17,27 @@ import { dropDatabase } from './postgres.ts';
 /** Drops at a time: DROP DATABASE takes a lock and a checkpoint, so more only queue on the server. */
 const DROP_CONCURRENCY = 4;
 
-/** `adopt(name)`, called before the database is created, has it dropped at the run's teardown. */
-export function createRunDatabases(teardowns: TeardownRegistry, adminUrl: string): (name: string) => void {
+/**
+ * `adopt(name)`, called before the database is created, has it disposed of at
+ * the run's teardown: dropped (`dropDatabases`), or handed to a warm stack's
+ * owner, which drops them while the developer reads the result.
+ */
+export function createRunDatabases(
+  teardowns: TeardownRegistry,
+  dispose: (names: readonly string[]) => Promise<void>,
+): (name: string) => void {
   const names = new Set<string>();
   let registered = false;
   return (name) => {
     names.add(name);
     if (registered) return;
     registered = true;
-    own(teardowns, "drop the scenarios' databases", () => dropAll(adminUrl, [...names]));
+    own(teardowns, "drop the scenarios' databases", () => dispose([...names]));
   };
 }
 
-async function dropAll(adminUrl: string, names: readonly string[]): Promise<void> {
+/** Drops the databases on the server `adminUrl` names, a few at a time; throws listing those it could not drop. */
+export async function dropDatabases(adminUrl: string, names: readonly string[]): Promise<void> {
   const queue = [...names];
   const failures: string[] = [];
   const worker = async () => {
@@ -41,4 +49,12 @@ async function dropAll(adminUrl: string, names: readonly string[]): Promise<void
   };
   await Promise.all(Array.from({ length: Math.min(DROP_CONCURRENCY, queue.length) }, worker));
   if (failures.length > 0) throw new Error(`could not drop ${failures.length} database(s): ${failures.join('; ')}`);
+}
+
+/** Databases of the stack itself, never a scenario's to hand back: the Hub's, the maintenance one, the templates. */
+const STACK_DATABASES = new Set(['santokit_hub', 'postgres', 'template0', 'template1']);
+
+/** A name a scenario may have created (the warm stack's owner drops nothing else on a run's word). */
+export function isScenarioDatabase(name: string): boolean {
+  return /^[a-z_][a-z0-9_]{0,62}$/.test(name) && !STACK_DATABASES.has(name) && !name.startsWith('santokit_hub_');
 }
