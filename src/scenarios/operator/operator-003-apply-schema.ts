@@ -129,6 +129,7 @@ export const additiveAndIdempotent = defineScenario(
     assert.notEqual(appliedReleaseId(renamed.stdout), v2Id);
     assert.match(renamed.stdout, /^reused: false$/m);
     await reuseNeedsSameContent(ctx, project, v2Id);
+    await numberListsAreContent(ctx, project);
   },
 );
 
@@ -172,6 +173,28 @@ async function reuseNeedsSameContent(ctx: ScenarioContext, project: string, v2Id
     answers.map((answer) => answer.reused).sort(),
     [false, true, true, true],
     'one apply made the release, the others reused it',
+  );
+}
+
+/** Lists of numbers are content too: a default of [1, 23] is not one of [12, 3] (nor their digits run together). */
+async function numberListsAreContent(ctx: ScenarioContext, project: string): Promise<void> {
+  const dir = ctx.fixture('schema_v2');
+  const schema = readProjectFolder(dir).schema;
+  const withDefault = (list: string) =>
+    schema.map((text) =>
+      text.replace(
+        '      label: { type: string, nullable: false }\n',
+        `      label: { type: string, nullable: false }\n      lucky: { type: array, items: int, nullable: true, default: ${list} }\n`,
+      ),
+    );
+  assert.ok(withDefault('[1, 23]').join('').includes('lucky'), 'schema_v2 has the tags table this check extends');
+  const numbers = { project, env: 'dev', ref: 'v2n', dir };
+  const first = await applyFolder(ctx, numbers, { schema: withDefault('[1, 23]') });
+  const second = await applyFolder(ctx, numbers, { schema: withDefault('[12, 3]') });
+  assert.deepEqual(
+    [second.reused, second.release_id === first.release_id],
+    [false, false],
+    'another list of numbers: a new release',
   );
 }
 
