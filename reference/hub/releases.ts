@@ -35,24 +35,12 @@ export function contentHash(body: ReleaseBody): string {
   return createHash('sha256').update(canonical(body)).digest('hex');
 }
 
-/** The release of this env with the same ref and content, if any. */
-export async function findReusable(
-  store: Store,
-  project: string,
-  env: string,
-  ref: string,
-  hash: string,
-): Promise<string | undefined> {
-  const rows = await store.query<{ id: string }>(
-    `SELECT id FROM hub_releases WHERE project = $1 AND env = $2 AND ref = $3 AND content_hash = $4`,
-    [project, env, ref, hash],
-  );
-  return rows[0]?.id;
-}
-
 /**
- * Creates the release, or finds the one a concurrent identical apply created
- * first (the unique index on project/env/ref/content makes that race safe).
+ * Creates the release, or answers the one of this env with the same ref and
+ * content. One statement does both: on the unique index of project, env, ref
+ * and content, a conflicting insert becomes a no-op update that returns the
+ * existing row, so identical applies sent at once answer one release, made
+ * by exactly one of them (`xmax` is 0 only on a row this statement inserted).
  */
 export async function createOrReuseRelease(
   store: Store,
@@ -61,17 +49,14 @@ export async function createOrReuseRelease(
   ref: string,
   body: ReleaseBody,
 ): Promise<{ id: string; reused: boolean }> {
-  const hash = contentHash(body);
-  const existing = await findReusable(store, project, env, ref, hash);
-  if (existing) return { id: existing, reused: true };
-  const inserted = await store.query<{ id: string }>(
-    `INSERT INTO hub_releases (id, project, env, ref, content_hash, body) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id`,
-    [newId(), project, env, ref, hash, JSON.stringify(body)],
+  const rows = await store.query<{ id: string; inserted: boolean }>(
+    `INSERT INTO hub_releases (id, project, env, ref, content_hash, body) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (project, env, ref, content_hash) DO UPDATE SET id = hub_releases.id
+     RETURNING id, (xmax = 0) AS inserted`,
+    [newId(), project, env, ref, contentHash(body), JSON.stringify(body)],
   );
-  if (inserted[0]) return { id: inserted[0].id, reused: false };
-  const raced = await findReusable(store, project, env, ref, hash);
-  if (!raced) throw new Error('release vanished after a conflicting insert');
-  return { id: raced, reused: true };
+  const row = rows[0] as { id: string; inserted: boolean };
+  return { id: row.id, reused: !row.inserted };
 }
 
 /** Moves the env's pointer and records the move (which release, by what action, by whom); the list reads the record. */
