@@ -78,6 +78,9 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
+/** Claim folders this process has made ready. */
+const readyDirs = new Set<string>();
+
 /** Every user's runs share the folder (sticky, like /tmp): umask must not narrow it. */
 function ensureClaimsDir(claimsDir: string): void {
   if (readyDirs.has(claimsDir)) return;
@@ -89,7 +92,6 @@ function ensureClaimsDir(claimsDir: string): void {
   }
   readyDirs.add(claimsDir);
 }
-const readyDirs = new Set<string>();
 
 function createExclusive(file: string): boolean {
   let fd: number;

@@ -6,7 +6,7 @@
  */
 import type { StackKind } from '../model/stack.ts';
 import { describeSweep, sweepLeftovers } from './leftovers.ts';
-import { createRunDatabases, dropDatabases } from './postgres/run-databases.ts';
+import { createRunDatabases } from './postgres/run-databases.ts';
 import type { SourceParts } from './reference-sources.ts';
 import type { StackHandles, StackProvider, StackStartContext } from './types.ts';
 import { handOffDatabases, requestRefresh, servicesForParts } from './warm-control.ts';
@@ -18,14 +18,11 @@ function onWarmStack(check: WarmCheck & { usable: true }, context: StackStartCon
   context.onNotice?.(
     `--reuse-stack: ${how} the warm ${record.stack.kind} stack (pid ${record.owner.pid}, up since ${record.startedAt})`,
   );
-  const adminUrl = record.stack.adminDatabaseUrl;
   const { control } = record;
   // The owner drops them after the run; when it cannot be reached, the run does.
-  const dispose = (names: readonly string[]) =>
-    control
-      ? handOffDatabases(control, names).catch(() => dropDatabases(adminUrl, names))
-      : dropDatabases(adminUrl, names);
-  return { ...warmStackHandles(record), adoptDatabase: createRunDatabases(context.teardowns, dispose) };
+  const handOff = control && ((names: readonly string[]) => handOffDatabases(control, names));
+  const adoptDatabase = createRunDatabases(context.teardowns, record.stack.adminDatabaseUrl, handOff);
+  return { ...warmStackHandles(record), adoptDatabase };
 }
 
 /** The owner restarts what the changed parts need; then the stack is checked again. Undefined: it could not. */

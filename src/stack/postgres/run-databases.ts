@@ -18,15 +18,19 @@ import { dropDatabase } from './postgres.ts';
 const DROP_CONCURRENCY = 4;
 
 /**
- * `adopt(name)`, called before the database is created, has it disposed of at
- * the run's teardown: dropped (`dropDatabases`), or handed to a warm stack's
- * owner, which drops them while the developer reads the result.
+ * `adopt(name)`, called before the database is created, has it dropped at the
+ * run's teardown on the server `adminUrl` names; with `handOff` (a warm
+ * stack's owner) the names are handed over instead, and the run drops them
+ * itself only when the hand-off fails.
  */
 export function createRunDatabases(
   teardowns: TeardownRegistry,
-  dispose: (names: readonly string[]) => Promise<void>,
+  adminUrl: string,
+  handOff?: (names: readonly string[]) => Promise<void>,
 ): (name: string) => void {
   const names = new Set<string>();
+  const dispose = (list: readonly string[]) =>
+    handOff ? handOff(list).catch(() => dropDatabases(adminUrl, list)) : dropDatabases(adminUrl, list);
   let registered = false;
   return (name) => {
     names.add(name);

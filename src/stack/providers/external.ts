@@ -15,7 +15,7 @@ import { createTempDir } from '../temp-dir.ts';
 import type { StackProvider } from '../types.ts';
 import { referenceCommand, referenceStk } from './embedded.ts';
 import { HEALTH_PATH } from './process-stack.ts';
-import { createRunDatabases, dropDatabases } from '../postgres/run-databases.ts';
+import { createRunDatabases } from '../postgres/run-databases.ts';
 import { freePort } from '../ports.ts';
 import { idpEnv, registerDatabaseUrl, registerOperator } from '../secrets.ts';
 import { createService } from '../service.ts';
@@ -72,7 +72,7 @@ export function createExternalProvider(options: StackOptions, cwd = process.cwd(
         idp: { url: idpUrl, issuer: idpUrl },
         operator: options.operator ?? DEFAULT_OPERATOR,
         workDir: await createTempDir('santokit-it-work-', context.teardowns),
-        adoptDatabase: createRunDatabases(context.teardowns, (names) => dropDatabases(postgres.adminUrl, names)),
+        adoptDatabase: createRunDatabases(context.teardowns, postgres.adminUrl),
         logTails: () => [],
       };
     },

@@ -10,7 +10,7 @@ import { startContainerPostgres } from '../postgres/container-postgres.ts';
 import { startEmbeddedPostgres } from '../postgres/embedded-postgres.ts';
 import { HUB_DATABASE_PREFIX, rememberServer, serverOf } from '../postgres/database-now.ts';
 import { dropDatabase, ensureDatabase, samePostgresEverywhere, type StackPostgres } from '../postgres/postgres.ts';
-import { createRunDatabases, dropDatabases } from '../postgres/run-databases.ts';
+import { createRunDatabases } from '../postgres/run-databases.ts';
 import { freePort } from '../ports.ts';
 import { httpProbe } from '../probes/http-probe.ts';
 import { LOOPBACK_ONLY_ENV, type DbSource, type CommandLine, type Operator } from '../options.ts';
@@ -136,9 +136,7 @@ export async function startProcessStack(plan: ProcessStackPlan, context: StackSt
     objectStore: { url: storeUrl, endpoint: storeUrl },
     operator: plan.operator,
     workDir,
-    ...(plan.db === 'url'
-      ? { adoptDatabase: createRunDatabases(context.teardowns, (names) => dropDatabases(postgres.adminUrl, names)) }
-      : {}),
+    ...(plan.db === 'url' ? { adoptDatabase: createRunDatabases(context.teardowns, postgres.adminUrl) } : {}),
     logTails: (lines = 50) => tailsOf(services, lines),
     logLinesSince: (from) => linesSince(services, from),
     async restart(names) {
